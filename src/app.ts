@@ -1,0 +1,38 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { BookingService } from './booking/booking-service.ts';
+import type { Config } from './config.ts';
+import type { Sql } from './db/client.ts';
+import { installErrorHandler } from './http/errors.ts';
+import { healthRoutes } from './http/health.ts';
+import { metricsRoutes } from './http/metrics.ts';
+import { createMetrics } from './observability/metrics.ts';
+import { TenantDirectory } from './tenants/directory.ts';
+import { vapiRoutes } from './vapi/route.ts';
+
+export interface AppDeps {
+  config: Config;
+  sql: Sql;
+  /** The clock for everything the app decides in JavaScript; the database keeps its own now(). */
+  now?: () => number;
+}
+
+export async function buildApp({ config, sql, now = Date.now }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers["x-vapi-secret"]'],
+    },
+    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
+    bodyLimit: 1024 * 1024,
+  });
+  const metrics = createMetrics();
+  const tenants = new TenantDirectory(sql);
+  const booking = new BookingService(sql, now);
+
+  installErrorHandler(app);
+  await app.register(metricsRoutes, { metrics });
+  await app.register(healthRoutes, { sql });
+  await app.register(vapiRoutes, { sql, tenants, booking, metrics, now, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
+  return app;
+}

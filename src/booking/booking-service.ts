@@ -1,0 +1,108 @@
+import { DateTime } from 'luxon';
+import type { Sql } from '../db/client.ts';
+import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
+import type { Service } from '../db/queries/tenants.ts';
+import { nearestAlternatives } from '../scheduling/alternatives.ts';
+import { freeSlots } from '../scheduling/availability.ts';
+import type { Slot } from '../scheduling/types.ts';
+import type { TenantContext } from '../tenants/directory.ts';
+
+export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
+
+export type ClaimedBooking = ClaimRow & { bookingId: string; providerId: string; holdToken: string; startsAt: Date; endsAt: Date };
+
+export type ClaimAnswer =
+  | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean }
+  | { kind: 'unavailable'; alternatives: Slot[] }
+  | { kind: 'refused'; reason: RefusalReason; alternatives: Slot[] };
+
+export interface ClaimInput {
+  service: Service;
+  /** Providers to try, in order of preference; one entry when the caller asked for someone. */
+  providerIds: string[];
+  start: number;
+  status: 'held' | 'confirmed';
+  callId: string | null;
+  patient: PatientDetails;
+}
+
+/** How far ahead alternatives and "next opening" answers look. */
+const LOOKAHEAD_DAYS = 14;
+
+/** Availability and claims for one clinic: reads through the database, decides nothing the claim function decides. */
+export class BookingService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly now: () => number,
+  ) {}
+
+  async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
+    const { tenant, catalog } = ctx;
+    const busy = await busyRanges(this.sql, tenant.id, q.providerIds, q.from - dayMs, q.to + dayMs);
+    return freeSlots({
+      rules: {
+        timeZone: tenant.timeZone,
+        slotStepMinutes: tenant.slotStepMinutes,
+        minNoticeMinutes: tenant.minNoticeMinutes,
+        horizonDays: tenant.horizonDays,
+      },
+      service: q.service,
+      providerIds: q.providerIds,
+      hours: catalog.hours,
+      exceptions: catalog.exceptions,
+      busy,
+      from: q.from,
+      to: q.to,
+      now: this.now(),
+    });
+  }
+
+  /** The nearest free starts to `around`: that local day first, then the following days. */
+  async alternatives(ctx: TenantContext, service: Service, providerIds: string[], around: number): Promise<Slot[]> {
+    const zone = ctx.tenant.timeZone;
+    const from = Math.max(DateTime.fromMillis(around, { zone }).startOf('day').toMillis(), this.now());
+    const to = DateTime.fromMillis(from, { zone }).plus({ days: LOOKAHEAD_DAYS }).toMillis();
+    const free = await this.findSlots(ctx, { service, providerIds, from, to });
+    return nearestAlternatives(free, Math.max(around, from), zone);
+  }
+
+  async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
+    let taken = false;
+    let closed = false;
+    for (const providerId of input.providerIds) {
+      const row = await claimSlot(this.sql, {
+        tenantId: ctx.tenant.id,
+        providerId,
+        serviceId: input.service.id,
+        patient: input.patient,
+        start: input.start,
+        status: input.status,
+        callId: input.callId,
+      });
+      switch (row.outcome) {
+        case 'created':
+        case 'existing':
+          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
+        case 'conflict':
+          taken = true;
+          continue;
+        case 'unknown_provider':
+          continue;
+        case 'closed':
+          // Another provider may work at that hour; a time outside everyone's hours is refused below.
+          closed = true;
+          continue;
+        case 'past':
+        case 'too_soon':
+        case 'too_far':
+          return { kind: 'refused', reason: row.outcome, alternatives: await this.alternatives(ctx, input.service, input.providerIds, input.start) };
+        case 'unknown_service':
+          throw new Error(`claim_slot: service ${input.service.id} vanished from tenant ${ctx.tenant.id}`);
+      }
+    }
+    const alternatives = await this.alternatives(ctx, input.service, input.providerIds, input.start);
+    return closed && !taken ? { kind: 'refused', reason: 'closed', alternatives } : { kind: 'unavailable', alternatives };
+  }
+}
+
+const dayMs = 86_400_000;

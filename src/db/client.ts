@@ -1,0 +1,14 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+
+export function connect(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 20,
+    // snake_case columns arrive as camelCase properties. Not postgres.camel: it also rewrites the keys inside
+    // json values, which would change the stored Vapi answers we replay.
+    transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
+    // Migrations print NOTICEs ("extension already exists"); they are not worth a log line.
+    onnotice: () => {},
+  });
+}

@@ -1,0 +1,67 @@
+import type { Sql } from '../client.ts';
+import type { BusyRange } from '../../scheduling/types.ts';
+
+export type ClaimOutcome =
+  | 'created'
+  | 'existing'
+  | 'conflict'
+  | 'past'
+  | 'too_soon'
+  | 'too_far'
+  | 'closed'
+  | 'unknown_service'
+  | 'unknown_provider';
+
+export interface ClaimRow {
+  outcome: ClaimOutcome;
+  bookingId: string | null;
+  holdToken: string | null;
+  status: 'held' | 'confirmed' | null;
+  providerId: string | null;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  expiresAt: Date | null;
+}
+
+export interface PatientDetails {
+  phone: string;
+  name: string | null;
+  email: string | null;
+}
+
+export interface ClaimRequest {
+  tenantId: string;
+  providerId: string;
+  serviceId: string;
+  patient: PatientDetails;
+  start: number;
+  status: 'held' | 'confirmed';
+  callId: string | null;
+}
+
+/** One attempt on one provider through the database's claim_slot function (see migrations/002_claim_slot.sql). */
+export async function claimSlot(sql: Sql, c: ClaimRequest): Promise<ClaimRow> {
+  const [row] = await sql<ClaimRow[]>`
+    select * from claim_slot(${c.tenantId}, ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status},
+                             ${c.callId}, ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
+  return row!;
+}
+
+/** The occupied time (buffers included) of every active booking of these providers that touches [from, to). */
+export async function busyRanges(
+  sql: Sql,
+  tenantId: string,
+  providerIds: string[],
+  from: number,
+  to: number,
+): Promise<BusyRange[]> {
+  const rows = await sql<{ providerId: string; lo: Date; hi: Date }[]>`
+    select provider_id, lower(occupied) as lo, upper(occupied) as hi
+      from bookings
+     where tenant_id = ${tenantId}
+       and provider_id = any(${providerIds}::uuid[])
+       and status in ('held', 'confirmed')
+       and (status = 'confirmed' or expires_at > now())
+       and occupied && tstzrange(${new Date(from)}, ${new Date(to)}, '[)')`;
+  return rows.map((r) => ({ providerId: r.providerId, start: r.lo.getTime(), end: r.hi.getTime() }));
+}

@@ -1,0 +1,25 @@
+import type { Sql } from '../client.ts';
+
+export async function findToolResult(sql: Sql, tenantId: string, toolCallId: string): Promise<unknown | undefined> {
+  const [row] = await sql<{ response: unknown }[]>`
+    select response from tool_call_results where tenant_id = ${tenantId} and tool_call_id = ${toolCallId}`;
+  return row?.response;
+}
+
+/** Records the answer; if another request stored one first, that first answer is returned and stands. */
+export async function saveToolResult(
+  sql: Sql,
+  r: { tenantId: string; toolCallId: string; callId: string | null; tool: string; response: unknown },
+): Promise<unknown> {
+  const [row] = await sql<{ response: unknown }[]>`
+    with ins as (
+      insert into tool_call_results (tenant_id, tool_call_id, call_id, tool, response)
+      values (${r.tenantId}, ${r.toolCallId}, ${r.callId}, ${r.tool}, ${sql.json(r.response as never)})
+      on conflict do nothing
+      returning response)
+    select response from ins
+    union all
+    select response from tool_call_results where tenant_id = ${r.tenantId} and tool_call_id = ${r.toolCallId}
+    limit 1`;
+  return row!.response;
+}

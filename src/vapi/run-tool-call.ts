@@ -1,0 +1,57 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Sql } from '../db/client.ts';
+import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { refuse, type ToolAnswer } from './answer.ts';
+import type { NormalisedToolCall } from './envelope.ts';
+import { describeInvalidArguments } from './tools/args.ts';
+import { tools } from './tools/index.ts';
+import type { ToolContext } from './tools/tool.ts';
+
+export interface RunDeps {
+  sql: Sql;
+  metrics: Metrics;
+}
+
+/** One entry of a tool-calls message: validate, replay or run, record. Never throws: every failure is a sentence. */
+export async function runToolCall(
+  call: NormalisedToolCall,
+  ctx: Omit<ToolContext, 'toolCallId' | 'log'> & { log: FastifyBaseLogger },
+  deps: RunDeps,
+): Promise<ToolAnswer> {
+  const log = ctx.log.child({ callId: ctx.callId, toolCallId: call.id, tool: call.name });
+  const stopTimer = deps.metrics.toolDuration.startTimer({ tool: call.name || 'unknown' });
+  const done = (a: ToolAnswer) => {
+    stopTimer();
+    deps.metrics.toolCalls.inc({ tool: tools.has(call.name) ? call.name : 'unknown', status: a.body.status });
+    log.info({ status: a.body.status, ok: a.ok }, 'tool call answered');
+    return a;
+  };
+
+  const tool = tools.get(call.name);
+  if (!tool) {
+    return done(refuse('unknown_tool', `I don't have a tool called "${call.name.slice(0, 60)}"; I can use ${[...tools.keys()].join(', ')}.`));
+  }
+  if (!call.args.ok) return done(refuse('invalid_arguments', `The arguments for ${tool.name} were not valid JSON.`));
+  const args = tool.args.safeParse(call.args.value);
+  if (!args.success) return done(refuse('invalid_arguments', describeInvalidArguments(tool.name, args.error)));
+
+  const tenantId = ctx.tenant.tenant.id;
+  try {
+    if (tool.mutates) {
+      const earlier = await findToolResult(deps.sql, tenantId, call.id);
+      if (earlier) {
+        log.info('repeated tool-call id: replaying the first answer');
+        return done(earlier as ToolAnswer);
+      }
+    }
+    const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, log });
+    if (!tool.mutates) return done(result);
+    const first = await saveToolResult(deps.sql, { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result });
+    return done(first as ToolAnswer);
+  } catch (err) {
+    log.error({ err }, 'tool call failed');
+    // Not recorded: the same tool-call id may be retried and should then really run.
+    return done(refuse('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
+  }
+}

@@ -1,0 +1,77 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
+import { resolveDay } from '../../scheduling/dates.ts';
+import { spokenDate } from '../../scheduling/spoken.ts';
+import { answer, refuse } from '../answer.ts';
+import { optionalText, TimeOfDay } from './args.ts';
+import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
+import { presentSlot, spokenSlots } from './present.ts';
+import { defineTool } from './tool.ts';
+
+const OFFERED = 3;
+const SEARCH_DAYS = 14;
+
+export const checkAvailability = defineTool({
+  name: 'check_availability',
+  description:
+    'Find free appointment times. Call when the caller wants an appointment or asks what is free. ' +
+    'Optionally narrow by date (e.g. "tomorrow", "next Tuesday", "2026-12-03"), service, provider and time of day.',
+  mutates: false,
+  args: z.object({
+    date: optionalText(100),
+    service: optionalText(),
+    provider: optionalText(),
+    time_of_day: TimeOfDay,
+  }),
+  async run(args, ctx) {
+    const { tenant } = ctx.tenant;
+    const zone = tenant.timeZone;
+    const service = pickService(ctx.tenant, args.service);
+    if (isAnswer(service)) return service;
+    const providers = pickProviders(ctx.tenant, service, args.provider);
+    if (isAnswer(providers)) return providers;
+    const providerIds = providers.map((p) => p.id);
+
+    let from = ctx.now;
+    let to = DateTime.fromMillis(ctx.now, { zone }).plus({ days: SEARCH_DAYS }).toMillis();
+    let timeOfDay = args.time_of_day;
+    let preface = '';
+    let day: string | undefined;
+    if (args.date) {
+      const resolved = resolveDay(args.date, { now: ctx.now, timeZone: zone });
+      if (!resolved.ok) return refuse(resolved.reason, resolved.say);
+      day = resolved.date;
+      timeOfDay ??= resolved.timeOfDay;
+      if (resolved.corrected) preface = `I've taken that as ${spokenDate(resolved.corrected.to, zone, ctx.now)}. `;
+      const start = DateTime.fromISO(day, { zone });
+      from = start.toMillis();
+      to = start.plus({ days: 1 }).toMillis();
+    }
+
+    const find = async (a: number, b: number) =>
+      filterTimeOfDay(await ctx.booking.findSlots(ctx.tenant, { service, providerIds, from: a, to: b }), timeOfDay, zone);
+    const present = (slots: ReturnType<typeof pickSpread>) => slots.map((s) => presentSlot(ctx.tenant, s, ctx.now));
+
+    const slots = await find(from, to);
+    if (slots.length > 0) {
+      const offered = present(pickSpread(slots, OFFERED));
+      return answer('ok', `${preface}I have ${spokenSlots(offered)}.`, {
+        service: service.slug,
+        ...(day ? { date: day } : {}),
+        slots: offered,
+      });
+    }
+
+    const later = day ? await find(to, DateTime.fromMillis(to, { zone }).plus({ days: SEARCH_DAYS }).toMillis()) : [];
+    const when = `${day ? ` on ${spokenDate(day, zone, ctx.now)}` : ' in the next two weeks'}${timeOfDay ? ` in the ${timeOfDay}` : ''}`;
+    if (later.length === 0) {
+      return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, { service: service.slug, alternatives: [] });
+    }
+    const alternatives = present(later.slice(0, OFFERED));
+    return answer('unavailable', `${preface}There's nothing free${when}; the next openings are ${spokenSlots(alternatives)}.`, {
+      service: service.slug,
+      alternatives,
+    });
+  },
+});

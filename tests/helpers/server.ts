@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Sql } from '../../src/db/client.ts';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** The real app on a real loopback port, so tests speak HTTP to it as Vapi would. */
+export async function startServer(sql: Sql, options: { now?: () => number; env?: Record<string, string> } = {}): Promise<RunningServer> {
+  const config = loadConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...options.env });
+  const app = await buildApp({ config, sql, now: options.now });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, app, close: () => app.close() };
+}

@@ -1,0 +1,21 @@
+import { DateTime } from 'luxon';
+
+const ZONE = 'America/New_York';
+
+/** A weekday (Mon–Fri) at least `daysAhead` days from today in the clinic's zone, at the wall time given. */
+export function futureWeekday(time: string, daysAhead = 2, zone = ZONE): DateTime {
+  const [h, m] = time.split(':').map(Number);
+  let d = DateTime.now().setZone(zone).startOf('day').plus({ days: daysAhead });
+  while (d.weekday > 5) d = d.plus({ days: 1 });
+  return d.set({ hour: h, minute: m });
+}
+
+/** The next Saturday at least `daysAhead` days away, when the demo clinic is closed. */
+export function futureSaturday(time: string, daysAhead = 2, zone = ZONE): DateTime {
+  let d = futureWeekday('00:00', daysAhead, zone);
+  while (d.weekday !== 6) d = d.plus({ days: 1 });
+  const [h, m] = time.split(':').map(Number);
+  return d.set({ hour: h, minute: m });
+}
+
+export const iso = (d: DateTime) => d.toISO({ suppressMilliseconds: true })!;
