@@ -14,8 +14,8 @@ let cleaning: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   tenantId = await createDemoClinic(db.sql, { secret: 'claim-function-secret-123' });
-  [{ id: providerId }, { id: otherProviderId }] = await db.sql<{ id: string }[]>`select id from providers order by name`;
-  [{ id: cleaning }, { id: consultation }] = await db.sql<{ id: string }[]>`select id from services where slug in ('consultation','cleaning') order by slug`;
+  [providerId, otherProviderId] = (await db.sql<{ id: string }[]>`select id from providers order by name`).map((r) => r.id) as [string, string];
+  [cleaning, consultation] = (await db.sql<{ id: string }[]>`select id from services where slug in ('consultation','cleaning') order by slug`).map((r) => r.id) as [string, string];
 });
 afterAll(() => db.drop());
 

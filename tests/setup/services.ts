@@ -2,10 +2,11 @@
 // that every test file clones into its own database.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { connect } from '../../src/db/client.ts';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.ts';
@@ -24,9 +25,9 @@ const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 async function postgresAnswers(url: string): Promise<boolean> {
-  const sql = connect(url, { max: 1 });
+  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
-    await sql`select 1`.timeout?.(3000);
+    await sql`select 1`;
     return true;
   } catch {
     return false;
@@ -78,7 +79,9 @@ async function ensureRedis(): Promise<{ url: string; stop?: () => void }> {
 async function ensurePostgres(): Promise<{ url: string; stop?: () => Promise<void> }> {
   const url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   if (await postgresAnswers(url)) return { url };
-  const embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'slotkeeper-test-pg-')));
+  const dir = mkdtempSync(join(tmpdir(), 'slotkeeper-test-pg-'));
+  chmodSync(dir, 0o755); // as root, the embedded cluster runs as the OS user 'postgres', who must reach its folder
+  const embedded = await startEmbeddedPostgres(dir);
   return { url: embedded.url, stop: embedded.stop };
 }
 
@@ -94,8 +97,6 @@ async function prepareTemplate(adminUrl: string): Promise<string> {
   try {
     const [exists] = await admin`select 1 from pg_database where datname = ${name}`;
     if (exists) return name;
-    const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'sk\\_tpl\\_%'`;
-    for (const { datname } of stale) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     const building = `${name}_build_${randomBytes(3).toString('hex')}`;
     await admin.unsafe(`create database "${building}"`);
     const url = new URL(adminUrl);

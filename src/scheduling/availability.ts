@@ -1,0 +1,181 @@
+import { DateTime } from 'luxon';
+import { clinicDaysCovering, openIntervalsOn, type Interval, type ZonedInterval } from './hours.ts';
+import type {
+  BusyRange,
+  DateException,
+  SchedulingRules,
+  ServiceSpec,
+  Slot,
+  TimeOfDay,
+  WeeklyHours,
+} from './types.ts';
+
+const MINUTE = 60_000;
+const MINUTES_PER_DAY = 24 * 60;
+
+export interface FreeSlotsInput {
+  rules: SchedulingRules;
+  service: ServiceSpec;
+  providerIds: string[];
+  hours: WeeklyHours[];
+  exceptions: DateException[];
+  busy: BusyRange[];
+  from: number;
+  to: number;
+  now: number;
+}
+
+/**
+ * Bookable appointment times, sorted by start and then by the order of
+ * `providerIds`. Only the appointment itself must fit inside opening hours; its
+ * buffers may spill outside them but must not touch another booking's busy range.
+ */
+export function freeSlots(input: FreeSlotsInput): Slot[] {
+  const { rules, service, hours, exceptions, now } = input;
+  const zone = rules.timeZone;
+  if (!(rules.slotStepMinutes > 0) || !(service.durationMinutes > 0)) {
+    throw new RangeError('slotStepMinutes and durationMinutes must be positive');
+  }
+  const nowLocal = DateTime.fromMillis(now, { zone });
+  if (!nowLocal.isValid) throw new RangeError(`Invalid time zone "${zone}"`);
+
+  const earliest = Math.max(input.from, now + rules.minNoticeMinutes * MINUTE);
+  // The horizon counts calendar days in the clinic's zone, so it is a fixed wall time.
+  const latest = Math.min(input.to, nowLocal.plus({ days: rules.horizonDays }).toMillis());
+  if (earliest >= latest) return [];
+
+  const days = clinicDaysCovering(earliest, latest - 1, zone);
+  const durationMs = service.durationMinutes * MINUTE;
+  const beforeMs = service.bufferBeforeMinutes * MINUTE;
+  const afterMs = service.bufferAfterMinutes * MINUTE;
+  const busyByProvider = mergedBusyByProvider(input.busy);
+
+  const perProvider = [...new Set(input.providerIds)].map((providerId) => {
+    const blocked = busyByProvider.get(providerId) ?? [];
+    // Candidates only move forward in time, so ranges that ended before one
+    // candidate's occupied time began can never block a later one.
+    let firstRelevant = 0;
+    const slots: Slot[] = [];
+    for (const day of days) {
+      for (const interval of openIntervalsOn(providerId, day, hours, exceptions)) {
+        if (interval.end <= earliest || interval.start >= latest) continue;
+        for (const start of candidateStarts(interval, rules.slotStepMinutes, zone)) {
+          const end = start + durationMs;
+          if (end > interval.end || start >= latest) break;
+          if (start < earliest) continue;
+          const occupiedStart = start - beforeMs;
+          const occupiedEnd = end + afterMs;
+          while ((blocked[firstRelevant]?.end ?? Infinity) <= occupiedStart) firstRelevant++;
+          const next = blocked[firstRelevant];
+          if (next && next.start < occupiedEnd) continue;
+          slots.push({ providerId, start, end });
+        }
+      }
+    }
+    return slots;
+  });
+
+  return mergeByStart(perProvider);
+}
+
+/**
+ * morning: before 12:00, afternoon: 12:00–16:59, evening: from 17:00 (clinic-local
+ * start). No `tod` keeps every slot, so callers can pass an optional preference through.
+ */
+export function filterTimeOfDay(slots: readonly Slot[], tod: TimeOfDay | undefined, timeZone: string): Slot[] {
+  if (!tod) return [...slots];
+  // Providers usually share start times; each zone lookup is comparatively costly.
+  const hourOf = new Map<number, number>();
+  return slots.filter((slot) => {
+    let hour = hourOf.get(slot.start);
+    if (hour === undefined) {
+      hour = DateTime.fromMillis(slot.start, { zone: timeZone }).hour;
+      hourOf.set(slot.start, hour);
+    }
+    const period: TimeOfDay = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
+    return period === tod;
+  });
+}
+
+/**
+ * Up to `n` slots spread evenly over the list, always starting with the first and
+ * ending with the last, so a voice assistant offers "9, 11:30 or 2:30" instead of
+ * three neighbours. Only the first slot of each start time is considered, so
+ * several providers free at 9:00 cost one offer, not three.
+ */
+export function pickSpread(slots: readonly Slot[], n: number): Slot[] {
+  const seen = new Set<number>();
+  const distinct = slots.filter((slot) => {
+    if (seen.has(slot.start)) return false;
+    seen.add(slot.start);
+    return true;
+  });
+  const count = Math.floor(n);
+  if (distinct.length <= count) return distinct;
+  if (count <= 0) return [];
+  if (count === 1) return distinct.slice(0, 1);
+  const last = distinct.length - 1;
+  return Array.from({ length: count }, (_, i) => distinct[Math.round((i * last) / (count - 1))]!);
+}
+
+// Each provider's slots are already in time order. A k-way merge (far cheaper
+// than sorting the concatenation) keeps that order and, by preferring the
+// earlier list on equal starts, the order of providerIds.
+function mergeByStart(lists: readonly Slot[][]): Slot[] {
+  const cursors = lists.map((list) => ({ list, at: 0 }));
+  const merged: Slot[] = [];
+  for (;;) {
+    let bestCursor: (typeof cursors)[number] | undefined;
+    let bestSlot: Slot | undefined;
+    for (const cursor of cursors) {
+      const slot = cursor.list[cursor.at];
+      if (slot && (!bestSlot || slot.start < bestSlot.start)) {
+        bestCursor = cursor;
+        bestSlot = slot;
+      }
+    }
+    if (!bestCursor || !bestSlot) return merged;
+    merged.push(bestSlot);
+    bestCursor.at++;
+  }
+}
+
+function mergedBusyByProvider(busy: readonly BusyRange[]): Map<string, Interval[]> {
+  const byProvider = new Map<string, Interval[]>();
+  for (const range of [...busy].sort((a, b) => a.start - b.start)) {
+    if (range.end <= range.start) continue;
+    const ranges = byProvider.get(range.providerId);
+    const last = ranges?.[ranges.length - 1];
+    if (!ranges) byProvider.set(range.providerId, [{ start: range.start, end: range.end }]);
+    else if (last && range.start <= last.end) last.end = Math.max(last.end, range.end);
+    else ranges.push({ start: range.start, end: range.end });
+  }
+  return byProvider;
+}
+
+/**
+ * Starts step by wall-clock minutes from the interval's start. Without a DST
+ * change inside the interval that equals stepping elapsed time, the cheap common
+ * case. Across a change each wall time is resolved like the opening hours
+ * themselves (see hours.ts): wall times skipped by spring-forward are dropped,
+ * and a wall time that occurs twice is offered once.
+ */
+function candidateStarts(interval: ZonedInterval, stepMinutes: number, zone: string): number[] {
+  const starts: number[] = [];
+  if (interval.startOffset === interval.endOffset) {
+    for (let t = interval.start; t < interval.end; t += stepMinutes * MINUTE) starts.push(t);
+    return starts;
+  }
+  const { year, month, day, hour, minute } = DateTime.fromMillis(interval.start, { zone });
+  for (let wall = hour * 60 + minute; wall < MINUTES_PER_DAY; wall += stepMinutes) {
+    const at = DateTime.fromObject(
+      { year, month, day, hour: Math.floor(wall / 60), minute: wall % 60 },
+      { zone },
+    );
+    const t = at.toMillis();
+    if (t >= interval.end) break;
+    const existsOnClock = at.hour * 60 + at.minute === wall;
+    if (existsOnClock && t > (starts[starts.length - 1] ?? -Infinity)) starts.push(t);
+  }
+  return starts;
+}

@@ -1,0 +1,82 @@
+// A new user's first run: `npm start` with no environment at all starts embedded PostgreSQL, seeds the demo clinic,
+// prints how to call it — and a restart keeps the bookings.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/db/embedded.ts';
+import { futureWeekday } from '../helpers/time.ts';
+import { vapiClient } from '../helpers/vapi.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const project = mkdtempSync(join(tmpdir(), 'slotkeeper-fresh-'));
+chmodSync(project, 0o755); // embedded PostgreSQL runs as the OS user 'postgres' when we are root
+for (const entry of ['src', 'machines', 'migrations', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
+symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+
+const portIsFree = (port: number) =>
+  new Promise<boolean>((done) => {
+    const s = createServer().once('error', () => done(false));
+    s.listen(port, '0.0.0.0', () => s.close(() => done(true)));
+  });
+
+let child: ChildProcess | undefined;
+
+async function start(env: Record<string, string>): Promise<{ output: string; child: ChildProcess }> {
+  const proc = spawn('npm', ['start'], { cwd: project, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env }, detached: true });
+  child = proc;
+  let output = '';
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 90 s:\n${output}`)), 90_000);
+    const onData = (d: Buffer) => {
+      output += d.toString();
+      if (/Ask for free times/.test(output) && /--data|-d '/.test(output)) {
+        clearTimeout(timer);
+        resolveStart({ output, child: proc });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    proc.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+async function stop(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => proc.once('exit', r));
+  process.kill(-proc.pid!, 'SIGTERM');
+  await exited;
+  // PostgreSQL leaves its pid file until it has really stopped; the next start must not find it running.
+  for (let i = 0; i < 100 && existsSync(join(project, '.slotkeeper/pgdata/postmaster.pid')); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+afterAll(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) await stop(child).catch(() => {});
+  rmSync(project, { recursive: true, force: true });
+});
+
+describe('npm start on a fresh machine', () => {
+  it('serves the demo clinic on embedded PostgreSQL, prints a working curl, and keeps bookings across a restart', async () => {
+    // The default port is 3000; only if something else holds it here do we pick another.
+    const env: Record<string, string> = (await portIsFree(3000)) ? {} : { PORT: String(await freePort()) };
+    const first = await start(env);
+    const url = first.output.match(/demo clinic webhook: (\S+)\/vapi\/demo/)![1]!;
+    const secret = first.output.match(/demo clinic secret:\s+(\S+)/)![1]!;
+    expect(first.output).toContain('embedded PostgreSQL');
+    expect(first.output).toContain(`curl -s ${url}/vapi/demo -H 'Authorization: Bearer ${secret}'`);
+
+    const vapi = vapiClient(url.replace('localhost', '127.0.0.1'), 'demo', secret);
+    const slots = await vapi.tool('check_availability', { date: futureWeekday('00:00', 2).toISODate() });
+    expect(slots.status).toBe('ok');
+    const booked = await vapi.tool('book_appointment', { start: slots.slots[0].start, patient_name: 'First User' });
+    expect(booked.status).toBe('booked');
+    await stop(first.child);
+
+    const second = await start(env);
+    expect(second.output.match(/demo clinic secret:\s+(\S+)/)![1]).toBe(secret);
+    const again = await vapi.tool('book_appointment', { start: slots.slots[0].start, patient_name: 'Second User', provider: booked.provider }, { customerNumber: '+16175550199' });
+    expect(again.status).toBe('unavailable');
+    await stop(second.child);
+  });
+});

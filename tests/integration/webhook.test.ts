@@ -1,0 +1,222 @@
+// The Vapi webhook over real HTTP: credentials, bad input of every kind, the tool answers, idempotency.
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
+import { readReply, toolCallsBody, vapiClient, type VapiClient } from '../helpers/vapi.ts';
+
+const SECRET = 'webhook-test-secret-0001';
+const OTHER_SECRET = 'webhook-test-secret-0002';
+let db: TestDatabase;
+let server: RunningServer;
+let vapi: VapiClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await createDemoClinic(db.sql, { secret: SECRET });
+  await createDemoClinic(db.sql, { secret: OTHER_SECRET, slug: 'other' });
+  server = await startServer(db.sql);
+  vapi = vapiClient(server.url, 'demo', SECRET);
+});
+afterAll(async () => {
+  await server.close();
+  await db.drop();
+});
+
+const countBookings = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`)[0]!.n;
+const availability = toolCallsBody([{ name: 'check_availability', args: {} }]);
+
+describe('authentication', () => {
+  const post = (headers: Record<string, string>, slug = 'demo') =>
+    fetch(`${server.url}/vapi/${slug}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(availability) });
+
+  it('refuses a request with no credential, a wrong one, or another clinic’s', async () => {
+    const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${OTHER_SECRET}` }, { 'x-vapi-secret': OTHER_SECRET }];
+    for (const headers of attempts) {
+      const res = await post(headers);
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: string }).error).toMatch(/unauthorized/i);
+    }
+  });
+
+  it('refuses an unknown clinic with the same answer as a wrong secret', async () => {
+    const res = await post({ authorization: `Bearer ${SECRET}` }, 'no-such-clinic');
+    expect(res.status).toBe(401);
+  });
+
+  it('accepts the Bearer token and the legacy X-Vapi-Secret header', async () => {
+    expect((await post({ authorization: `Bearer ${SECRET}` })).status).toBe(200);
+    expect((await post({ 'x-vapi-secret': SECRET })).status).toBe(200);
+    expect((await post({ authorization: `Bearer ${OTHER_SECRET}` }, 'other')).status).toBe(200);
+  });
+
+  it('checks the credential before reading the body', async () => {
+    const res = await vapi.post(undefined, { raw: '{not json', headers: { authorization: 'Bearer wrong' } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('bad input', () => {
+  it('answers malformed JSON with 400 and a sentence', async () => {
+    const res = await vapi.post(undefined, { raw: '{"message": {"type": "tool-calls",' });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('The request body is not valid JSON.');
+  });
+
+  it('answers a body that is not a Vapi message with 400', async () => {
+    const res = await vapi.post({ hello: 'world' });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatch(/Vapi server message/);
+  });
+
+  it('answers an oversized body with 413 and books nothing', async () => {
+    const before = await countBookings();
+    const huge = toolCallsBody([{ name: 'book_appointment', args: { patient_name: 'x'.repeat(3 * 1024 * 1024), start: iso(futureWeekday('10:00')) } }]);
+    const res = await vapi.post(huge);
+    expect(res.status).toBe(413);
+    expect(res.json.error).toMatch(/too large/);
+    expect(await countBookings()).toBe(before);
+  });
+
+  it('acknowledges message types it does not act on with 200 {}', async () => {
+    for (const type of ['status-update', 'conversation-update', 'hang', 'speech-update', 'something-new']) {
+      const res = await vapi.post({ message: { type, call: { id: 'c1' } } });
+      expect(res.status).toBe(200);
+      expect(res.json).toEqual({});
+    }
+  });
+
+  it('answers an unknown tool with a speakable error in the results', async () => {
+    const reply = await vapi.tool('launch_rocket', {});
+    expect(reply).toMatchObject({ field: 'error', status: 'unknown_tool' });
+    expect(reply.say).toMatch(/check_availability/);
+  });
+
+  it('answers wrong argument types and missing arguments with a sentence, writing nothing', async () => {
+    const before = await countBookings();
+    const missing = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')) });
+    expect(missing).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(missing.say).toMatch(/patient_name is required/);
+    const wrongType = await vapi.tool('book_appointment', { start: 42, patient_name: ['a'] });
+    expect(wrongType).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    const badEnum = await vapi.tool('check_availability', { time_of_day: 'midnight' });
+    expect(badEnum.say).toMatch(/time_of_day must be one of morning, afternoon, evening/);
+    const notJson = await vapi.tool('check_availability', '{"date": tomorrow');
+    expect(notJson).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(await countBookings()).toBe(before);
+  });
+
+  it('refuses closed days, past times, impossible dates and bad phone numbers, writing nothing', async () => {
+    const before = await countBookings();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ start: iso(futureSaturday('10:00')), patient_name: 'Ann Lee' }, 'closed'],
+      [{ date: DateTime.now().setZone('America/New_York').minus({ days: 2 }).toISODate(), time: '10:00', patient_name: 'Ann Lee' }, 'past'],
+      [{ date: 'the thirty-first of blorptember', time: '10:00', patient_name: 'Ann Lee' }, 'unparseable'],
+      [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', patient_phone: '12' }, 'invalid_phone'],
+      [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', patient_email: 'not-an-email' }, 'invalid_email'],
+      [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', service: 'brain surgery' }, 'unknown_service'],
+    ];
+    for (const [args, status] of cases) {
+      const reply = await vapi.tool('book_appointment', args);
+      expect(reply, JSON.stringify(args)).toMatchObject({ field: 'error', status });
+      expect(reply.say.length).toBeGreaterThan(10);
+      expect(reply.say).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    }
+    expect(await countBookings()).toBe(before);
+  });
+
+  it('needs a phone number when the call has none (a web call)', async () => {
+    const reply = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:30', 9)), patient_name: 'Web Caller' }, { customerNumber: null });
+    expect(reply).toMatchObject({ field: 'error', status: 'missing_phone' });
+  });
+});
+
+describe('tools', () => {
+  it('check_availability offers a few future slots with ISO start, provider and a spoken label', async () => {
+    const day = futureWeekday('00:00', 3);
+    const reply = await vapi.tool('check_availability', { date: day.toISODate(), time_of_day: 'afternoon' });
+    expect(reply).toMatchObject({ field: 'result', status: 'ok' });
+    expect(reply.slots.length).toBeGreaterThan(0);
+    expect(reply.slots.length).toBeLessThanOrEqual(3);
+    for (const slot of reply.slots) {
+      const start = DateTime.fromISO(slot.start, { setZone: true });
+      expect(start.toISODate()).toBe(day.toISODate());
+      expect(start.hour).toBeGreaterThanOrEqual(12);
+      expect(['Dr. Alice Moreno', 'Dr. Ben Okafor']).toContain(slot.provider);
+      expect(reply.say).toContain(slot.label);
+    }
+  });
+
+  it('accepts arguments sent as a JSON string', async () => {
+    const reply = await vapi.tool('check_availability', JSON.stringify({ date: futureWeekday('00:00', 3).toISODate() }));
+    expect(reply).toMatchObject({ field: 'result', status: 'ok' });
+  });
+
+  it('books a slot, defaulting the phone to the caller’s number, and stores the patient in E.164', async () => {
+    const start = futureWeekday('11:00', 4);
+    const reply = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'mary o’brien', provider: 'Moreno' }, { customerNumber: '(617) 253-1000' });
+    expect(reply).toMatchObject({ field: 'result', status: 'booked', provider: 'Dr. Alice Moreno', service: 'consultation' });
+    const [row] = await db.sql`select b.status, b.starts_at, p.phone_e164, p.name from bookings b join patients p on p.id = b.patient_id where b.id = ${reply.appointment_id}`;
+    expect(row).toMatchObject({ status: 'confirmed', phoneE164: '+16172531000', name: "Mary O’Brien" });
+    expect(row!.startsAt.getTime()).toBe(start.toMillis());
+  });
+
+  it('offers alternatives when the slot is taken', async () => {
+    const start = futureWeekday('14:00', 4);
+    const first = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' });
+    expect(first.status).toBe('booked');
+    const second = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Bob Stone', provider: 'Okafor' }, { customerNumber: '+16175551234' });
+    expect(second).toMatchObject({ field: 'result', status: 'unavailable' });
+    expect(second.alternatives.length).toBeGreaterThan(0);
+    expect(second.alternatives.every((a: { start: string }) => a.start !== iso(start))).toBe(true);
+    expect(second.say).toContain(second.alternatives[0].label);
+  });
+
+  it('moves a date whose year is stale to its next occurrence and says so', async () => {
+    const target = futureWeekday('10:00', 10);
+    const stale = target.minus({ years: 2 });
+    const reply = await vapi.tool('book_appointment', { date: stale.toISODate(), time: '10:00', patient_name: 'Old Year' }, { customerNumber: '+16175559876' });
+    expect(reply.status).toBe('booked');
+    expect(DateTime.fromISO(reply.start, { setZone: true }).toISODate()).toBe(target.toISODate());
+    expect(reply.say).toMatch(/I've taken that as/);
+  });
+
+  it('returns the first answer to a repeated tool-call id and books nothing new', async () => {
+    const start = futureWeekday('15:30', 5);
+    const args = { start: iso(start), patient_name: 'Dee Dupe' };
+    const first = await vapi.tool('book_appointment', args, { toolCallId: 'call_dup_1', callId: 'dup-call' });
+    const before = await countBookings();
+    const again = await vapi.tool('book_appointment', args, { toolCallId: 'call_dup_1', callId: 'dup-call' });
+    expect(again).toEqual(first);
+    expect(await countBookings()).toBe(before);
+  });
+
+  it('answers several tool calls in one message in order, with matching ids', async () => {
+    const body = toolCallsBody([
+      { id: 'tc_a', name: 'check_availability', args: {} },
+      { id: 'tc_b', name: 'nope', args: {} },
+      { id: 'tc_c', name: 'check_availability', args: { time_of_day: 'morning' } },
+    ]);
+    const res = await vapi.post(body);
+    expect(res.status).toBe(200);
+    expect(res.json.results.map((r: { toolCallId: string; name: string }) => [r.toolCallId, r.name])).toEqual([
+      ['tc_a', 'check_availability'],
+      ['tc_b', 'nope'],
+      ['tc_c', 'check_availability'],
+    ]);
+    expect(readReply(res.json.results[1]).status).toBe('unknown_tool');
+  });
+});
+
+describe('operations', () => {
+  it('reports database health and per-tool metrics', async () => {
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/slotkeeper_tool_calls_total\{tool="check_availability",status="ok"\} [1-9]/);
+    expect(metrics).toMatch(/slotkeeper_tool_call_duration_seconds_bucket\{le="0.005",tool="book_appointment"\}/);
+  });
+});
