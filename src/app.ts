@@ -7,17 +7,20 @@ import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { createMetrics } from './observability/metrics.ts';
+import type { SecretBox } from './security/secret-box.ts';
 import { TenantDirectory } from './tenants/directory.ts';
 import { vapiRoutes } from './vapi/route.ts';
 
 export interface AppDeps {
   config: Config;
   sql: Sql;
+  /** Seals and opens secrets stored in the database (Twilio tokens, readable webhook secrets). */
+  secrets: SecretBox;
   /** The clock for everything the app decides in JavaScript; the database keeps its own now(). */
   now?: () => number;
 }
 
-export async function buildApp({ config, sql, now = Date.now }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SecretBox } from './security/secret-box.ts';
 
 const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -24,6 +25,17 @@ const ConfigSchema = z.object({
   SEED_DEMO: boolean.default(true),
   DEMO_VAPI_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DEMO_OWNER_PHONE: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +12125550143').optional(),
+  SECRETS_KEY: z
+    .string()
+    .refine((v) => {
+      try {
+        SecretBox.fromString(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be one or more comma-separated 32-byte keys in base64 or hex (the first one encrypts)')
+    .optional(),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
 });

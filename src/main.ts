@@ -1,10 +1,12 @@
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
+import { readOrCreateFile } from './data-dir.ts';
+import { SecretBox } from './security/secret-box.ts';
 import { ensureDemoClinic } from './tenants/demo-clinic.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -13,6 +15,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = isAbsolute(config.DATA_DIR) ? config.DATA_DIR : resolve(PROJECT_ROOT, config.DATA_DIR);
 
+  // Without SECRETS_KEY, a key is generated once and kept beside the data; production sets its own.
+  const secrets = SecretBox.fromString(
+    config.SECRETS_KEY ?? (await readOrCreateFile(join(dataDir, 'secrets-key'), SecretBox.generateKey)),
+  );
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(dataDir);
   const sql = connect(config.DATABASE_URL ?? embedded!.url, { max: config.DB_POOL_SIZE });
   await migrate(sql);
@@ -20,7 +26,7 @@ async function main(): Promise<void> {
     ? await ensureDemoClinic(sql, { dataDir, secret: config.DEMO_VAPI_SECRET, ownerPhone: config.DEMO_OWNER_PHONE })
     : undefined;
 
-  const app = await buildApp({ config, sql });
+  const app = await buildApp({ config, sql, secrets });
   await app.listen({ port: config.PORT, host: config.HOST });
 
   const base = config.PUBLIC_URL ?? `http://localhost:${(app.server.address() as { port: number }).port}`;

