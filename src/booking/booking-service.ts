@@ -26,6 +26,20 @@ export interface ClaimInput {
   patient: PatientDetails;
 }
 
+/** A provider's time changed (claimed, confirmed, released, cancelled, expired): caches of it must be dropped. */
+export interface BookingChange {
+  tenantId: string;
+  providerId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface BookingChangeListener {
+  bookingChanged(change: BookingChange): void;
+}
+
+const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
+
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
 
@@ -34,6 +48,8 @@ export class BookingService {
   constructor(
     private readonly sql: Sql,
     private readonly now: () => number,
+    /** Every successful state change is reported here, after it committed. */
+    private readonly changes: BookingChangeListener = ignoreChanges,
   ) {}
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
@@ -81,8 +97,11 @@ export class BookingService {
       });
       switch (row.outcome) {
         case 'created':
-        case 'existing':
-          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
+        case 'existing': {
+          const booking = row as ClaimedBooking;
+          this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: booking.providerId, startsAt: booking.startsAt, endsAt: booking.endsAt });
+          return { kind: 'claimed', booking, existing: row.outcome === 'existing' };
+        }
         case 'conflict':
           taken = true;
           continue;
