@@ -3,9 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { BookingService } from './booking/booking-service.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/client.ts';
+import { adminApi } from './admin/plugin.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
+import { registerLoadShedding } from './http/load-shedding.ts';
 import { metricsRoutes } from './http/metrics.ts';
+import { registerOpenApi } from './http/openapi.ts';
+import { registerRateLimits } from './http/rate-limit.ts';
+import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics } from './observability/metrics.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { TenantDirectory } from './tenants/directory.ts';
@@ -24,7 +29,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
-      redact: ['req.headers.authorization', 'req.headers["x-vapi-secret"]'],
+      redact: ['req.headers.authorization', 'req.headers["x-vapi-secret"]', 'req.headers["x-signature"]'],
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
@@ -34,8 +39,25 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   const booking = new BookingService(sql, now);
 
   installErrorHandler(app);
+  installDashboardSecurityHeaders(app);
+  await registerLoadShedding(app, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS });
+  await registerRateLimits(app);
+  await registerOpenApi(app);
   await app.register(metricsRoutes, { metrics });
   await app.register(healthRoutes, { sql });
-  await app.register(vapiRoutes, { sql, tenants, booking, metrics, now, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
+  const window = config.RATE_LIMIT_WINDOW_SECONDS;
+  await app.register(vapiRoutes, {
+    sql, tenants, booking, metrics, secrets, now,
+    bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
+    publicUrl: config.PUBLIC_URL,
+    limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
+  });
+  await app.register(adminApi, {
+    prefix: '/api/v1',
+    sql, secrets, tenants, booking, now,
+    adminToken: config.ADMIN_TOKEN,
+    publicUrl: config.PUBLIC_URL,
+    limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },
+  });
   return app;
 }

@@ -38,6 +38,14 @@ const ConfigSchema = z.object({
     .optional(),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  RATE_LIMIT_WEBHOOK_PER_TENANT: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_WEBHOOK_PER_IP: z.coerce.number().int().min(1).default(12000),
+  RATE_LIMIT_API_PER_TENANT: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_API_PER_IP: z.coerce.number().int().min(1).default(1200),
+  MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(1000),
+  PRESSURE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

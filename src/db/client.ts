@@ -1,6 +1,8 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
+/** The pool or a transaction: what a query module needs to run its statements. */
+export type Queryable = postgres.ISql;
 
 export function connect(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, {

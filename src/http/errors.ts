@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const SENTENCES: Record<string, (e: FastifyError) => string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: () => 'The request body is not valid JSON.',
@@ -9,14 +9,16 @@ const SENTENCES: Record<string, (e: FastifyError) => string> = {
 };
 
 /** Every error leaves as {"error": "<one sentence>"}; the details of a 500 stay in the log. */
+export function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: error.code, status }, 'request refused');
+  const sentence = SENTENCES[error.code]?.(error) ?? (status >= 500 ? 'Something went wrong on our side.' : error.message);
+  return reply.code(status).send({ error: sentence });
+}
+
 export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: error.code, status }, 'request refused');
-    const sentence = SENTENCES[error.code]?.(error) ?? (status >= 500 ? 'Something went wrong on our side.' : error.message);
-    return reply.code(status).send({ error: sentence });
-  });
+  app.setErrorHandler(sendError);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `There is nothing at ${request.method} ${request.url.split('?')[0]}.` }),
   );

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Tenant } from '../db/queries/tenants.ts';
+import { checkTimestamp } from './hmac.ts';
 
 export const sha256 = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
 
@@ -14,3 +16,18 @@ export function presentedSecret(headers: IncomingHttpHeaders): string | undefine
 /** Constant time: both sides are SHA-256 digests, so equal length whatever was presented. */
 export const secretMatches = (presented: string, storedSha256: Buffer): boolean =>
   timingSafeEqual(sha256(presented), storedSha256);
+
+/**
+ * What the headers prove before the body is read. A bearer clinic is settled here; an HMAC clinic passes a fresh
+ * timestamp here and its signature is checked over the raw body next (see route.ts).
+ */
+export type HeaderVerdict = { ok: false } | { ok: true; signedAt?: string };
+
+export function checkWebhookHeaders(tenant: Tenant, headers: IncomingHttpHeaders, now: number): HeaderVerdict {
+  if (tenant.webhookAuth === 'hmac') {
+    const ts = checkTimestamp(headers['x-timestamp'], now);
+    return ts.ok && typeof headers['x-signature'] === 'string' ? { ok: true, signedAt: ts.timestamp } : { ok: false };
+  }
+  const secret = presentedSecret(headers);
+  return secret !== undefined && secretMatches(secret, tenant.vapiSecretSha256) ? { ok: true } : { ok: false };
+}

@@ -1,54 +1,121 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
+import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { toVapiResult } from './answer.ts';
-import { presentedSecret, secretMatches } from './auth.ts';
+import { refuse, toVapiResult } from './answer.ts';
+import { assistantRequestAnswer } from './assistant-request.ts';
+import { checkWebhookHeaders } from './auth.ts';
 import { callerNumber, Envelope, normaliseToolCalls } from './envelope.ts';
+import { signatureMatches } from './hmac.ts';
 import { runToolCall } from './run-tool-call.ts';
+import { staticArguments } from './tools/static-parameters.ts';
+
+export interface WebhookLimits {
+  perTenant: number;
+  perIp: number;
+  windowSeconds: number;
+}
 
 export interface VapiRouteOptions {
   sql: Sql;
   tenants: TenantDirectory;
   booking: BookingService;
   metrics: Metrics;
+  secrets: SecretBox;
   now: () => number;
   bodyLimit: number;
+  limits: WebhookLimits;
+  /** How Vapi reaches this server; else taken from the request. */
+  publicUrl?: string;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const UNAUTHORIZED = 'Unauthorized: unknown clinic or wrong webhook credential.';
+const SUSPENDED = "Sorry, this clinic's phone booking isn't available right now. Please call back later.";
 const tenantOf = new WeakMap<FastifyRequest, TenantContext>();
+/** HMAC clinics: the timestamp the headers carried, for the signature check over the raw body. */
+const signedAt = new WeakMap<FastifyRequest, string>();
+const signatureVerified = new WeakSet<FastifyRequest>();
+
+function unauthorized(): FastifyError {
+  return Object.assign(new Error(UNAUTHORIZED), { statusCode: 401, code: 'SK_WEBHOOK_UNAUTHORIZED', name: 'Unauthorized' });
+}
 
 export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): Promise<void> {
+  const perIp = limiter(app, { name: 'webhook-ip', max: opts.limits.perIp, windowSeconds: opts.limits.windowSeconds, key: (r) => r.ip });
+  const perTenant = limiter(app, {
+    name: 'webhook-tenant',
+    max: opts.limits.perTenant,
+    windowSeconds: opts.limits.windowSeconds,
+    key: (r) => tenantOf.get(r)!.tenant.id,
+  });
+
+  // The raw bytes are needed for an HMAC signature, and are checked before JSON.parse ever sees them; for a bearer
+  // clinic this is fastify's own JSON parser on the same buffer.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const timestamp = signedAt.get(request);
+    if (timestamp !== undefined) {
+      const ctx = tenantOf.get(request)!;
+      const secret = opts.secrets.open(ctx.tenant.vapiSecretSealed!);
+      if (!signatureMatches(secret, timestamp, body as Buffer, request.headers['x-signature'])) {
+        request.log.warn({ tenant: ctx.tenant.slug }, 'webhook rejected: bad HMAC signature');
+        done(unauthorized(), undefined);
+        return;
+      }
+      signatureVerified.add(request);
+    }
+    parseJson(request, (body as Buffer).toString('utf8'), done);
+  });
+
   app.post<{ Params: { tenant: string } }>(
     '/vapi/:tenant',
     {
       bodyLimit: opts.bodyLimit,
       // Before the body is read: a caller without the clinic's credential costs us no parsing.
       onRequest: async (request, reply) => {
+        if (!(await perIp(request, reply))) return reply;
         const { tenant: slug } = request.params as { tenant: string };
-        const secret = presentedSecret(request.headers);
-        const ctx = SLUG.test(slug) && secret ? await opts.tenants.get(slug) : undefined;
+        const ctx = SLUG.test(slug) ? await opts.tenants.get(slug) : undefined;
+        const verdict = ctx ? checkWebhookHeaders(ctx.tenant, request.headers, opts.now()) : { ok: false as const };
         // One answer for an unknown clinic and a wrong secret, so the endpoint does not reveal which clinics exist.
-        if (!ctx || !secret || !secretMatches(secret, ctx.tenant.vapiSecretSha256)) {
+        if (!ctx || !verdict.ok) {
           request.log.warn({ tenant: slug }, 'webhook rejected: unknown clinic or wrong credential');
-          return reply.code(401).send({ error: 'Unauthorized: unknown clinic or wrong webhook credential.' });
+          return reply.code(401).send({ error: UNAUTHORIZED });
         }
         tenantOf.set(request, ctx);
+        if (verdict.signedAt !== undefined) signedAt.set(request, verdict.signedAt);
+        if (!(await perTenant(request, reply))) return reply;
       },
     },
     async (request, reply) => {
       const tenant = tenantOf.get(request)!;
+      // A signed request whose body never reached the parser (no JSON content type) proved nothing.
+      if (signedAt.has(request) && !signatureVerified.has(request)) return reply.code(401).send({ error: UNAUTHORIZED });
       const parsed = Envelope.safeParse(request.body);
       if (!parsed.success) {
         return reply.code(400).send({ error: 'The body must be a Vapi server message like {"message": {"type": "tool-calls", ...}}.' });
       }
       const message = parsed.data.message;
       const log = request.log.child({ tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type });
+      const suspended = tenant.tenant.status === 'suspended';
+      if (message.type === 'assistant-request') {
+        if (suspended) return { error: SUSPENDED };
+        const webhookUrl = `${opts.publicUrl ?? `${request.protocol}://${request.host}`}/vapi/${tenant.tenant.slug}`;
+        return assistantRequestAnswer(tenant, { webhookUrl, now: opts.now() });
+      }
       if (message.type !== 'tool-calls') {
         log.debug('server message acknowledged');
         return {};
+      }
+      const calls = normaliseToolCalls(message);
+      if (suspended) {
+        log.warn('tool calls for a suspended clinic refused');
+        return { results: calls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
         tenant,
@@ -60,8 +127,10 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       };
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.
-      for (const call of normaliseToolCalls(message)) {
-        results.push(toVapiResult(call.id, call.name, await runToolCall(call, ctx, opts)));
+      for (const call of calls) {
+        const statics = staticArguments(call.args.ok ? call.args.value : {});
+        const callCtx = { ...ctx, callId: ctx.callId ?? statics.vapi_call_id ?? null, callerNumber: ctx.callerNumber ?? statics.caller_number ?? null };
+        results.push(toVapiResult(call.id, call.name, await runToolCall(call, callCtx, opts)));
       }
       return { results };
     },

@@ -15,6 +15,12 @@ export interface Tenant {
   hotLeadThreshold: number;
   ownerAlertPhone: string | null;
   vapiSecretSha256: Buffer;
+  status: 'active' | 'suspended';
+  webhookAuth: 'bearer' | 'hmac';
+  /** Sealed with SECRETS_KEY; open it only to check an HMAC signature. */
+  vapiSecretSealed: string | null;
+  vapiAssistantId: string | null;
+  vapiCredentialId: string | null;
 }
 
 export interface Provider {
@@ -43,7 +49,8 @@ export interface Catalog {
 export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant | undefined> {
   const [row] = await sql<Tenant[]>`
     select id, slug, name, time_zone, country, hold_ttl_seconds, otp_required, slot_step_minutes,
-           min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, vapi_secret_sha256
+           min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, vapi_secret_sha256,
+           status, webhook_auth, vapi_secret_sealed, vapi_assistant_id, vapi_credential_id
       from tenants where slug = ${slug}`;
   return row;
 }

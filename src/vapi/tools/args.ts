@@ -9,11 +9,15 @@ export const optionalText = (max = 200) =>
     .nullish()
     .transform((v) => v || undefined);
 
+const TIMES_OF_DAY = ['morning', 'afternoon', 'evening'] as const;
+
 export const TimeOfDay = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.enum(['morning', 'afternoon', 'evening']))
+  .pipe(z.enum(TIMES_OF_DAY))
+  // The exported JSON schema shows the input side of the pipe (a string); the enum tells the model the choices.
+  .meta({ enum: [...TIMES_OF_DAY] })
   .nullish()
   .transform((v) => v ?? undefined);
 

@@ -17,16 +17,17 @@ export const bookAppointment = defineTool({
   description:
     'Book an appointment in one step, once the caller has agreed a time and given their name. ' +
     'Give start (ISO from check_availability) or date and time.',
+  filler: 'One moment while I book that.',
   mutates: true,
   args: z.object({
-    start: optionalText(100),
-    date: optionalText(100),
-    time: optionalText(50),
-    patient_name: z.string().trim().min(1).max(200),
-    patient_phone: optionalText(40),
-    patient_email: optionalText(254),
-    service: optionalText(),
-    provider: optionalText(),
+    start: optionalText(100).describe('The slot start exactly as check_availability gave it (ISO with offset).'),
+    date: optionalText(100).describe('Instead of start: the day as the caller said it.'),
+    time: optionalText(50).describe('With date: the time, e.g. "3 PM".'),
+    patient_name: z.string().trim().min(1).max(200).describe("The patient's full name."),
+    patient_phone: optionalText(40).describe("Only if the caller gives a different number than the one they're calling from."),
+    patient_email: optionalText(254).describe('Optional email address.'),
+    service: optionalText().describe('The service, e.g. "consultation".'),
+    provider: optionalText().describe('The provider, if the caller asked for one.'),
   }),
   async run(args, ctx) {
     const { tenant } = ctx.tenant;

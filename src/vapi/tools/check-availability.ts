@@ -17,12 +17,13 @@ export const checkAvailability = defineTool({
   description:
     'Find free appointment times. Call when the caller wants an appointment or asks what is free. ' +
     'Optionally narrow by date (e.g. "tomorrow", "next Tuesday", "2026-12-03"), service, provider and time of day.',
+  filler: 'Let me check the schedule.',
   mutates: false,
   args: z.object({
-    date: optionalText(100),
-    service: optionalText(),
-    provider: optionalText(),
-    time_of_day: TimeOfDay,
+    date: optionalText(100).describe('The day the caller wants, as they said it ("tomorrow", "next Tuesday") or ISO.'),
+    service: optionalText().describe('The service, e.g. "consultation"; leave out for the default.'),
+    provider: optionalText().describe('The provider the caller asked for, if any.'),
+    time_of_day: TimeOfDay.describe('Narrow to morning, afternoon or evening.'),
   }),
   async run(args, ctx) {
     const { tenant } = ctx.tenant;

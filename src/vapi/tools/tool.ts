@@ -20,6 +20,8 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   /** For the model: when to call the tool. Exported with the schema to Vapi's tool definitions. */
   description: string;
   args: S;
+  /** What Vapi says while the tool runs (its request-start message); a generic filler when absent. */
+  filler?: string;
   /** Tools that change something answer a repeated tool-call id with their first answer. */
   mutates: boolean;
   run(args: z.infer<S>, ctx: ToolContext): Promise<ToolAnswer>;

@@ -1,0 +1,66 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Sql } from '../db/client.ts';
+import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
+import { findApiKeyByPrefix, touchApiKey } from '../db/queries/api-keys.ts';
+import { apiKeyPrefix, type ApiKeyScope } from '../security/api-keys.ts';
+import { secretMatches, sha256 } from '../vapi/auth.ts';
+import { ApiError } from './errors.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The API key scope a tenant route needs; by default read for GET, write for everything else. */
+    scope?: ApiKeyScope;
+  }
+}
+
+export interface ApiPrincipal {
+  tenantId: string;
+  slug: string;
+  keyId: string;
+}
+
+const principals = new WeakMap<FastifyRequest, ApiPrincipal>();
+
+/** The tenant whose key authenticated this request (set by `tenantKeyAuth`). */
+export const principal = (request: FastifyRequest): ApiPrincipal => principals.get(request)!;
+
+const bearer = (request: FastifyRequest): string | undefined => {
+  const auth = request.headers.authorization;
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+};
+
+/** Operator routes: the deployment's ADMIN_TOKEN, compared in constant time (both sides hashed to equal length). */
+export function operatorAuth(adminToken: string | undefined) {
+  const expected = adminToken ? sha256(adminToken) : undefined;
+  return async (request: FastifyRequest): Promise<void> => {
+    if (!expected) throw new ApiError(403, 'The operator API is off on this server: set ADMIN_TOKEN to use it.');
+    const token = bearer(request);
+    if (token && apiKeyPrefix(token)) throw new ApiError(403, "Operator routes need the ADMIN_TOKEN, not a clinic's API key.");
+    if (!token || !timingSafeEqual(sha256(token), expected)) {
+      throw new ApiError(401, 'Unauthorized: send the operator token as Authorization: Bearer <ADMIN_TOKEN>.');
+    }
+  };
+}
+
+/** Tenant routes: a clinic's API key, not revoked, of an active clinic, with the scope the route needs. */
+export function tenantKeyAuth(sql: Sql) {
+  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    const token = bearer(request);
+    const prefix = token ? apiKeyPrefix(token) : undefined;
+    const key = prefix ? await findApiKeyByPrefix(sql, prefix) : undefined;
+    if (!token || !key || !secretMatches(token, key.keySha256) || key.revokedAt) {
+      throw new ApiError(401, 'Unauthorized: send a valid, unrevoked API key as Authorization: Bearer sk_….');
+    }
+    if (key.tenantStatus === 'suspended') throw new ApiError(403, "This clinic's account is suspended.");
+    const needed = request.routeOptions.config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+    if (!key.scopes.includes(needed)) throw new ApiError(403, `This API key lacks the "${needed}" scope.`);
+    principals.set(request, { tenantId: key.tenantId, slug: key.tenantSlug, keyId: key.id });
+    request.log = request.log.child({ tenant: key.tenantSlug });
+    await touchApiKey(sql, key.id);
+  };
+}
+
+/** Runs the handler's database work as the authenticated clinic (see db/tenant-scope.ts). */
+export const asTenant = <T>(sql: Sql, request: FastifyRequest, fn: (tx: TenantTx) => Promise<T>): Promise<T> =>
+  withTenant(sql, principal(request).tenantId, fn);

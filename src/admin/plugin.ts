@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { BookingService } from '../booking/booking-service.ts';
+import type { Sql } from '../db/client.ts';
+import { limiter } from '../http/rate-limit.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import type { TenantDirectory } from '../tenants/directory.ts';
+import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
+import { adminErrorHandler } from './errors.ts';
+import { appointmentRoutes } from './routes/appointments.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import { operatorRoutes } from './routes/operator.ts';
+import { settingsRoutes } from './routes/settings.ts';
+
+export interface AdminDeps {
+  sql: Sql;
+  secrets: SecretBox;
+  tenants: TenantDirectory;
+  booking: BookingService;
+  now: () => number;
+  adminToken?: string;
+  /** How Vapi reaches this server, for the webhook URLs the API hands out. */
+  publicUrl?: string;
+  limits: { perTenant: number; perIp: number; windowSeconds: number };
+}
+
+/** `/api/v1`: one zod schema per route validates, types and documents it (OpenAPI at /docs). */
+export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(adminErrorHandler);
+  const perIp = limiter(app, { name: 'api-ip', max: deps.limits.perIp, windowSeconds: deps.limits.windowSeconds, key: (r) => r.ip });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!(await perIp(request, reply))) return reply;
+  });
+
+  await app.register(async (operator) => {
+    operator.addHook('onRequest', operatorAuth(deps.adminToken));
+    await operator.register(operatorRoutes, deps);
+  });
+
+  await app.register(async (tenant) => {
+    const perTenant = limiter(tenant, {
+      name: 'api-tenant',
+      max: deps.limits.perTenant,
+      windowSeconds: deps.limits.windowSeconds,
+      key: (r) => principal(r).tenantId,
+    });
+    tenant.addHook('onRequest', tenantKeyAuth(deps.sql));
+    tenant.addHook('onRequest', async (request, reply) => {
+      if (!(await perTenant(request, reply))) return reply;
+    });
+    // Any successful change may touch what the webhook caches (settings, catalogue): drop it before answering,
+    // so the very next call on this instance sees it. Other instances see it within the directory's TTL.
+    tenant.addHook('onSend', async (request, reply, payload) => {
+      if (request.method !== 'GET' && reply.statusCode < 400) deps.tenants.forget(principal(request).slug);
+      return payload;
+    });
+    await tenant.register(settingsRoutes, deps);
+    await tenant.register(catalogRoutes, deps);
+    await tenant.register(appointmentRoutes, deps);
+  });
+}

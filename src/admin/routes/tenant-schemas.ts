@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { TenantSettings } from '../../db/queries/tenant-admin.ts';
+import { Country, E164, Slug, TimeZone } from '../schemas.ts';
+
+// A clinic's settings: the operator sets them at creation, the clinic edits them later (settings.ts).
+
+export const SettingsFields = {
+  name: z.string().trim().min(1).max(200),
+  timeZone: TimeZone,
+  country: Country,
+  holdTtlSeconds: z.number().int().min(60).max(3600).describe('How long a held slot waits for confirmation.'),
+  otpRequired: z.boolean().describe('Whether a booking needs the SMS code.'),
+  slotStepMinutes: z.number().int().min(5).max(240),
+  minNoticeMinutes: z.number().int().min(0).max(43200),
+  horizonDays: z.number().int().min(1).max(730),
+  hotLeadThreshold: z.number().int().min(0).max(100),
+  ownerAlertPhone: E164.nullable(),
+  webhookAuth: z.enum(['bearer', 'hmac']).describe('How Vapi proves itself: a Bearer token or an HMAC signature.'),
+  vapiAssistantId: z.string().min(1).max(100).nullable().describe('Answer assistant-request with this assistant.'),
+  vapiCredentialId: z.string().min(1).max(100).nullable().describe('The Vapi credential that holds the webhook secret.'),
+};
+
+export const SettingsPatch = z.strictObject(SettingsFields).partial();
+
+export const NewTenantBody = z.strictObject({
+  ...SettingsPatch.shape,
+  slug: Slug,
+  name: SettingsFields.name,
+  timeZone: TimeZone,
+  country: Country,
+});
+
+export const TenantOut = z.object({
+  id: z.uuid(),
+  slug: z.string(),
+  status: z.enum(['active', 'suspended']),
+  ...SettingsFields,
+  timeZone: z.string(),
+  settingsVersion: z.number().int(),
+  createdAt: z.string(),
+});
+
+export const tenantOut = (t: TenantSettings): z.infer<typeof TenantOut> => ({
+  id: t.id,
+  slug: t.slug,
+  status: t.status,
+  name: t.name,
+  timeZone: t.timeZone,
+  country: t.country,
+  holdTtlSeconds: t.holdTtlSeconds,
+  otpRequired: t.otpRequired,
+  slotStepMinutes: t.slotStepMinutes,
+  minNoticeMinutes: t.minNoticeMinutes,
+  horizonDays: t.horizonDays,
+  hotLeadThreshold: t.hotLeadThreshold,
+  ownerAlertPhone: t.ownerAlertPhone,
+  webhookAuth: t.webhookAuth,
+  vapiAssistantId: t.vapiAssistantId,
+  vapiCredentialId: t.vapiCredentialId,
+  settingsVersion: t.settingsVersion,
+  createdAt: t.createdAt.toISOString(),
+});
