@@ -52,12 +52,12 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
   });
-  await app.register(adminApi, {
-    prefix: '/api/v1',
+  const adminDeps = {
     sql, secrets, tenants, booking, now,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },
-  });
+  };
+  await app.register((api) => adminApi(api, adminDeps), { prefix: '/api/v1' });
   return app;
 }

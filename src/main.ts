@@ -1,26 +1,19 @@
-import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { connect } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
-import { readOrCreateFile } from './data-dir.ts';
-import { SecretBox } from './security/secret-box.ts';
+import { dataDirOf } from './data-dir.ts';
+import { openSecretBox } from './security/secrets-key.ts';
 import { ensureDemoClinic } from './tenants/demo-clinic.ts';
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 let stopEmbedded: (() => Promise<void>) | undefined;
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const dataDir = isAbsolute(config.DATA_DIR) ? config.DATA_DIR : resolve(PROJECT_ROOT, config.DATA_DIR);
+  const dataDir = dataDirOf(config);
 
-  // Without SECRETS_KEY, a key is generated once and kept beside the data; production sets its own.
-  const secrets = SecretBox.fromString(
-    config.SECRETS_KEY ?? (await readOrCreateFile(join(dataDir, 'secrets-key'), SecretBox.generateKey)),
-  );
+  const secrets = await openSecretBox(config, dataDir);
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(dataDir);
   stopEmbedded = embedded?.stop;
   const sql = connect(config.DATABASE_URL ?? embedded!.url, { max: config.DB_POOL_SIZE });

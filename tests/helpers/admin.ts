@@ -1,0 +1,44 @@
+// A small client for the admin API over real HTTP.
+export const ADMIN_TOKEN = 'operator-token-for-tests-0123456789abcdef';
+
+export interface ApiReply {
+  status: number;
+  json: any;
+  headers: Headers;
+}
+
+export type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<ApiReply>;
+
+export function apiClient(baseUrl: string, token: string | undefined): Api {
+  return async (method, path, body, headers = {}) => {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined, headers: res.headers };
+  };
+}
+
+export interface TenantHandle {
+  id: string;
+  slug: string;
+  vapiSecret: string;
+  key: string;
+  api: Api;
+}
+
+/** A clinic created through the operator API, with an all-scopes key and a client using it. */
+export async function newTenant(baseUrl: string, slug: string, extra: Record<string, unknown> = {}): Promise<TenantHandle> {
+  const operator = apiClient(baseUrl, ADMIN_TOKEN);
+  const created = await operator('POST', '/tenants', { slug, name: `Clinic ${slug}`, timeZone: 'America/New_York', country: 'US', ...extra });
+  if (created.status !== 201) throw new Error(`tenant creation answered ${created.status}: ${JSON.stringify(created.json)}`);
+  const issued = await operator('POST', `/tenants/${created.json.tenant.id}/api-keys`, { label: 'tests' });
+  if (issued.status !== 201) throw new Error(`key issue answered ${issued.status}: ${JSON.stringify(issued.json)}`);
+  return { id: created.json.tenant.id, slug, vapiSecret: created.json.vapiSecret, key: issued.json.key, api: apiClient(baseUrl, issued.json.key) };
+}
