@@ -67,7 +67,7 @@ export async function setTenantStatus(db: Queryable, tenantId: string, status: '
 
 export type SettingsUpdate = { kind: 'updated'; settings: TenantSettings } | { kind: 'stale'; current: TenantSettings } | { kind: 'missing' };
 
-/** Applies the edit only if the stored version is still `ifVersion` (when given); every edit bumps the version. */
+/** Applies the edit only if the stored version is still `ifVersion` (when given); every real edit bumps the version. */
 export async function updateTenantSettings(
   db: Queryable,
   tenantId: string,
@@ -75,11 +75,12 @@ export async function updateTenantSettings(
   ifVersion: number | undefined,
 ): Promise<SettingsUpdate> {
   const keys = Object.keys(patch) as (keyof SettingsPatch)[];
-  const set = keys.length ? db`${db(patch as Record<string, unknown>, ...keys)},` : db``;
-  const [row] = await db<TenantSettings[]>`
-    update tenants set ${set} settings_version = settings_version + 1
-     where id = ${tenantId} and (${ifVersion ?? null}::int is null or settings_version = ${ifVersion ?? null})
-    returning ${db.unsafe(COLUMNS)}`;
+  const where = db`where id = ${tenantId} and (${ifVersion ?? null}::int is null or settings_version = ${ifVersion ?? null})`;
+  const [row] = keys.length
+    ? await db<TenantSettings[]>`
+        update tenants set ${db(patch as Record<string, unknown>, ...keys)}, settings_version = settings_version + 1
+        ${where} returning ${db.unsafe(COLUMNS)}`
+    : await db<TenantSettings[]>`select ${db.unsafe(COLUMNS)} from tenants ${where}`;
   if (row) return { kind: 'updated', settings: row };
   const current = await findTenantSettings(db, tenantId);
   return current ? { kind: 'stale', current } : { kind: 'missing' };

@@ -1,0 +1,249 @@
+// The clinic half of the admin API over real HTTP: catalogue, hours, settings, secrets, appointments — and every
+// route tried with another clinic's ids.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, apiClient, newTenant, type TenantHandle } from '../helpers/admin.ts';
+import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
+import { vapiClient } from '../helpers/vapi.ts';
+
+let db: TestDatabase;
+let server: RunningServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db.sql, { env: { ADMIN_TOKEN } });
+});
+afterAll(async () => {
+  await server.close();
+  await db.drop();
+});
+
+interface Clinic extends TenantHandle {
+  providerId: string;
+  serviceId: string;
+}
+
+/** A clinic set up entirely through the API: one provider, one 30-minute service, Monday–Friday 09:00–17:00. */
+async function clinic(slug: string): Promise<Clinic> {
+  const t = await newTenant(server.url, slug);
+  const provider = await t.api('POST', '/providers', { name: `Dr. ${slug}` });
+  const service = await t.api('POST', '/services', { slug: 'consultation', name: 'consultation', durationMinutes: 30, bufferAfterMinutes: 10, valueCents: 9000 });
+  expect([provider.status, service.status]).toEqual([201, 201]);
+  expect((await t.api('PUT', `/providers/${provider.json.id}/services/${service.json.id}`)).status).toBe(200);
+  const week = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
+  expect((await t.api('PUT', `/providers/${provider.json.id}/hours`, { hours: week })).status).toBe(200);
+  return { ...t, providerId: provider.json.id, serviceId: service.json.id };
+}
+
+const staffBooking = (c: Clinic, start: string, phone = '+16175550100', extra: Record<string, unknown> = {}) =>
+  c.api('POST', '/appointments', { serviceId: c.serviceId, start, patient: { name: 'Pat Staff', phone }, ...extra });
+
+describe('catalogue', () => {
+  it('sets up a bookable clinic from nothing, which the webhook then books at once', async () => {
+    const c = await clinic('fresh');
+    const vapi = vapiClient(server.url, 'fresh', c.vapiSecret);
+    const free = await vapi.tool('check_availability', { date: futureWeekday('00:00', 3).toISODate() });
+    expect(free).toMatchObject({ field: 'result', status: 'ok' });
+    expect(free.slots[0].provider).toBe('Dr. fresh');
+    const booked = await vapi.tool('book_appointment', { start: free.slots[0].start, patient_name: 'Jo Caller' });
+    expect(booked.status).toBe('booked');
+    // A catalogue change is seen by the very next call (the directory's cache is dropped).
+    await c.api('PATCH', `/providers/${c.providerId}`, { name: 'Dr. Renamed' });
+    const again = await vapi.tool('check_availability', { date: futureWeekday('00:00', 3).toISODate() });
+    expect(again.slots[0].provider).toBe('Dr. Renamed');
+  });
+
+  it('edits and deletes providers and services; refuses deleting one with appointments', async () => {
+    const c = await clinic('edits');
+    const svc = await c.api('PATCH', `/services/${c.serviceId}`, { durationMinutes: 45, bufferBeforeMinutes: 5 });
+    expect(svc.json).toMatchObject({ durationMinutes: 45, bufferBeforeMinutes: 5, bufferAfterMinutes: 10, providerIds: [c.providerId] });
+    const spare = await c.api('POST', '/providers', { name: 'Dr. Spare' });
+    expect((await c.api('DELETE', `/providers/${spare.json.id}`)).status).toBe(204);
+    expect((await c.api('GET', `/providers/${spare.json.id}`)).status).toBe(404);
+    expect((await staffBooking(c, iso(futureWeekday('10:00', 3)))).status).toBe(201);
+    const refused = await c.api('DELETE', `/providers/${c.providerId}`);
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatch(/deactivate it/);
+    expect((await c.api('PATCH', `/providers/${c.providerId}`, { active: false })).json.active).toBe(false);
+    const dup = await c.api('POST', '/services', { slug: 'consultation', name: 'Other', durationMinutes: 20 });
+    expect(dup.status).toBe(409);
+  });
+
+  it('validates hours and exceptions with field details, writing nothing', async () => {
+    const c = await clinic('hours');
+    const before = await c.api('GET', `/providers/${c.providerId}/hours`);
+    const overlap = await c.api('PUT', `/providers/${c.providerId}/hours`, {
+      hours: [{ weekday: 1, start: '09:00', end: '12:00' }, { weekday: 1, start: '11:00', end: '13:00' }, { weekday: 8, start: '10:00', end: '09:00' }],
+    });
+    expect(overlap.status).toBe(400);
+    expect(overlap.json.details.fields.map((f: { field: string }) => f.field)).toEqual(expect.arrayContaining(['hours.1', 'hours.2.weekday']));
+    expect((await c.api('GET', `/providers/${c.providerId}/hours`)).json).toEqual(before.json);
+    const badTime = await c.api('POST', '/exceptions', { kind: 'open', date: '2030-01-01', start: '25:00', end: '10:00' });
+    expect(badTime.status).toBe(400);
+    expect(badTime.json.error).toMatch(/start/);
+    expect((await c.api('GET', '/exceptions')).json.items).toEqual([]);
+  });
+
+  it('closes a day with an exception, which the webhook honours', async () => {
+    const c = await clinic('closures');
+    const day = futureWeekday('00:00', 4);
+    const closed = await c.api('POST', '/exceptions', { kind: 'closed', date: day.toISODate() });
+    expect(closed.status).toBe(201);
+    const vapi = vapiClient(server.url, 'closures', c.vapiSecret);
+    const reply = await vapi.tool('check_availability', { date: day.toISODate() });
+    expect(reply.status).toBe('unavailable');
+    expect((await c.api('GET', `/exceptions?from=${day.toISODate()}&to=${day.toISODate()}`)).json.items).toHaveLength(1);
+    expect((await c.api('DELETE', `/exceptions/${closed.json.id}`)).status).toBe(204);
+    expect((await vapi.tool('check_availability', { date: day.toISODate() })).status).toBe('ok');
+  });
+});
+
+describe('settings', () => {
+  it('versions edits with ETag / If-Match and refuses a stale one with 412, changing nothing', async () => {
+    const c = await clinic('etag');
+    const read = await c.api('GET', '/settings');
+    const tag = read.headers.get('etag')!;
+    expect(tag).toBe(`"${read.json.settingsVersion}"`);
+    const edit = await c.api('PATCH', '/settings', { minNoticeMinutes: 120, ownerAlertPhone: '+16175550123' }, { 'if-match': tag });
+    expect(edit.status).toBe(200);
+    expect(edit.json).toMatchObject({ minNoticeMinutes: 120, ownerAlertPhone: '+16175550123', settingsVersion: read.json.settingsVersion + 1 });
+    const stale = await c.api('PATCH', '/settings', { minNoticeMinutes: 30 }, { 'if-match': tag });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('etag')).toBe(edit.headers.get('etag'));
+    expect((await c.api('GET', '/settings')).json.minNoticeMinutes).toBe(120);
+    const bad = await c.api('PATCH', '/settings', { timeZone: 'Nowhere/City', horizonDays: 0, otpRequired: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details.fields).toHaveLength(3);
+    expect((await c.api('GET', '/settings')).json.settingsVersion).toBe(edit.json.settingsVersion);
+  });
+
+  it('a settings change reaches the webhook at once', async () => {
+    const c = await clinic('notice');
+    const vapi = vapiClient(server.url, 'notice', c.vapiSecret);
+    const far = futureWeekday('10:00', 20);
+    expect((await c.api('PATCH', '/settings', { horizonDays: 5 })).status).toBe(200);
+    const reply = await vapi.tool('book_appointment', { start: iso(far), patient_name: 'Far Away' });
+    expect(reply).toMatchObject({ field: 'error', status: 'too_far' });
+  });
+
+  it('rotates the Vapi secret with the secrets scope only; the old secret stops working', async () => {
+    const c = await clinic('rotate');
+    const issued = await apiClient(server.url, ADMIN_TOKEN)('POST', `/tenants/${c.id}/api-keys`, { scopes: ['read', 'write'] });
+    expect((await apiClient(server.url, issued.json.key)('POST', '/vapi-secret/rotate')).status).toBe(403);
+    const rotated = await c.api('POST', '/vapi-secret/rotate');
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.vapiSecret).not.toBe(c.vapiSecret);
+    expect((await vapiClient(server.url, 'rotate', c.vapiSecret).post({ message: { type: 'hang' } })).status).toBe(401);
+    expect((await vapiClient(server.url, 'rotate', rotated.json.vapiSecret).post({ message: { type: 'hang' } })).status).toBe(200);
+    expect(JSON.stringify((await c.api('GET', '/settings')).json)).not.toContain(rotated.json.vapiSecret);
+  });
+
+  it('keeps phone numbers, one clinic per number', async () => {
+    const a = await clinic('phones-a');
+    const b = await clinic('phones-b');
+    expect((await a.api('PUT', `/phone-numbers/${encodeURIComponent('+12125550199')}`)).json.items).toEqual(['+12125550199']);
+    const taken = await b.api('PUT', `/phone-numbers/${encodeURIComponent('+12125550199')}`);
+    expect(taken.status).toBe(409);
+    expect((await a.api('PUT', '/phone-numbers/555')).status).toBe(400);
+  });
+});
+
+describe('appointments', () => {
+  it('books as staff through the claim path: overlap refused with alternatives, closed day refused, no overlap stored', async () => {
+    const c = await clinic('staff');
+    const start = futureWeekday('11:00', 3);
+    const first = await staffBooking(c, iso(start), '(617) 555-0101');
+    expect(first.status).toBe(201);
+    expect(first.json).toMatchObject({ status: 'confirmed', start: iso(start), providerId: c.providerId, sourceCallId: null, patient: { phone: '+16175550101', name: 'Pat Staff' } });
+    const clash = await staffBooking(c, iso(start.plus({ minutes: 15 })), '+16175550102');
+    expect(clash.status).toBe(409);
+    expect(clash.json.alternatives.length).toBeGreaterThan(0);
+    const closed = await staffBooking(c, iso(futureSaturday('10:00')), '+16175550103');
+    expect(closed.status).toBe(422);
+    expect(closed.json.reason).toBe('closed');
+    const badPhone = await staffBooking(c, iso(start.plus({ hours: 2 })), '12');
+    expect(badPhone.status).toBe(400);
+    // The phone sees the staff booking.
+    const vapi = vapiClient(server.url, 'staff', c.vapiSecret);
+    expect((await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Late Caller' })).status).toBe('unavailable');
+    expect(await overlappingPairs(db.sql)).toBe(0);
+  });
+
+  it('lists by day, provider, patient and status, a page at a time, and cancels', async () => {
+    const c = await clinic('lists');
+    const day = futureWeekday('09:00', 5);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await staffBooking(c, iso(day.plus({ hours: i })), `+1617555020${i}`)).json.id);
+    const other = await staffBooking(c, iso(day.plus({ days: 1 })), '+16175550299');
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: any = await c.api('GET', `/appointments?date=${day.toISODate()}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      expect(page.json.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.json.items.map((a: { id: string }) => a.id));
+      cursor = page.json.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+    const byPhone = await c.api('GET', `/appointments?patientPhone=${encodeURIComponent('+16175550299')}`);
+    expect(byPhone.json.items.map((a: { id: string }) => a.id)).toEqual([other.json.id]);
+    const cancelled = await c.api('POST', `/appointments/${ids[0]}/cancel`);
+    expect(cancelled.json.status).toBe('cancelled');
+    expect((await c.api('POST', `/appointments/${ids[0]}/cancel`)).status).toBe(409);
+    const active = await c.api('GET', `/appointments?date=${day.toISODate()}&status=confirmed&providerId=${c.providerId}`);
+    expect(active.json.items).toHaveLength(4);
+    expect((await c.api('GET', '/appointments?status=bogus')).status).toBe(400);
+    expect((await c.api('GET', '/appointments?cursor=notacursor')).status).toBe(400);
+    // The cancelled slot is free again.
+    expect((await staffBooking(c, iso(day), '+16175550298')).status).toBe(201);
+  });
+});
+
+describe('another clinic’s ids', () => {
+  it('answer 404 on every route and change nothing', async () => {
+    const a = await clinic('iso-a');
+    const b = await clinic('iso-b');
+    const bBooking = await staffBooking(b, iso(futureWeekday('14:00', 3)));
+    const bException = await b.api('POST', '/exceptions', { kind: 'closed', date: futureWeekday('00:00', 9).toISODate(), providerId: b.providerId });
+    await b.api('PUT', `/phone-numbers/${encodeURIComponent('+12125550777')}`);
+    const snapshot = async () =>
+      JSON.stringify(await db.sql`
+        select (select json_agg(p order by p.id) from providers p where tenant_id = ${b.id}) as providers,
+               (select json_agg(s order by s.id) from services s where tenant_id = ${b.id}) as services,
+               (select json_agg(ps order by ps.provider_id) from provider_services ps where tenant_id = ${b.id}) as links,
+               (select json_agg(h order by h.weekday) from weekly_hours h where tenant_id = ${b.id}) as hours,
+               (select json_agg(e order by e.id) from date_exceptions e where tenant_id = ${b.id}) as exceptions,
+               (select json_agg(bk order by bk.id) from bookings bk where tenant_id = ${b.id}) as bookings,
+               (select json_agg(n order by n.e164) from tenant_phone_numbers n where tenant_id = ${b.id}) as numbers`);
+    const before = await snapshot();
+    const attempts: Array<[string, string, unknown?]> = [
+      ['GET', `/providers/${b.providerId}`],
+      ['PATCH', `/providers/${b.providerId}`, { name: 'Hijacked' }],
+      ['DELETE', `/providers/${b.providerId}`],
+      ['GET', `/services/${b.serviceId}`],
+      ['PATCH', `/services/${b.serviceId}`, { durationMinutes: 90 }],
+      ['DELETE', `/services/${b.serviceId}`],
+      ['PUT', `/providers/${b.providerId}/services/${a.serviceId}`],
+      ['PUT', `/providers/${a.providerId}/services/${b.serviceId}`],
+      ['DELETE', `/providers/${b.providerId}/services/${b.serviceId}`],
+      ['GET', `/providers/${b.providerId}/hours`],
+      ['PUT', `/providers/${b.providerId}/hours`, { hours: [] }],
+      ['POST', '/exceptions', { kind: 'closed', date: '2031-01-01', providerId: b.providerId }],
+      ['DELETE', `/exceptions/${bException.json.id}`],
+      ['GET', `/appointments/${bBooking.json.id}`],
+      ['POST', `/appointments/${bBooking.json.id}/cancel`],
+      ['POST', '/appointments', { serviceId: b.serviceId, start: iso(futureWeekday('15:00', 3)), patient: { name: 'X Y', phone: '+16175550999' } }],
+      ['POST', '/appointments', { serviceId: a.serviceId, providerId: b.providerId, start: iso(futureWeekday('15:00', 3)), patient: { name: 'X Y', phone: '+16175550999' } }],
+      ['DELETE', `/phone-numbers/${encodeURIComponent('+12125550777')}`],
+    ];
+    for (const [method, path, body] of attempts) {
+      const res = await a.api(method, path, body);
+      expect(res.status, `${method} ${path}`).toBe(404);
+    }
+    const filtered = await a.api('GET', `/appointments?providerId=${b.providerId}`);
+    expect(filtered.json.items).toEqual([]);
+    expect(JSON.stringify((await a.api('GET', '/providers')).json)).not.toContain(b.providerId);
+    expect(await snapshot()).toBe(before);
+  });
+});
