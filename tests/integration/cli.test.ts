@@ -1,0 +1,60 @@
+// The CLI against a real database: create a clinic, issue a key that the API accepts, export the Vapi tools.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.ts';
+import { vapiToolDefinitions } from '../../src/vapi/tool-export.ts';
+import { apiClient } from '../helpers/admin.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { startServer, type RunningServer } from '../helpers/server.ts';
+import { vapiClient } from '../helpers/vapi.ts';
+
+let db: TestDatabase;
+let server: RunningServer;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  server = await startServer(db.sql);
+  process.env.DATABASE_URL = db.url;
+  process.env.SECRETS_KEY = 'ab'.repeat(32);
+});
+afterAll(async () => {
+  await server.close();
+  await db.drop();
+});
+
+const cli = async (...argv: string[]) => {
+  const out: string[] = [];
+  await run(argv, (t) => out.push(t));
+  return out.join('\n');
+};
+
+describe('slotkeeper CLI', () => {
+  it('creates a clinic whose secret opens its webhook, and a key that opens its API', async () => {
+    const created = JSON.parse(await cli('tenant:create', '--slug', 'cli-clinic', '--name', 'CLI Clinic', '--zone', 'Europe/Berlin', '--country', 'DE'));
+    expect(created).toMatchObject({ slug: 'cli-clinic', webhookPath: '/vapi/cli-clinic' });
+    expect((await vapiClient(server.url, 'cli-clinic', created.vapiSecret).post({ message: { type: 'hang' } })).status).toBe(200);
+    const issued = JSON.parse(await cli('key:issue', '--tenant', 'cli-clinic', '--scopes', 'read', '--label', 'cli'));
+    expect(issued.scopes).toEqual(['read']);
+    const settings = await apiClient(server.url, issued.key)('GET', '/settings');
+    expect(settings.json).toMatchObject({ slug: 'cli-clinic', timeZone: 'Europe/Berlin' });
+  });
+
+  it('refuses bad input with a usage message and writes nothing', async () => {
+    await expect(cli('key:issue', '--tenant', 'no-such-clinic')).rejects.toThrow(/No clinic with slug/);
+    await expect(cli('key:issue', '--tenant', 'cli-clinic', '--scopes', 'root')).rejects.toThrow(/Unknown scope root/);
+    await expect(cli('tenant:create', '--slug', 'x')).rejects.toThrow(/--name is required/);
+    await expect(cli('tools:export', '--tenant', 'x', '--url', 'ftp://x')).rejects.toThrow(/--url/);
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from tenant_api_keys`;
+    expect(row!.n).toBe(1);
+  });
+
+  it('exports the tool definitions and the prompt, through the bin launcher too', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['bin/slotkeeper.js', 'tools:export', '--tenant', 'cli-clinic', '--url', 'https://sk.example.com/', '--credential-id', 'cred_9']);
+    const exported = JSON.parse(stdout);
+    expect(exported.webhookUrl).toBe('https://sk.example.com/vapi/cli-clinic');
+    expect(exported.tools).toEqual(vapiToolDefinitions({ webhookUrl: 'https://sk.example.com/vapi/cli-clinic', credentialId: 'cred_9' }));
+    expect(exported.systemPrompt).toContain('{{today}}');
+    for (const t of exported.tools) expect(exported.systemPrompt).toContain(t.function.name);
+  });
+});
