@@ -5,6 +5,7 @@ import { insertApiKey } from '../db/queries/api-keys.ts';
 import { findTenantBySlug } from '../db/queries/tenants.ts';
 import { dataDirOf } from '../data-dir.ts';
 import { API_KEY_SCOPES, type ApiKeyScope, generateApiKey } from '../security/api-keys.ts';
+import { resealSecrets } from '../security/reseal.ts';
 import { openSecretBox } from '../security/secrets-key.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { firstMessage, recommendedSystemPrompt } from '../vapi/prompt.ts';
@@ -18,7 +19,10 @@ export const USAGE = `Usage: slotkeeper <command> [options]   (npm run cli -- <c
                 Issues an admin API key for the clinic (shown once). Needs DATABASE_URL.
   tools:export  --tenant berlin-mitte --url https://slotkeeper.example.com [--credential-id <Vapi credential id>]
                 Prints the clinic's Vapi tool definitions, the recommended system prompt and first message as JSON.
-  prompt        Prints the recommended system prompt.`;
+  prompt        Prints the recommended system prompt.
+  secrets:reseal
+                After putting a new key first in SECRETS_KEY: re-seals every stored secret with it, so the old key
+                can be removed. Needs DATABASE_URL.`;
 
 export class UsageError extends Error {}
 
@@ -87,6 +91,13 @@ export async function run(argv: string[], print: (text: string) => void): Promis
       const webhookUrl = `${base}/vapi/${slug}`;
       const tools = vapiToolDefinitions({ webhookUrl, credentialId: values['credential-id'] });
       print(JSON.stringify({ webhookUrl, tools, systemPrompt: recommendedSystemPrompt(), firstMessage: firstMessage('{{clinic_name}}') }, null, 2));
+      return;
+    }
+    case 'secrets:reseal': {
+      const config = loadConfig();
+      const box = await openSecretBox(config, dataDirOf(config));
+      const changed = await withDatabase((sql) => resealSecrets(sql, box));
+      print(JSON.stringify({ resealed: changed }));
       return;
     }
     case 'prompt':

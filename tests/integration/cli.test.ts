@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
+import { SecretBox } from '../../src/security/secret-box.ts';
 import { vapiToolDefinitions } from '../../src/vapi/tool-export.ts';
 import { apiClient } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -47,6 +48,23 @@ describe('slotkeeper CLI', () => {
     await expect(cli('tools:export', '--tenant', 'x', '--url', 'ftp://x')).rejects.toThrow(/--url/);
     const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from tenant_api_keys`;
     expect(row!.n).toBe(1);
+  });
+
+  it('re-seals every stored secret after a SECRETS_KEY rotation, so the old key can go', async () => {
+    const oldKey = process.env.SECRETS_KEY!;
+    const newKey = 'cd'.repeat(32);
+    const created = JSON.parse(await cli('tenant:create', '--slug', 'rotating', '--name', 'Rotating', '--zone', 'UTC', '--country', 'US'));
+    process.env.SECRETS_KEY = `${newKey},${oldKey}`;
+    try {
+      const first = JSON.parse(await cli('secrets:reseal'));
+      expect(first.resealed).toBeGreaterThanOrEqual(2);
+      expect(JSON.parse(await cli('secrets:reseal')).resealed).toBe(0);
+      const [row] = await db.sql<{ sealed: string }[]>`select vapi_secret_sealed as sealed from tenants where slug = 'rotating'`;
+      expect(SecretBox.fromString(newKey).open(row!.sealed)).toBe(created.vapiSecret);
+      expect(() => SecretBox.fromString(oldKey).open(row!.sealed)).toThrow(/not in SECRETS_KEY/);
+    } finally {
+      process.env.SECRETS_KEY = oldKey;
+    }
   });
 
   it('exports the tool definitions and the prompt, through the bin launcher too', async () => {
