@@ -65,3 +65,12 @@ export async function busyRanges(
        and occupied && tstzrange(${new Date(from)}, ${new Date(to)}, '[)')`;
   return rows.map((r) => ({ providerId: r.providerId, start: r.lo.getTime(), end: r.hi.getTime() }));
 }
+
+/** Pairs of active bookings of one provider whose occupied times overlap: must always be zero. */
+export async function overlappingPairs(sql: Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from bookings a join bookings b
+      on a.provider_id = b.provider_id and a.id < b.id and a.occupied && b.occupied
+     where a.status in ('held','confirmed') and b.status in ('held','confirmed')`;
+  return row!.n;
+}
