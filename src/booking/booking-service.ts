@@ -64,6 +64,7 @@ const straightToDatabase = (sql: Sql): SlotGate => ({
 
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
+const ALTERNATIVES = 3;
 
 /** Availability and claims for one clinic: reads through the database, decides nothing the claim function decides. */
 export class BookingService {
@@ -101,8 +102,13 @@ export class BookingService {
     const zone = ctx.tenant.timeZone;
     const from = Math.max(DateTime.fromMillis(around, { zone }).startOf('day').toMillis(), this.now());
     const to = DateTime.fromMillis(from, { zone }).plus({ days: LOOKAHEAD_DAYS }).toMillis();
+    // Same-day times come first, so when that day alone offers enough, looking two weeks ahead (most of the cost of
+    // a refusal) would not change the answer.
+    const dayEnd = DateTime.fromMillis(from, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+    const sameDay = nearestAlternatives(await this.findSlots(ctx, { service, providerIds, from, to: dayEnd }), Math.max(around, from), zone, ALTERNATIVES);
+    if (sameDay.length >= ALTERNATIVES) return sameDay;
     const free = await this.findSlots(ctx, { service, providerIds, from, to });
-    return nearestAlternatives(free, Math.max(around, from), zone);
+    return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {

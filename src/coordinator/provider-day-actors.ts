@@ -71,12 +71,19 @@ export class ProviderDayActors {
     return this.epoch;
   }
 
-  /** Replaces what is known of a provider-day with a complete read, unless an invalidation overtook that read. */
+  /**
+   * Adds (or refreshes) the bookings of a read, unless an invalidation overtook that read. Known bookings the read
+   * lacks are kept: a cached read may predate this process's own latest claim.
+   */
   learn(key: string, readEpoch: number, bookings: KnownBooking[]): void {
     const actor = this.actors.get(key);
     if (!actor || actor.forgottenAt > readEpoch) return;
     const learnedAt = this.limits.now();
-    actor.known = bookings.map((b) => ({ ...b, learnedAt }));
+    const same = (a: KnownBooking, b: KnownBooking) => a.start === b.start && a.end === b.end;
+    actor.known = [
+      ...actor.known.filter((k) => !bookings.some((b) => same(b, k))),
+      ...bookings.map((b) => ({ ...b, learnedAt })),
+    ];
   }
 
   /** A booking this process itself just committed. */
