@@ -10,8 +10,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface Instance {
   url: string;
-  /** stderr so far, for failure messages. */
-  errors(): string;
 }
 
 export interface Instances {
@@ -43,7 +41,7 @@ export async function startInstances(n: number, env: { databaseUrl: string; redi
       child.stdout!.on('data', (d: Buffer) => {
         out += d.toString();
         const port = /listening on http:\/\/localhost:(\d+)/.exec(out)?.[1];
-        if (port) resolve({ url: `http://127.0.0.1:${port}`, errors: () => err });
+        if (port) resolve({ url: `http://127.0.0.1:${port}` });
       });
       child.on('exit', (code) => reject(new Error(`instance exited with ${code} before listening:\n${err}`)));
     });
