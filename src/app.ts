@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BookingService } from './booking/booking-service.ts';
 import type { Config } from './config.ts';
+import { SlotCoordinator } from './coordinator/coordinator.ts';
 import type { Sql } from './db/client.ts';
 import { adminApi } from './admin/plugin.ts';
 import { installErrorHandler } from './http/errors.ts';
@@ -12,6 +13,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { createRedis } from './redis/client.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { TenantDirectory } from './tenants/directory.ts';
 import { vapiRoutes } from './vapi/route.ts';
@@ -36,7 +38,22 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);
-  const booking = new BookingService(sql, now);
+  // Redis is optional: without it this one process coordinates claims and caches availability by itself.
+  const redis = config.REDIS_URL
+    ? {
+        commands: createRedis(config.REDIS_URL, 'commands', app.log),
+        subscriber: createRedis(config.REDIS_URL, 'subscriber', app.log),
+        prefix: config.REDIS_KEY_PREFIX,
+      }
+    : undefined;
+  const coordinator = new SlotCoordinator({ sql, metrics, now, redis });
+  const booking = new BookingService(sql, now, coordinator, coordinator);
+  if (redis) {
+    app.addHook('onClose', async () => {
+      redis.commands.disconnect();
+      redis.subscriber.disconnect();
+    });
+  }
 
   installErrorHandler(app);
   installDashboardSecurityHeaders(app);
@@ -44,7 +61,10 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   await registerRateLimits(app);
   await registerOpenApi(app);
   await app.register(metricsRoutes, { metrics });
-  await app.register(healthRoutes, { sql });
+  await app.register(healthRoutes, {
+    sql,
+    checks: redis ? { redis: async () => void (await redis.commands.ping()) } : undefined,
+  });
   const window = config.RATE_LIMIT_WINDOW_SECONDS;
   await app.register(vapiRoutes, {
     sql, tenants, booking, metrics, secrets, now,
@@ -54,6 +74,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   });
   const adminDeps = {
     sql, secrets, tenants, booking, now,
+    changes: coordinator,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },

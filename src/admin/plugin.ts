@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { BookingService } from '../booking/booking-service.ts';
+import type { BookingChangeListener, BookingService } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -17,6 +17,8 @@ export interface AdminDeps {
   secrets: SecretBox;
   tenants: TenantDirectory;
   booking: BookingService;
+  /** Told of every booking the API changes outside BookingService, so availability caches drop it. */
+  changes: BookingChangeListener;
   now: () => number;
   adminToken?: string;
   /** How Vapi reaches this server, for the webhook URLs the API hands out. */

@@ -1,10 +1,10 @@
 import { DateTime } from 'luxon';
 import type { Sql } from '../db/client.ts';
 import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
-import type { Service } from '../db/queries/tenants.ts';
+import type { Service, Tenant } from '../db/queries/tenants.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
-import type { Slot } from '../scheduling/types.ts';
+import type { BusyRange, Slot } from '../scheduling/types.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 
 export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
@@ -40,8 +40,31 @@ export interface BookingChangeListener {
 
 const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
 
+/** One claim on one provider, as the slot coordinator sees it. */
+export interface ClaimAttempt {
+  providerId: string;
+  service: Service;
+  start: number;
+}
+
+/**
+ * What stands between this service and PostgreSQL: the slot coordinator (src/coordinator/) queues and locks claims,
+ * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
+ */
+export interface SlotGate {
+  busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
+  claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
+}
+
+/** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
+const straightToDatabase = (sql: Sql): SlotGate => ({
+  busy: (tenant, providerIds, from, to) => busyRanges(sql, tenant.id, providerIds, from - dayMs, to + dayMs),
+  claim: (_tenant, _attempt, run) => run(),
+});
+
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
+const ALTERNATIVES = 3;
 
 /** Availability and claims for one clinic: reads through the database, decides nothing the claim function decides. */
 export class BookingService {
@@ -50,11 +73,12 @@ export class BookingService {
     private readonly now: () => number,
     /** Every successful state change is reported here, after it committed. */
     private readonly changes: BookingChangeListener = ignoreChanges,
+    private readonly slots: SlotGate = straightToDatabase(sql),
   ) {}
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
-    const busy = await busyRanges(this.sql, tenant.id, q.providerIds, q.from - dayMs, q.to + dayMs);
+    const busy = await this.slots.busy(tenant, q.providerIds, q.from, q.to);
     return freeSlots({
       rules: {
         timeZone: tenant.timeZone,
@@ -78,30 +102,42 @@ export class BookingService {
     const zone = ctx.tenant.timeZone;
     const from = Math.max(DateTime.fromMillis(around, { zone }).startOf('day').toMillis(), this.now());
     const to = DateTime.fromMillis(from, { zone }).plus({ days: LOOKAHEAD_DAYS }).toMillis();
+    // Same-day times come first, so when that day alone offers enough, looking two weeks ahead (most of the cost of
+    // a refusal) would not change the answer.
+    const dayEnd = DateTime.fromMillis(from, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+    const sameDay = nearestAlternatives(await this.findSlots(ctx, { service, providerIds, from, to: dayEnd }), Math.max(around, from), zone, ALTERNATIVES);
+    if (sameDay.length >= ALTERNATIVES) return sameDay;
     const free = await this.findSlots(ctx, { service, providerIds, from, to });
-    return nearestAlternatives(free, Math.max(around, from), zone);
+    return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
     let taken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
-      const row = await claimSlot(this.sql, {
-        tenantId: ctx.tenant.id,
-        providerId,
-        serviceId: input.service.id,
-        patient: input.patient,
-        start: input.start,
-        status: input.status,
-        callId: input.callId,
+      const row = await this.slots.claim(ctx.tenant, { providerId, service: input.service, start: input.start }, async () => {
+        const row = await claimSlot(this.sql, {
+          tenantId: ctx.tenant.id,
+          providerId,
+          serviceId: input.service.id,
+          patient: input.patient,
+          start: input.start,
+          status: input.status,
+          callId: input.callId,
+        });
+        if (row.outcome === 'created' || row.outcome === 'existing') {
+          this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: row.providerId!, startsAt: row.startsAt!, endsAt: row.endsAt! });
+        }
+        return row;
       });
+      if (row === 'known_taken') {
+        taken = true;
+        continue;
+      }
       switch (row.outcome) {
         case 'created':
-        case 'existing': {
-          const booking = row as ClaimedBooking;
-          this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: booking.providerId, startsAt: booking.startsAt, endsAt: booking.endsAt });
-          return { kind: 'claimed', booking, existing: row.outcome === 'existing' };
-        }
+        case 'existing':
+          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
         case 'conflict':
           taken = true;
           continue;

@@ -131,6 +131,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
       if (!cancelled) throw new ApiError(409, `Only a held or confirmed appointment can be cancelled; this one is ${row.status}.`);
       return row;
     });
+    deps.changes.bookingChanged({ tenantId: principal(request).tenantId, providerId: a.providerId, startsAt: a.startsAt, endsAt: a.endsAt });
     request.log.info({ appointmentId: a.id }, 'appointment cancelled by staff');
     return present(a, ctx.tenant.timeZone);
   });
