@@ -49,7 +49,8 @@ const ConfigSchema = z.object({
   RATE_LIMIT_API_PER_TENANT: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_API_PER_IP: z.coerce.number().int().min(1).default(1200),
   MAX_EVENT_LOOP_DELAY_MS: z.coerce.number().int().min(1).default(1000),
-  PRESSURE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(1000),
+  // The event-loop histogram samples every 10 ms: a shorter window can hold no sample, which reads as infinite lag.
+  PRESSURE_SAMPLE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
