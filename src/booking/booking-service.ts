@@ -97,17 +97,36 @@ export class BookingService {
     });
   }
 
+  /**
+   * Free slots a local day at a time from `from`, stopping once `enough` distinct start times are found (the day that
+   * reaches it is kept whole) or after `days` days. Most answers need only the first day or two, and each day is one
+   * cached busy-time read, so nobody pays for two weeks of slots to hear three of them.
+   */
+  async slotsFrom(
+    ctx: TenantContext,
+    q: { service: Service; providerIds: string[]; from: number; enough: number; days?: number; keep?: (slots: Slot[]) => Slot[] },
+  ): Promise<Slot[]> {
+    const zone = ctx.tenant.timeZone;
+    const found: Slot[] = [];
+    const starts = new Set<number>();
+    let dayStart = q.from;
+    for (let day = 0; day < (q.days ?? LOOKAHEAD_DAYS) && starts.size < q.enough; day++) {
+      const dayEnd = DateTime.fromMillis(dayStart, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+      const slots = await this.findSlots(ctx, { service: q.service, providerIds: q.providerIds, from: dayStart, to: dayEnd });
+      for (const slot of q.keep ? q.keep(slots) : slots) {
+        found.push(slot);
+        starts.add(slot.start);
+      }
+      dayStart = dayEnd;
+    }
+    return found;
+  }
+
   /** The nearest free starts to `around`: that local day first, then the following days. */
   async alternatives(ctx: TenantContext, service: Service, providerIds: string[], around: number): Promise<Slot[]> {
     const zone = ctx.tenant.timeZone;
     const from = Math.max(DateTime.fromMillis(around, { zone }).startOf('day').toMillis(), this.now());
-    const to = DateTime.fromMillis(from, { zone }).plus({ days: LOOKAHEAD_DAYS }).toMillis();
-    // Same-day times come first, so when that day alone offers enough, looking two weeks ahead (most of the cost of
-    // a refusal) would not change the answer.
-    const dayEnd = DateTime.fromMillis(from, { zone }).plus({ days: 1 }).startOf('day').toMillis();
-    const sameDay = nearestAlternatives(await this.findSlots(ctx, { service, providerIds, from, to: dayEnd }), Math.max(around, from), zone, ALTERNATIVES);
-    if (sameDay.length >= ALTERNATIVES) return sameDay;
-    const free = await this.findSlots(ctx, { service, providerIds, from, to });
+    const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
     return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
   }
 
