@@ -170,6 +170,15 @@ describe('appointments', () => {
     expect(await overlappingPairs(db.sql)).toBe(0);
   });
 
+  it('50 staff bookings racing for one slot: exactly one wins, the rest get 409, nothing overlaps', async () => {
+    const c = await clinic('race');
+    const start = iso(futureWeekday('15:00', 6));
+    const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => staffBooking(c, start, `+1617555${String(3000 + i)}`)));
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(replies.filter((r) => r.status === 409)).toHaveLength(49);
+    expect(await overlappingPairs(db.sql)).toBe(0);
+  });
+
   it('lists by day, provider, patient and status, a page at a time, and cancels', async () => {
     const c = await clinic('lists');
     const day = futureWeekday('09:00', 5);
