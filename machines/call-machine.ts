@@ -12,6 +12,7 @@ export interface Hold {
   bookingId: string;
   holdToken: string;
   providerId: string;
+  serviceName: string;
   startsAt: number;
   endsAt: number;
   expiresAt: number;
@@ -22,6 +23,7 @@ export interface Hold {
 
 export interface CallInput {
   tenantId: string;
+  tenantSlug: string;
   callRowId: string;
   vapiCallId: string;
   callerNumber: string | null;
@@ -67,6 +69,17 @@ export type VerifyOutput =
 export type ConfirmOutput = { kind: 'booked'; appointmentId: string } | { kind: 'hold_gone' };
 export type ResendOutput = { kind: 'queued' } | { kind: 'pending' } | { kind: 'limit' };
 
+/** What each named effect is given. */
+export interface EffectInputs {
+  reserveSlot: { request: unknown; previous: Hold | null; requestId: string; context: CallContext };
+  sendCode: { hold: Hold; phone: string; requestId: string; context: CallContext };
+  verifyCode: { hold: Hold; codeDigest: string; requestId: string; context: CallContext };
+  confirmHold: { hold: Hold; context: CallContext };
+  resendConfirmation: { appointmentId: string; requestId: string; context: CallContext };
+  changeAppointment: { change: 'cancel' | 'reschedule'; request: unknown; requestId: string; context: CallContext };
+  releaseHold: { hold: Hold | null; context: CallContext };
+}
+
 /** Wrong codes for one hold before the call goes to a human. */
 export const MAX_WRONG_CODES = 3;
 
@@ -100,13 +113,13 @@ export const callMachine = setup({
     input: {} as CallInput,
   },
   actors: {
-    reserveSlot: needsProvider<ReserveOutput, { request: unknown; previous: Hold | null; requestId: string; context: CallContext }>(),
-    sendCode: needsProvider<SendCodeOutput, { hold: Hold; phone: string; requestId: string; context: CallContext }>(),
-    verifyCode: needsProvider<VerifyOutput, { hold: Hold; codeDigest: string; requestId: string; context: CallContext }>(),
-    confirmHold: needsProvider<ConfirmOutput, { hold: Hold; context: CallContext }>(),
-    resendConfirmation: needsProvider<ResendOutput, { appointmentId: string; requestId: string; context: CallContext }>(),
-    changeAppointment: needsProvider<Reply, { change: 'cancel' | 'reschedule'; request: unknown; requestId: string; context: CallContext }>(),
-    releaseHold: needsProvider<void, { hold: Hold | null; context: CallContext }>(),
+    reserveSlot: needsProvider<ReserveOutput, EffectInputs['reserveSlot']>(),
+    sendCode: needsProvider<SendCodeOutput, EffectInputs['sendCode']>(),
+    verifyCode: needsProvider<VerifyOutput, EffectInputs['verifyCode']>(),
+    confirmHold: needsProvider<ConfirmOutput, EffectInputs['confirmHold']>(),
+    resendConfirmation: needsProvider<ResendOutput, EffectInputs['resendConfirmation']>(),
+    changeAppointment: needsProvider<Reply, EffectInputs['changeAppointment']>(),
+    releaseHold: needsProvider<void, EffectInputs['releaseHold']>(),
   },
   guards: {
     hasHold: ({ context }) => context.hold !== null,

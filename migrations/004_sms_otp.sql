@@ -145,3 +145,9 @@ begin
   end if;
   return row('expired', p_booking, b.provider_id, b.starts_at, b.ends_at, b.status)::booking_change;
 end $$;
+
+-- Twilio reports statuses out of order (a late 'sent' after 'delivered'); a lower rank never overwrites a higher one.
+create function sms_status_rank(s text) returns integer language sql immutable as $$
+  select case s when 'accepted' then 1 when 'queued' then 2 when 'sending' then 3 when 'sent' then 4
+                when 'delivered' then 5 when 'undelivered' then 5 when 'failed' then 5 when 'read' then 6 else 0 end
+$$;

@@ -1,13 +1,20 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BookingService } from './booking/booking-service.ts';
+import { HoldSweeper } from './booking/hold-sweeper.ts';
+import { provideCallEffects } from './calls/call-effects.ts';
+import { CallRegistry } from './calls/call-registry.ts';
+import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/client.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { otpPepper } from './otp/otp-code.ts';
 import type { SecretBox } from './security/secret-box.ts';
+import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
+import { twilioStatusRoutes } from './sms/status-route.ts';
 import { TenantDirectory } from './tenants/directory.ts';
 import { vapiRoutes } from './vapi/route.ts';
 
@@ -33,9 +40,25 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   const tenants = new TenantDirectory(sql);
   const booking = new BookingService(sql, now);
 
+  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }));
+  const pepper = otpPepper(config, secrets);
+  const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
+  const registry = new CallRegistry({ sql, machine, log: app.log.child({ component: 'calls' }), now });
+  const calls = new CallService(registry, pepper);
+  const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
+  const housekeeping = setInterval(() => registry.trim(), 60_000).unref();
+  outbox.start();
+  sweeper.start();
+  app.addHook('onClose', async () => {
+    clearInterval(housekeeping);
+    await registry.close();
+    await Promise.all([outbox.stop(), sweeper.stop()]);
+  });
+
   installErrorHandler(app);
   await app.register(metricsRoutes, { metrics });
   await app.register(healthRoutes, { sql });
-  await app.register(vapiRoutes, { sql, tenants, booking, metrics, now, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
+  await app.register(vapiRoutes, { sql, tenants, booking, calls, metrics, now, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
+  await app.register(twilioStatusRoutes, { sql, config, secrets });
   return app;
 }

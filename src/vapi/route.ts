@@ -1,10 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { BookingService } from '../booking/booking-service.ts';
+import type { CallService } from '../calls/call-service.ts';
+import { saveCallReport, saveEndedReason } from '../db/queries/calls.ts';
 import type { Sql } from '../db/client.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { toVapiResult } from './answer.ts';
 import { presentedSecret, secretMatches } from './auth.ts';
+import { readCallReport } from './call-report.ts';
 import { callerNumber, Envelope, normaliseToolCalls } from './envelope.ts';
 import { runToolCall } from './run-tool-call.ts';
 
@@ -12,6 +15,7 @@ export interface VapiRouteOptions {
   sql: Sql;
   tenants: TenantDirectory;
   booking: BookingService;
+  calls: CallService;
   metrics: Metrics;
   now: () => number;
   bodyLimit: number;
@@ -46,6 +50,16 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       }
       const message = parsed.data.message;
       const log = request.log.child({ tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type });
+      const callId = message.call?.id;
+      const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
+      if (ended && callId) {
+        // The machine releases any hold and ends; the report is stored whole. Both are harmless when repeated.
+        await opts.calls.end(tenant, callId, callerNumber(message), typeof message.endedReason === 'string' ? message.endedReason : null, opts.now());
+        if (message.type === 'end-of-call-report') await saveCallReport(opts.sql, tenant.tenant.id, callId, readCallReport(message));
+        else await saveEndedReason(opts.sql, tenant.tenant.id, callId, typeof message.endedReason === 'string' ? message.endedReason : null);
+        log.info('call ended');
+        return {};
+      }
       if (message.type !== 'tool-calls') {
         log.debug('server message acknowledged');
         return {};
@@ -57,6 +71,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         now: opts.now(),
         log,
         booking: opts.booking,
+        calls: opts.calls,
       };
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.

@@ -15,6 +15,12 @@ export interface Tenant {
   hotLeadThreshold: number;
   ownerAlertPhone: string | null;
   vapiSecretSha256: Buffer;
+  otpLength: number;
+  otpTtlSeconds: number;
+  allowOtherPhone: boolean;
+  smsCodeText: string | null;
+  smsConfirmationText: string | null;
+  cancelInstructions: string | null;
 }
 
 export interface Provider {
@@ -43,7 +49,8 @@ export interface Catalog {
 export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant | undefined> {
   const [row] = await sql<Tenant[]>`
     select id, slug, name, time_zone, country, hold_ttl_seconds, otp_required, slot_step_minutes,
-           min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, vapi_secret_sha256
+           min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, vapi_secret_sha256,
+           otp_length, otp_ttl_seconds, allow_other_phone, sms_code_text, sms_confirmation_text, cancel_instructions
       from tenants where slug = ${slug}`;
   return row;
 }

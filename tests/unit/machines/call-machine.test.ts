@@ -20,6 +20,7 @@ const hold = (id = 'b1', expiresAt = NOW + 600_000): Hold => ({
   bookingId: id,
   holdToken: `t-${id}`,
   providerId: 'p1',
+  serviceName: 'consultation',
   startsAt: NOW + 86_400_000,
   endsAt: NOW + 88_200_000,
   expiresAt,
@@ -60,7 +61,7 @@ function start(script: Script = {}) {
     },
   });
   const actor = createActor(machine, {
-    input: { tenantId: 't', callRowId: 'c', vapiCallId: 'v', callerNumber: '+16172531000', otpRequired: script.otpRequired ?? true, otpLength: 6 },
+    input: { tenantId: 't', tenantSlug: 'demo', callRowId: 'c', vapiCallId: 'v', callerNumber: '+16172531000', otpRequired: script.otpRequired ?? true, otpLength: 6 },
   }).start();
   let n = 0;
   const send = async (e: Record<string, unknown> & { type: CallEvent['type'] }, now = NOW) => {
