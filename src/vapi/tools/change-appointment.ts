@@ -58,14 +58,15 @@ export const rescheduleAppointment = defineTool({
     const zone = ctx.tenant.tenant.timeZone;
     const when = resolveStart(args, { now: ctx.now, timeZone: zone });
     if (!when.ok) return refuse(when.reason, when.say);
-    const service = args.service ? pickService(ctx.tenant, args.service) : null;
+    // Unsaid, the service stays the appointment's own; a named provider is looked up among the service's.
+    const service = pickService(ctx.tenant, args.service);
     if (isAnswer(service)) return service;
-    const providers = service && args.provider ? pickProviders(ctx.tenant, service, args.provider) : null;
+    const providers = args.provider ? pickProviders(ctx.tenant, service, args.provider) : null;
     if (isAnswer(providers)) return providers;
     const request: ChangeRequest = {
       ...base,
       newStart: when.start,
-      serviceId: service?.id ?? null,
+      serviceId: args.service ? service.id : null,
       providerIds: providers?.map((p) => p.id) ?? null,
       preface: when.corrected ? `I've taken that as ${spokenDate(when.corrected.to, zone, ctx.now)}. ` : '',
     };
