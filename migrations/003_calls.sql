@@ -6,6 +6,8 @@ create table calls (
   vapi_call_id       text not null check (length(vapi_call_id) between 1 and 200),
   caller_number      text,
   state              text not null,
+  -- What the machine started with; with call_events it replays the call from the beginning.
+  machine_input      jsonb not null,
   -- xstate's persisted snapshot: createActor(machine, { snapshot }) carries on from it.
   snapshot           jsonb not null,
   -- Bumped with every saved transition; an instance whose copy is older reloads the snapshot first.

@@ -16,6 +16,8 @@ interface Live {
   state: string;
   writes: Promise<void>;
   lastUsed: number;
+  /** Set before the actor is stopped: stopping is not a transition of the call and is not saved. */
+  dropped: boolean;
 }
 
 export interface CallRegistryOptions {
@@ -95,7 +97,11 @@ export class CallRegistry {
   }
 
   private drop(key: string): void {
-    this.live.get(key)?.actor.stop();
+    const live = this.live.get(key);
+    if (live) {
+      live.dropped = true;
+      live.actor.stop();
+    }
     this.live.delete(key);
   }
 
@@ -141,6 +147,7 @@ export class CallRegistry {
       callerNumber: who.callerNumber,
       state: live.state,
       snapshot: live.actor.getPersistedSnapshot(),
+      input,
     });
     live.row = row;
     live.version = row.version;
@@ -154,9 +161,9 @@ export class CallRegistry {
   }
 
   private start(key: string, from: { input: CallInput } | { snapshot: never }, row: CallRow | null): Live {
-    const live: Live = { actor: undefined as unknown as CallActor, row: row!, version: row?.version ?? 0, state: row?.state ?? 'idle', writes: Promise.resolve(), lastUsed: this.o.now() };
+    const live: Live = { actor: undefined as unknown as CallActor, row: row!, version: row?.version ?? 0, state: row?.state ?? 'idle', writes: Promise.resolve(), lastUsed: this.o.now(), dropped: false };
     const record = (ev: InspectionEvent) => {
-      if (ev.type !== '@xstate.snapshot' || ev.actorRef !== live.actor || ev.event.type === 'xstate.init') return;
+      if (ev.type !== '@xstate.snapshot' || ev.actorRef !== live.actor || ev.event.type === 'xstate.init' || live.dropped) return;
       const snapshot = live.actor.getPersistedSnapshot();
       const before = live.state;
       const after = String((ev.snapshot as unknown as { value: unknown }).value);

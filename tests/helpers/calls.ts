@@ -35,6 +35,9 @@ export function codeFrom(body: string): string {
   return code;
 }
 
+/** A code of the same length that differs from `code` in every digit. */
+export const wrongCode = (code: string): string => code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+
 /** The server with Twilio pointed at the fake, a public URL for status callbacks, and short SMS retry timers. */
 export async function startServerWithTwilio(
   sql: Sql,

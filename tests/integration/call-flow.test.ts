@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { codeFrom, eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
+import { codeFrom, eventually, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { FAKE_FROM, startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
@@ -32,7 +32,6 @@ afterAll(async () => {
 const bookingAt = async (start: DateTime) =>
   db.sql<{ id: string; status: string }[]>`select id, status from bookings where starts_at = ${start.toJSDate()} order by created_at`;
 const activeAt = async (start: DateTime) => (await bookingAt(start)).filter((b) => b.status === 'held' || b.status === 'confirmed');
-const wrongCode = (code: string) => code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
 
 describe('a call with a code', () => {
   it('check → reserve → code → wrong code → right code → booked → confirmation texted', async () => {

@@ -27,11 +27,11 @@ export async function lockCall(tx: Tx, tenantId: string, vapiCallId: string): Pr
 
 export async function insertCall(
   sql: Sql,
-  c: { id: string; tenantId: string; vapiCallId: string; callerNumber: string | null; state: string; snapshot: unknown },
+  c: { id: string; tenantId: string; vapiCallId: string; callerNumber: string | null; state: string; snapshot: unknown; input: unknown },
 ): Promise<CallRow> {
   const [row] = await sql<CallRow[]>`
-    insert into calls (id, tenant_id, vapi_call_id, caller_number, state, snapshot)
-    values (${c.id}, ${c.tenantId}, ${c.vapiCallId}, ${c.callerNumber}, ${c.state}, ${sql.json(c.snapshot as never)})
+    insert into calls (id, tenant_id, vapi_call_id, caller_number, state, snapshot, machine_input)
+    values (${c.id}, ${c.tenantId}, ${c.vapiCallId}, ${c.callerNumber}, ${c.state}, ${sql.json(c.snapshot as never)}, ${sql.json(c.input as never)})
     returning id, tenant_id, vapi_call_id, state, snapshot, version`;
   return row!;
 }
