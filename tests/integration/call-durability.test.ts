@@ -8,6 +8,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { codeFrom, eventually, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 import { vapiClient } from '../helpers/vapi.ts';
 
@@ -136,6 +137,24 @@ describe('the outbox', () => {
       await call.tool('send_otp');
       const [row] = await eventually(() => outboxOf(number), (rows) => rows[0]?.status === 'failed');
       expect(row).toEqual({ kind: 'otp', status: 'failed', attempts: 1 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with no SMS provider configured, the simulated phone takes the message (npm start needs no Twilio)', async () => {
+    const number = '+16172531107';
+    const server = await startServer(db.sql, { env: { SECRETS_KEY: KEY, SMS_DISPATCH_INTERVAL_MS: '50' } });
+    try {
+      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+      await call.tool('reserve_slot', { start: iso(futureWeekday('16:30', 4)), patient_name: 'Rae Sun' });
+      expect((await call.tool('send_otp')).status).toBe('sent');
+      const [row] = await eventually(
+        () => db.sql<{ status: string; providerMessageId: string | null }[]>`select status, provider_message_id from sms_outbox where to_e164 = ${number}`,
+        (rows) => rows[0]?.status === 'sent',
+      );
+      expect(row!.providerMessageId).toMatch(/^SIMULATED-/);
+      expect(twilio.messages.filter((m) => m.to === number)).toEqual([]);
     } finally {
       await server.close();
     }
