@@ -43,7 +43,13 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }));
   const pepper = otpPepper(config, secrets);
   const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
-  const registry = new CallRegistry({ sql, machine, log: app.log.child({ component: 'calls' }), now });
+  const registry = new CallRegistry({
+    sql,
+    machine,
+    log: app.log.child({ component: 'calls' }),
+    now,
+    maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
+  });
   const calls = new CallService(registry, pepper);
   const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
   const housekeeping = setInterval(() => registry.trim(), 60_000).unref();

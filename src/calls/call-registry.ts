@@ -31,6 +31,11 @@ export interface CallRegistryOptions {
   idleMs?: number;
   /** Longest a step may take before the tool answers "still working" (Vapi gives up at 20 s). */
   stepTimeoutMs?: number;
+  /**
+   * Calls handled at once. Each holds one pooled connection for its lock while its effects need others, so this
+   * must stay below the pool size or the pool could fill with lock holders waiting for connections.
+   */
+  maxConcurrent: number;
 }
 
 export interface CallIdentity {
@@ -54,6 +59,8 @@ export class CallRegistry {
   private readonly maxActors: number;
   private readonly idleMs: number;
   private readonly stepTimeoutMs: number;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly o: CallRegistryOptions) {
     this.maxActors = o.maxActors ?? 2000;
@@ -68,7 +75,7 @@ export class CallRegistry {
   send(who: CallIdentity, event: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {
     const key = `${who.tenantId}/${who.vapiCallId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => this.handle(key, who, event));
+    const run = previous.catch(() => {}).then(() => this.limited(() => this.handle(key, who, event)));
     this.queues.set(key, run);
     void run.finally(() => {
       if (this.queues.get(key) === run) this.queues.delete(key);
@@ -103,6 +110,19 @@ export class CallRegistry {
       live.actor.stop();
     }
     this.live.delete(key);
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    // A finishing call hands its slot straight to the next waiting one, so the count never overshoots.
+    if (this.active >= this.o.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
   }
 
   private async handle(key: string, who: CallIdentity, build: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {

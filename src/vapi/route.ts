@@ -54,9 +54,10 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
       if (ended && callId) {
         // The machine releases any hold and ends; the report is stored whole. Both are harmless when repeated.
-        await opts.calls.end(tenant, callId, callerNumber(message), typeof message.endedReason === 'string' ? message.endedReason : null, opts.now());
+        const reason = typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null;
+        await opts.calls.end(tenant, callId, callerNumber(message), reason, opts.now());
         if (message.type === 'end-of-call-report') await saveCallReport(opts.sql, tenant.tenant.id, callId, readCallReport(message));
-        else await saveEndedReason(opts.sql, tenant.tenant.id, callId, typeof message.endedReason === 'string' ? message.endedReason : null);
+        else await saveEndedReason(opts.sql, tenant.tenant.id, callId, reason);
         log.info('call ended');
         return {};
       }
