@@ -25,6 +25,8 @@ export interface FakeTwilio {
   attempts: number;
   /** The next `n` create requests are answered with `status` and a Twilio error body. */
   failNext(n: number, status?: number): void;
+  /** The next `n` messages are accepted but the connection is cut before the answer: the sender cannot know. */
+  dropAnswerNext(n: number): void;
   /** Waits until `count` messages to `to` were accepted (polls; no fixed sleep). */
   waitFor(to: string, count: number, timeoutMs?: number): Promise<FakeMessage[]>;
   /** Posts a status callback for the message, signed with the account's token (or `signWith`). */
@@ -45,6 +47,7 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   const messages: FakeMessage[] = [];
   let failures: { left: number; status: number } = { left: 0, status: 503 };
   let attempts = 0;
+  let dropAnswers = 0;
   const expectedAuth = `Basic ${Buffer.from(`${FAKE_ACCOUNT_SID}:${FAKE_AUTH_TOKEN}`).toString('base64')}`;
 
   const server: Server = createServer(async (req, res) => {
@@ -72,6 +75,10 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     if (!to || !from || !body) return reply(400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
     const m: FakeMessage = { sid: `SM${randomBytes(16).toString('hex')}`, to, from, body, statusCallback: form.get('StatusCallback') ?? undefined };
     messages.push(m);
+    if (dropAnswers > 0) {
+      dropAnswers--;
+      return req.socket.destroy();
+    }
     reply(201, { sid: m.sid, account_sid: FAKE_ACCOUNT_SID, to, from, body, status: 'queued', num_segments: '1', date_created: new Date().toUTCString() });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,6 +92,9 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     },
     failNext(n, status = 503) {
       failures = { left: n, status };
+    },
+    dropAnswerNext(n) {
+      dropAnswers = n;
     },
     async waitFor(to, count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -142,6 +142,26 @@ describe('the outbox', () => {
     }
   });
 
+  it('a send whose answer is lost is not repeated; Twilio’s status callback settles it', async () => {
+    const number = '+16172531108';
+    const server = await start();
+    try {
+      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+      await call.tool('reserve_slot', { start: iso(futureWeekday('12:30', 4)), patient_name: 'Sol Tran' });
+      twilio.dropAnswerNext(1);
+      await call.tool('send_otp');
+      const [msg] = await twilio.waitFor(number, 1);
+      const [row] = await eventually(() => outboxOf(number), (rows) => rows[0]?.status === 'unknown');
+      expect(row).toEqual({ kind: 'otp', status: 'unknown', attempts: 1 });
+      expect(await twilio.postStatus(msg!, 'delivered')).toBe(204);
+      const [settled] = await db.sql`select status, delivery_status, provider_message_id from sms_outbox where to_e164 = ${number}`;
+      expect(settled).toEqual({ status: 'sent', deliveryStatus: 'delivered', providerMessageId: msg!.sid });
+      expect(twilio.messages.filter((m) => m.to === number)).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('with no SMS provider configured, the simulated phone takes the message (npm start needs no Twilio)', async () => {
     const number = '+16172531107';
     const server = await startServer(db.sql, { env: { SECRETS_KEY: KEY, SMS_DISPATCH_INTERVAL_MS: '50' } });

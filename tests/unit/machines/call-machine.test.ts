@@ -28,12 +28,17 @@ const hold = (id = 'b1', expiresAt = NOW + 600_000): Hold => ({
   patientPhone: '+16172531000',
 });
 
+/** Every state any test reached: the last test checks that none was left out. */
+const visited = new Set<string>();
+
 interface Script {
   reserve?: ReserveOutput[];
   send?: SendCodeOutput[];
   verify?: VerifyOutput[];
   confirm?: ConfirmOutput[];
   otpRequired?: boolean;
+  /** Effects that fail (the database is down, say). */
+  failing?: string[];
 }
 
 function start(script: Script = {}) {
@@ -44,15 +49,19 @@ function start(script: Script = {}) {
   const nextSend = queue(script.send, { kind: 'sent', to: '+16172531000' } as SendCodeOutput);
   const nextVerify = queue(script.verify, { kind: 'booked', appointmentId: 'b1' } as VerifyOutput);
   const nextConfirm = queue(script.confirm, { kind: 'booked', appointmentId: 'b1' } as ConfirmOutput);
+  const fails = (name: string) => {
+    if (script.failing?.includes(name)) throw new Error(`${name} failed`);
+  };
   const machine = callMachine.provide({
     actors: {
       reserveSlot: fromPromise(async ({ input }) => {
+        fails('reserveSlot');
         reserveInputs.push({ previous: input.previous });
         return nextReserve();
       }),
-      sendCode: fromPromise(async () => nextSend()),
-      verifyCode: fromPromise(async () => nextVerify()),
-      confirmHold: fromPromise(async () => nextConfirm()),
+      sendCode: fromPromise(async () => (fails('sendCode'), nextSend())),
+      verifyCode: fromPromise(async () => (fails('verifyCode'), nextVerify())),
+      confirmHold: fromPromise(async () => (fails('confirmHold'), nextConfirm())),
       resendConfirmation: fromPromise(async (): Promise<ResendOutput> => ({ kind: 'queued' })),
       changeAppointment: fromPromise(async (): Promise<Reply> => ({ ok: true, body: { status: 'cancelled', say: 'Cancelled.' } })),
       releaseHold: fromPromise(async ({ input }) => {
@@ -62,7 +71,9 @@ function start(script: Script = {}) {
   });
   const actor = createActor(machine, {
     input: { tenantId: 't', tenantSlug: 'demo', callRowId: 'c', vapiCallId: 'v', callerNumber: '+16172531000', otpRequired: script.otpRequired ?? true, otpLength: 6 },
-  }).start();
+  });
+  actor.subscribe((snap) => visited.add(String(snap.value)));
+  actor.start();
   let n = 0;
   const send = async (e: Record<string, unknown> & { type: CallEvent['type'] }, now = NOW) => {
     actor.send({ now, requestId: `r${++n}`, ...e } as CallEvent);
@@ -263,5 +274,34 @@ describe('call machine: escalation, changes and the end', () => {
     const b = start();
     expect((await b.send({ type: 'END', reason: null })).state).toBe('ended');
     expect(b.released).toEqual([null]);
+  });
+});
+
+describe('call machine: failing effects', () => {
+  it('answers internal_error and falls back to the last stable state', async () => {
+    const a = start({ failing: ['reserveSlot'] });
+    expect(await a.send(RESERVE)).toMatchObject({ state: 'idle', reply: { ok: false, body: { status: 'internal_error' } } });
+    const b = start({ failing: ['sendCode'] });
+    await b.send(RESERVE);
+    expect(await b.send(SEND)).toMatchObject({ state: 'held', reply: { body: { status: 'internal_error' } } });
+    const c = start({ failing: ['verifyCode'] });
+    await c.send(RESERVE);
+    await c.send(SEND);
+    expect(await c.send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'internal_error' } } });
+    const d = start({ failing: ['confirmHold'], otpRequired: false });
+    await d.send(RESERVE);
+    expect(await d.send({ type: 'CONFIRM' })).toMatchObject({ state: 'held', reply: { body: { status: 'internal_error' } } });
+  });
+
+  it('an escalated call still ends', async () => {
+    const { send } = start();
+    await send({ type: 'ESCALATE' });
+    expect((await send({ type: 'END', reason: null })).state).toBe('ended');
+  });
+});
+
+describe('call machine: coverage', () => {
+  it('the tests above reached every state of the machine', () => {
+    expect([...visited].sort()).toEqual(Object.keys(callMachine.root.states).sort());
   });
 });
