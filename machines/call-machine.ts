@@ -80,6 +80,9 @@ export interface EffectInputs {
   releaseHold: { hold: Hold | null; context: CallContext };
 }
 
+/** States with an effect under way; the next event waits until the machine leaves them. */
+export const BUSY_TAG = 'busy';
+
 /** Wrong codes for one hold before the call goes to a human. */
 export const MAX_WRONG_CODES = 3;
 
@@ -98,7 +101,6 @@ const say = {
   codeNotSent: reply(false, 'code_not_sent', "I haven't texted you a code yet; shall I send it now?"),
   otpNotRequired: reply(false, 'otp_not_required', "No code is needed here; I can confirm the booking directly."),
   otpRequired: reply(false, 'otp_required', 'I need to text you a code to confirm your number first.'),
-  busy: reply(false, 'busy', 'One moment, I am still working on the previous step.'),
   ended: reply(false, 'call_ended', 'This call has ended.'),
   escalated: reply(true, 'escalated', 'A member of our staff will call you back shortly to finish this.'),
   internal: reply(false, 'internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'),
@@ -162,7 +164,7 @@ export const callMachine = setup({
     choosing: { on: choosingSteps() },
 
     reserving: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: {
         id: 'reserve',
         src: 'reserveSlot',
@@ -185,7 +187,10 @@ export const callMachine = setup({
           { guard: 'hasHold', target: 'held', actions: assign({ reply: ({ event }) => event.output.reply }) },
           { target: 'choosing', actions: assign({ reply: ({ event }) => event.output.reply }) },
         ],
-        onError: [{ guard: 'hasHold', target: 'held', actions: { type: 'answer', params: say.internal } }, { target: 'idle', actions: { type: 'answer', params: say.internal } }],
+        onError: [
+          { guard: 'hasHold', target: 'held', actions: { type: 'answer', params: say.internal } },
+          { target: 'idle', actions: { type: 'answer', params: say.internal } },
+        ],
       },
     },
 
@@ -194,7 +199,7 @@ export const callMachine = setup({
         RESERVE: 'reserving',
         SEND_OTP: [
           { guard: 'holdLapsed', target: 'holdExpired' },
-          { guard: { type: 'otpRequired' }, target: 'sendingCode' },
+          { guard: 'otpRequired', target: 'sendingCode' },
           { actions: { type: 'answer', params: say.otpNotRequired } },
         ],
         VERIFY: [{ guard: 'holdLapsed', target: 'holdExpired' }, { actions: { type: 'answer', params: say.codeNotSent } }],
@@ -209,7 +214,7 @@ export const callMachine = setup({
     },
 
     sendingCode: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: {
         id: 'sendCode',
         src: 'sendCode',
@@ -276,7 +281,7 @@ export const callMachine = setup({
     },
 
     verifying: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: {
         id: 'verify',
         src: 'verifyCode',
@@ -322,7 +327,7 @@ export const callMachine = setup({
     },
 
     confirming: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: {
         id: 'confirm',
         src: 'confirmHold',
@@ -351,7 +356,7 @@ export const callMachine = setup({
     },
 
     resendingConfirmation: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: {
         id: 'resend',
         src: 'resendConfirmation',
@@ -371,7 +376,7 @@ export const callMachine = setup({
     },
 
     changingAppointment: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: {
         id: 'change',
         src: 'changeAppointment',
@@ -408,7 +413,7 @@ export const callMachine = setup({
     },
 
     ending: {
-      tags: 'busy',
+      tags: BUSY_TAG,
       invoke: { id: 'releaseAtEnd', src: 'releaseHold', input: ({ context }) => ({ hold: context.hold, context }), onDone: 'ended', onError: 'ended' },
     },
 
@@ -428,5 +433,4 @@ function choosingSteps() {
   } as const;
 }
 
-export const BUSY_TAG = 'busy';
 export { say as machineSentences };
