@@ -15,7 +15,9 @@ const FILLER = new Set(['and', 'uh', 'um', 'er', 'the', 'code', 'is', 'its', 'it
  * Returns null when anything in it is not a digit word, or the result is not `length` digits long.
  */
 export function normaliseSpokenCode(said: string | number, length: number): string | null {
-  const words = String(said)
+  // A JSON number has lost its leading zeros (004821 arrives as 4821).
+  if (typeof said === 'number') return Number.isInteger(said) && said >= 0 && said < 10 ** length ? String(said).padStart(length, '0') : null;
+  const words = said
     .toLowerCase()
     .replace(/[’']/g, '')
     .replace(/(\d)/g, ' $1 ')

@@ -5,6 +5,7 @@ describe('normaliseSpokenCode', () => {
   it.each([
     ['123456', 6, '123456'],
     [123456, 6, '123456'],
+    [4821, 6, '004821'],
     ['one two three four', 4, '1234'],
     ['oh four five six', 4, '0456'],
     ['O 4 5 6', 4, '0456'],
@@ -29,6 +30,7 @@ describe('normaliseSpokenCode', () => {
     ['', 4],
     ['double', 4],
     ['12ab', 4],
+    [1234567, 6],
   ])('refuses %s for %i digits', (said, length) => {
     expect(normaliseSpokenCode(said, length)).toBeNull();
   });
