@@ -136,6 +136,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
           // This call already booked that very start (book_appointment): nothing to hold.
           return { kind: 'not_held', reply: answer('already_booked', `You're already booked for that time.`, { appointment_id: outcome.booking.bookingId }) };
         }
+        // Not claimed: describeClaim answers "taken" or the refusal, and never calls its success branch.
         return { kind: 'not_held', reply: describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')) as Reply };
       }),
 

@@ -83,11 +83,6 @@ export class CallRegistry {
     return run;
   }
 
-  /** Whether this instance holds the call's actor right now. */
-  inMemory(tenantId: string, vapiCallId: string): boolean {
-    return this.live.has(`${tenantId}/${vapiCallId}`);
-  }
-
   /** Drops idle actors and, past the cap, the least recently used ones. Called on the server's housekeeping timer. */
   trim(): void {
     const now = this.o.now();
