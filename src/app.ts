@@ -6,12 +6,14 @@ import { provideCallEffects } from './calls/call-effects.ts';
 import { CallRegistry } from './calls/call-registry.ts';
 import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
+import { SlotCoordinator } from './coordinator/coordinator.ts';
 import type { Sql } from './db/client.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { otpPepper } from './otp/otp-code.ts';
+import { createRedis } from './redis/client.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
 import { twilioStatusRoutes } from './sms/status-route.ts';
@@ -38,7 +40,22 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);
-  const booking = new BookingService(sql, now);
+  // Redis is optional: without it this one process coordinates claims and caches availability by itself.
+  const redis = config.REDIS_URL
+    ? {
+        commands: createRedis(config.REDIS_URL, 'commands', app.log),
+        subscriber: createRedis(config.REDIS_URL, 'subscriber', app.log),
+        prefix: config.REDIS_KEY_PREFIX,
+      }
+    : undefined;
+  const coordinator = new SlotCoordinator({ sql, metrics, now, redis });
+  const booking = new BookingService(sql, now, coordinator, coordinator);
+  if (redis) {
+    app.addHook('onClose', async () => {
+      redis.commands.disconnect();
+      redis.subscriber.disconnect();
+    });
+  }
 
   const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }));
   const pepper = otpPepper(config, secrets);
@@ -63,7 +80,10 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
 
   installErrorHandler(app);
   await app.register(metricsRoutes, { metrics });
-  await app.register(healthRoutes, { sql });
+  await app.register(healthRoutes, {
+    sql,
+    checks: redis ? { redis: async () => void (await redis.commands.ping()) } : undefined,
+  });
   await app.register(vapiRoutes, { sql, tenants, booking, calls, metrics, now, bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES });
   await app.register(twilioStatusRoutes, { sql, config, secrets });
   return app;

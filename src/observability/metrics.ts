@@ -28,6 +28,31 @@ export function createMetrics() {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
+    claims: new Counter({
+      name: 'slotkeeper_claims_total',
+      help: 'Claim attempts on one provider: outcome (won, conflict, fast_refused in memory, refused by the rules) and path (memory, local, locked, lock_contention, degraded)',
+      labelNames: ['outcome', 'path'] as const,
+      registers: [registry],
+    }),
+    lockWait: new Histogram({
+      name: 'slotkeeper_claim_lock_wait_seconds',
+      help: 'Time to get the cross-instance claim lock, or to give up on it under contention',
+      labelNames: ['result'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    availabilityCache: new Counter({
+      name: 'slotkeeper_availability_cache_total',
+      help: 'Provider-day availability lookups: hit or miss (read from PostgreSQL)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    redisDegraded: new Counter({
+      name: 'slotkeeper_redis_degraded_total',
+      help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation)',
+      labelNames: ['operation'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -30,11 +30,4 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** Pairs of active bookings of one provider whose occupied times overlap: must always be zero. */
-export async function overlappingPairs(sql: Sql): Promise<number> {
-  const [row] = await sql<{ n: number }[]>`
-    select count(*)::int as n from bookings a join bookings b
-      on a.provider_id = b.provider_id and a.id < b.id and a.occupied && b.occupied
-     where a.status in ('held','confirmed') and b.status in ('held','confirmed')`;
-  return row!.n;
-}
+export { overlappingPairs } from '../../src/db/queries/bookings.ts';

@@ -13,7 +13,9 @@ import { vapiClient } from '../helpers/vapi.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const project = mkdtempSync(join(tmpdir(), 'slotkeeper-fresh-'));
 chmodSync(project, 0o755); // embedded PostgreSQL runs as the OS user 'postgres' when we are root
-for (const entry of ['src', 'machines', 'migrations', 'package.json', 'tsconfig.json']) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
+for (const entry of ['src', 'machines', 'migrations', 'package.json', 'tsconfig.json']) {
+  if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
+}
 symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
 
 const portIsFree = (port: number) =>

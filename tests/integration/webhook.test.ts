@@ -149,6 +149,18 @@ describe('tools', () => {
     }
   });
 
+  it('check_availability with no date offers the earliest openings, in order, honouring the time of day', async () => {
+    const reply = await vapi.tool('check_availability', { time_of_day: 'morning' });
+    expect(reply).toMatchObject({ field: 'result', status: 'ok' });
+    const starts = reply.slots.map((s: { start: string }) => DateTime.fromISO(s.start, { setZone: true }));
+    expect(starts).toHaveLength(3);
+    expect(starts.every((d: DateTime, i: number) => i === 0 || d > starts[i - 1])).toBe(true);
+    expect(starts.every((d: DateTime) => d.toMillis() > Date.now() + 60 * 60_000 && d.setZone('America/New_York').hour < 12)).toBe(true);
+    // The earliest opening comes first: nothing free that morning before it was skipped.
+    const earlier = await vapi.tool('check_availability', { date: starts[0].toISODate(), time_of_day: 'morning' });
+    expect(earlier.slots[0].start).toBe(reply.slots[0].start);
+  });
+
   it('accepts arguments sent as a JSON string', async () => {
     const reply = await vapi.tool('check_availability', JSON.stringify({ date: futureWeekday('00:00', 3).toISODate() }));
     expect(reply).toMatchObject({ field: 'result', status: 'ok' });

@@ -47,6 +47,9 @@ export async function claimSlot(sql: Sql, c: ClaimRequest): Promise<ClaimRow> {
   return row!;
 }
 
+/** An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed). */
+export type ActiveRange = BusyRange & { expiresAt: number | null };
+
 /** The occupied time (buffers included) of every active booking of these providers that touches [from, to). */
 export async function busyRanges(
   sql: Sql,
@@ -54,14 +57,23 @@ export async function busyRanges(
   providerIds: string[],
   from: number,
   to: number,
-): Promise<BusyRange[]> {
-  const rows = await sql<{ providerId: string; lo: Date; hi: Date }[]>`
-    select provider_id, lower(occupied) as lo, upper(occupied) as hi
+): Promise<ActiveRange[]> {
+  const rows = await sql<{ providerId: string; lo: Date; hi: Date; expiresAt: Date | null }[]>`
+    select provider_id, lower(occupied) as lo, upper(occupied) as hi, case when status = 'held' then expires_at end as expires_at
       from bookings
      where tenant_id = ${tenantId}
        and provider_id = any(${providerIds}::uuid[])
        and status in ('held', 'confirmed')
        and (status = 'confirmed' or expires_at > now())
        and occupied && tstzrange(${new Date(from)}, ${new Date(to)}, '[)')`;
-  return rows.map((r) => ({ providerId: r.providerId, start: r.lo.getTime(), end: r.hi.getTime() }));
+  return rows.map((r) => ({ providerId: r.providerId, start: r.lo.getTime(), end: r.hi.getTime(), expiresAt: r.expiresAt?.getTime() ?? null }));
+}
+
+/** Pairs of active bookings of one provider whose occupied times overlap: must always be zero. */
+export async function overlappingPairs(sql: Sql): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`
+    select count(*)::int as n from bookings a join bookings b
+      on a.provider_id = b.provider_id and a.id < b.id and a.occupied && b.occupied
+     where a.status in ('held','confirmed') and b.status in ('held','confirmed')`;
+  return row!.n;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
 import { resolveDay } from '../../scheduling/dates.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
+import type { Slot } from '../../scheduling/types.ts';
 import { answer, refuse } from '../answer.ts';
 import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
@@ -10,7 +11,6 @@ import { presentSlot, spokenSlots } from './present.ts';
 import { defineTool } from './tool.ts';
 
 const OFFERED = 3;
-const SEARCH_DAYS = 14;
 
 export const checkAvailability = defineTool({
   name: 'check_availability',
@@ -33,38 +33,35 @@ export const checkAvailability = defineTool({
     if (isAnswer(providers)) return providers;
     const providerIds = providers.map((p) => p.id);
 
-    let from = ctx.now;
-    let to = DateTime.fromMillis(ctx.now, { zone }).plus({ days: SEARCH_DAYS }).toMillis();
     let timeOfDay = args.time_of_day;
     let preface = '';
-    let day: string | undefined;
+    let day: { date: string; from: number; to: number } | undefined;
     if (args.date) {
       const resolved = resolveDay(args.date, { now: ctx.now, timeZone: zone });
       if (!resolved.ok) return refuse(resolved.reason, resolved.say);
-      day = resolved.date;
       timeOfDay ??= resolved.timeOfDay;
       if (resolved.corrected) preface = `I've taken that as ${spokenDate(resolved.corrected.to, zone, ctx.now)}. `;
-      const start = DateTime.fromISO(day, { zone });
-      from = start.toMillis();
-      to = start.plus({ days: 1 }).toMillis();
+      const start = DateTime.fromISO(resolved.date, { zone });
+      day = { date: resolved.date, from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() };
     }
 
-    const find = async (a: number, b: number) =>
-      filterTimeOfDay(await ctx.booking.findSlots(ctx.tenant, { service, providerIds, from: a, to: b }), timeOfDay, zone);
-    const present = (slots: ReturnType<typeof pickSpread>) => slots.map((s) => presentSlot(ctx.tenant, s, ctx.now));
-
-    const slots = await find(from, to);
+    const keep = (slots: Slot[]) => filterTimeOfDay(slots, timeOfDay, zone);
+    const present = (slots: Slot[]) => slots.map((s) => presentSlot(ctx.tenant, s, ctx.now));
+    // A named day is searched alone; otherwise from now, a day at a time, until there is enough to offer.
+    const slots = day
+      ? keep(await ctx.booking.findSlots(ctx.tenant, { service, providerIds, from: day.from, to: day.to }))
+      : await ctx.booking.slotsFrom(ctx.tenant, { service, providerIds, from: ctx.now, enough: OFFERED, keep });
     if (slots.length > 0) {
       const offered = present(pickSpread(slots, OFFERED));
       return answer('ok', `${preface}I have ${spokenSlots(offered)}.`, {
         service: service.slug,
-        ...(day ? { date: day } : {}),
+        ...(day ? { date: day.date } : {}),
         slots: offered,
       });
     }
 
-    const later = day ? await find(to, DateTime.fromMillis(to, { zone }).plus({ days: SEARCH_DAYS }).toMillis()) : [];
-    const when = `${day ? ` on ${spokenDate(day, zone, ctx.now)}` : ' in the next two weeks'}${timeOfDay ? ` in the ${timeOfDay}` : ''}`;
+    const later = day ? await ctx.booking.slotsFrom(ctx.tenant, { service, providerIds, from: day.to, enough: OFFERED, keep }) : [];
+    const when = `${day ? ` on ${spokenDate(day.date, zone, ctx.now)}` : ' in the next two weeks'}${timeOfDay ? ` in the ${timeOfDay}` : ''}`;
     if (later.length === 0) {
       return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, { service: service.slug, alternatives: [] });
     }

@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServiceProcess {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  /** The last lines the process wrote, for the error message when something goes wrong. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+const READY = /listening on https?:\/\/[^\s:]+:(\d+)/i;
+const KEEP_LINES = 40;
+
+/**
+ * Starts a TypeScript entry point as its own Node process (through tsx), so the process under test never shares
+ * an event loop with the load generator. Ready when it prints "listening on http://host:port".
+ */
+export async function startService(
+  script: string,
+  env: Record<string, string>,
+  options: { nodeFlags?: string[]; readyTimeoutMs?: number } = {},
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    lines.splice(0, Math.max(0, lines.length - KEEP_LINES));
+  };
+  child.stderr!.on('data', keep);
+  const output = () => lines.join('\n');
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${script} did not start within ${options.readyTimeoutMs ?? 30_000} ms:\n${output()}`)),
+      options.readyTimeoutMs ?? 30_000,
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      const m = READY.exec(chunk.toString());
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before listening:\n${output()}`));
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, output, stop: () => stop(child) };
+}
+
+/** SIGTERM and wait: the servers close their pools (and write their CPU profile) on the way out. */
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

@@ -1,0 +1,54 @@
+// npm run bench -- [--only <scenario>[,<scenario>…]] [--duration <s>] [--connections <n>] [--warmup <s>]
+//                  [--contention-connections <n>] [--contended-slots <n>] [--profile]
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { runBench } from './harness/bench.ts';
+import { PROJECT_ROOT } from './harness/processes.ts';
+import { renderMarkdown } from './harness/results.ts';
+
+const Options = z.object({
+  only: z.string().optional().transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
+  duration: z.coerce.number().positive().max(3600).default(10),
+  warmup: z.coerce.number().nonnegative().max(600).default(2),
+  connections: z.coerce.number().int().min(1).max(2000).default(50),
+  'contention-connections': z.coerce.number().int().min(1).max(2000).default(200),
+  'contended-slots': z.coerce.number().int().min(1).max(20).default(4),
+  profile: z.boolean().default(false),
+});
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string' },
+    'contention-connections': { type: 'string' },
+    'contended-slots': { type: 'string' },
+    profile: { type: 'boolean' },
+  },
+});
+const parsed = Options.safeParse(values);
+if (!parsed.success) {
+  console.error(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
+  process.exit(2);
+}
+const o = parsed.data;
+const results = join(PROJECT_ROOT, 'bench/results');
+
+const report = await runBench({
+  only: o.only,
+  seconds: o.duration,
+  warmupSeconds: o.warmup,
+  connections: o.connections,
+  contentionConnections: o['contention-connections'],
+  contendedSlots: o['contended-slots'],
+  adminDatabaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  databaseName: 'slotkeeper_bench',
+  jsonPath: join(results, 'latest.json'),
+  mdPath: join(results, 'latest.md'),
+  profileDir: o.profile ? results : undefined,
+  log: (line) => console.error(`[bench] ${line}`),
+});
+console.log(renderMarkdown(report));

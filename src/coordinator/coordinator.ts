@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { BookingChange, BookingChangeListener, ClaimAttempt, SlotGate } from '../booking/booking-service.ts';
+import type { Sql } from '../db/client.ts';
+import { busyRanges, type ClaimOutcome, type ClaimRow } from '../db/queries/bookings.ts';
+import type { Tenant } from '../db/queries/tenants.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { BusyRange } from '../scheduling/types.ts';
+import { type AvailabilityCache, type CachedDays, type DayBookings, MemoryAvailabilityCache } from './availability-cache.ts';
+import { type ClaimLock, processLocal, RedlockClaimLock } from './claim-lock.ts';
+import { InvalidationBus } from './invalidation-bus.ts';
+import { ProviderDayActors } from './provider-day-actors.ts';
+import { dayBounds, daysInAnyZone, localDays, MAX_BUFFER_MS, type ProviderDay, providerDayKey } from './provider-day.ts';
+import { RedisAvailabilityCache } from './redis-availability-cache.ts';
+
+export interface CoordinatorOptions {
+  sql: Sql;
+  metrics: Metrics;
+  now: () => number;
+  /** Without Redis: one instance, its own actors and an in-process cache. */
+  redis?: { commands: Redis; subscriber: Redis; prefix: string };
+}
+
+const ACTOR_LIMITS = { maxActors: 10_000, idleMs: 60_000, knowledgeMs: 15_000, holdMarginMs: 2_000 };
+// Bounds how long a cache entry can outlive a lost invalidation (Redis unreachable while a change committed).
+const CACHE_TTL_MS = 30_000;
+const MINUTE = 60_000;
+
+/**
+ * The slot coordinator of one process: claims for a provider-day queue in its actor (memory), take the Redlock
+ * lock across instances, and only then reach the claim function in PostgreSQL; availability is read through a
+ * cache of provider-day bookings (Redis, or in-process without Redis). Also the BookingService's change listener:
+ * each committed change drops the cache entries and this process's knowledge of that time, and tells the others.
+ */
+export class SlotCoordinator implements SlotGate, BookingChangeListener {
+  readonly actors: ProviderDayActors;
+  private readonly cache: AvailabilityCache;
+  private readonly lock: ClaimLock;
+  private readonly bus: InvalidationBus | undefined;
+  private readonly redis: Redis | undefined;
+  private readonly pending = new Set<Promise<void>>();
+  /** Cache entries a change could not drop while Redis was down: dropped as soon as it is back. */
+  private readonly unflushed = new Set<string>();
+
+  constructor(private readonly o: CoordinatorOptions) {
+    this.actors = new ProviderDayActors({ ...ACTOR_LIMITS, now: o.now });
+    if (!o.redis) {
+      this.cache = new MemoryAvailabilityCache({ maxEntries: 50_000, ttlMs: CACHE_TTL_MS, now: o.now });
+      this.lock = processLocal;
+      return;
+    }
+    const { commands, subscriber, prefix } = o.redis;
+    this.redis = commands;
+    this.cache = new RedisAvailabilityCache(commands, prefix, CACHE_TTL_MS);
+    this.lock = new RedlockClaimLock(commands, prefix, { waited: (seconds, result) => o.metrics.lockWait.observe({ result }, seconds) });
+    this.bus = new InvalidationBus(commands, subscriber, `${prefix}booking-changes`, randomUUID());
+    this.bus.listen({ changed: (change) => this.forget(change), gap: () => this.actors.forgetAll() });
+    commands.on('ready', () => this.track(this.flushUnflushed()));
+  }
+
+  async busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]> {
+    const days = localDays(from - MAX_BUFFER_MS, to + MAX_BUFFER_MS, tenant.timeZone);
+    const pds = providerIds.flatMap((providerId) => days.map((day) => ({ tenantId: tenant.id, providerId, day })));
+    const found = await this.readDays(tenant, pds);
+    const now = this.o.now();
+    return found.flatMap((bookings, i) =>
+      bookings.filter((b) => b.expiresAt === null || b.expiresAt > now).map((b) => ({ providerId: pds[i]!.providerId, start: b.start, end: b.end })),
+    );
+  }
+
+  async claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'> {
+    const { service, start } = attempt;
+    const occupied = {
+      start: start - service.bufferBeforeMinutes * MINUTE,
+      end: start + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE,
+    };
+    const pds = localDays(occupied.start, occupied.end, tenant.timeZone).map((day) => ({ tenantId: tenant.id, providerId: attempt.providerId, day }));
+    const keys = pds.map(providerDayKey);
+    const known = () => this.knowledgeTrusted() && keys.some((key) => this.actors.knowsOverlap(key, occupied.start, occupied.end));
+    const refuse = () => {
+      this.o.metrics.claims.inc({ outcome: 'fast_refused', path: 'memory' });
+      return 'known_taken' as const;
+    };
+    if (known()) return refuse();
+    return this.actors.run(keys[0]!, async () => {
+      // The claim queued before this one may have just taken the slot.
+      if (known()) return refuse();
+      const { value: row, path } = await this.lock.run(keys, run);
+      if (path === 'degraded') this.o.metrics.redisDegraded.inc({ operation: 'lock' });
+      this.o.metrics.claims.inc({ outcome: outcomeLabel(row.outcome), path });
+      if (row.outcome === 'created') {
+        for (const key of keys) this.actors.remember(key, { ...occupied, expiresAt: row.expiresAt?.getTime() ?? null });
+      }
+      if (row.outcome === 'conflict') await this.recheckCache(tenant, pds, occupied);
+      // The answer leaves only once other instances can no longer offer this time from the cache.
+      await this.settled();
+      return row;
+    });
+  }
+
+  bookingChanged(change: BookingChange): void {
+    const keys = this.forget(change);
+    this.track(this.propagate(change, keys));
+  }
+
+  /** Resolves once every change reported so far has reached Redis, or failed to. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  /** Whether a claim may be refused from memory: only while this process hears every other instance's changes. */
+  private knowledgeTrusted(): boolean {
+    return !this.bus || this.bus.live;
+  }
+
+  private redisUp(): boolean {
+    return !this.redis || this.redis.status === 'ready';
+  }
+
+  private forget(change: BookingChange): string[] {
+    const from = change.startsAt.getTime();
+    const to = change.endsAt.getTime();
+    const keys = daysInAnyZone(from - MAX_BUFFER_MS, to + MAX_BUFFER_MS).map((day) =>
+      providerDayKey({ tenantId: change.tenantId, providerId: change.providerId, day }),
+    );
+    for (const key of keys) this.actors.forget(key, from, to);
+    return keys;
+  }
+
+  private async propagate(change: BookingChange, keys: string[]): Promise<void> {
+    try {
+      await this.cache.invalidate(keys);
+    } catch {
+      for (const key of keys) this.unflushed.add(key);
+      this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
+    }
+    if (!this.bus) return;
+    try {
+      await this.bus.publish(change);
+    } catch {
+      this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
+    }
+  }
+
+  private async flushUnflushed(): Promise<void> {
+    const keys = [...this.unflushed];
+    this.unflushed.clear();
+    try {
+      await this.cache.invalidate(keys);
+    } catch {
+      for (const key of keys) this.unflushed.add(key);
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  /** Provider-day bookings from the cache, the misses from PostgreSQL (and put back); teaches the actors. */
+  private async readDays(tenant: Tenant, pds: ProviderDay[]): Promise<DayBookings[]> {
+    const keys = pds.map(providerDayKey);
+    const epoch = this.actors.beginRead(keys);
+    let cached: CachedDays | undefined;
+    if (this.redisUp()) {
+      try {
+        cached = await this.cache.read(keys);
+      } catch {
+        cached = undefined;
+      }
+    }
+    if (!cached) this.o.metrics.redisDegraded.inc({ operation: 'availability' });
+    const values = cached?.values ?? keys.map(() => undefined);
+    const missing = pds.flatMap((_, i) => (values[i] ? [] : [i]));
+    this.o.metrics.availabilityCache.inc({ result: 'hit' }, keys.length - missing.length);
+    this.o.metrics.availabilityCache.inc({ result: 'miss' }, missing.length);
+    if (missing.length > 0) {
+      const fresh = await this.fromDatabase(tenant, missing.map((i) => pds[i]!));
+      missing.forEach((i, j) => (values[i] = fresh[j]));
+      if (cached) {
+        const stamps = cached.stamps;
+        void this.cache.fill(missing.map((i, j) => ({ key: keys[i]!, value: fresh[j]!, stamp: stamps[i]! }))).catch(() => {});
+      }
+    }
+    keys.forEach((key, i) => this.actors.learn(key, epoch, values[i]!));
+    return values as DayBookings[];
+  }
+
+  private async fromDatabase(tenant: Tenant, pds: ProviderDay[]): Promise<DayBookings[]> {
+    const bounds = pds.map((pd) => dayBounds(pd.day, tenant.timeZone));
+    const from = Math.min(...bounds.map((b) => b.start));
+    const to = Math.max(...bounds.map((b) => b.end));
+    const rows = await busyRanges(this.o.sql, tenant.id, [...new Set(pds.map((pd) => pd.providerId))], from, to);
+    return pds.map((pd, i) =>
+      rows
+        .filter((r) => r.providerId === pd.providerId && r.start < bounds[i]!.end && bounds[i]!.start < r.end)
+        .map(({ start, end, expiresAt }) => ({ start, end, expiresAt })),
+    );
+  }
+
+  /**
+   * PostgreSQL refused a claim. If the cache did not show the booking in the way it is stale (a change it missed
+   * while Redis was down): drop it, so the alternatives offered next come fresh from PostgreSQL.
+   */
+  private async recheckCache(tenant: Tenant, pds: ProviderDay[], occupied: { start: number; end: number }): Promise<void> {
+    const now = this.o.now();
+    const days = await this.readDays(tenant, pds);
+    const shown = days.some((d) => d.some((b) => b.start < occupied.end && occupied.start < b.end && (b.expiresAt === null || b.expiresAt > now)));
+    if (shown) return;
+    try {
+      await this.cache.invalidate(pds.map(providerDayKey));
+    } catch {
+      this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
+    }
+  }
+}
+
+function outcomeLabel(outcome: ClaimOutcome): 'won' | 'conflict' | 'refused' {
+  if (outcome === 'created' || outcome === 'existing') return 'won';
+  return outcome === 'conflict' ? 'conflict' : 'refused';
+}

@@ -1,0 +1,68 @@
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { AvailabilityCache, CachedDays, DayBookings } from './availability-cache.ts';
+
+// [start, end, expiresAt | null] per booking: compact, and checked on the way back in.
+const Stored = z.array(z.tuple([z.number(), z.number(), z.number().nullable()]));
+
+// Stores the value only if the version key still holds what the reader saw, so a read that raced an
+// invalidation cannot put the old bookings back.
+const FILL_IF_UNCHANGED = `
+if (redis.call('get', KEYS[2]) or '0') == ARGV[1] then
+  return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])
+end
+return 0`;
+
+const VERSION_TTL_SECONDS = 2 * 86_400;
+
+/** Provider-day bookings shared by every instance. The caller decides what to do when Redis is down. */
+export class RedisAvailabilityCache implements AvailabilityCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly ttlMs: number,
+  ) {}
+
+  // The hash tag keeps a value and its version in one cluster slot, as the script needs.
+  private valueKey = (key: string) => `${this.prefix}avail:{${key}}`;
+  private versionKey = (key: string) => `${this.prefix}avail-version:{${key}}`;
+
+  async read(keys: string[]): Promise<CachedDays> {
+    if (keys.length === 0) return { values: [], stamps: [] };
+    const raw = await this.redis.mget(...keys.map(this.valueKey), ...keys.map(this.versionKey));
+    return {
+      values: keys.map((_, i) => decode(raw[i])),
+      stamps: keys.map((_, i) => raw[keys.length + i] ?? '0'),
+    };
+  }
+
+  async fill(entries: { key: string; value: DayBookings; stamp: string }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { key, value, stamp } of entries) {
+      const stored = JSON.stringify(value.map((b) => [b.start, b.end, b.expiresAt]));
+      pipeline.eval(FILL_IF_UNCHANGED, 2, this.valueKey(key), this.versionKey(key), stamp, stored, this.ttlMs);
+    }
+    await pipeline.exec();
+  }
+
+  async invalidate(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const multi = this.redis.multi();
+    for (const key of keys) {
+      multi.incr(this.versionKey(key)).expire(this.versionKey(key), VERSION_TTL_SECONDS).del(this.valueKey(key));
+    }
+    const results = await multi.exec();
+    const failed = results?.find(([err]) => err);
+    if (!results || failed) throw failed?.[0] ?? new Error('redis invalidation was discarded');
+  }
+}
+
+function decode(raw: string | null | undefined): DayBookings | undefined {
+  if (raw == null) return undefined;
+  try {
+    return Stored.parse(JSON.parse(raw)).map(([start, end, expiresAt]) => ({ start, end, expiresAt }));
+  } catch {
+    return undefined; // an entry we cannot read is a miss, rebuilt from PostgreSQL
+  }
+}

@@ -1,0 +1,49 @@
+// Runs the benchmark code for about a second per scenario and checks the results file it writes. Not a benchmark:
+// the numbers are not judged here (timings are never asserted in tests), only that the harness works end to end.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runBench } from '../../bench/harness/bench.ts';
+import { BenchResults } from '../../bench/harness/results.ts';
+
+describe('bench smoke run', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-smoke-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('runs uncontended claims with their baseline and writes well-formed results', async () => {
+    const jsonPath = join(dir, 'latest.json');
+    const mdPath = join(dir, 'latest.md');
+    await runBench({
+      only: ['uncontended_claims'],
+      seconds: 1,
+      warmupSeconds: 0,
+      connections: 4,
+      contentionConnections: 4,
+      contendedSlots: 2,
+      adminDatabaseUrl: inject('databaseUrl'),
+      redisUrl: inject('redisUrl'),
+      // Named like the test databases, so the suite's teardown drops it even if this run is interrupted.
+      databaseName: `sk_t_${inject('runId')}_bench`,
+      jsonPath,
+      mdPath,
+    });
+
+    const results = BenchResults.parse(JSON.parse(await readFile(jsonPath, 'utf8')));
+    expect(results.scenarios.map((s) => s.name)).toEqual(['baseline', 'uncontended_claims']);
+    const claims = results.scenarios.find((s) => s.name === 'uncontended_claims')!;
+    expect(claims.status).toBe('ok');
+    expect(claims.load!.requests).toBeGreaterThan(0);
+    expect(claims.load!.non2xx).toBe(0);
+    expect(claims.load!.outcomes.booked).toBe(claims.load!.requests);
+    expect(claims.doubleBookings).toBe(0);
+    expect(claims.baseline?.scenario).toBe('baseline');
+    expect(results.machine.postgres).not.toBe('');
+
+    const markdown = await readFile(mdPath, 'utf8');
+    expect(markdown).toContain('| book_appointment, every caller a different free slot |');
+  });
+});

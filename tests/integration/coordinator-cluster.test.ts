@@ -1,0 +1,103 @@
+// Three real server processes, one PostgreSQL database, one Redis: claims race across instances.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { claimStorm } from '../helpers/claim-storm.ts';
+import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
+import { type Instances, metric, startInstances } from '../helpers/instances.ts';
+import { futureWeekday, iso } from '../helpers/time.ts';
+import { vapiClient } from '../helpers/vapi.ts';
+
+const SECRET = 'coordinator-cluster-secret-01';
+let db: TestDatabase;
+let cluster: Instances;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await createDemoClinic(db.sql, { secret: SECRET });
+  cluster = await startInstances(3, {
+    databaseUrl: db.url,
+    redisUrl: inject('redisUrl'),
+    redisKeyPrefix: `sk-test-${randomBytes(4).toString('hex')}:`,
+  });
+});
+afterAll(async () => {
+  await cluster?.close();
+  await db?.drop();
+});
+
+const client = (n: number) => vapiClient(cluster.list[n]!.url, 'demo', SECRET);
+const wonOrConflict = async (n: number) =>
+  (await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'won' })) +
+  (await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'conflict' }));
+
+describe('three instances sharing PostgreSQL and Redis', () => {
+  it('2,000 concurrent claims on a few contested slots: every caller answered, no two bookings overlap', async () => {
+    const day = futureWeekday('10:00', 3);
+    // 30-minute consultations starting 15 minutes apart: neighbours overlap each other too.
+    const starts = [0, 15, 30, 45, 240, 270].map((m) => day.plus({ minutes: m }));
+    const replies = await claimStorm({
+      instances: cluster.list,
+      secret: SECRET,
+      total: 2000,
+      concurrency: 200,
+      starts,
+      providers: ['Moreno', 'Okafor', undefined],
+    });
+
+    expect(replies).toHaveLength(2000);
+    const statuses = new Set(replies.map((r) => r.status));
+    expect([...statuses].sort()).toEqual(['booked', 'unavailable']);
+    expect(await overlappingPairs(db.sql)).toBe(0);
+    // Every "booked" answer is a real row, and every row was answered "booked".
+    const booked = replies.filter((r) => r.status === 'booked');
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where status = 'confirmed'`;
+    expect(row!.n).toBe(booked.length);
+    // Two providers, and per provider at most one of 10:00/10:15, one of 10:30/10:45, one of 14:00/14:30... and
+    // at least one booking each for the morning run and the afternoon run.
+    expect(booked.length).toBeGreaterThanOrEqual(4);
+    expect(booked.length).toBeLessThanOrEqual(8);
+    // Most losers were refused from memory, without reaching the claim function.
+    let fast = 0;
+    for (const instance of cluster.list) fast += await metric(instance, 'slotkeeper_claims_total', { outcome: 'fast_refused' });
+    expect(fast).toBeGreaterThan(0);
+  });
+
+  it('instance A books a slot; instance B stops offering it at once', async () => {
+    const date = futureWeekday('09:00', 5).toISODate()!;
+    const ask = () => client(1).tool('check_availability', { date, provider: 'Moreno' });
+    const before = await ask();
+    expect(before.status).toBe('ok');
+    const hits = await metric(cluster.list[1]!, 'slotkeeper_availability_cache_total', { result: 'hit' });
+    expect((await ask()).slots).toEqual(before.slots); // served from the cache this time
+    expect(await metric(cluster.list[1]!, 'slotkeeper_availability_cache_total', { result: 'hit' })).toBeGreaterThan(hits);
+
+    const offered = before.slots[0].start as string;
+    const booked = await client(0).tool('book_appointment', { start: offered, patient_name: 'Ann Lee', provider: 'Moreno' });
+    expect(booked.status).toBe('booked');
+
+    const after = await ask();
+    expect(after.status).toBe('ok');
+    expect(after.slots.map((s: { start: string }) => s.start)).not.toContain(offered);
+  });
+
+  it('a claim on a booking an instance already knows is refused from memory, without a claim in the database', async () => {
+    const start = futureWeekday('15:00', 6);
+    const first = await client(0).tool('book_appointment', { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' }, { customerNumber: '+16175550001' });
+    expect(first.status).toBe('booked');
+
+    // Instance A committed it itself; instance C learns it by reading that day's availability.
+    await client(2).tool('check_availability', { date: start.toISODate()!, provider: 'Okafor' });
+    for (const n of [0, 2]) {
+      const fastBefore = await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'fast_refused' });
+      const databaseBefore = await wonOrConflict(n);
+      const again = await client(n).tool('book_appointment', { start: iso(start), patient_name: 'Bo Chen', provider: 'Okafor' }, { customerNumber: '+16175550002' });
+      expect(again.status).toBe('unavailable');
+      expect(again.alternatives.length).toBeGreaterThan(0);
+      expect(await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'fast_refused' })).toBe(fastBefore + 1);
+      expect(await wonOrConflict(n)).toBe(databaseBefore);
+    }
+    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${start.toJSDate()}`;
+    expect(row!.n).toBe(1);
+  });
+});
