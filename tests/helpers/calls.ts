@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../../src/db/embedded.ts';
 import type { Sql } from '../../src/db/client.ts';
-import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FAKE_FROM, type FakeTwilio } from './fake-twilio.ts';
+import type { FakeTwilio } from './fake-twilio.ts';
 import { startServer, type RunningServer } from './server.ts';
 import type { ToolReply, VapiClient } from './vapi.ts';
 
@@ -50,9 +50,9 @@ export async function startServerWithTwilio(
     env: {
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       SECRETS_KEY: options.secretsKey,
-      TWILIO_ACCOUNT_SID: FAKE_ACCOUNT_SID,
-      TWILIO_AUTH_TOKEN: FAKE_AUTH_TOKEN,
-      TWILIO_FROM_NUMBER: FAKE_FROM,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: twilio.from,
       TWILIO_API_BASE_URL: twilio.url,
       SMS_DISPATCH_INTERVAL_MS: '50',
       SMS_RETRY_BASE_MS: '50',

@@ -1,7 +1,9 @@
 // A small stand-in for Twilio's REST API on a loopback port, for the real `twilio` SDK to talk to
-// (TWILIO_API_BASE_URL). It checks the account's Basic auth, parses the form body like Twilio, records messages, can
-// refuse the first N attempts, and posts signed status callbacks like Twilio does.
+// (TWILIO_API_BASE_URL), in tests and benchmarks. It checks the account's Basic auth, parses the form body like
+// Twilio, records messages, can refuse the first N attempts or cut the connection before answering, and posts signed
+// status callbacks like Twilio does.
 import { randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import twilio from 'twilio';
 
@@ -19,6 +21,9 @@ export interface FakeMessage {
 
 export interface FakeTwilio {
   url: string;
+  accountSid: string;
+  authToken: string;
+  from: string;
   /** Messages accepted, in order. */
   messages: FakeMessage[];
   /** Every create request, accepted or refused. */
@@ -27,8 +32,10 @@ export interface FakeTwilio {
   failNext(n: number, status?: number): void;
   /** The next `n` messages are accepted but the connection is cut before the answer: the sender cannot know. */
   dropAnswerNext(n: number): void;
-  /** Waits until `count` messages to `to` were accepted (polls; no fixed sleep). */
+  /** Waits until `count` messages to `to` were accepted; resolves with all of them. */
   waitFor(to: string, count: number, timeoutMs?: number): Promise<FakeMessage[]>;
+  /** The body of the next message to `to` not yet read this way (as the caller's phone would show it). */
+  nextMessage(to: string, timeoutMs: number): Promise<string>;
   /** Posts a status callback for the message, signed with the account's token (or `signWith`). */
   postStatus(m: FakeMessage, status: string, signWith?: string): Promise<number>;
   close(): Promise<void>;
@@ -48,7 +55,20 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
   let failures: { left: number; status: number } = { left: 0, status: 503 };
   let attempts = 0;
   let dropAnswers = 0;
+  const arrivals = new EventEmitter().setMaxListeners(0);
+  const read = new Map<string, number>();
+  const to = (number: string) => messages.filter((m) => m.to === number);
   const expectedAuth = `Basic ${Buffer.from(`${FAKE_ACCOUNT_SID}:${FAKE_AUTH_TOKEN}`).toString('base64')}`;
+
+  const waitFor = async (number: string, count: number, timeoutMs = 10_000): Promise<FakeMessage[]> => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    while (to(number).length < count) {
+      await once(arrivals, 'message', { signal }).catch(() => {
+        throw new Error(`fake Twilio: ${to(number).length} of ${count} messages to ${number} arrived`);
+      });
+    }
+    return to(number);
+  };
 
   const server: Server = createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
@@ -69,23 +89,25 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       failures.left--;
       return reply(failures.status, { code: 20500, message: 'Internal Server Error (fake)', status: failures.status });
     }
-    const to = form.get('To');
-    const from = form.get('From');
-    const body = form.get('Body');
-    if (!to || !from || !body) return reply(400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
-    const m: FakeMessage = { sid: `SM${randomBytes(16).toString('hex')}`, to, from, body, statusCallback: form.get('StatusCallback') ?? undefined };
+    const [recipient, from, body] = [form.get('To'), form.get('From'), form.get('Body')];
+    if (!recipient || !from || !body) return reply(400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
+    const m: FakeMessage = { sid: `SM${randomBytes(16).toString('hex')}`, to: recipient, from, body, statusCallback: form.get('StatusCallback') ?? undefined };
     messages.push(m);
+    arrivals.emit('message');
     if (dropAnswers > 0) {
       dropAnswers--;
       return req.socket.destroy();
     }
-    reply(201, { sid: m.sid, account_sid: FAKE_ACCOUNT_SID, to, from, body, status: 'queued', num_segments: '1', date_created: new Date().toUTCString() });
+    reply(201, { sid: m.sid, account_sid: FAKE_ACCOUNT_SID, to: recipient, from, body, status: 'queued', num_segments: '1', date_created: new Date().toUTCString() });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
 
   return {
     url: `http://127.0.0.1:${port}`,
+    accountSid: FAKE_ACCOUNT_SID,
+    authToken: FAKE_AUTH_TOKEN,
+    from: FAKE_FROM,
     messages,
     get attempts() {
       return attempts;
@@ -96,14 +118,12 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
     dropAnswerNext(n) {
       dropAnswers = n;
     },
-    async waitFor(to, count, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const mine = messages.filter((m) => m.to === to);
-        if (mine.length >= count) return mine;
-        if (Date.now() > deadline) throw new Error(`fake Twilio: ${mine.length} of ${count} messages to ${to} arrived`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
+    waitFor,
+    async nextMessage(number, timeoutMs) {
+      const seen = read.get(number) ?? 0;
+      const mine = await waitFor(number, seen + 1, timeoutMs);
+      read.set(number, seen + 1);
+      return mine[seen]!.body;
     },
     async postStatus(m, status, signWith = FAKE_AUTH_TOKEN) {
       if (!m.statusCallback) throw new Error('the message was sent without a StatusCallback');
