@@ -5,7 +5,7 @@ import type { CallInput } from '../../machines/call-machine.ts';
 import { replayCall } from '../../src/calls/replay-call.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { codeFrom, eventually, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
+import { codeFrom, eventually, type PhoneCall, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
 import { startServer } from '../helpers/server.ts';
@@ -29,6 +29,16 @@ afterAll(async () => {
 });
 
 const start = () => startServerWithTwilio(db.sql, twilio, { secretsKey: KEY });
+
+/** One call on a fresh server of the deployment, closed afterwards. */
+async function withCall(number: string, run: (call: PhoneCall) => Promise<void>): Promise<void> {
+  const server = await start();
+  try {
+    await run(phoneCall(vapiClient(server.url, 'demo', SECRET), number));
+  } finally {
+    await server.close();
+  }
+}
 const outboxOf = (number: string) =>
   db.sql<{ kind: string; status: string; attempts: number }[]>`
     select kind, status, attempts from sms_outbox where to_e164 = ${number} order by created_at`;
@@ -81,9 +91,7 @@ describe('restart in the middle of a call', () => {
 
   it('concurrent webhooks for one call are handled one at a time', async () => {
     const number = '+16172531103';
-    const server = await start();
-    try {
-      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+    await withCall(number, async (call) => {
       const held = await call.tool('reserve_slot', { start: iso(futureWeekday('14:00', 3)), patient_name: 'Ned Oh' });
       // Six at once: taken one at a time, the first three send (a code, then two resends: the limit per hold), the
       // rest are refused. Interleaved, several would pass the same check or clash in the machine.
@@ -99,18 +107,14 @@ describe('restart in the middle of a call', () => {
          where c.vapi_call_id = ${call.id} order by seq`;
       for (let i = 1; i < seqs.length; i++) expect(seqs[i]!.stateBefore).toBe(seqs[i - 1]!.stateAfter);
       await twilio.waitFor(number, 3);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
 
 describe('the outbox', () => {
   it('retries when Twilio fails the first attempts and delivers exactly once', async () => {
     const number = '+16172531104';
-    const server = await start();
-    try {
-      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+    await withCall(number, async (call) => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('15:30', 3)), patient_name: 'Oli Pratt' });
       const attemptsBefore = twilio.attempts;
       twilio.failNext(2);
@@ -122,31 +126,23 @@ describe('the outbox', () => {
       expect(twilio.messages.filter((m) => m.to === number)).toHaveLength(1);
       // The retried message carries a working code.
       expect((await call.tool('verify_otp', { code: codeFrom(msg!.body) })).status).toBe('booked');
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('does not retry a message Twilio refuses outright', async () => {
     const number = '+16172531105';
-    const server = await start();
-    try {
-      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+    await withCall(number, async (call) => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('16:00', 3)), patient_name: 'Pia Quon' });
       twilio.failNext(1, 400);
       await call.tool('send_otp');
       const [row] = await eventually(() => outboxOf(number), (rows) => rows[0]?.status === 'failed');
       expect(row).toEqual({ kind: 'otp', status: 'failed', attempts: 1 });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('a send whose answer is lost is not repeated; Twilio’s status callback settles it', async () => {
     const number = '+16172531108';
-    const server = await start();
-    try {
-      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+    await withCall(number, async (call) => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('12:30', 4)), patient_name: 'Sol Tran' });
       twilio.dropAnswerNext(1);
       await call.tool('send_otp');
@@ -157,9 +153,7 @@ describe('the outbox', () => {
       const [settled] = await db.sql`select status, delivery_status, provider_message_id from sms_outbox where to_e164 = ${number}`;
       expect(settled).toEqual({ status: 'sent', deliveryStatus: 'delivered', providerMessageId: msg!.sid });
       expect(twilio.messages.filter((m) => m.to === number)).toHaveLength(1);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('with no SMS provider configured, the simulated phone takes the message (npm start needs no Twilio)', async () => {
@@ -184,9 +178,7 @@ describe('the outbox', () => {
 describe('the audit trail', () => {
   it('replays a whole call to the state stored for it', async () => {
     const number = '+16172531106';
-    const server = await start();
-    try {
-      const call = phoneCall(vapiClient(server.url, 'demo', SECRET), number);
+    await withCall(number, async (call) => {
       await call.tool('send_otp');
       await call.tool('reserve_slot', { start: iso(futureWeekday('09:00', 4)), patient_name: 'Quin Rao' });
       await call.tool('reserve_slot', { start: iso(futureWeekday('09:30', 4)), patient_name: 'Quin Rao' });
@@ -210,8 +202,6 @@ describe('the audit trail', () => {
       expect(replayed.status).toBe('done');
       expect(replayed.value).toEqual(row!.snapshot.value);
       expect(replayed.context).toEqual(row!.snapshot.context);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });
