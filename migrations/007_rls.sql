@@ -49,6 +49,12 @@ end $$;
 
 select apply_tenant_isolation();
 
+-- A call's events belong to the call's clinic; the subquery on calls is itself held to the tenant by its policy.
+alter table call_events enable row level security;
+create policy tenant_isolation on call_events to slotkeeper_tenant
+  using (exists (select 1 from calls c where c.id = call_events.call_id))
+  with check (exists (select 1 from calls c where c.id = call_events.call_id));
+
 -- The clinic's own row.
 alter table tenants enable row level security;
 create policy tenant_isolation on tenants to slotkeeper_tenant

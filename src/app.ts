@@ -1,6 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BookingService } from './booking/booking-service.ts';
+import { HoldSweeper } from './booking/hold-sweeper.ts';
+import { provideCallEffects } from './calls/call-effects.ts';
+import { CallRegistry } from './calls/call-registry.ts';
+import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
 import { SlotCoordinator } from './coordinator/coordinator.ts';
 import type { Sql } from './db/client.ts';
@@ -13,8 +17,11 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
 import type { SecretBox } from './security/secret-box.ts';
+import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
+import { twilioStatusRoutes } from './sms/status-route.ts';
 import { TenantDirectory } from './tenants/directory.ts';
 import { vapiRoutes } from './vapi/route.ts';
 
@@ -55,6 +62,27 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
     });
   }
 
+  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }));
+  const pepper = otpPepper(config, secrets);
+  const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
+  const registry = new CallRegistry({
+    sql,
+    machine,
+    log: app.log.child({ component: 'calls' }),
+    now,
+    maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
+  });
+  const calls = new CallService(registry, pepper);
+  const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
+  const housekeeping = setInterval(() => registry.trim(), 60_000).unref();
+  outbox.start();
+  sweeper.start();
+  app.addHook('onClose', async () => {
+    clearInterval(housekeeping);
+    await registry.close();
+    await Promise.all([outbox.stop(), sweeper.stop()]);
+  });
+
   installErrorHandler(app);
   installDashboardSecurityHeaders(app);
   await registerLoadShedding(app, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS });
@@ -67,14 +95,14 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
   });
   const window = config.RATE_LIMIT_WINDOW_SECONDS;
   await app.register(vapiRoutes, {
-    sql, tenants, booking, metrics, secrets, now,
+    sql, tenants, booking, calls, metrics, secrets, now,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
   });
+  await app.register(twilioStatusRoutes, { sql, config, secrets });
   const adminDeps = {
     sql, secrets, tenants, booking, now,
-    changes: coordinator,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },

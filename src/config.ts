@@ -40,6 +40,15 @@ const ConfigSchema = z.object({
       }
     }, 'must be one or more comma-separated 32-byte keys in base64 or hex (the first one encrypts)')
     .optional(),
+  OTP_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +12125550143').optional(),
+  TWILIO_API_BASE_URL: url(['http:', 'https:']).optional(),
+  SMS_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  SMS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+  HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),

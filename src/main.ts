@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     '',
     `Slotkeeper is listening on ${base}`,
     `  database: ${embedded ? `embedded PostgreSQL, data in ${dataDir}/pgdata` : 'DATABASE_URL'}`,
+    `  sms: ${config.TWILIO_ACCOUNT_SID ? 'Twilio (TWILIO_*; a clinic may have its own account)' : 'no Twilio account set (TWILIO_*): clinics without their own get a simulated phone, printed here'}`,
   ];
   if (demo) {
     const secret = demo.secret ?? '<the secret shown when the demo clinic was created>';

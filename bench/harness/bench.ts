@@ -9,7 +9,7 @@ import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
 import { CLINIC, createBenchClinic, FreeSlots, slotsAroundContention } from './bench-clinic.ts';
 import { type BenchDatabase, createDatabase } from './databases.ts';
-import { FakeTwilio } from './fake-twilio.ts';
+import { startFakeTwilio } from '../../tests/helpers/fake-twilio.ts';
 import { describeMachine, redisVersion } from './machine.ts';
 import { type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';
@@ -41,9 +41,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const redisUrl = config.redisUrl && (await redisVersion(config.redisUrl)) ? config.redisUrl : undefined;
   const cleanup: (() => Promise<unknown>)[] = [];
-  const twilio = new FakeTwilio();
-  await twilio.start();
-  cleanup.push(() => twilio.stop());
+  const twilio = await startFakeTwilio();
+  cleanup.push(() => twilio.close());
 
   const adopt = async (db: BenchDatabase, service: () => Promise<ServiceProcess>) => {
     cleanup.push(() => db.drop());

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { BookingChangeListener, BookingService } from '../booking/booking-service.ts';
+import type { BookingService } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -8,6 +8,7 @@ import type { TenantDirectory } from '../tenants/directory.ts';
 import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
 import { adminErrorHandler } from './errors.ts';
 import { appointmentRoutes } from './routes/appointments.ts';
+import { callRoutes } from './routes/calls.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -17,8 +18,6 @@ export interface AdminDeps {
   secrets: SecretBox;
   tenants: TenantDirectory;
   booking: BookingService;
-  /** Told of every booking the API changes outside BookingService, so availability caches drop it. */
-  changes: BookingChangeListener;
   now: () => number;
   adminToken?: string;
   /** How Vapi reaches this server, for the webhook URLs the API hands out. */
@@ -61,5 +60,6 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(settingsRoutes, deps);
     await tenant.register(catalogRoutes, deps);
     await tenant.register(appointmentRoutes, deps);
+    await tenant.register(callRoutes, deps);
   });
 }

@@ -1,5 +1,14 @@
 import { DateTime } from 'luxon';
 import type { Sql } from '../db/client.ts';
+import {
+  type BookingChangeRow,
+  cancelBooking,
+  confirmHold,
+  type ConfirmHoldRequest,
+  expireOverdueHolds,
+  releaseHold,
+  rescheduleBooking,
+} from '../db/queries/booking-changes.ts';
 import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
 import type { Service, Tenant } from '../db/queries/tenants.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
@@ -15,6 +24,17 @@ export type ClaimAnswer =
   | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean }
   | { kind: 'unavailable'; alternatives: Slot[] }
   | { kind: 'refused'; reason: RefusalReason; alternatives: Slot[] };
+
+export interface RescheduleInput {
+  oldBookingId: string;
+  patientPhone: string;
+  service: Service;
+  providerIds: string[];
+  start: number;
+  callId: string | null;
+}
+
+export type RescheduleAnswer = ClaimAnswer | { kind: 'not_found' };
 
 export interface ClaimInput {
   service: Service;
@@ -131,19 +151,69 @@ export class BookingService {
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
+    const answer = await this.firstProvider(ctx, input, (providerId) =>
+      claimSlot(this.sql, {
+        tenantId: ctx.tenant.id,
+        providerId,
+        serviceId: input.service.id,
+        patient: input.patient,
+        start: input.start,
+        status: input.status,
+        callId: input.callId,
+      }),
+    );
+    return answer as ClaimAnswer;
+  }
+
+  /** Gives a hold back; only its token can. Releasing twice is harmless (`not_held`). */
+  async releaseHold(tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
+    return this.reported(tenantId, await releaseHold(this.sql, tenantId, bookingId, holdToken));
+  }
+
+  /** Compare-and-set on the hold token, queueing the confirmation SMS in the same transaction. */
+  async confirmHold(request: ConfirmHoldRequest): Promise<BookingChangeRow> {
+    return this.reported(request.tenantId, await confirmHold(this.sql, request));
+  }
+
+  async cancel(tenantId: string, bookingId: string, patientPhone: string): Promise<BookingChangeRow> {
+    return this.reported(tenantId, await cancelBooking(this.sql, tenantId, bookingId, patientPhone));
+  }
+
+  /**
+   * Claims the new time (first provider that has it; through the slot gate like any claim) and cancels the old
+   * appointment in the same transaction.
+   */
+  async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
+    const answer = await this.firstProvider(ctx, input, async (providerId) => {
+      const row = await rescheduleBooking(this.sql, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId });
+      if (row.outcome === 'not_found') throw new AppointmentGone();
+      return row as ClaimRow;
+    }).catch((err: unknown) => {
+      if (err instanceof AppointmentGone) return { kind: 'not_found' as const };
+      throw err;
+    });
+    if (answer.kind === 'claimed') this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
+    return answer;
+  }
+
+  /** The sweeper's step: overdue holds become 'expired'. Safe to run on several instances at once. */
+  async expireOverdueHolds(limit = 500): Promise<number> {
+    const rows = await expireOverdueHolds(this.sql, limit);
+    for (const row of rows) this.reported(row.tenantId, row);
+    return rows.length;
+  }
+
+  /** Runs one claim attempt per provider, in order, through the slot gate, until one claims; otherwise says why. */
+  private async firstProvider(
+    ctx: TenantContext,
+    input: { service: Service; providerIds: string[]; start: number },
+    attempt: (providerId: string) => Promise<ClaimRow>,
+  ): Promise<ClaimAnswer> {
     let taken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
       const row = await this.slots.claim(ctx.tenant, { providerId, service: input.service, start: input.start }, async () => {
-        const row = await claimSlot(this.sql, {
-          tenantId: ctx.tenant.id,
-          providerId,
-          serviceId: input.service.id,
-          patient: input.patient,
-          start: input.start,
-          status: input.status,
-          callId: input.callId,
-        });
+        const row = await attempt(providerId);
         if (row.outcome === 'created' || row.outcome === 'existing') {
           this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: row.providerId!, startsAt: row.startsAt!, endsAt: row.endsAt! });
         }
@@ -177,6 +247,16 @@ export class BookingService {
     const alternatives = await this.alternatives(ctx, input.service, input.providerIds, input.start);
     return closed && !taken ? { kind: 'refused', reason: 'closed', alternatives } : { kind: 'unavailable', alternatives };
   }
+
+  private reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
+    if (row.providerId && row.startsAt && row.endsAt && ['released', 'cancelled', 'confirmed', 'expired'].includes(row.outcome)) {
+      this.changes.bookingChanged({ tenantId, providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt });
+    }
+    return row;
+  }
 }
+
+/** The appointment to move was cancelled or moved meanwhile. */
+class AppointmentGone extends Error {}
 
 const dayMs = 86_400_000;

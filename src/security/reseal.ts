@@ -2,7 +2,10 @@ import type { Sql } from '../db/client.ts';
 import type { SecretBox } from './secret-box.ts';
 
 /** Every column holding a SecretBox-sealed value, by table (each table keyed by `id`). */
-export const SEALED_COLUMNS: ReadonlyArray<{ table: string; column: string }> = [{ table: 'tenants', column: 'vapi_secret_sealed' }];
+export const SEALED_COLUMNS: ReadonlyArray<{ table: string; column: string }> = [
+  { table: 'tenants', column: 'vapi_secret_sealed' },
+  { table: 'tenants', column: 'twilio_auth_token_sealed' },
+];
 
 /**
  * The second half of a SECRETS_KEY rotation: re-seals every value sealed under an older key with the current

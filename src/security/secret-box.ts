@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * Secrets at rest (Twilio auth tokens, webhook secrets that must be readable again): AES-256-GCM.
@@ -40,6 +40,14 @@ export class SecretBox {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+
+  /**
+   * A stable secret for another purpose (e.g. the OTP pepper), derived from the current key: HMAC-SHA256(key, label).
+   * It changes when the first key changes.
+   */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.keys.get(this.currentId)!).update(label, 'utf8').digest();
   }
 
   /** True when the value was sealed with an older key and should be re-sealed. */

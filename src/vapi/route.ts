@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { BookingService } from '../booking/booking-service.ts';
+import type { CallService } from '../calls/call-service.ts';
+import { saveCallReport, saveEndedReason } from '../db/queries/calls.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -8,6 +10,7 @@ import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { refuse, toVapiResult } from './answer.ts';
 import { assistantRequestAnswer } from './assistant-request.ts';
 import { checkWebhookHeaders } from './auth.ts';
+import { readCallReport } from './call-report.ts';
 import { callerNumber, Envelope, normaliseToolCalls } from './envelope.ts';
 import { signatureMatches } from './hmac.ts';
 import { runToolCall } from './run-tool-call.ts';
@@ -23,6 +26,7 @@ export interface VapiRouteOptions {
   sql: Sql;
   tenants: TenantDirectory;
   booking: BookingService;
+  calls: CallService;
   metrics: Metrics;
   secrets: SecretBox;
   now: () => number;
@@ -108,14 +112,25 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         const webhookUrl = `${opts.publicUrl ?? `${request.protocol}://${request.host}`}/vapi/${tenant.tenant.slug}`;
         return assistantRequestAnswer(tenant, { webhookUrl, now: opts.now() });
       }
+      const callId = message.call?.id;
+      const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
+      if (ended && callId) {
+        // The machine releases any hold and ends; the report is stored whole. Both are harmless when repeated.
+        const reason = typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null;
+        await opts.calls.end(tenant, callId, callerNumber(message), reason, opts.now());
+        if (message.type === 'end-of-call-report') await saveCallReport(opts.sql, tenant.tenant.id, callId, readCallReport(message));
+        else await saveEndedReason(opts.sql, tenant.tenant.id, callId, reason);
+        log.info('call ended');
+        return {};
+      }
       if (message.type !== 'tool-calls') {
         log.debug('server message acknowledged');
         return {};
       }
-      const calls = normaliseToolCalls(message);
+      const toolCalls = normaliseToolCalls(message);
       if (suspended) {
         log.warn('tool calls for a suspended clinic refused');
-        return { results: calls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
+        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
         tenant,
@@ -124,10 +139,11 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         now: opts.now(),
         log,
         booking: opts.booking,
+        calls: opts.calls,
       };
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.
-      for (const call of calls) {
+      for (const call of toolCalls) {
         const statics = staticArguments(call.args.ok ? call.args.value : {});
         const callCtx = { ...ctx, callId: ctx.callId ?? statics.vapi_call_id ?? null, callerNumber: ctx.callerNumber ?? statics.caller_number ?? null };
         results.push(toVapiResult(call.id, call.name, await runToolCall(call, callCtx, opts)));

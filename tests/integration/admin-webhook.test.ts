@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
+import { tools } from '../../src/vapi/tools/index.ts';
 import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -125,7 +126,7 @@ describe('assistant-request', () => {
     const res = await vapi.post({ message: { type: 'assistant-request' } });
     const a = res.json.assistant;
     expect(a.model.messages[0].content).toContain('{{today}}');
-    expect(a.model.tools.map((tool: any) => tool.function.name)).toEqual(['check_availability', 'book_appointment']);
+    expect(a.model.tools.map((tool: any) => tool.function.name)).toEqual([...tools.keys()]);
     expect(a.model.tools[0].server).toMatchObject({ url: `${server.url}/vapi/inline`, credentialId: 'cred_abc' });
     expect(res.json.assistantOverrides.variableValues.clinic_name).toBe('Clinic inline');
   });

@@ -1,13 +1,16 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { RefusalReason } from '../../booking/booking-service.ts';
-import { cancelAppointment, findAppointment, listAppointments, type AppointmentRow } from '../../db/queries/appointments.ts';
+import type { ClaimAnswer, RefusalReason } from '../../booking/booking-service.ts';
+import type { Service } from '../../db/queries/tenants.ts';
+import { findAppointment, listAppointments, type AppointmentRow } from '../../db/queries/appointments.ts';
 import { normaliseName } from '../../scheduling/names.ts';
 import { toE164 } from '../../scheduling/phone.ts';
 import type { Slot } from '../../scheduling/types.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
 import { asTenant, principal } from '../auth.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { AdminDeps } from '../plugin.ts';
 import { E164, errors, IdParams, Limit, LocalDate, Uuid } from '../schemas.ts';
@@ -34,6 +37,24 @@ const AppointmentOut = z.object({
 });
 
 const SlotOut = z.object({ start: z.string(), providerId: z.uuid() });
+const ConflictBody = errors[409].extend({ alternatives: z.array(SlotOut).optional() });
+const RefusedBody = errors[400].extend({ reason: z.string(), alternatives: z.array(SlotOut) });
+const { 409: _conflict, ...errorsBut409 } = errors;
+
+/** The providers to try: the one asked for (404 if not this clinic's, 409 if not offering it), else all who offer it. */
+function providersFor(ctx: TenantContext, service: Service, providerId: string | undefined): string[] {
+  if (!providerId) return service.providerIds;
+  if (!ctx.catalog.providers.some((p) => p.id === providerId)) throw notFound('The provider');
+  if (!service.providerIds.includes(providerId)) throw new ApiError(409, `That provider does not offer ${service.name}.`);
+  return [providerId];
+}
+
+/** A claim that did not happen: 409 when the time is taken, 422 when it cannot be booked at all; both with alternatives. */
+function refusal(reply: FastifyReply, outcome: Exclude<ClaimAnswer, { kind: 'claimed' }>, zone: string) {
+  const alternatives = outcome.alternatives.map((s: Slot) => ({ start: DateTime.fromMillis(s.start, { zone }).toISO({ suppressMilliseconds: true })!, providerId: s.providerId }));
+  if (outcome.kind === 'unavailable') return reply.code(409).send({ error: 'That time is already taken.', alternatives });
+  return reply.code(422).send({ error: REFUSALS[outcome.reason], reason: outcome.reason, alternatives });
+}
 
 const BookBody = z.strictObject({
   serviceId: Uuid,
@@ -42,18 +63,7 @@ const BookBody = z.strictObject({
   patient: z.strictObject({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(40), email: z.email().optional() }),
 });
 
-/** Opaque page cursor: the last row's start and id. */
-const encodeCursor = (r: AppointmentRow) => Buffer.from(JSON.stringify([r.startsAt.toISOString(), r.id])).toString('base64url');
-function decodeCursor(cursor: string): { startsAt: Date; id: string } {
-  try {
-    const [s, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const startsAt = new Date(s);
-    if (Number.isNaN(startsAt.getTime()) || !Uuid.safeParse(id).success) throw new Error('bad cursor');
-    return { startsAt, id };
-  } catch {
-    throw new ApiError(400, 'The cursor is not one this API gave out; start again without it.');
-  }
-}
+const toAfter = (c: { at: Date; id: string }) => ({ startsAt: c.at, id: c.id });
 
 /** Appointments: list, look up, cancel, and book as staff through the same claim path as the phone. */
 export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, deps) => {
@@ -104,10 +114,10 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     const { cursor, limit, ...filter } = request.query;
     const ctx = await clinic(principal(request).slug);
     const rows = await asTenant(deps.sql, request, (tx) =>
-      listAppointments(tx, principal(request).tenantId, { ...filter, after: cursor ? decodeCursor(cursor) : undefined, limit: limit + 1 }),
+      listAppointments(tx, principal(request).tenantId, { ...filter, after: cursor ? toAfter(decodeCursor(cursor)) : undefined, limit: limit + 1 }),
     );
     const page = rows.slice(0, limit);
-    return { items: page.map((a) => present(a, ctx.tenant.timeZone)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+    return { items: page.map((a) => present(a, ctx.tenant.timeZone)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.startsAt, page[page.length - 1]!.id) : null };
   });
 
   app.get('/appointments/:id', {
@@ -120,20 +130,63 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
   });
 
   app.post('/appointments/:id/cancel', {
-    schema: { tags, security, summary: 'Cancel a held or confirmed appointment; the slot is free again', params: IdParams, response: { 200: AppointmentOut, ...errors } },
+    schema: {
+      tags, security,
+      summary: 'Cancel an upcoming appointment, or release a hold; the time is free again at once',
+      params: IdParams,
+      response: { 200: AppointmentOut, ...errors },
+    },
   }, async (request) => {
     const ctx = await clinic(principal(request).slug);
-    const a = await asTenant(deps.sql, request, async (tx) => {
-      const tid = principal(request).tenantId;
-      const cancelled = await cancelAppointment(tx, tid, request.params.id);
-      const row = await findAppointment(tx, tid, request.params.id);
-      if (!row) throw notFound('The appointment');
-      if (!cancelled) throw new ApiError(409, `Only a held or confirmed appointment can be cancelled; this one is ${row.status}.`);
-      return row;
-    });
-    deps.changes.bookingChanged({ tenantId: principal(request).tenantId, providerId: a.providerId, startsAt: a.startsAt, endsAt: a.endsAt });
+    const tid = principal(request).tenantId;
+    const a = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, request.params.id));
+    if (!a) throw notFound('The appointment');
+    // The same functions the phone uses, so caches hear of the change; staff may cancel for any patient.
+    const change =
+      a.status === 'held'
+        ? await deps.booking.releaseHold(tid, a.id, a.holdToken)
+        : a.status === 'confirmed' && a.patientPhone
+          ? await deps.booking.cancel(tid, a.id, a.patientPhone)
+          : undefined;
+    if (!change || !['cancelled', 'released'].includes(change.outcome)) {
+      throw new ApiError(409, `Only an upcoming held or confirmed appointment can be cancelled; this one is ${a.status}${a.status === 'confirmed' ? ' and has started' : ''}.`);
+    }
     request.log.info({ appointmentId: a.id }, 'appointment cancelled by staff');
-    return present(a, ctx.tenant.timeZone);
+    const after = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, a.id));
+    return present(after!, ctx.tenant.timeZone);
+  });
+
+  app.post('/appointments/:id/reschedule', {
+    schema: {
+      tags, security,
+      summary: 'Move an upcoming appointment: the new time is claimed before the old one is let go',
+      params: IdParams,
+      body: z.strictObject({
+        start: BookBody.shape.start,
+        providerId: Uuid.optional().describe('Leave out to keep any provider who offers the service'),
+      }),
+      response: { 200: AppointmentOut, 409: ConflictBody, 422: RefusedBody, ...errorsBut409 },
+    },
+  }, async (request, reply) => {
+    const ctx = await clinic(principal(request).slug);
+    const tid = principal(request).tenantId;
+    const old = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, request.params.id));
+    if (!old) throw notFound('The appointment');
+    const service = ctx.catalog.services.find((s) => s.id === old.serviceId);
+    if (old.status !== 'confirmed' || !old.patientPhone || !service) {
+      throw new ApiError(409, `Only an upcoming confirmed appointment can be moved; this one is ${old.status}.`);
+    }
+    const providerIds = providersFor(ctx, service, request.body.providerId);
+    const outcome = await deps.booking.reschedule(
+      ctx,
+      { oldBookingId: old.id, patientPhone: old.patientPhone, service, providerIds, start: Date.parse(request.body.start), callId: null },
+      { providerId: old.providerId, startsAt: old.startsAt, endsAt: old.endsAt },
+    );
+    if (outcome.kind === 'not_found') throw new ApiError(409, 'The appointment changed meanwhile (cancelled, moved or started); nothing was moved.');
+    if (outcome.kind !== 'claimed') return refusal(reply, outcome, ctx.tenant.timeZone);
+    const moved = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, outcome.booking.bookingId));
+    request.log.info({ from: old.id, to: outcome.booking.bookingId }, 'appointment moved by staff');
+    return present(moved!, ctx.tenant.timeZone);
   });
 
   app.post('/appointments', {
@@ -141,12 +194,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
       tags, security,
       summary: 'Book as staff, through the same claim path as the phone (hours, notice, horizon, no overlap)',
       body: BookBody,
-      response: {
-        201: AppointmentOut,
-        409: errors[409].extend({ alternatives: z.array(SlotOut).optional() }),
-        422: errors[400].extend({ reason: z.string(), alternatives: z.array(SlotOut) }),
-        ...Object.fromEntries(Object.entries(errors).filter(([k]) => k !== '409')),
-      },
+      response: { 201: AppointmentOut, 409: ConflictBody, 422: RefusedBody, ...errorsBut409 },
     },
   }, async (request, reply) => {
     const ctx = await clinic(principal(request).slug);
@@ -154,8 +202,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     const b = request.body;
     const service = ctx.catalog.services.find((s) => s.id === b.serviceId);
     if (!service) throw notFound('The service');
-    if (b.providerId && !ctx.catalog.providers.some((p) => p.id === b.providerId)) throw notFound('The provider');
-    if (b.providerId && !service.providerIds.includes(b.providerId)) throw new ApiError(409, `That provider does not offer ${service.name}.`);
+    const providerIds = providersFor(ctx, service, b.providerId);
     const name = normaliseName(b.patient.name);
     if (!name.ok) throw new ApiError(400, name.say);
     const phone = toE164(b.patient.phone, ctx.tenant.country);
@@ -163,19 +210,13 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
 
     const outcome = await deps.booking.claim(ctx, {
       service,
-      providerIds: b.providerId ? [b.providerId] : service.providerIds,
+      providerIds,
       start: Date.parse(b.start),
       status: 'confirmed',
       callId: null,
       patient: { phone: phone.e164, name: name.name, email: b.patient.email ?? null },
     });
-    const alternatives = (slots: Slot[]) => slots.map((s) => ({ start: local(new Date(s.start), zone)!, providerId: s.providerId }));
-    if (outcome.kind === 'unavailable') {
-      return reply.code(409).send({ error: 'That time is already taken.', alternatives: alternatives(outcome.alternatives) });
-    }
-    if (outcome.kind === 'refused') {
-      return reply.code(422).send({ error: REFUSALS[outcome.reason], reason: outcome.reason, alternatives: alternatives(outcome.alternatives) });
-    }
+    if (outcome.kind !== 'claimed') return refusal(reply, outcome, zone);
     const a = await asTenant(deps.sql, request, (tx) => findAppointment(tx, ctx.tenant.id, outcome.booking.bookingId));
     request.log.info({ appointmentId: outcome.booking.bookingId }, 'appointment booked by staff');
     return reply.code(201).send(present(a!, zone));

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addPhoneNumber, listPhoneNumbers, removePhoneNumber } from '../../db/queries/catalog-admin.ts';
-import { findTenantSettings, updateTenantSettings } from '../../db/queries/tenant-admin.ts';
+import { findTenantSettings, setTwilioCredentials, updateTenantSettings } from '../../db/queries/tenant-admin.ts';
 import { rotateVapiSecret } from '../../tenants/create-tenant.ts';
 import { asTenant, principal } from '../auth.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -66,6 +66,39 @@ export const settingsRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, deps
     if (!secret) throw notFound('The clinic');
     request.log.info('vapi secret rotated');
     return { vapiSecret: secret };
+  });
+
+  app.put('/twilio-credentials', {
+    config: { scope: 'secrets' },
+    schema: {
+      tags: ['settings'], security,
+      summary: "The clinic's own Twilio account for its texts; write-only: the token is sealed and never shown again",
+      body: z.strictObject({
+        accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID (AC + 32 hex)'),
+        authToken: z.string().min(16).max(200),
+        fromNumber: E164,
+      }),
+      response: { 200: TenantOut, ...errors },
+    },
+  }, async (request, reply) => {
+    const { accountSid, authToken, fromNumber } = request.body;
+    const t = await asTenant(deps.sql, request, (tx) =>
+      setTwilioCredentials(tx, principal(request).tenantId, { accountSid, fromNumber, authTokenSealed: deps.secrets.seal(authToken) }),
+    );
+    if (!t) throw notFound('The clinic');
+    request.log.info({ accountSid }, 'twilio credentials set');
+    reply.header('etag', etag(t.settingsVersion));
+    return tenantOut(t);
+  });
+
+  app.delete('/twilio-credentials', {
+    config: { scope: 'secrets' },
+    schema: { tags: ['settings'], security, summary: "Forget the clinic's Twilio account; texts go through the deployment's", response: { 200: TenantOut, ...errors } },
+  }, async (request, reply) => {
+    const t = await asTenant(deps.sql, request, (tx) => setTwilioCredentials(tx, principal(request).tenantId, null));
+    if (!t) throw notFound('The clinic');
+    reply.header('etag', etag(t.settingsVersion));
+    return tenantOut(t);
   });
 
   const PhoneParams = z.object({ number: E164 });

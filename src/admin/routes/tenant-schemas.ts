@@ -18,6 +18,13 @@ export const SettingsFields = {
   webhookAuth: z.enum(['bearer', 'hmac']).describe('How Vapi proves itself: a Bearer token or an HMAC signature.'),
   vapiAssistantId: z.string().min(1).max(100).nullable().describe('Answer assistant-request with this assistant.'),
   vapiCredentialId: z.string().min(1).max(100).nullable().describe('The Vapi credential that holds the webhook secret.'),
+  otpLength: z.number().int().min(4).max(8).describe('Digits in an SMS code.'),
+  otpTtlSeconds: z.number().int().min(60).max(600).describe('How long an SMS code is valid.'),
+  otpSendsPerHour: z.number().int().min(1).max(10000).describe('Codes the clinic may send in any hour (SMS-pumping guard).'),
+  allowOtherPhone: z.boolean().describe('Whether a code or booking may go to a number the caller states.'),
+  smsCodeText: z.string().min(10).max(480).refine((t) => t.includes('{code}'), 'must contain {code}').nullable().describe('null: the built-in text'),
+  smsConfirmationText: z.string().min(10).max(480).nullable().describe('null: the built-in text'),
+  cancelInstructions: z.string().min(1).max(160).nullable().describe('null: the built-in text'),
 };
 
 export const SettingsPatch = z.strictObject(SettingsFields).partial();
@@ -36,6 +43,10 @@ export const TenantOut = z.object({
   status: z.enum(['active', 'suspended']),
   ...SettingsFields,
   timeZone: z.string(),
+  smsCodeText: z.string().nullable(),
+  twilioAccountSid: z.string().nullable(),
+  twilioFromNumber: z.string().nullable(),
+  twilioConfigured: z.boolean().describe('The auth token is write-only: never shown'),
   settingsVersion: z.number().int(),
   createdAt: z.string(),
 });
@@ -57,6 +68,16 @@ export const tenantOut = (t: TenantSettings): z.infer<typeof TenantOut> => ({
   webhookAuth: t.webhookAuth,
   vapiAssistantId: t.vapiAssistantId,
   vapiCredentialId: t.vapiCredentialId,
+  otpLength: t.otpLength,
+  otpTtlSeconds: t.otpTtlSeconds,
+  otpSendsPerHour: t.otpSendsPerHour,
+  allowOtherPhone: t.allowOtherPhone,
+  smsCodeText: t.smsCodeText,
+  smsConfirmationText: t.smsConfirmationText,
+  cancelInstructions: t.cancelInstructions,
+  twilioAccountSid: t.twilioAccountSid,
+  twilioFromNumber: t.twilioFromNumber,
+  twilioConfigured: t.twilioConfigured,
   settingsVersion: t.settingsVersion,
   createdAt: t.createdAt.toISOString(),
 });

@@ -15,6 +15,8 @@ export interface AppointmentRow {
   patientPhone: string | null;
   patientEmail: string | null;
   sourceCallId: string | null;
+  /** Needed to release a hold; never shown by the API. */
+  holdToken: string;
   createdAt: Date;
   confirmedAt: Date | null;
   cancelledAt: Date | null;
@@ -35,7 +37,7 @@ export interface AppointmentFilter {
 const SELECT = `
   select b.id, b.status, b.starts_at, b.ends_at, b.expires_at, b.provider_id, p.name as provider_name,
          b.service_id, s.slug as service_slug, b.patient_id, pa.name as patient_name, pa.phone_e164 as patient_phone,
-         pa.email as patient_email, b.source_call_id, b.created_at, b.confirmed_at, b.cancelled_at
+         pa.email as patient_email, b.source_call_id, b.hold_token, b.created_at, b.confirmed_at, b.cancelled_at
     from bookings b
     join tenants t on t.id = b.tenant_id
     join providers p on p.id = b.provider_id
@@ -59,11 +61,4 @@ export async function listAppointments(db: Queryable, tenantId: string, f: Appoi
 export async function findAppointment(db: Queryable, tenantId: string, id: string): Promise<AppointmentRow | undefined> {
   const [row] = await db<AppointmentRow[]>`${db.unsafe(SELECT)} where b.tenant_id = ${tenantId} and b.id = ${id}`;
   return row;
-}
-
-/** Frees the slot; only an active booking can be cancelled. */
-export async function cancelAppointment(db: Queryable, tenantId: string, id: string): Promise<boolean> {
-  const rows = await db`update bookings set status = 'cancelled', cancelled_at = now(), expires_at = null
-                         where tenant_id = ${tenantId} and id = ${id} and status in ('held', 'confirmed') returning id`;
-  return rows.length === 1;
 }

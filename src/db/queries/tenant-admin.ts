@@ -3,6 +3,11 @@ import type { Tenant } from './tenants.ts';
 
 /** A clinic's settings as the admin API shows them; secrets are never among them. */
 export interface TenantSettings extends Omit<Tenant, 'vapiSecretSha256' | 'vapiSecretSealed'> {
+  otpSendsPerHour: number;
+  twilioAccountSid: string | null;
+  twilioFromNumber: string | null;
+  /** Whether the clinic has its own Twilio account; the token itself is write-only. */
+  twilioConfigured: boolean;
   settingsVersion: number;
   createdAt: Date;
 }
@@ -22,12 +27,21 @@ export const EDITABLE_SETTINGS = [
   'webhookAuth',
   'vapiAssistantId',
   'vapiCredentialId',
+  'otpLength',
+  'otpTtlSeconds',
+  'otpSendsPerHour',
+  'allowOtherPhone',
+  'smsCodeText',
+  'smsConfirmationText',
+  'cancelInstructions',
 ] as const;
 export type SettingsPatch = Partial<Pick<TenantSettings, (typeof EDITABLE_SETTINGS)[number]>>;
 
 const COLUMNS = `id, slug, name, status, time_zone, country, hold_ttl_seconds, otp_required, slot_step_minutes,
   min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, webhook_auth, vapi_assistant_id,
-  vapi_credential_id, settings_version, created_at`;
+  vapi_credential_id, otp_length, otp_ttl_seconds, otp_sends_per_hour, allow_other_phone, sms_code_text,
+  sms_confirmation_text, cancel_instructions, twilio_account_sid, twilio_from_number,
+  twilio_auth_token_sealed is not null as twilio_configured, settings_version, created_at`;
 
 export interface NewTenantRow {
   slug: string;
@@ -91,4 +105,17 @@ export async function replaceVapiSecret(db: Queryable, tenantId: string, s: { sh
   const rows = await db`update tenants set vapi_secret_sha256 = ${s.sha256}, vapi_secret_sealed = ${s.sealed}
                          where id = ${tenantId} returning id`;
   return rows.length === 1;
+}
+
+/** The clinic's own Twilio account (the token sealed), or none (null): the deployment's account or the simulator. */
+export async function setTwilioCredentials(
+  db: Queryable,
+  tenantId: string,
+  c: { accountSid: string; authTokenSealed: string; fromNumber: string } | null,
+): Promise<TenantSettings | undefined> {
+  const [row] = await db<TenantSettings[]>`
+    update tenants set twilio_account_sid = ${c?.accountSid ?? null}, twilio_auth_token_sealed = ${c?.authTokenSealed ?? null},
+                       twilio_from_number = ${c?.fromNumber ?? null}, settings_version = settings_version + 1
+     where id = ${tenantId} returning ${db.unsafe(COLUMNS)}`;
+  return row;
 }

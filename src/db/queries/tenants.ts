@@ -15,6 +15,12 @@ export interface Tenant {
   hotLeadThreshold: number;
   ownerAlertPhone: string | null;
   vapiSecretSha256: Buffer;
+  otpLength: number;
+  otpTtlSeconds: number;
+  allowOtherPhone: boolean;
+  smsCodeText: string | null;
+  smsConfirmationText: string | null;
+  cancelInstructions: string | null;
   status: 'active' | 'suspended';
   webhookAuth: 'bearer' | 'hmac';
   /** Sealed with SECRETS_KEY; open it only to check an HMAC signature. */
@@ -50,6 +56,7 @@ export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant |
   const [row] = await sql<Tenant[]>`
     select id, slug, name, time_zone, country, hold_ttl_seconds, otp_required, slot_step_minutes,
            min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, vapi_secret_sha256,
+           otp_length, otp_ttl_seconds, allow_other_phone, sms_code_text, sms_confirmation_text, cancel_instructions,
            status, webhook_auth, vapi_secret_sealed, vapi_assistant_id, vapi_credential_id
       from tenants where slug = ${slug}`;
   return row;

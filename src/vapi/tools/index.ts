@@ -1,7 +1,23 @@
 import { bookAppointment } from './book-appointment.ts';
+import { confirmBooking, requestHuman, sendConfirmation } from './call-steps.ts';
+import { cancelAppointment, rescheduleAppointment } from './change-appointment.ts';
 import { checkAvailability } from './check-availability.ts';
+import { reserveSlot } from './reserve-slot.ts';
+import { sendOtp } from './send-otp.ts';
 import type { Tool } from './tool.ts';
+import { verifyOtp } from './verify-otp.ts';
 
 export const tools: ReadonlyMap<string, Tool> = new Map<string, Tool>(
-  [checkAvailability, bookAppointment].map((t) => [t.name, t as unknown as Tool]),
+  [
+    checkAvailability,
+    bookAppointment,
+    reserveSlot,
+    sendOtp,
+    verifyOtp,
+    confirmBooking,
+    sendConfirmation,
+    cancelAppointment,
+    rescheduleAppointment,
+    requestHuman,
+  ].map((t) => [t.name, t as unknown as Tool]),
 );

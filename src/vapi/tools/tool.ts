@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { BookingService } from '../../booking/booking-service.ts';
+import type { CallService } from '../../calls/call-service.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
 import type { ToolAnswer } from '../answer.ts';
 
@@ -13,6 +14,8 @@ export interface ToolContext {
   now: number;
   log: FastifyBaseLogger;
   booking: BookingService;
+  /** The call's state machine: the two-phase tools (reserve, code, verify, confirm) are steps of it. */
+  calls: CallService;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {

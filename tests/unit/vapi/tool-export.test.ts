@@ -8,13 +8,24 @@ import { STATIC_PARAMETERS } from '../../../src/vapi/tools/static-parameters.ts'
 
 const exported = vapiToolDefinitions({ webhookUrl: 'https://sk.example.com/vapi/demo', credentialId: 'cred_1' });
 
-type Prop = { type?: string; enum?: string[]; minLength?: number; maxLength?: number; description?: string };
+type Prop = {
+  type?: string;
+  enum?: string[];
+  anyOf?: Prop[];
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  description?: string;
+};
 
 /** Values a model could send for one property of the exported schema (fast-check, from the JSON schema alone). */
 function arbitraryFor(prop: Prop): fc.Arbitrary<unknown> {
   if (prop.enum) return fc.constantFrom(...prop.enum);
+  if (prop.anyOf) return fc.oneof(...prop.anyOf.map(arbitraryFor));
   if (prop.type === 'string') return fc.string({ minLength: Math.max(prop.minLength ?? 0, 1), maxLength: Math.min(prop.maxLength ?? 40, 40) }).filter((s) => s.trim().length > 0);
-  if (prop.type === 'number' || prop.type === 'integer') return fc.integer();
+  if (prop.type === 'integer') return fc.integer({ min: prop.minimum ?? -1e9, max: Math.min(prop.maximum ?? 1e9, Number.MAX_SAFE_INTEGER) });
+  if (prop.type === 'number') return fc.double({ min: prop.minimum ?? -1e9, max: prop.maximum ?? 1e9, noNaN: true });
   if (prop.type === 'boolean') return fc.boolean();
   throw new Error(`no arbitrary for ${JSON.stringify(prop)}`);
 }
@@ -36,7 +47,7 @@ describe('exported Vapi tools', () => {
         expect((params.required ?? []).sort()).toEqual(requiredByZod.sort());
         for (const [k, p] of Object.entries(params.properties)) {
           expect(p.description, k).toBeTruthy();
-          expect(p.type ?? p.enum, k).toBeDefined();
+          expect(p.type ?? p.enum ?? p.anyOf, k).toBeDefined();
         }
       });
 

@@ -1,0 +1,214 @@
+// The side effects the call machine names, against the database. Each one may run twice for the same step (a restored
+// actor reruns an effect that was in flight), so each is idempotent: claims by call and start, codes by request id,
+// confirmation by compare-and-set on the hold token, releases by token.
+import { DateTime } from 'luxon';
+import { fromPromise } from 'xstate';
+import type {
+  CallContext,
+  ConfirmOutput,
+  EffectInputs,
+  Hold,
+  Reply,
+  ResendOutput,
+  ReserveOutput,
+  SendCodeOutput,
+  VerifyOutput,
+} from '../../machines/call-machine.ts';
+import { callMachine } from '../../machines/call-machine.ts';
+import type { BookingService } from '../booking/booking-service.ts';
+import type { Sql } from '../db/client.ts';
+import { checkOtp, issueOtp } from '../db/queries/otp.ts';
+import { queueConfirmationAgain } from '../db/queries/sms-outbox.ts';
+import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
+import type { SecretBox } from '../security/secret-box.ts';
+import { codeText, confirmationText } from '../sms/texts.ts';
+import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
+import { answer } from '../vapi/answer.ts';
+import { describeClaim } from '../vapi/tools/describe-claim.ts';
+import { changeAppointment, type ChangeRequest } from './change-appointment.ts';
+
+/** What reserve_slot asks the machine to hold (plain JSON: it is part of the persisted snapshot). */
+export interface ReserveRequest {
+  serviceId: string;
+  providerIds: string[];
+  start: number;
+  patientName: string;
+  patientPhone: string;
+  patientEmail: string | null;
+  preface: string;
+}
+
+/** Sends per hold and per number per hour; the per-clinic hourly cap is the tenant's otp_sends_per_hour. */
+export const OTP_LIMITS = { perHold: 3, perPhonePerHour: 5 } as const;
+/** Confirmation texts per appointment, the first included. */
+const MAX_CONFIRMATIONS = 3;
+
+export interface CallEffectsDeps {
+  sql: Sql;
+  booking: BookingService;
+  tenants: TenantDirectory;
+  secrets: SecretBox;
+  otpPepper: Buffer;
+  /** Nudges the SMS dispatcher after a message was queued. */
+  smsQueued: () => void;
+  now: () => number;
+}
+
+export function provideCallEffects(deps: CallEffectsDeps) {
+  const tenantOf = async (c: CallContext): Promise<TenantContext> => {
+    const t = await deps.tenants.get(c.tenantSlug);
+    if (!t) throw new Error(`clinic ${c.tenantSlug} is gone`);
+    return t;
+  };
+
+  const release = async (c: CallContext, hold: Hold | null) => {
+    if (hold) await deps.booking.releaseHold(c.tenantId, hold.bookingId, hold.holdToken);
+  };
+
+  const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
+    const t = await tenantOf(c);
+    const zone = t.tenant.timeZone;
+    const provider = t.catalog.providers.find((p) => p.id === hold.providerId)?.name ?? 'us';
+    const body = confirmationText(t.tenant, {
+      service: hold.serviceName,
+      provider,
+      when: DateTime.fromMillis(hold.startsAt, { zone, locale: 'en-US' }).toFormat('ccc LLL d, h:mm a'),
+    });
+    const row = await deps.booking.confirmHold({
+      tenantId: c.tenantId,
+      bookingId: hold.bookingId,
+      holdToken: hold.holdToken,
+      callRowId: c.callRowId,
+      sms: { to: hold.patientPhone, body },
+    });
+    if (row.outcome !== 'confirmed' && row.outcome !== 'already') return { kind: 'hold_gone' };
+    deps.smsQueued();
+    return { kind: 'booked', appointmentId: hold.bookingId };
+  };
+
+  return callMachine.provide({
+    actors: {
+      reserveSlot: fromPromise<ReserveOutput, EffectInputs['reserveSlot']>(async ({ input }) => {
+        const req = input.request as ReserveRequest;
+        const t = await tenantOf(input.context);
+        const service = t.catalog.services.find((s) => s.id === req.serviceId);
+        if (!service) throw new Error(`service ${req.serviceId} is gone`);
+        const now = deps.now();
+        const outcome = await deps.booking.claim(t, {
+          service,
+          providerIds: req.providerIds,
+          start: req.start,
+          status: 'held',
+          callId: input.context.vapiCallId,
+          patient: { phone: req.patientPhone, name: req.patientName, email: req.patientEmail },
+        });
+        if (outcome.kind === 'claimed' && outcome.booking.status === 'held') {
+          const b = outcome.booking;
+          // A swap: the new time is held before the earlier one is let go, so the caller never has neither.
+          if (input.previous && input.previous.bookingId !== b.bookingId) await release(input.context, input.previous);
+          const zone = t.tenant.timeZone;
+          const hold: Hold = {
+            bookingId: b.bookingId,
+            holdToken: b.holdToken,
+            providerId: b.providerId,
+            serviceName: service.name,
+            startsAt: b.startsAt.getTime(),
+            endsAt: b.endsAt.getTime(),
+            expiresAt: b.expiresAt!.getTime(),
+            label: '',
+            patientPhone: req.patientPhone,
+          };
+          const reply = describeClaim(t, outcome, req.start, now, req.preface, (_, slot) => {
+            hold.label = `${service.name} with ${slot.provider} ${slot.label}`;
+            const minutes = Math.max(1, Math.round((hold.expiresAt - now) / 60_000));
+            const next = input.context.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?';
+            return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes; ${next}`, {
+              hold_id: b.bookingId,
+              expires_at: DateTime.fromMillis(hold.expiresAt, { zone }).toISO({ suppressMilliseconds: true }),
+              start: slot.start,
+              provider: slot.provider,
+              service: service.slug,
+            });
+          });
+          return { kind: 'held', hold, reply: reply as Reply };
+        }
+        if (outcome.kind === 'claimed') {
+          // This call already booked that very start (book_appointment): nothing to hold.
+          return { kind: 'not_held', reply: answer('already_booked', `You're already booked for that time.`, { appointment_id: outcome.booking.bookingId }) };
+        }
+        // Not claimed: describeClaim answers "taken" or the refusal, and never calls its success branch.
+        return { kind: 'not_held', reply: describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')) as Reply };
+      }),
+
+      sendCode: fromPromise<SendCodeOutput, EffectInputs['sendCode']>(async ({ input }) => {
+        const { hold, phone, context: c } = input;
+        const t = await tenantOf(c);
+        const code = newOtpCode(t.tenant.otpLength);
+        const binding = { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId };
+        const outcome = await issueOtp(deps.sql, {
+          ...binding,
+          codeHmac: otpDigest(deps.otpPepper, binding, code),
+          requestKey: input.requestId,
+          sealedBody: deps.secrets.seal(codeText(t.tenant, code, Math.round(t.tenant.otpTtlSeconds / 60))),
+          maxPerHold: OTP_LIMITS.perHold,
+          maxPerPhoneHour: OTP_LIMITS.perPhonePerHour,
+        });
+        switch (outcome) {
+          case 'issued':
+          case 'existing':
+            deps.smsQueued();
+            return { kind: 'sent', to: phone };
+          case 'hold_gone':
+            return { kind: 'hold_gone' };
+          case 'limit_hold':
+            return { kind: 'limited', reason: 'hold' };
+          case 'limit_phone':
+            return { kind: 'limited', reason: 'phone' };
+          case 'limit_tenant':
+            return { kind: 'limited', reason: 'tenant' };
+        }
+      }),
+
+      verifyCode: fromPromise<VerifyOutput, EffectInputs['verifyCode']>(async ({ input }) => {
+        const checked = await checkOtp(deps.sql, input.hold.bookingId, Buffer.from(input.codeDigest, 'hex'));
+        if (checked !== 'verified') return { kind: checked };
+        return confirm(input.context, input.hold);
+      }),
+
+      confirmHold: fromPromise<ConfirmOutput, EffectInputs['confirmHold']>(({ input }) => confirm(input.context, input.hold)),
+
+      resendConfirmation: fromPromise<ResendOutput, EffectInputs['resendConfirmation']>(async ({ input }) => {
+        const outcome = await queueConfirmationAgain(deps.sql, {
+          tenantId: input.context.tenantId,
+          bookingId: input.appointmentId,
+          requestKey: input.requestId,
+          max: MAX_CONFIRMATIONS,
+        });
+        if (outcome === 'queued') deps.smsQueued();
+        return { kind: outcome };
+      }),
+
+      changeAppointment: fromPromise<Reply, EffectInputs['changeAppointment']>(async ({ input }) =>
+        changeAppointment(
+          { sql: deps.sql, booking: deps.booking, now: deps.now() },
+          await tenantOf(input.context),
+          input.change,
+          input.request as ChangeRequest,
+          input.context.vapiCallId,
+        ),
+      ),
+
+      releaseHold: fromPromise<void, EffectInputs['releaseHold']>(({ input }) => release(input.context, input.hold)),
+    },
+  });
+}
+
+export type ProvidedCallMachine = ReturnType<typeof provideCallEffects>;
+
+/** The digest a spoken code is checked by: the code itself never enters the machine, its snapshot or the audit trail. */
+export function digestForHold(pepper: Buffer, c: CallContext, code: string): string | null {
+  const hold = c.hold;
+  const phone = c.codeSentTo;
+  if (!hold || !phone) return null;
+  return otpDigest(pepper, { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId }, code).toString('hex');
+}

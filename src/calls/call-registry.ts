@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { type Actor, createActor, type InspectionEvent, waitFor } from 'xstate';
+import { BUSY_TAG, type CallContext, type CallEvent, type CallInput, machineSentences, type Reply } from '../../machines/call-machine.ts';
+import type { Sql } from '../db/client.ts';
+import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
+import type { ProvidedCallMachine } from './call-effects.ts';
+
+type CallActor = Actor<ProvidedCallMachine>;
+
+interface Live {
+  actor: CallActor;
+  row: CallRow;
+  /** The version this copy last saved or loaded; another instance may have moved on since. */
+  version: number;
+  state: string;
+  writes: Promise<void>;
+  lastUsed: number;
+  /** Set before the actor is stopped: stopping is not a transition of the call and is not saved. */
+  dropped: boolean;
+}
+
+export interface CallRegistryOptions {
+  sql: Sql;
+  machine: ProvidedCallMachine;
+  log: FastifyBaseLogger;
+  now: () => number;
+  /** Actors kept in memory; the least recently used beyond this are dropped (they live on in Postgres). */
+  maxActors?: number;
+  /** An actor idle this long is dropped. */
+  idleMs?: number;
+  /** Longest a step may take before the tool answers "still working" (Vapi gives up at 20 s). */
+  stepTimeoutMs?: number;
+  /**
+   * Calls handled at once. Each holds one pooled connection for its lock while its effects need others, so this
+   * must stay below the pool size or the pool could fill with lock holders waiting for connections.
+   */
+  maxConcurrent: number;
+}
+
+export interface CallIdentity {
+  tenantId: string;
+  tenantSlug: string;
+  vapiCallId: string;
+  callerNumber: string | null;
+  otpRequired: boolean;
+  otpLength: number;
+}
+
+/**
+ * The live call actors. One event at a time per call: in memory by a promise chain per call, across instances by
+ * a transaction-scoped advisory lock on the call held while the event is handled. After taking the lock the row's
+ * version is compared with this copy's; an older copy is replaced by the snapshot from Postgres, so a call moves
+ * between instances (or survives a restart) without losing a step. Every transition is saved as it happens.
+ */
+export class CallRegistry {
+  private readonly live = new Map<string, Live>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly maxActors: number;
+  private readonly idleMs: number;
+  private readonly stepTimeoutMs: number;
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly o: CallRegistryOptions) {
+    this.maxActors = o.maxActors ?? 2000;
+    this.idleMs = o.idleMs ?? 15 * 60_000;
+    this.stepTimeoutMs = o.stepTimeoutMs ?? 15_000;
+  }
+
+  /**
+   * Sends one event to the call's machine and returns what the machine answers. The event may be built from the
+   * call's context as it is when its turn comes (verify_otp needs the hold to digest the code).
+   */
+  send(who: CallIdentity, event: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {
+    const key = `${who.tenantId}/${who.vapiCallId}`;
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const run = previous.catch(() => {}).then(() => this.limited(() => this.handle(key, who, event)));
+    this.queues.set(key, run);
+    void run.finally(() => {
+      if (this.queues.get(key) === run) this.queues.delete(key);
+    }).catch(() => {});
+    return run;
+  }
+
+  /** Drops idle actors and, past the cap, the least recently used ones. Called on the server's housekeeping timer. */
+  trim(): void {
+    const now = this.o.now();
+    const idle = [...this.live.entries()].filter(([key, l]) => !this.queues.has(key) && now - l.lastUsed > this.idleMs);
+    for (const [key] of idle) this.drop(key);
+    if (this.live.size <= this.maxActors) return;
+    const byAge = [...this.live.entries()].filter(([key]) => !this.queues.has(key)).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    for (const [key] of byAge.slice(0, this.live.size - this.maxActors)) this.drop(key);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+    for (const key of [...this.live.keys()]) this.drop(key);
+  }
+
+  private drop(key: string): void {
+    const live = this.live.get(key);
+    if (live) {
+      live.dropped = true;
+      live.actor.stop();
+    }
+    this.live.delete(key);
+  }
+
+  private async limited<T>(work: () => Promise<T>): Promise<T> {
+    // A finishing call hands its slot straight to the next waiting one, so the count never overshoots.
+    if (this.active >= this.o.maxConcurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  private async handle(key: string, who: CallIdentity, build: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {
+    const log = this.o.log.child({ tenantId: who.tenantId, callId: who.vapiCallId });
+    return this.o.sql.begin(async (tx) => {
+      const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
+      let live = this.live.get(key);
+      if (live && (!stored || stored.version !== live.version)) {
+        log.info({ mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
+        this.drop(key);
+        live = undefined;
+      }
+      live ??= stored ? this.restore(key, stored) : await this.create(key, who);
+      live.lastUsed = this.o.now();
+
+      if (live.actor.getSnapshot().status !== 'active') return machineSentences.ended;
+      // A restored actor may be in the middle of an effect: let it finish before the next event.
+      await this.settle(live);
+      const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
+      live.actor.send(event);
+      await this.settle(live);
+      await live.writes;
+      const snapshot = live.actor.getSnapshot();
+      if (snapshot.status !== 'active') this.drop(key);
+      else if (this.live.size > this.maxActors) this.trim();
+      log.debug({ event: event.type, state: live.state }, 'call event handled');
+      return snapshot.context.reply ?? machineSentences.internal;
+    });
+  }
+
+  private async settle(live: Live): Promise<void> {
+    await waitFor(live.actor, (s) => s.status !== 'active' || !s.hasTag(BUSY_TAG), { timeout: this.stepTimeoutMs });
+  }
+
+  private async create(key: string, who: CallIdentity): Promise<Live> {
+    const input: CallInput = { ...who, callRowId: randomUUID() };
+    const live = this.start(key, { input }, null);
+    const row = await insertCall(this.o.sql, {
+      id: input.callRowId,
+      tenantId: who.tenantId,
+      vapiCallId: who.vapiCallId,
+      callerNumber: who.callerNumber,
+      state: live.state,
+      snapshot: live.actor.getPersistedSnapshot(),
+      input,
+    });
+    live.row = row;
+    live.version = row.version;
+    return live;
+  }
+
+  private restore(key: string, row: CallRow): Live {
+    const live = this.start(key, { snapshot: row.snapshot as never }, row);
+    live.version = row.version;
+    return live;
+  }
+
+  private start(key: string, from: { input: CallInput } | { snapshot: never }, row: CallRow | null): Live {
+    const live: Live = { actor: undefined as unknown as CallActor, row: row!, version: row?.version ?? 0, state: row?.state ?? 'idle', writes: Promise.resolve(), lastUsed: this.o.now(), dropped: false };
+    const record = (ev: InspectionEvent) => {
+      if (ev.type !== '@xstate.snapshot' || ev.actorRef !== live.actor || ev.event.type === 'xstate.init' || live.dropped) return;
+      const snapshot = live.actor.getPersistedSnapshot();
+      const before = live.state;
+      const after = String((ev.snapshot as unknown as { value: unknown }).value);
+      live.state = after;
+      const flagged = Boolean((ev.snapshot as unknown as { context?: { flaggedForHuman?: boolean } }).context?.flaggedForHuman);
+      const event = JSON.parse(JSON.stringify(ev.event)) as { type: string };
+      // Saved in order, each as soon as it happened; the next event waits for them (handle awaits `writes`).
+      live.writes = live.writes.then(async () => {
+        try {
+          live.version = await saveTransition(this.o.sql, { callRowId: live.row.id, snapshot, state: after, flagged, event, before });
+        } catch (err) {
+          this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved');
+        }
+      });
+    };
+    live.actor = createActor(this.o.machine, { ...from, inspect: record } as never) as CallActor;
+    live.actor.start();
+    this.live.set(key, live);
+    return live;
+  }
+}

@@ -1,0 +1,28 @@
+import { createActor, fromPromise } from 'xstate';
+import { callMachine, type CallEvent, type CallInput } from '../../machines/call-machine.ts';
+
+// Effects that never finish: in a replay their results come from the recorded xstate.done.actor.* events instead.
+const recorded = fromPromise<never, never>(() => new Promise<never>(() => {}));
+
+/**
+ * Rebuilds a call from its audit trail: the machine's input, then every recorded event in order (tool events and the
+ * recorded results of its effects). Runs no side effect; the result should equal the stored snapshot.
+ */
+export function replayCall(input: CallInput, events: unknown[]) {
+  const machine = callMachine.provide({
+    actors: {
+      reserveSlot: recorded,
+      sendCode: recorded,
+      verifyCode: recorded,
+      confirmHold: recorded,
+      resendConfirmation: recorded,
+      changeAppointment: recorded,
+      releaseHold: recorded,
+    } as never,
+  });
+  const actor = createActor(machine, { input }).start();
+  for (const event of events) actor.send(event as CallEvent);
+  const snapshot = actor.getSnapshot();
+  actor.stop();
+  return { value: snapshot.value, context: snapshot.context, status: snapshot.status };
+}

@@ -1,0 +1,93 @@
+import type { TransactionSql } from 'postgres';
+import type { Sql } from '../client.ts';
+
+export interface CallRow {
+  id: string;
+  tenantId: string;
+  vapiCallId: string;
+  state: string;
+  snapshot: unknown;
+  version: number;
+}
+
+type Tx = TransactionSql;
+
+/**
+ * Takes the call's lock for the rest of the transaction and reads the call. The lock is an advisory lock on the
+ * call's key rather than a row lock, so it also covers a call whose row does not exist yet, and the transitions saved
+ * while it is held (on other connections) commit at once instead of waiting for the event to finish.
+ */
+export async function lockCall(tx: Tx, tenantId: string, vapiCallId: string): Promise<CallRow | undefined> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${`call/${tenantId}/${vapiCallId}`}, 0))`;
+  const [row] = await tx<CallRow[]>`
+    select id, tenant_id, vapi_call_id, state, snapshot, version from calls
+     where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`;
+  return row;
+}
+
+export async function insertCall(
+  sql: Sql,
+  c: { id: string; tenantId: string; vapiCallId: string; callerNumber: string | null; state: string; snapshot: unknown; input: unknown },
+): Promise<CallRow> {
+  const [row] = await sql<CallRow[]>`
+    insert into calls (id, tenant_id, vapi_call_id, caller_number, state, snapshot, machine_input)
+    values (${c.id}, ${c.tenantId}, ${c.vapiCallId}, ${c.callerNumber}, ${c.state}, ${sql.json(c.snapshot as never)}, ${sql.json(c.input as never)})
+    returning id, tenant_id, vapi_call_id, state, snapshot, version`;
+  return row!;
+}
+
+/** Saves the snapshot after one transition and appends the event to the audit trail; returns the new version. */
+export async function saveTransition(
+  sql: Sql,
+  t: { callRowId: string; snapshot: unknown; state: string; flagged: boolean; event: { type: string }; before: string },
+): Promise<number> {
+  const [row] = await sql<{ version: number }[]>`
+    with u as (
+      update calls set snapshot = ${sql.json(t.snapshot as never)}, state = ${t.state}, version = version + 1,
+                       flagged_for_human = flagged_for_human or ${t.flagged}, updated_at = now()
+       where id = ${t.callRowId}
+      returning version)
+    insert into call_events (call_id, seq, event_type, event, state_before, state_after)
+    select ${t.callRowId}, u.version, ${t.event.type}, ${sql.json(t.event as never)}, ${t.before}, ${t.state} from u
+    returning seq as version`;
+  return row!.version;
+}
+
+export interface CallReport {
+  endedReason: string | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  summary: string | null;
+  transcript: string | null;
+  structuredData: unknown;
+  successEvaluation: string | null;
+  cost: number | null;
+  analysis: unknown;
+  report: unknown;
+}
+
+/** Stores the end-of-call report on the call; a repeated report overwrites it with the same values. */
+export async function saveCallReport(sql: Sql, tenantId: string, vapiCallId: string, r: CallReport): Promise<void> {
+  const json = (v: unknown) => (v === null || v === undefined ? null : sql.json(v as never));
+  await sql`
+    update calls set
+      ended_reason = coalesce(${r.endedReason}, ended_reason),
+      started_at = coalesce(${r.startedAt}, started_at),
+      ended_at = coalesce(${r.endedAt}, ended_at),
+      duration_seconds = case when ${r.startedAt}::timestamptz is not null and ${r.endedAt}::timestamptz is not null
+                              then extract(epoch from ${r.endedAt}::timestamptz - ${r.startedAt}::timestamptz) else duration_seconds end,
+      summary = coalesce(${r.summary}, summary),
+      transcript = coalesce(${r.transcript}, transcript),
+      structured_data = coalesce(${json(r.structuredData)}, structured_data),
+      success_evaluation = coalesce(${r.successEvaluation}, success_evaluation),
+      cost = coalesce(${r.cost}, cost),
+      analysis = coalesce(${json(r.analysis)}, analysis),
+      report = ${json(r.report)},
+      report_received_at = now()
+     where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`;
+}
+
+/** Records why a call ended when only a status-update says so (the report may come later, or never). */
+export async function saveEndedReason(sql: Sql, tenantId: string, vapiCallId: string, reason: string | null): Promise<void> {
+  await sql`update calls set ended_reason = coalesce(ended_reason, ${reason}) where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`;
+}

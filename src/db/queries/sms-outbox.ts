@@ -1,0 +1,99 @@
+import type { Sql } from '../client.ts';
+import type { TenantSmsSettings } from '../../sms/sms-credentials.ts';
+
+export interface ClaimedSms extends TenantSmsSettings {
+  id: string;
+  tenantId: string;
+  kind: string;
+  toE164: string;
+  body: string;
+  bodySealed: boolean;
+  attempts: number;
+}
+
+/** Takes due messages for sending; SKIP LOCKED so several dispatchers (instances) never take the same row. */
+export async function claimDueSms(sql: Sql, limit: number): Promise<ClaimedSms[]> {
+  return sql<ClaimedSms[]>`
+    with due as (
+      select id from sms_outbox where status = 'pending' and next_attempt_at <= now()
+       order by next_attempt_at limit ${limit} for update skip locked)
+    update sms_outbox o set status = 'sending', attempts = o.attempts + 1, claimed_at = now()
+      from due, tenants t
+     where o.id = due.id and t.id = o.tenant_id
+    returning o.id, o.tenant_id, o.kind, o.to_e164, o.body, o.body_sealed, o.attempts,
+              t.twilio_account_sid, t.twilio_auth_token_sealed, t.twilio_from_number`;
+}
+
+export async function markSmsSent(sql: Sql, id: string, providerMessageId: string): Promise<void> {
+  await sql`
+    update sms_outbox set status = 'sent', sent_at = now(), last_error = null,
+                          provider_message_id = coalesce(provider_message_id, ${providerMessageId})
+     where id = ${id}`;
+}
+
+/** Back to pending after `delayMs`, or failed for good. */
+export async function markSmsFailed(sql: Sql, id: string, r: { error: string; retryInMs: number | null; unknown?: boolean }): Promise<void> {
+  const status = r.unknown ? 'unknown' : r.retryInMs === null ? 'failed' : 'pending';
+  await sql`
+    update sms_outbox set status = ${status}, last_error = ${r.error.slice(0, 500)},
+                          next_attempt_at = now() + make_interval(secs => ${(r.retryInMs ?? 0) / 1000})
+     where id = ${id}`;
+}
+
+export interface StatusTarget extends TenantSmsSettings {
+  id: string;
+}
+
+/** The message a Twilio status callback is about: by our outbox id (in the callback URL) or Twilio's message SID. */
+export async function findSmsForStatus(sql: Sql, outboxId: string | undefined, messageSid: string | undefined): Promise<StatusTarget | undefined> {
+  const [row] = await sql<StatusTarget[]>`
+    select o.id, t.twilio_account_sid, t.twilio_auth_token_sealed, t.twilio_from_number
+      from sms_outbox o join tenants t on t.id = o.tenant_id
+     where (${outboxId ?? null}::uuid is not null and o.id = ${outboxId ?? null}::uuid)
+        or (${messageSid ?? null}::text is not null and o.provider_message_id = ${messageSid ?? null})
+     limit 1`;
+  return row;
+}
+
+/**
+ * Records a delivery status. A message left 'sending' or 'unknown' by a crash or an interrupted request is settled
+ * here: Twilio reporting on it proves it was accepted.
+ */
+export async function recordDeliveryStatus(sql: Sql, id: string, s: { status: string; messageSid: string | null; errorCode: string | null }): Promise<void> {
+  await sql`
+    update sms_outbox set
+      delivery_status = case when sms_status_rank(delivery_status) <= sms_status_rank(${s.status}) then ${s.status}
+                             else delivery_status end,
+      delivery_error_code = coalesce(${s.errorCode}, delivery_error_code),
+      delivery_updated_at = now(),
+      provider_message_id = coalesce(provider_message_id, ${s.messageSid}),
+      status = case when status in ('sending', 'unknown') then 'sent' else status end,
+      sent_at = coalesce(sent_at, now())
+     where id = ${id}`;
+}
+
+export type ResendOutcome = 'queued' | 'pending' | 'limit';
+
+/**
+ * Queues the booking's confirmation once more, unless one is still waiting to go or `max` were queued already.
+ * Keyed by the request, so the same request twice queues one message.
+ */
+export async function queueConfirmationAgain(sql: Sql, r: { tenantId: string; bookingId: string; requestKey: string; max: number }): Promise<ResendOutcome> {
+  const [row] = await sql<{ outcome: ResendOutcome }[]>`
+    with mine as (
+      select * from sms_outbox where tenant_id = ${r.tenantId} and booking_id = ${r.bookingId} and kind = 'confirmation'),
+    ins as (
+      insert into sms_outbox (tenant_id, call_id, booking_id, kind, to_e164, body, dedupe_key)
+      select tenant_id, call_id, booking_id, kind, to_e164, body, ${`confirmation:${r.bookingId}:again:${r.requestKey}`}
+        from mine
+       where not exists (select 1 from mine where status in ('pending', 'sending'))
+         and (select count(*) from mine) < ${r.max}
+       order by created_at limit 1
+      on conflict (tenant_id, dedupe_key) do nothing
+      returning id)
+    select case when exists (select 1 from ins) then 'queued'
+                when exists (select 1 from mine where dedupe_key = ${`confirmation:${r.bookingId}:again:${r.requestKey}`}) then 'queued'
+                when exists (select 1 from mine where status in ('pending', 'sending')) then 'pending'
+                else 'limit' end as outcome`;
+  return row!.outcome;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import type { Provider, Service } from '../../db/queries/tenants.ts';
+import { resolveStart } from '../../scheduling/dates.ts';
+import { normaliseName } from '../../scheduling/names.ts';
+import { toE164 } from '../../scheduling/phone.ts';
+import { spokenDate } from '../../scheduling/spoken.ts';
+import { refuse, type ToolAnswer } from '../answer.ts';
+import { optionalText } from './args.ts';
+import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
+import type { ToolContext } from './tool.ts';
+
+/** The arguments of every tool that takes a time for a patient (book_appointment, reserve_slot). */
+export const bookingArgs = {
+  start: optionalText(100).describe('The slot start exactly as check_availability gave it (ISO with offset).'),
+  date: optionalText(100).describe('Instead of start: the day as the caller said it.'),
+  time: optionalText(50).describe('With date: the time, e.g. "3 PM".'),
+  patient_name: z.string().trim().min(1).max(200).describe("The patient's full name."),
+  patient_phone: optionalText(40).describe("Only if the caller gives a different number than the one they're calling from."),
+  patient_email: optionalText(254).describe('Optional email address.'),
+  service: optionalText().describe('The service, e.g. "consultation".'),
+  provider: optionalText().describe('The provider, if the caller asked for one.'),
+};
+
+export interface BookingRequest {
+  name: string;
+  phone: string;
+  email: string | null;
+  start: number;
+  service: Service;
+  providers: Provider[];
+  /** "I've taken that as Thursday, December 3. " when the date was corrected, else "". */
+  preface: string;
+}
+
+type Args = { [K in keyof typeof bookingArgs]: z.infer<(typeof bookingArgs)[K]> };
+
+/** Checks and resolves who, when, what and with whom; a problem comes back as the refusal to speak. */
+export function resolveBookingRequest(args: Args, ctx: ToolContext, opts: { phoneFromModel: boolean }): BookingRequest | ToolAnswer {
+  const { tenant } = ctx.tenant;
+  const name = normaliseName(args.patient_name);
+  if (!name.ok) return refuse('invalid_name', name.say);
+  const phoneSaid = (opts.phoneFromModel ? args.patient_phone : undefined) ?? ctx.callerNumber;
+  if (!phoneSaid) return refuse('missing_phone', "I need a phone number for the booking; what's the best number to reach you?");
+  const phone = toE164(phoneSaid, tenant.country);
+  if (!phone.ok) return refuse('invalid_phone', phone.say);
+  if (args.patient_email && !z.email().safeParse(args.patient_email).success) {
+    return refuse('invalid_email', "That email address doesn't look right; could you spell it again?");
+  }
+  const when = resolveStart(args, { now: ctx.now, timeZone: tenant.timeZone });
+  if (!when.ok) return refuse(when.reason, when.say);
+  const service = pickService(ctx.tenant, args.service);
+  if (isAnswer(service)) return service;
+  const providers = pickProviders(ctx.tenant, service, args.provider);
+  if (isAnswer(providers)) return providers;
+  return {
+    name: name.name,
+    phone: phone.e164,
+    email: args.patient_email ?? null,
+    start: when.start,
+    service,
+    providers,
+    preface: when.corrected ? `I've taken that as ${spokenDate(when.corrected.to, tenant.timeZone, ctx.now)}. ` : '',
+  };
+}

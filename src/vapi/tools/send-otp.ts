@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { toE164 } from '../../scheduling/phone.ts';
+import { refuse } from '../answer.ts';
+import { optionalText } from './args.ts';
+import { callStep } from './call-step.ts';
+import { defineTool } from './tool.ts';
+
+export const sendOtp = defineTool({
+  name: 'send_otp',
+  description:
+    'Text the caller a one-time code to confirm their phone number, after reserve_slot. Then ask them to read it ' +
+    'and call verify_otp. Call again only if the code did not arrive.',
+  mutates: true,
+  filler: 'Sending you a code now.',
+  args: z.object({ phone: optionalText(40).describe("Only if the caller wants the code on another number than the one they're calling from.") }),
+  async run(args, ctx) {
+    const { tenant } = ctx.tenant;
+    if (args.phone && !tenant.allowOtherPhone) {
+      return refuse('other_phone_not_allowed', 'I can only text the number you are calling from.');
+    }
+    let other: string | undefined;
+    if (args.phone) {
+      const parsed = toE164(args.phone, tenant.country);
+      if (!parsed.ok) return refuse('invalid_phone', parsed.say);
+      other = parsed.e164;
+    }
+    const caller = ctx.callerNumber ? toE164(ctx.callerNumber, tenant.country) : undefined;
+    return callStep(ctx, (c) => {
+      const phone = other ?? c.hold?.patientPhone ?? (caller?.ok ? caller.e164 : '');
+      return { type: 'SEND_OTP', phone };
+    });
+  },
+});

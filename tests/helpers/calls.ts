@@ -1,0 +1,74 @@
+// Whole phone calls against the real server: each call has its Vapi call id and the caller's number.
+import { randomUUID } from 'node:crypto';
+import { freePort } from '../../src/db/embedded.ts';
+import type { Sql } from '../../src/db/client.ts';
+import type { FakeTwilio } from './fake-twilio.ts';
+import { startServer, type RunningServer } from './server.ts';
+import type { ToolReply, VapiClient } from './vapi.ts';
+
+export interface PhoneCall {
+  id: string;
+  number: string;
+  tool(name: string, args?: Record<string, unknown>): Promise<ToolReply>;
+  /** Vapi's status-update with status "ended". */
+  hangUp(): Promise<number>;
+  report(fields?: Record<string, unknown>): Promise<number>;
+}
+
+export function phoneCall(vapi: VapiClient, number: string, id = `call-${randomUUID()}`): PhoneCall {
+  const envelope = (message: Record<string, unknown>) => ({
+    message: { ...message, timestamp: Date.now(), call: { id, type: 'inboundPhoneCall', customer: { number } }, customer: { number } },
+  });
+  return {
+    id,
+    number,
+    tool: (name, args = {}) => vapi.tool(name, args, { callId: id, customerNumber: number }),
+    hangUp: async () => (await vapi.post(envelope({ type: 'status-update', status: 'ended', endedReason: 'customer-ended-call' }))).status,
+    report: async (fields = {}) => (await vapi.post(envelope({ type: 'end-of-call-report', endedReason: 'customer-ended-call', ...fields }))).status,
+  };
+}
+
+/** The code from the text message the fake Twilio received: the only place a test may read it from. */
+export function codeFrom(body: string): string {
+  const code = body.match(/\b(\d{4,8})\b/)?.[1];
+  if (!code) throw new Error(`no code in "${body}"`);
+  return code;
+}
+
+/** A code of the same length that differs from `code` in every digit. */
+export const wrongCode = (code: string): string => code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+
+/** The server with Twilio pointed at the fake, a public URL for status callbacks, and short SMS retry timers. */
+export async function startServerWithTwilio(
+  sql: Sql,
+  twilio: FakeTwilio,
+  options: { secretsKey: string; env?: Record<string, string> },
+): Promise<RunningServer> {
+  const port = await freePort();
+  return startServer(sql, {
+    port,
+    env: {
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SECRETS_KEY: options.secretsKey,
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: twilio.from,
+      TWILIO_API_BASE_URL: twilio.url,
+      SMS_DISPATCH_INTERVAL_MS: '50',
+      SMS_RETRY_BASE_MS: '50',
+      HOLD_SWEEP_INTERVAL_MS: '100',
+      ...options.env,
+    },
+  });
+}
+
+/** Polls a condition in the database (no fixed sleeps, no timing assertions). */
+export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met in time; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

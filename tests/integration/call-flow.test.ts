@@ -1,0 +1,252 @@
+// Whole conversations over HTTP: the real server and PostgreSQL, the real Twilio SDK talking to a fake Twilio.
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretBox } from '../../src/security/secret-box.ts';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { codeFrom, eventually, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
+import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
+import { FAKE_FROM, startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import type { RunningServer } from '../helpers/server.ts';
+import { futureWeekday, iso } from '../helpers/time.ts';
+import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+
+const SECRET = 'call-flow-test-secret-01';
+let db: TestDatabase;
+let twilio: FakeTwilio;
+let server: RunningServer;
+let vapi: VapiClient;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await createDemoClinic(db.sql, { secret: SECRET });
+  twilio = await startFakeTwilio();
+  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey() });
+  vapi = vapiClient(server.url, 'demo', SECRET);
+});
+afterAll(async () => {
+  await server.close();
+  await twilio.close();
+  await db.drop();
+});
+
+const bookingAt = async (start: DateTime) =>
+  db.sql<{ id: string; status: string }[]>`select id, status from bookings where starts_at = ${start.toJSDate()} order by created_at`;
+const activeAt = async (start: DateTime) => (await bookingAt(start)).filter((b) => b.status === 'held' || b.status === 'confirmed');
+
+describe('a call with a code', () => {
+  it('check → reserve → code → wrong code → right code → booked → confirmation texted', async () => {
+    const call = phoneCall(vapi, '+16172530001');
+    const day = futureWeekday('00:00', 3);
+    const offer = await call.tool('check_availability', { date: day.toISODate(), provider: 'Moreno' });
+    expect(offer.status).toBe('ok');
+    const slot = offer.slots[0];
+
+    const held = await call.tool('reserve_slot', { start: slot.start, patient_name: 'Ann Lee', provider: 'Moreno' });
+    expect(held).toMatchObject({ field: 'result', status: 'held', provider: 'Dr. Alice Moreno' });
+    expect(held.say).toContain(slot.label);
+    expect(held.say).toMatch(/for 10 minutes/);
+    expect(DateTime.fromISO(held.expires_at).toMillis()).toBeGreaterThan(Date.now());
+    expect((await bookingAt(DateTime.fromISO(slot.start)))[0]).toMatchObject({ id: held.hold_id, status: 'held' });
+
+    const sent = await call.tool('send_otp');
+    expect(sent).toMatchObject({ field: 'result', status: 'sent', phone_last4: '0001' });
+    const [text] = await twilio.waitFor(call.number, 1);
+    expect(text!.from).toBe(FAKE_FROM);
+    expect(text!.body).toMatch(/^Demo Family Clinic: your booking code is \d{6}\. It expires in 5 min\./);
+    const code = codeFrom(text!.body);
+
+    const wrong = await call.tool('verify_otp', { code: wrongCode(code) });
+    expect(wrong).toMatchObject({ status: 'wrong_code', attempts_left: 2 });
+    const spoken = code.split('').join(' ');
+    const booked = await call.tool('verify_otp', { code: spoken });
+    expect(booked).toMatchObject({ field: 'result', status: 'booked', appointment_id: held.hold_id });
+    expect((await bookingAt(DateTime.fromISO(slot.start)))[0]!.status).toBe('confirmed');
+
+    const [, confirmation] = await twilio.waitFor(call.number, 2);
+    const when = DateTime.fromISO(slot.start, { setZone: true }).setLocale('en-US').toFormat('ccc LLL d, h:mm a');
+    expect(confirmation!.body).toBe(`Demo Family Clinic: you are booked for consultation with Dr. Alice Moreno, ${when}. To cancel or change, call us.`);
+
+    // The code is in no answer and nowhere in the call's stored state or audit trail.
+    for (const reply of [held, sent, wrong, booked]) expect(JSON.stringify(reply)).not.toContain(code);
+    const [stored] = await db.sql`select c.snapshot::text as s, (select string_agg(event::text, ' ') from call_events e where e.call_id = c.id) as e
+                                    from calls c where vapi_call_id = ${call.id}`;
+    expect(stored!.s).not.toContain(code);
+    expect(stored!.e).not.toContain(code);
+    const [challenge] = await db.sql`select code_hmac, consumed_at, attempts from otp_challenges where booking_id = ${held.hold_id}`;
+    expect(challenge!.consumedAt).not.toBeNull();
+    expect(challenge!.attempts).toBe(1);
+
+    // Delivery reports: a signed one is recorded, a forged one refused.
+    expect(await twilio.postStatus(confirmation!, 'delivered', 'not-the-token')).toBe(403);
+    expect(await twilio.postStatus(confirmation!, 'delivered')).toBe(204);
+    expect(await twilio.postStatus(confirmation!, 'sent')).toBe(204);
+    const [row] = await db.sql`select status, delivery_status, provider_message_id from sms_outbox where kind = 'confirmation' and booking_id = ${held.hold_id}`;
+    expect(row).toMatchObject({ status: 'sent', deliveryStatus: 'delivered', providerMessageId: confirmation!.sid });
+
+    // Asking again re-sends the confirmation; verifying again changes nothing.
+    expect((await call.tool('send_confirmation')).status).toBe('sent');
+    await twilio.waitFor(call.number, 3);
+    expect((await call.tool('verify_otp', { code })).status).toBe('booked');
+  });
+
+  it('three wrong codes → escalated, the slot free again and the call flagged', async () => {
+    const call = phoneCall(vapi, '+16172530002');
+    const start = futureWeekday('11:00', 4);
+    const held = await call.tool('reserve_slot', { start: iso(start), patient_name: 'Bo Wong', provider: 'Okafor' });
+    expect(held.status).toBe('held');
+    await call.tool('send_otp');
+    const code = codeFrom((await twilio.waitFor(call.number, 1))[0]!.body);
+    expect((await call.tool('verify_otp', { code: wrongCode(code) })).attempts_left).toBe(2);
+    expect((await call.tool('verify_otp', { code: wrongCode(wrongCode(code)) })).attempts_left).toBe(1);
+    const third = await call.tool('verify_otp', { code: wrongCode(wrongCode(wrongCode(code))) });
+    expect(third).toMatchObject({ field: 'error', status: 'escalated' });
+    expect(await eventually(() => activeAt(start), (rows) => rows.length === 0)).toEqual([]);
+    const [flag] = await db.sql`select flagged_for_human, state from calls where vapi_call_id = ${call.id}`;
+    expect(flag).toMatchObject({ flaggedForHuman: true, state: 'escalated' });
+    // Even the right code is no use now.
+    expect((await call.tool('verify_otp', { code })).status).toBe('escalated');
+    const other = phoneCall(vapi, '+16172530003');
+    expect((await other.tool('reserve_slot', { start: iso(start), patient_name: 'Cy Diaz', provider: 'Okafor' })).status).toBe('held');
+  });
+
+  it('hanging up while holding frees the slot; the end-of-call report is stored, twice harmlessly', async () => {
+    const call = phoneCall(vapi, '+16172530004');
+    const start = futureWeekday('13:00', 4);
+    expect((await call.tool('reserve_slot', { start: iso(start), patient_name: 'Di Fox' })).status).toBe('held');
+    expect(await call.hangUp()).toBe(200);
+    expect(await activeAt(start)).toEqual([]);
+    expect((await call.tool('send_otp')).status).toBe('call_ended');
+
+    const report = {
+      startedAt: '2030-01-07T15:00:00.000Z',
+      endedAt: '2030-01-07T15:03:30.500Z',
+      cost: 0.1432,
+      analysis: { summary: 'Caller held a slot and hung up.', structuredData: { booked: false }, successEvaluation: 'false' },
+      artifact: { transcript: 'AI: Hello. User: Bye.', messages: [] },
+    };
+    expect(await call.report(report)).toBe(200);
+    expect(await call.report(report)).toBe(200);
+    const [row] = await db.sql`
+      select state, ended_reason, duration_seconds::float as duration, summary, transcript, structured_data, success_evaluation,
+             cost::float as cost, analysis, report->>'type' as report_type
+        from calls where vapi_call_id = ${call.id}`;
+    expect(row).toEqual({
+      state: 'ended',
+      endedReason: 'customer-ended-call',
+      duration: 210.5,
+      summary: 'Caller held a slot and hung up.',
+      transcript: 'AI: Hello. User: Bye.',
+      structuredData: { booked: false },
+      successEvaluation: 'false',
+      cost: 0.1432,
+      analysis: report.analysis,
+      reportType: 'end-of-call-report',
+    });
+  });
+
+  it('reads a legacy report with top-level summary and transcript, for a call that never used a tool', async () => {
+    const call = phoneCall(vapi, '+16172530005');
+    expect(await call.report({ summary: 'Old-style summary.', transcript: 'Old transcript.' })).toBe(200);
+    const [row] = await db.sql`select state, summary, transcript from calls where vapi_call_id = ${call.id}`;
+    expect(row).toEqual({ state: 'ended', summary: 'Old-style summary.', transcript: 'Old transcript.' });
+  });
+
+  it('a hold whose time passes frees the slot through the sweeper, and the call is told', async () => {
+    const call = phoneCall(vapi, '+16172530006');
+    const start = futureWeekday('14:30', 5);
+    const held = await call.tool('reserve_slot', { start: iso(start), patient_name: 'Ed Gray', provider: 'Moreno' });
+    expect(held.status).toBe('held');
+    await db.sql`update bookings set expires_at = now() - interval '1 second' where id = ${held.hold_id}`;
+    await eventually(() => bookingAt(start), (rows) => rows[0]?.status === 'expired');
+    const late = await call.tool('send_otp');
+    expect(late).toMatchObject({ field: 'error', status: 'hold_expired' });
+    expect(twilio.messages.filter((m) => m.to === call.number)).toEqual([]);
+    const other = phoneCall(vapi, '+16172530007');
+    expect((await other.tool('reserve_slot', { start: iso(start), patient_name: 'Fay Hu', provider: 'Moreno' })).status).toBe('held');
+  });
+
+  it('two calls racing for one slot: one holds, the other is offered alternatives', async () => {
+    const start = futureWeekday('15:00', 6);
+    const calls = Array.from({ length: 8 }, (_, i) => phoneCall(vapi, `+1617253010${i}`));
+    const replies = await Promise.all(calls.map((c, i) => c.tool('reserve_slot', { start: iso(start), patient_name: `Racer ${i}`, provider: 'Okafor' })));
+    expect(replies.filter((r) => r.status === 'held')).toHaveLength(1);
+    const losers = replies.filter((r) => r.status !== 'held');
+    expect(losers).toHaveLength(7);
+    for (const l of losers) {
+      expect(l.status).toBe('unavailable');
+      expect(l.alternatives.length).toBeGreaterThan(0);
+    }
+    expect(await activeAt(start)).toHaveLength(1);
+    expect(await overlappingPairs(db.sql)).toBe(0);
+  });
+});
+
+describe('the order of steps is the backend’s', () => {
+  it('refuses code and verify before a hold, and a second reserve swaps the hold', async () => {
+    const call = phoneCall(vapi, '+16172530008');
+    expect(await call.tool('send_otp')).toMatchObject({ field: 'error', status: 'no_hold' });
+    expect(await call.tool('verify_otp', { code: '123456' })).toMatchObject({ field: 'error', status: 'no_hold' });
+    const first = futureWeekday('09:00', 7);
+    const second = futureWeekday('09:30', 7);
+    const a = await call.tool('reserve_slot', { start: iso(first), patient_name: 'Gil Ito', provider: 'Moreno' });
+    expect(await call.tool('verify_otp', { code: '123456' })).toMatchObject({ status: 'code_not_sent' });
+    const b = await call.tool('reserve_slot', { start: iso(second), patient_name: 'Gil Ito', provider: 'Moreno' });
+    expect(b.status).toBe('held');
+    expect(b.hold_id).not.toBe(a.hold_id);
+    const [mine] = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where source_call_id = ${call.id} and status = 'held'`;
+    expect(mine!.n).toBe(1);
+    expect(await activeAt(first)).toEqual([]);
+  });
+});
+
+describe('a clinic without codes, and changes to appointments', () => {
+  it('reserve → confirm_booking → booked, with the confirmation texted', async () => {
+    await db.sql`update tenants set otp_required = false where slug = 'demo'`;
+    // The directory caches clinic settings for a few seconds; a fresh server reads them at once.
+    const key = SecretBox.generateKey();
+    const noOtp = await startServerWithTwilio(db.sql, twilio, { secretsKey: key });
+    try {
+      const call = phoneCall(vapiClient(noOtp.url, 'demo', SECRET), '+16172530009');
+      const held = await call.tool('reserve_slot', { start: iso(futureWeekday('10:00', 8)), patient_name: 'Hal Jones' });
+      expect(held.say).toMatch(/Shall I confirm it\?/);
+      expect((await call.tool('send_otp')).status).toBe('otp_not_required');
+      expect(await call.tool('confirm_booking')).toMatchObject({ status: 'booked', appointment_id: held.hold_id });
+      expect((await twilio.waitFor(call.number, 1))[0]!.body).toMatch(/you are booked for consultation/);
+    } finally {
+      await noOtp.close();
+      await db.sql`update tenants set otp_required = true where slug = 'demo'`;
+    }
+  });
+
+  it('reschedules the caller’s own appointment atomically, then cancels it', async () => {
+    const number = '+16172530010';
+    const oldStart = futureWeekday('11:00', 9);
+    const newStart = futureWeekday('16:00', 9);
+    const booked = await phoneCall(vapi, number).tool('book_appointment', { start: iso(oldStart), patient_name: 'Ivy Kim', provider: 'Okafor' });
+    expect(booked.status).toBe('booked');
+
+    const stranger = phoneCall(vapi, '+16172530011');
+    expect(await stranger.tool('cancel_appointment')).toMatchObject({ field: 'error', status: 'no_appointment' });
+
+    const call = phoneCall(vapi, number);
+    const moved = await call.tool('reschedule_appointment', { start: iso(newStart) });
+    expect(moved).toMatchObject({ field: 'result', status: 'rescheduled', provider: 'Dr. Ben Okafor' });
+    expect((await bookingAt(oldStart)).map((b) => b.status)).toEqual(['cancelled']);
+    expect((await bookingAt(newStart)).map((b) => b.status)).toEqual(['confirmed']);
+
+    const cancelled = await call.tool('cancel_appointment', { appointment_date: newStart.toISODate() });
+    expect(cancelled).toMatchObject({ field: 'result', status: 'cancelled' });
+    expect(await activeAt(newStart)).toEqual([]);
+  });
+
+  it('a reschedule to a taken time keeps the old appointment', async () => {
+    const number = '+16172530012';
+    const oldStart = futureWeekday('10:00', 10);
+    const taken = futureWeekday('12:00', 10);
+    await phoneCall(vapi, number).tool('book_appointment', { start: iso(oldStart), patient_name: 'Jo Lum', provider: 'Moreno' });
+    await phoneCall(vapi, '+16172530013').tool('book_appointment', { start: iso(taken), patient_name: 'Kai Moe', provider: 'Moreno' });
+    const moved = await phoneCall(vapi, number).tool('reschedule_appointment', { start: iso(taken), provider: 'Moreno' });
+    expect(moved.status).toBe('unavailable');
+    expect((await bookingAt(oldStart)).map((b) => b.status)).toEqual(['confirmed']);
+  });
+});
