@@ -139,6 +139,35 @@ describe('settings', () => {
     expect(JSON.stringify((await c.api('GET', '/settings')).json)).not.toContain(rotated.json.vapiSecret);
   });
 
+  it('takes the calls settings: code length and lifetime, message texts, with clear refusals', async () => {
+    const c = await clinic('otp-settings');
+    const ok = await c.api('PATCH', '/settings', { otpLength: 4, otpTtlSeconds: 120, allowOtherPhone: true, smsCodeText: 'Your code for {clinic}: {code}' });
+    expect(ok.json).toMatchObject({ otpLength: 4, otpTtlSeconds: 120, allowOtherPhone: true, smsCodeText: 'Your code for {clinic}: {code}' });
+    const bad = await c.api('PATCH', '/settings', { smsCodeText: 'No code in this text at all', otpLength: 12 });
+    expect(bad.status).toBe(400);
+    expect(bad.json.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['otpLength', 'smsCodeText']);
+    expect((await c.api('GET', '/settings')).json.otpLength).toBe(4);
+  });
+
+  it('keeps Twilio credentials write-only and sealed, with the secrets scope only', async () => {
+    const c = await clinic('twilio');
+    const token = 'twilio-auth-token-0123456789abcdef';
+    const body = { accountSid: `AC${'a'.repeat(32)}`, authToken: token, fromNumber: '+16175550400' };
+    const readWrite = await apiClient(server.url, ADMIN_TOKEN)('POST', `/tenants/${c.id}/api-keys`, { scopes: ['read', 'write'] });
+    expect((await apiClient(server.url, readWrite.json.key)('PUT', '/twilio-credentials', body)).status).toBe(403);
+    expect((await c.api('PUT', '/twilio-credentials', { ...body, accountSid: 'nope' })).status).toBe(400);
+    const set = await c.api('PUT', '/twilio-credentials', body);
+    expect(set.status).toBe(200);
+    expect(set.json).toMatchObject({ twilioConfigured: true, twilioAccountSid: body.accountSid, twilioFromNumber: body.fromNumber });
+    expect(JSON.stringify(set.json)).not.toContain(token);
+    expect(JSON.stringify((await c.api('GET', '/settings')).json)).not.toContain(token);
+    const [row] = await db.sql<{ sealed: string }[]>`select twilio_auth_token_sealed as sealed from tenants where id = ${c.id}`;
+    expect(row!.sealed.startsWith('v1.')).toBe(true);
+    expect(row!.sealed).not.toContain(token);
+    const cleared = await c.api('DELETE', '/twilio-credentials');
+    expect(cleared.json).toMatchObject({ twilioConfigured: false, twilioAccountSid: null });
+  });
+
   it('keeps phone numbers, one clinic per number', async () => {
     const a = await clinic('phones-a');
     const b = await clinic('phones-b');
@@ -179,6 +208,22 @@ describe('appointments', () => {
     expect(await overlappingPairs(db.sql)).toBe(0);
   });
 
+  it('moves an appointment as staff: the new time is taken first, a taken time leaves the old one alone', async () => {
+    const c = await clinic('moves');
+    const first = await staffBooking(c, iso(futureWeekday('09:00', 4)), '+16175550501');
+    const blocker = await staffBooking(c, iso(futureWeekday('13:00', 4)), '+16175550502');
+    const taken = await c.api('POST', `/appointments/${first.json.id}/reschedule`, { start: blocker.json.start });
+    expect(taken.status).toBe(409);
+    expect(taken.json.alternatives.length).toBeGreaterThan(0);
+    expect((await c.api('GET', `/appointments/${first.json.id}`)).json.status).toBe('confirmed');
+    const moved = await c.api('POST', `/appointments/${first.json.id}/reschedule`, { start: iso(futureWeekday('15:00', 4)) });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ status: 'confirmed', start: iso(futureWeekday('15:00', 4)), patient: { phone: '+16175550501' } });
+    expect((await c.api('GET', `/appointments/${first.json.id}`)).json.status).toBe('cancelled');
+    expect((await c.api('POST', `/appointments/${first.json.id}/reschedule`, { start: iso(futureWeekday('16:00', 4)) })).status).toBe(409);
+    expect(await overlappingPairs(db.sql)).toBe(0);
+  });
+
   it('lists by day, provider, patient and status, a page at a time, and cancels', async () => {
     const c = await clinic('lists');
     const day = futureWeekday('09:00', 5);
@@ -209,6 +254,24 @@ describe('appointments', () => {
   });
 });
 
+describe('calls', () => {
+  it('lists the clinic’s calls and shows each one’s timeline', async () => {
+    const c = await clinic('calls');
+    const vapi = vapiClient(server.url, 'calls', c.vapiSecret);
+    const held = await vapi.tool('reserve_slot', { start: iso(futureWeekday('10:00', 3)), patient_name: 'Cal Ler' }, { callId: 'vapi-call-1' });
+    expect(held.status).toBe('held');
+    const list = await c.api('GET', '/calls?limit=10');
+    expect(list.status).toBe(200);
+    expect(list.json.items).toHaveLength(1);
+    expect(list.json.items[0]).toMatchObject({ vapiCallId: 'vapi-call-1', callerNumber: '+16172531000', flaggedForHuman: false });
+    const one = await c.api('GET', `/calls/${list.json.items[0].id}`);
+    expect(one.json.timeline.length).toBeGreaterThan(0);
+    expect(one.json.timeline.map((e: { seq: number }) => e.seq)).toEqual([...one.json.timeline.map((e: { seq: number }) => e.seq)].sort((x: number, y: number) => x - y));
+    expect(one.json.timeline.at(-1).stateAfter).toBe(one.json.state);
+    expect((await c.api('GET', '/calls?flagged=true')).json.items).toEqual([]);
+  });
+});
+
 describe('another clinic’s ids', () => {
   it('answer 404 on every route and change nothing', async () => {
     const a = await clinic('iso-a');
@@ -216,6 +279,8 @@ describe('another clinic’s ids', () => {
     const bBooking = await staffBooking(b, iso(futureWeekday('14:00', 3)));
     const bException = await b.api('POST', '/exceptions', { kind: 'closed', date: futureWeekday('00:00', 9).toISODate(), providerId: b.providerId });
     await b.api('PUT', `/phone-numbers/${encodeURIComponent('+12125550777')}`);
+    await vapiClient(server.url, 'iso-b', b.vapiSecret).tool('reserve_slot', { start: iso(futureWeekday('11:00', 3)), patient_name: 'Bea Call' });
+    const [bCall] = await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${b.id}`;
     const snapshot = async () =>
       JSON.stringify(await db.sql`
         select (select json_agg(p order by p.id) from providers p where tenant_id = ${b.id}) as providers,
@@ -224,7 +289,8 @@ describe('another clinic’s ids', () => {
                (select json_agg(h order by h.weekday) from weekly_hours h where tenant_id = ${b.id}) as hours,
                (select json_agg(e order by e.id) from date_exceptions e where tenant_id = ${b.id}) as exceptions,
                (select json_agg(bk order by bk.id) from bookings bk where tenant_id = ${b.id}) as bookings,
-               (select json_agg(n order by n.e164) from tenant_phone_numbers n where tenant_id = ${b.id}) as numbers`);
+               (select json_agg(n order by n.e164) from tenant_phone_numbers n where tenant_id = ${b.id}) as numbers,
+               (select json_agg(c order by c.id) from calls c where tenant_id = ${b.id}) as calls`);
     const before = await snapshot();
     const attempts: Array<[string, string, unknown?]> = [
       ['GET', `/providers/${b.providerId}`],
@@ -245,6 +311,8 @@ describe('another clinic’s ids', () => {
       ['POST', '/appointments', { serviceId: b.serviceId, start: iso(futureWeekday('15:00', 3)), patient: { name: 'X Y', phone: '+16175550999' } }],
       ['POST', '/appointments', { serviceId: a.serviceId, providerId: b.providerId, start: iso(futureWeekday('15:00', 3)), patient: { name: 'X Y', phone: '+16175550999' } }],
       ['DELETE', `/phone-numbers/${encodeURIComponent('+12125550777')}`],
+      ['POST', `/appointments/${bBooking.json.id}/reschedule`, { start: iso(futureWeekday('16:00', 3)) }],
+      ['GET', `/calls/${bCall!.id}`],
     ];
     for (const [method, path, body] of attempts) {
       const res = await a.api(method, path, body);
@@ -253,6 +321,7 @@ describe('another clinic’s ids', () => {
     const filtered = await a.api('GET', `/appointments?providerId=${b.providerId}`);
     expect(filtered.json.items).toEqual([]);
     expect(JSON.stringify((await a.api('GET', '/providers')).json)).not.toContain(b.providerId);
+    expect((await a.api('GET', '/calls')).json.items).toEqual([]);
     expect(await snapshot()).toBe(before);
   });
 });
