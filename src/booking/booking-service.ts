@@ -15,6 +15,7 @@ import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
 import type { BusyRange, Slot } from '../scheduling/types.ts';
 import type { TenantContext } from '../tenants/directory.ts';
+import { clinicZone } from '../scheduling/zone.ts';
 
 export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
 
@@ -131,7 +132,7 @@ export class BookingService {
     const starts = new Set<number>();
     let dayStart = q.from;
     for (let day = 0; day < (q.days ?? LOOKAHEAD_DAYS) && starts.size < q.enough; day++) {
-      const dayEnd = DateTime.fromMillis(dayStart, { zone }).plus({ days: 1 }).startOf('day').toMillis();
+      const dayEnd = DateTime.fromMillis(dayStart, { zone: clinicZone(zone) }).plus({ days: 1 }).startOf('day').toMillis();
       const slots = await this.findSlots(ctx, { service: q.service, providerIds: q.providerIds, from: dayStart, to: dayEnd });
       for (const slot of q.keep ? q.keep(slots) : slots) {
         found.push(slot);
@@ -145,7 +146,7 @@ export class BookingService {
   /** The nearest free starts to `around`: that local day first, then the following days. */
   async alternatives(ctx: TenantContext, service: Service, providerIds: string[], around: number): Promise<Slot[]> {
     const zone = ctx.tenant.timeZone;
-    const from = Math.max(DateTime.fromMillis(around, { zone }).startOf('day').toMillis(), this.now());
+    const from = Math.max(DateTime.fromMillis(around, { zone: clinicZone(zone) }).startOf('day').toMillis(), this.now());
     const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
     return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
   }

@@ -26,6 +26,7 @@ import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { answer } from '../vapi/answer.ts';
 import { describeClaim } from '../vapi/tools/describe-claim.ts';
 import { changeAppointment, type ChangeRequest } from './change-appointment.ts';
+import { clinicZone } from '../scheduling/zone.ts';
 
 /** What reserve_slot asks the machine to hold (plain JSON: it is part of the persisted snapshot). */
 export interface ReserveRequest {
@@ -72,7 +73,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
     const body = confirmationText(t.tenant, {
       service: hold.serviceName,
       provider,
-      when: DateTime.fromMillis(hold.startsAt, { zone, locale: 'en-US' }).toFormat('ccc LLL d, h:mm a'),
+      when: DateTime.fromMillis(hold.startsAt, { zone: clinicZone(zone), locale: 'en-US' }).toFormat('ccc LLL d, h:mm a'),
     });
     const row = await deps.booking.confirmHold({
       tenantId: c.tenantId,
@@ -124,7 +125,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
             const next = input.context.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?';
             return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes; ${next}`, {
               hold_id: b.bookingId,
-              expires_at: DateTime.fromMillis(hold.expiresAt, { zone }).toISO({ suppressMilliseconds: true }),
+              expires_at: DateTime.fromMillis(hold.expiresAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
               start: slot.start,
               provider: slot.provider,
               service: service.slug,

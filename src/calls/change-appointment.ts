@@ -6,6 +6,7 @@ import { spokenList, spokenSlot } from '../scheduling/spoken.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { answer, refuse, type ToolAnswer } from '../vapi/answer.ts';
 import { describeClaim } from '../vapi/tools/describe-claim.ts';
+import { clinicZone } from '../scheduling/zone.ts';
 
 /** Which of the caller's appointments, and for a reschedule the new time (plain JSON: part of the snapshot). */
 export interface ChangeRequest {
@@ -30,7 +31,7 @@ export async function changeAppointment(
   const zone = t.tenant.timeZone;
   const label = (b: UpcomingBooking) => spokenSlot(b.startsAt.getTime(), zone, deps.now);
   const upcoming = await upcomingBookingsOf(deps.sql, t.tenant.id, req.patientPhone);
-  const matching = req.day ? upcoming.filter((b) => DateTime.fromJSDate(b.startsAt, { zone }).toISODate() === req.day) : upcoming;
+  const matching = req.day ? upcoming.filter((b) => DateTime.fromJSDate(b.startsAt, { zone: clinicZone(zone) }).toISODate() === req.day) : upcoming;
   if (matching.length === 0) {
     return refuse('no_appointment', req.day && upcoming.length
       ? `I don't see an appointment for this number on that day; you have ${spokenList(upcoming.map(label))}.`
@@ -38,7 +39,7 @@ export async function changeAppointment(
   }
   if (matching.length > 1) {
     return answer('which_appointment', `You have ${spokenList(matching.map(label))}; which one do you mean?`, {
-      appointments: matching.map((b) => ({ start: DateTime.fromJSDate(b.startsAt, { zone }).toISO({ suppressMilliseconds: true }), label: label(b) })),
+      appointments: matching.map((b) => ({ start: DateTime.fromJSDate(b.startsAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }), label: label(b) })),
     });
   }
   const old = matching[0]!;

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { clinicZone } from '../scheduling/zone.ts';
 
 /** One provider's local calendar day: the unit claims are serialised, locked and cached by. */
 export interface ProviderDay {
@@ -42,7 +43,7 @@ export function localDays(from: number, to: number, zone: string): string[] {
 
 /** [start, end) of a clinic-local day, DST-aware (23 or 25 hours on change days). */
 export function dayBounds(day: string, zone: string): { start: number; end: number } {
-  const start = DateTime.fromISO(day, { zone });
+  const start = DateTime.fromISO(day, { zone: clinicZone(zone) });
   return { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Slot } from './types.ts';
+import { clinicZone } from './zone.ts';
 
 /**
  * What to offer when the requested time is taken: the closest free times on the
@@ -8,7 +9,7 @@ import type { Slot } from './types.ts';
  * for Thursday has usually ruled out the days before it. One slot per start time.
  */
 export function nearestAlternatives(free: readonly Slot[], requested: number, timeZone: string, limit = 3): Slot[] {
-  const dayStart = DateTime.fromMillis(requested, { zone: timeZone }).startOf('day');
+  const dayStart = DateTime.fromMillis(requested, { zone: clinicZone(timeZone) }).startOf('day');
   const sameDayFrom = dayStart.toMillis();
   const laterFrom = dayStart.plus({ days: 1 }).toMillis();
 

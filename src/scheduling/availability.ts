@@ -9,6 +9,7 @@ import type {
   TimeOfDay,
   WeeklyHours,
 } from './types.ts';
+import { clinicZone } from './zone.ts';
 
 const MINUTE = 60_000;
 const MINUTES_PER_DAY = 24 * 60;
@@ -36,7 +37,7 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
   if (!(rules.slotStepMinutes > 0) || !(service.durationMinutes > 0)) {
     throw new RangeError('slotStepMinutes and durationMinutes must be positive');
   }
-  const nowLocal = DateTime.fromMillis(now, { zone });
+  const nowLocal = DateTime.fromMillis(now, { zone: clinicZone(zone) });
   if (!nowLocal.isValid) throw new RangeError(`Invalid time zone "${zone}"`);
 
   const earliest = Math.max(input.from, now + rules.minNoticeMinutes * MINUTE);
@@ -89,7 +90,7 @@ export function filterTimeOfDay(slots: readonly Slot[], tod: TimeOfDay | undefin
   return slots.filter((slot) => {
     let hour = hourOf.get(slot.start);
     if (hour === undefined) {
-      hour = DateTime.fromMillis(slot.start, { zone: timeZone }).hour;
+      hour = DateTime.fromMillis(slot.start, { zone: clinicZone(timeZone) }).hour;
       hourOf.set(slot.start, hour);
     }
     const period: TimeOfDay = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
@@ -166,11 +167,11 @@ function candidateStarts(interval: ZonedInterval, stepMinutes: number, zone: str
     for (let t = interval.start; t < interval.end; t += stepMinutes * MINUTE) starts.push(t);
     return starts;
   }
-  const { year, month, day, hour, minute } = DateTime.fromMillis(interval.start, { zone });
+  const { year, month, day, hour, minute } = DateTime.fromMillis(interval.start, { zone: clinicZone(zone) });
   for (let wall = hour * 60 + minute; wall < MINUTES_PER_DAY; wall += stepMinutes) {
     const at = DateTime.fromObject(
       { year, month, day, hour: Math.floor(wall / 60), minute: wall % 60 },
-      { zone },
+      { zone: clinicZone(zone) },
     );
     const t = at.toMillis();
     if (t >= interval.end) break;

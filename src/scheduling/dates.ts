@@ -2,6 +2,7 @@ import * as chrono from 'chrono-node';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import { spokenDate, spokenTime } from './spoken.ts';
 import type { TimeOfDay } from './types.ts';
+import { clinicZone } from './zone.ts';
 
 export interface DateContext {
   now: number;
@@ -111,8 +112,8 @@ export function resolveStart(
 
   const at =
     understood.instant !== undefined && !corrected
-      ? DateTime.fromMillis(understood.instant, { zone: ctx.timeZone })
-      : DateTime.fromObject({ ...day, ...understood.time }, { zone: ctx.timeZone });
+      ? DateTime.fromMillis(understood.instant, { zone: clinicZone(ctx.timeZone) })
+      : DateTime.fromObject({ ...day, ...understood.time }, { zone: clinicZone(ctx.timeZone) });
   if (at.toMillis() < ctx.now) {
     // The day is today (past days were refused above), so tomorrow is the natural offer.
     const time = spokenTime(at.toMillis(), ctx.timeZone);
@@ -137,7 +138,7 @@ function understandIso(text: string, zone: string): Understood | null {
   const hasOffset = hasTime && ISO_OFFSET.test(text);
   // Without an offset luxon reads the wall time in `zone`; with one it keeps the
   // instant and shows it in `zone`.
-  const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone });
+  const parsed = DateTime.fromISO(text.replace(' ', 'T'), { zone: clinicZone(zone) });
   if (!parsed.isValid) return null;
   return {
     date: { year: parsed.year, month: parsed.month, day: parsed.day },
@@ -193,7 +194,7 @@ function understandWords(text: string, ctx: DateContext): Understood | null {
   const time: Clock = { hour: clinicHour(parts, result.text), minute: parts.get('minute') ?? 0 };
   const offset = parts.get('timezoneOffset');
   if (!parts.isCertain('timezoneOffset') || offset === null) return { ...understood, time };
-  const at = DateTime.fromObject({ ...date, ...time }, { zone: FixedOffsetZone.instance(offset) }).setZone(ctx.timeZone);
+  const at = DateTime.fromObject({ ...date, ...time }, { zone: FixedOffsetZone.instance(offset) }).setZone(clinicZone(ctx.timeZone));
   return { ...understood, date: calendarDate(at), time: { hour: at.hour, minute: at.minute }, instant: at.toMillis() };
 }
 
@@ -226,7 +227,7 @@ function nextOccurrence({ month, day }: CalendarDate, today: DateTime): Calendar
 }
 
 function clinicNow(ctx: DateContext): DateTime {
-  const now = DateTime.fromMillis(ctx.now, { zone: ctx.timeZone });
+  const now = DateTime.fromMillis(ctx.now, { zone: clinicZone(ctx.timeZone) });
   if (!now.isValid) throw new RangeError(`Invalid time zone "${ctx.timeZone}"`);
   return now;
 }

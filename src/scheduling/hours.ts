@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DateException, Weekday, WeeklyHours } from './types.ts';
+import { clinicZone } from './zone.ts';
 
 export interface Interval {
   start: number;
@@ -36,7 +37,7 @@ const DAY_MS = 24 * 60 * MINUTE_MS;
  * a zone, which the SQL twin of this module relies on.
  */
 function clinicDay(localDate: string, timeZone: string): ClinicDay {
-  const start = DateTime.fromISO(localDate, { zone: timeZone });
+  const start = DateTime.fromISO(localDate, { zone: clinicZone(timeZone) });
   if (!start.isValid || start.toISODate() !== localDate) {
     throw new RangeError(`Invalid local date "${localDate}" or time zone "${timeZone}"`);
   }
@@ -45,13 +46,13 @@ function clinicDay(localDate: string, timeZone: string): ClinicDay {
 
 /** Consecutive local dates from the one containing `first` to the one containing `last`. */
 export function clinicDaysCovering(first: number, last: number, timeZone: string): ClinicDay[] {
-  const firstDay = DateTime.fromMillis(first, { zone: timeZone }).startOf('day');
+  const firstDay = DateTime.fromMillis(first, { zone: clinicZone(timeZone) }).startOf('day');
   if (!firstDay.isValid) throw new RangeError(`Invalid time zone "${timeZone}"`);
   const days: ClinicDay[] = [];
   for (let start: DateTime<true> = firstDay; start.toMillis() <= last; ) {
     // Most days last exactly 24 hours: one zone look-up confirms it, and luxon's
     // full calendar arithmetic is only needed on DST-change days.
-    const dayLater = DateTime.fromMillis(start.toMillis() + DAY_MS, { zone: timeZone });
+    const dayLater = DateTime.fromMillis(start.toMillis() + DAY_MS, { zone: clinicZone(timeZone) });
     const next = dayLater.isValid && dayLater.hour === 0 && dayLater.minute === 0 ? dayLater : nextDayStart(start);
     days.push(dayStartingAt(start, next));
     start = next;

@@ -1,10 +1,11 @@
 import { DateTime } from 'luxon';
+import { clinicZone } from './zone.ts';
 
 // Pinned so the words never depend on the server's locale.
 const LOCALE = 'en-US';
 
 function inZone(ms: number, zone: string): DateTime {
-  return DateTime.fromMillis(ms, { zone, locale: LOCALE });
+  return DateTime.fromMillis(ms, { zone: clinicZone(zone), locale: LOCALE });
 }
 
 /** "2:30 PM", "9 AM": a spoken ":00" sounds robotic. */
@@ -32,7 +33,7 @@ export function spokenSlot(ms: number, zone: string, now: number): string {
 
 /** "Thursday, December 3"; the year is added only when it is not the current one. */
 export function spokenDate(date: string, zone: string, now: number): string {
-  const day = DateTime.fromISO(date, { zone, locale: LOCALE });
+  const day = DateTime.fromISO(date, { zone: clinicZone(zone), locale: LOCALE });
   if (!day.isValid) throw new RangeError(`Invalid local date "${date}"`);
   return dayWords(day, inZone(now, zone));
 }

@@ -12,14 +12,6 @@ export async function saveToolResult(
   r: { tenantId: string; toolCallId: string; callId: string | null; tool: string; response: unknown },
 ): Promise<unknown> {
   const [row] = await sql<{ response: unknown }[]>`
-    with ins as (
-      insert into tool_call_results (tenant_id, tool_call_id, call_id, tool, response)
-      values (${r.tenantId}, ${r.toolCallId}, ${r.callId}, ${r.tool}, ${sql.json(r.response as never)})
-      on conflict do nothing
-      returning response)
-    select response from ins
-    union all
-    select response from tool_call_results where tenant_id = ${r.tenantId} and tool_call_id = ${r.toolCallId}
-    limit 1`;
+    select save_tool_result(${r.tenantId}, ${r.toolCallId}, ${r.callId}, ${r.tool}, ${sql.json(r.response as never)}) as response`;
   return row!.response;
 }

@@ -5,6 +5,7 @@ import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
 import { isAnswer } from './catalog-lookup.ts';
 import { describeClaim } from './describe-claim.ts';
 import { defineTool } from './tool.ts';
+import { clinicZone } from '../../scheduling/zone.ts';
 
 export const bookAppointment = defineTool({
   name: 'book_appointment',
@@ -31,7 +32,7 @@ export const bookAppointment = defineTool({
       answer('booked', `${preface}You're booked for ${service.name} with ${slot.provider} ${slot.label}.`, {
         appointment_id: b.bookingId,
         start: slot.start,
-        end: DateTime.fromJSDate(b.endsAt, { zone }).toISO({ suppressMilliseconds: true }),
+        end: DateTime.fromJSDate(b.endsAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
         provider: slot.provider,
         service: service.slug,
       }),

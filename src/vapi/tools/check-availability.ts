@@ -9,6 +9,7 @@ import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { presentSlot, spokenSlots } from './present.ts';
 import { defineTool } from './tool.ts';
+import { clinicZone } from '../../scheduling/zone.ts';
 
 const OFFERED = 3;
 
@@ -42,7 +43,7 @@ export const checkAvailability = defineTool({
       if (!resolved.ok) return refuse(resolved.reason, resolved.say);
       timeOfDay ??= resolved.timeOfDay;
       if (resolved.corrected) preface = `I've taken that as ${spokenDate(resolved.corrected.to, zone, ctx.now)}. `;
-      const start = DateTime.fromISO(resolved.date, { zone });
+      const start = DateTime.fromISO(resolved.date, { zone: clinicZone(zone) });
       day = { date: resolved.date, from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() };
     }
 
