@@ -7,6 +7,9 @@ import { CallRegistry } from './calls/call-registry.ts';
 import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
 import { SlotCoordinator } from './coordinator/coordinator.ts';
+import { DashboardHub } from './dashboard/hub.ts';
+import { dashboardRoutes } from './dashboard/routes.ts';
+import { dashboardTokens } from './dashboard/tokens.ts';
 import type { Sql } from './db/client.ts';
 import { adminApi } from './admin/plugin.ts';
 import { installErrorHandler } from './http/errors.ts';
@@ -99,6 +102,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
+    smsQueued: () => outbox.kick(),
   });
   await app.register(twilioStatusRoutes, { sql, config, secrets });
   const adminDeps = {
@@ -108,5 +112,16 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },
   };
   await app.register((api) => adminApi(api, adminDeps), { prefix: '/api/v1' });
+
+  const hub = new DashboardHub(sql, app.log.child({ component: 'dashboard-hub' }));
+  await hub.start();
+  app.addHook('onClose', () => hub.stop());
+  await app.register(dashboardRoutes, {
+    sql,
+    hub,
+    now,
+    tokens: dashboardTokens(config, secrets),
+    secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+  });
   return app;
 }

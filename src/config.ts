@@ -40,6 +40,8 @@ const ConfigSchema = z.object({
       }
     }, 'must be one or more comma-separated 32-byte keys in base64 or hex (the first one encrypts)')
     .optional(),
+  /** Signs dashboard links and sessions; unset, a key derived from SECRETS_KEY is used. */
+  DASHBOARD_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   OTP_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(8).optional(),

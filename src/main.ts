@@ -1,5 +1,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { signInLink } from './dashboard/link.ts';
+import { dashboardTokens } from './dashboard/tokens.ts';
 import { connect } from './db/client.ts';
 import { startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     lines.push(
       `  demo clinic webhook: ${base}/vapi/${demo.slug}`,
       `  demo clinic secret:  ${secret}`,
+      `  demo dashboard:      ${signInLink(base, dashboardTokens(config, secrets), demo.tenantId, Date.now())}`,
       '',
       '  Ask for free times:',
       `  curl -s ${base}/vapi/${demo.slug} -H 'Authorization: Bearer ${secret}' -H 'Content-Type: application/json' \\`,

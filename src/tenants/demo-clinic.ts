@@ -17,6 +17,7 @@ export interface DemoOptions {
 
 export interface DemoClinic {
   slug: string;
+  tenantId: string;
   /** Known when set by DEMO_VAPI_SECRET or generated on this machine; otherwise only its hash exists. */
   secret: string | undefined;
   created: boolean;
@@ -34,13 +35,13 @@ export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<Dem
     if (opts.secret) await sql`update tenants set vapi_secret_sha256 = ${sha256(opts.secret)} where id = ${existing.id}`;
     const file = secretFile(opts.dataDir);
     const stored = existsSync(file) ? (await readFile(file, 'utf8')).trim() : undefined;
-    return { slug: DEMO_SLUG, secret: opts.secret ?? stored, created: false };
+    return { slug: DEMO_SLUG, tenantId: existing.id, secret: opts.secret ?? stored, created: false };
   }
   if ((await countTenants(sql)) > 0) return undefined;
 
   const secret = opts.secret ?? (await readOrCreateFile(secretFile(opts.dataDir), () => randomBytes(24).toString('base64url')));
-  await createDemoClinic(sql, { secret, ownerPhone: opts.ownerPhone });
-  return { slug: DEMO_SLUG, secret, created: true };
+  const tenantId = await createDemoClinic(sql, { secret, ownerPhone: opts.ownerPhone });
+  return { slug: DEMO_SLUG, tenantId, secret, created: true };
 }
 
 /** Mon–Fri 09:00–17:00 in New York, two providers, three services. */

@@ -4,6 +4,7 @@ import type { CallService } from '../calls/call-service.ts';
 import { saveCallReport, saveEndedReason } from '../db/queries/calls.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
+import { recordLead } from '../leads/record-lead.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
@@ -34,6 +35,8 @@ export interface VapiRouteOptions {
   limits: WebhookLimits;
   /** How Vapi reaches this server; else taken from the request. */
   publicUrl?: string;
+  /** Told when an SMS was queued, so it goes out now rather than at the dispatcher's next round. */
+  smsQueued: () => void;
 }
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -118,8 +121,12 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         // The machine releases any hold and ends; the report is stored whole. Both are harmless when repeated.
         const reason = typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null;
         await opts.calls.end(tenant, callId, callerNumber(message), reason, opts.now());
-        if (message.type === 'end-of-call-report') await saveCallReport(opts.sql, tenant.tenant.id, callId, readCallReport(message));
-        else await saveEndedReason(opts.sql, tenant.tenant.id, callId, reason);
+        if (message.type === 'end-of-call-report') {
+          const callRowId = await saveCallReport(opts.sql, tenant.tenant.id, callId, readCallReport(message));
+          // After the report is stored, since scoring reads it from there. A repeated report scores and alerts nothing new.
+          const lead = callRowId ? await recordLead(opts.sql, { tenantId: tenant.tenant.id, callId: callRowId, publicUrl: opts.publicUrl ?? null, log }) : undefined;
+          if (lead?.alerted) opts.smsQueued();
+        } else await saveEndedReason(opts.sql, tenant.tenant.id, callId, reason);
         log.info('call ended');
         return {};
       }

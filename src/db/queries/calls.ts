@@ -66,10 +66,13 @@ export interface CallReport {
   report: unknown;
 }
 
-/** Stores the end-of-call report on the call; a repeated report overwrites it with the same values. */
-export async function saveCallReport(sql: Sql, tenantId: string, vapiCallId: string, r: CallReport): Promise<void> {
+/**
+ * Stores the end-of-call report on the call; a repeated report overwrites it with the same values. Returns the call's
+ * id, or undefined when there is no such call.
+ */
+export async function saveCallReport(sql: Sql, tenantId: string, vapiCallId: string, r: CallReport): Promise<string | undefined> {
   const json = (v: unknown) => (v === null || v === undefined ? null : sql.json(v as never));
-  await sql`
+  const [row] = await sql<{ id: string }[]>`
     update calls set
       ended_reason = coalesce(${r.endedReason}, ended_reason),
       started_at = coalesce(${r.startedAt}, started_at),
@@ -84,7 +87,9 @@ export async function saveCallReport(sql: Sql, tenantId: string, vapiCallId: str
       analysis = coalesce(${json(r.analysis)}, analysis),
       report = ${json(r.report)},
       report_received_at = now()
-     where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`;
+     where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}
+    returning id`;
+  return row?.id;
 }
 
 /** Records why a call ended when only a status-update says so (the report may come later, or never). */

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Sql } from '../db/client.ts';
+import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
+import type { DashboardHub } from './hub.ts';
+import { loadOverview } from './overview.ts';
+import { type CredentialVerifier, endSession, sessionTenant, startSession } from './session.ts';
+import type { DashboardTokens } from './tokens.ts';
+import { callPage, dashboardPage, notFoundPage, signInPage } from './views.ts';
+
+export interface DashboardOptions {
+  sql: Sql;
+  hub: DashboardHub;
+  tokens: DashboardTokens;
+  now: () => number;
+  /** Mark the session cookie Secure (the dashboard is served over https). */
+  secureCookies: boolean;
+  /** Sign-in with a clinic API key; without it only signed links sign in. */
+  apiKeys?: CredentialVerifier;
+}
+
+const ASSETS = new URL('./static/', import.meta.url);
+const ASSET_TYPES = { 'dashboard.js': 'text/javascript; charset=utf-8', 'dashboard.css': 'text/css; charset=utf-8' } as const;
+// Everything the pages load comes from here: an injected script or style would not run.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const HEARTBEAT_MS = 20_000;
+
+const tenantOf = new WeakMap<FastifyRequest, DashboardTenant>();
+
+export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
+  const { sql, tokens, now } = opts;
+  const assets = Object.fromEntries(
+    await Promise.all(Object.keys(ASSET_TYPES).map(async (f) => [f, await readFile(new URL(f, ASSETS), 'utf8')] as const)),
+  ) as Record<keyof typeof ASSET_TYPES, string>;
+  const streams = new Set<() => void>();
+
+  // The sign-in form posts like any HTML form; only this plugin reads that format.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
+    done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+  });
+  // Open event streams would keep the server from closing.
+  app.addHook('preClose', async () => {
+    for (const end of streams) end();
+  });
+
+  const html = (reply: FastifyReply, code: number, page: string) => reply.code(code).type('text/html; charset=utf-8').send(page);
+
+  /** Signed-in pages and data: the clinic comes from the session and nowhere else. */
+  const signedIn = (kind: 'page' | 'data') => async (request: FastifyRequest, reply: FastifyReply) => {
+    const tenantId = sessionTenant(request, tokens, now());
+    const tenant = tenantId ? await findDashboardTenant(sql, tenantId) : undefined;
+    if (!tenant) {
+      return kind === 'page'
+        ? html(reply, 401, signInPage({ message: 'Please sign in to see your clinic.', apiKeys: !!opts.apiKeys }))
+        : reply.code(401).send({ error: 'Sign in to the dashboard first.' });
+    }
+    tenantOf.set(request, tenant);
+  };
+
+  app.get('/dashboard/assets/:file', async (request, reply) => {
+    const { file } = request.params as { file: string };
+    if (!Object.hasOwn(ASSET_TYPES, file)) return reply.code(404).send({ error: `There is no dashboard asset ${file.slice(0, 60)}.` });
+    return reply.type(ASSET_TYPES[file as keyof typeof ASSET_TYPES]).header('cache-control', 'no-cache').send(assets[file as keyof typeof ASSET_TYPES]);
+  });
+
+  app.get('/dashboard/signin', async (request, reply) => {
+    const token = z.object({ token: z.string().max(300) }).safeParse(request.query);
+    const tenantId = token.success ? tokens.verify('link', token.data.token, now()) : undefined;
+    if (!tenantId || !(await findDashboardTenant(sql, tenantId))) {
+      request.log.info('dashboard sign-in link refused');
+      return html(reply, 401, signInPage({ message: 'This sign-in link is not valid or has expired; ask for a new one.', apiKeys: !!opts.apiKeys }));
+    }
+    startSession(reply, tokens, tenantId, now(), opts.secureCookies);
+    return reply.redirect('/dashboard', 303);
+  });
+
+  app.post('/dashboard/signin', async (request, reply) => {
+    const form = z.object({ api_key: z.string().min(1).max(300) }).safeParse(request.body);
+    const tenantId = form.success && opts.apiKeys ? await opts.apiKeys(form.data.api_key) : undefined;
+    if (!tenantId) {
+      const message = opts.apiKeys ? 'That API key is not valid.' : 'Sign-in with an API key is not available here; use a sign-in link.';
+      return html(reply, 401, signInPage({ message, apiKeys: !!opts.apiKeys }));
+    }
+    startSession(reply, tokens, tenantId, now(), opts.secureCookies);
+    return reply.redirect('/dashboard', 303);
+  });
+
+  app.post('/dashboard/signout', async (_request, reply) => {
+    endSession(reply, opts.secureCookies);
+    return reply.redirect('/dashboard', 303);
+  });
+
+  app.get('/dashboard', { preHandler: signedIn('page') }, async (request, reply) => html(reply, 200, dashboardPage(tenantOf.get(request)!)));
+
+  app.get('/dashboard/calls/:id', { preHandler: signedIn('page') }, async (request, reply) => {
+    const tenant = tenantOf.get(request)!;
+    const id = z.uuid().safeParse((request.params as { id: string }).id);
+    // Another clinic's call is "not found", exactly like a call that does not exist.
+    const detail = id.success ? await callDetail(sql, tenant.id, id.data) : undefined;
+    if (!detail) return html(reply, 404, notFoundPage('There is no such call.'));
+    return html(reply, 200, callPage(tenant, detail));
+  });
+
+  app.get('/dashboard/api/overview', { preHandler: signedIn('data') }, async (request, reply) =>
+    reply.header('cache-control', 'no-store').send(await loadOverview(sql, tenantOf.get(request)!, now())),
+  );
+
+  app.get('/dashboard/events', { preHandler: signedIn('data') }, async (request, reply) => {
+    const tenant = tenantOf.get(request)!;
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      // Proxies such as nginx would otherwise hold events back in their buffer.
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    const unsubscribe = opts.hub.subscribe(tenant.id, (event) => {
+      res.write(`event: change\ndata: ${JSON.stringify({ kind: event.kind, id: event.id })}\n\n`);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const end = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(end);
+      res.end();
+    };
+    streams.add(end);
+    request.raw.on('close', end);
+    request.log.info({ tenant: tenant.slug }, 'dashboard stream opened');
+  });
+}

@@ -1,0 +1,150 @@
+import type { Sql } from '../client.ts';
+
+export interface DashboardTenant {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  hotLeadThreshold: number;
+}
+
+export interface ScheduleRow {
+  id: string;
+  status: 'held' | 'confirmed' | 'cancelled' | 'expired';
+  startsAt: Date;
+  endsAt: Date;
+  expiresAt: Date | null;
+  cancelledAt: Date | null;
+  providerId: string;
+  providerName: string;
+  serviceName: string;
+  patientName: string | null;
+  patientPhone: string | null;
+  /** The calls row of the call that made it, when it went through the call machine. */
+  callId: string | null;
+}
+
+export interface LeadRow {
+  callId: string;
+  callerNumber: string | null;
+  score: number;
+  reasons: { points: number; text: string }[];
+  hot: boolean;
+  createdAt: Date;
+}
+
+export async function findDashboardTenant(sql: Sql, tenantId: string): Promise<DashboardTenant | undefined> {
+  const [row] = await sql<DashboardTenant[]>`
+    select id, slug, name, time_zone, hot_lead_threshold from tenants where id = ${tenantId}`;
+  return row;
+}
+
+/**
+ * Appointments, live holds and cancellations starting from today (in the clinic's zone) for `days` days. Expired
+ * holds are left out: they are noise to staff, and the audit trail keeps them.
+ */
+export async function scheduleRows(sql: Sql, tenantId: string, days: number): Promise<ScheduleRow[]> {
+  return sql<ScheduleRow[]>`
+    with win as (
+      select (date_trunc('day', now() at time zone t.time_zone)) at time zone t.time_zone as lo,
+             (date_trunc('day', now() at time zone t.time_zone) + make_interval(days => ${days})) at time zone t.time_zone as hi
+        from tenants t where t.id = ${tenantId})
+    select b.id, b.status, b.starts_at, b.ends_at, b.expires_at, b.cancelled_at, b.provider_id,
+           p.name as provider_name, s.name as service_name, pt.name as patient_name, pt.phone_e164 as patient_phone,
+           c.id as call_id
+      from bookings b
+      join win on b.starts_at >= win.lo and b.starts_at < win.hi
+      join providers p on p.id = b.provider_id
+      join services s on s.id = b.service_id
+      left join patients pt on pt.id = b.patient_id
+      left join calls c on c.tenant_id = b.tenant_id and c.vapi_call_id = b.source_call_id
+     where b.tenant_id = ${tenantId}
+       and (b.status in ('confirmed', 'cancelled') or (b.status = 'held' and b.expires_at > now()))
+     order by b.starts_at, p.name`;
+}
+
+export async function recentLeads(sql: Sql, tenantId: string, limit: number): Promise<LeadRow[]> {
+  return sql<LeadRow[]>`
+    select call_id, caller_number, score, reasons, hot, created_at
+      from leads where tenant_id = ${tenantId}
+     order by created_at desc limit ${limit}`;
+}
+
+export interface LiveCallRow {
+  id: string;
+  state: string;
+  callerNumber: string | null;
+  createdAt: Date;
+  heldStart: Date | null;
+  heldProvider: string | null;
+  heldUntil: Date | null;
+}
+
+/** Calls still in progress: no report yet, not ended, and heard from in the last two hours (a lost end is not live). */
+export async function liveCalls(sql: Sql, tenantId: string): Promise<LiveCallRow[]> {
+  return sql<LiveCallRow[]>`
+    select c.id, c.state, c.caller_number, c.created_at,
+           h.starts_at as held_start, h.provider as held_provider, h.expires_at as held_until
+      from calls c
+      left join lateral (
+        select b.starts_at, b.expires_at, p.name as provider from bookings b join providers p on p.id = b.provider_id
+         where b.tenant_id = c.tenant_id and b.source_call_id = c.vapi_call_id and b.status = 'held' and b.expires_at > now()
+         order by b.created_at desc limit 1) h on true
+     where c.tenant_id = ${tenantId} and c.report_received_at is null and c.state not in ('ending', 'ended')
+       and c.updated_at > now() - interval '2 hours'
+     order by c.created_at`;
+}
+
+export interface SmsRow {
+  id: string;
+  kind: string;
+  toE164: string;
+  status: string;
+  deliveryStatus: string | null;
+  lastError: string | null;
+  deliveryErrorCode: string | null;
+  createdAt: Date;
+}
+
+export async function recentSms(sql: Sql, tenantId: string, limit: number): Promise<SmsRow[]> {
+  return sql<SmsRow[]>`
+    select id, kind, to_e164, status, delivery_status, last_error, delivery_error_code, created_at
+      from sms_outbox where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
+}
+
+export interface CallDetailRow {
+  id: string;
+  vapiCallId: string;
+  state: string;
+  callerNumber: string | null;
+  createdAt: Date;
+  endedReason: string | null;
+  summary: string | null;
+  transcript: string | null;
+  durationSeconds: string | null;
+  flaggedForHuman: boolean;
+}
+
+export interface CallEventRow {
+  seq: number;
+  eventType: string;
+  stateBefore: string;
+  stateAfter: string;
+  createdAt: Date;
+}
+
+/** One call of this clinic with its audit trail and lead; undefined when the call is not this clinic's. */
+export async function callDetail(sql: Sql, tenantId: string, callId: string) {
+  const [call] = await sql<CallDetailRow[]>`
+    select id, vapi_call_id, state, caller_number, created_at, ended_reason, summary, transcript,
+           duration_seconds::text, flagged_for_human
+      from calls where tenant_id = ${tenantId} and id = ${callId}`;
+  if (!call) return undefined;
+  const [events, leads] = await Promise.all([
+    sql<CallEventRow[]>`
+      select seq, event_type, state_before, state_after, created_at from call_events where call_id = ${call.id} order by seq`,
+    sql<LeadRow[]>`
+      select call_id, caller_number, score, reasons, hot, created_at from leads where tenant_id = ${tenantId} and call_id = ${call.id}`,
+  ]);
+  return { call, events: [...events], lead: leads[0] ?? null };
+}

@@ -1,0 +1,96 @@
+import type { Sql } from '../client.ts';
+import type { CallFacts } from '../../leads/report.ts';
+import type { LeadReason } from '../../leads/score.ts';
+import type { CallReport } from './calls.ts';
+
+export interface EndedCall extends CallReport {
+  id: string;
+  tenantId: string;
+  vapiCallId: string;
+  callerNumber: string | null;
+  clinicName: string;
+  hotLeadThreshold: number;
+  ownerAlertPhone: string | null;
+  leadWeights: unknown;
+}
+
+/** A call whose end-of-call report has arrived, with what scoring needs of its clinic. */
+export async function findEndedCall(sql: Sql, tenantId: string, callId: string): Promise<EndedCall | undefined> {
+  const [row] = await sql<EndedCall[]>`
+    select c.id, c.tenant_id, c.vapi_call_id, c.caller_number,
+           c.ended_reason, c.started_at, c.ended_at, c.summary, c.transcript, c.structured_data, c.success_evaluation,
+           c.cost::float as cost, c.analysis, c.report,
+           t.name as clinic_name, t.hot_lead_threshold, t.owner_alert_phone, t.lead_weights
+      from calls c join tenants t on t.id = c.tenant_id
+     where c.tenant_id = ${tenantId} and c.id = ${callId} and c.report is not null`;
+  return row;
+}
+
+/**
+ * What the call's own records say: its bookings, the states its machine passed through (call_events), and whether
+ * the caller was a patient before the call started.
+ */
+export async function callFacts(sql: Sql, call: Pick<EndedCall, 'id' | 'tenantId' | 'vapiCallId' | 'callerNumber'>): Promise<CallFacts> {
+  const [row] = await sql<{
+    bookedService: string | null;
+    bookedValueCents: number | null;
+    held: boolean;
+    codeVerified: boolean;
+    escalated: boolean;
+    knownBefore: boolean;
+  }[]>`
+    select
+      (select s.name from bookings b join services s on s.id = b.service_id
+        where b.tenant_id = c.tenant_id and b.source_call_id = c.vapi_call_id and b.status = 'confirmed'
+        order by s.value_cents desc limit 1) as booked_service,
+      (select s.value_cents from bookings b join services s on s.id = b.service_id
+        where b.tenant_id = c.tenant_id and b.source_call_id = c.vapi_call_id and b.status = 'confirmed'
+        order by s.value_cents desc limit 1) as booked_value_cents,
+      exists (select 1 from bookings b where b.tenant_id = c.tenant_id and b.source_call_id = c.vapi_call_id) as held,
+      exists (select 1 from call_events e where e.call_id = c.id and e.state_before = 'verifying' and e.state_after = 'booked') as code_verified,
+      c.flagged_for_human or exists (select 1 from call_events e where e.call_id = c.id and e.state_after = 'escalated') as escalated,
+      exists (select 1 from patients p where p.tenant_id = c.tenant_id and p.phone_e164 = c.caller_number
+                 and p.created_at < c.created_at) as known_before
+      from calls c where c.id = ${call.id} and c.tenant_id = ${call.tenantId}`;
+  const r = row!;
+  return {
+    booked: r.bookedService ? { name: r.bookedService, valueCents: r.bookedValueCents ?? 0 } : null,
+    held: r.held,
+    codeVerified: r.codeVerified,
+    escalated: r.escalated,
+    newPatient: call.callerNumber ? !r.knownBefore : null,
+  };
+}
+
+export interface NewLead {
+  tenantId: string;
+  callId: string;
+  callerNumber: string | null;
+  score: number;
+  reasons: LeadReason[];
+  hot: boolean;
+  /** Queued in the same transaction as the lead, only if this is the call's first lead. */
+  alert: { to: string; body: string } | null;
+}
+
+/**
+ * Stores the call's lead and, for a hot one, queues the owner's SMS — both or neither. A call already scored
+ * (the report came twice) keeps its first lead and queues nothing: `created` is false.
+ */
+export async function insertLead(sql: Sql, lead: NewLead): Promise<{ created: boolean }> {
+  return sql.begin(async (tx) => {
+    const inserted = await tx`
+      insert into leads (tenant_id, call_id, caller_number, score, reasons, hot)
+      values (${lead.tenantId}, ${lead.callId}, ${lead.callerNumber}, ${lead.score}, ${tx.json(lead.reasons as never)}, ${lead.hot})
+      on conflict (tenant_id, call_id) do nothing
+      returning id`;
+    if (inserted.length === 0) return { created: false };
+    if (lead.alert) {
+      await tx`
+        insert into sms_outbox (tenant_id, call_id, kind, to_e164, body, dedupe_key)
+        values (${lead.tenantId}, ${lead.callId}, 'alert', ${lead.alert.to}, ${lead.alert.body}, ${`alert:${lead.callId}`})
+        on conflict (tenant_id, dedupe_key) do nothing`;
+    }
+    return { created: true };
+  });
+}

@@ -1,0 +1,54 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Sql } from '../db/client.ts';
+import { callFacts, findEndedCall, insertLead } from '../db/queries/leads.ts';
+import { hotLeadText } from './alert-text.ts';
+import { signalsFromReport } from './report.ts';
+import { type LeadScore, scoreLead } from './score.ts';
+import { DEFAULT_LEAD_WEIGHTS, LeadWeights } from './weights.ts';
+
+export interface RecordedLead extends LeadScore {
+  hot: boolean;
+  /** false when the call had been scored already (the report arrived twice): nothing new was stored or sent. */
+  created: boolean;
+  alerted: boolean;
+}
+
+/**
+ * Scores a call once its end-of-call report is stored, keeps the lead, and queues one owner alert for a hot one.
+ * Safe to run again for the same call: the first lead stands and no second alert goes out.
+ */
+export async function recordLead(
+  sql: Sql,
+  o: { tenantId: string; callId: string; publicUrl: string | null; log: FastifyBaseLogger },
+): Promise<RecordedLead | undefined> {
+  const call = await findEndedCall(sql, o.tenantId, o.callId);
+  if (!call) return undefined;
+  const weights = LeadWeights.safeParse(call.leadWeights);
+  if (!weights.success) o.log.warn({ tenant: call.tenantId }, 'lead weights invalid; scoring with the defaults');
+
+  const lead = scoreLead(signalsFromReport(call, await callFacts(sql, call)), weights.success ? weights.data : DEFAULT_LEAD_WEIGHTS);
+  const hot = lead.score >= call.hotLeadThreshold;
+  const alert =
+    hot && call.ownerAlertPhone
+      ? {
+          to: call.ownerAlertPhone,
+          body: hotLeadText({
+            clinic: call.clinicName,
+            caller: call.callerNumber,
+            lead,
+            detailUrl: o.publicUrl ? `${o.publicUrl.replace(/\/$/, '')}/dashboard/calls/${call.id}` : null,
+          }),
+        }
+      : null;
+  const { created } = await insertLead(sql, {
+    tenantId: call.tenantId,
+    callId: call.id,
+    callerNumber: call.callerNumber,
+    score: lead.score,
+    reasons: lead.reasons,
+    hot,
+    alert,
+  });
+  o.log.info({ callId: call.vapiCallId, score: lead.score, hot, created, alerted: created && !!alert }, 'lead scored');
+  return { ...lead, hot, created, alerted: created && !!alert };
+}

@@ -1,0 +1,188 @@
+// From the end-of-call report over the webhook to a lead, one owner alert through the outbox at the fake Twilio, and
+// the hot lead on the dashboard — even when the report arrives twice, or twice at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordLead } from '../../src/leads/record-lead.ts';
+import { SecretBox } from '../../src/security/secret-box.ts';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { codeFrom, eventually, phoneCall, startServerWithTwilio, type PhoneCall } from '../helpers/calls.ts';
+import { DASHBOARD_SIGNING_KEY, openStream, signIn } from '../helpers/dashboard.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import type { RunningServer } from '../helpers/server.ts';
+import { futureWeekday, iso } from '../helpers/time.ts';
+import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+
+const OWNER = '+12125550142';
+const SECRET = 'leads-test-secret-000001';
+let db: TestDatabase;
+let twilio: FakeTwilio;
+let server: RunningServer;
+let vapi: VapiClient;
+let clinic: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  clinic = await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: OWNER });
+  twilio = await startFakeTwilio();
+  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY } });
+  vapi = vapiClient(server.url, 'demo', SECRET);
+});
+afterAll(async () => {
+  await server.close();
+  await twilio.close();
+  await db.drop();
+});
+
+/** An end-of-call report's fields as Vapi sends them: the caller's turns, the analysis, and the call's length. */
+function report(o: { summary: string; callerSays: string; seconds: number; successEvaluation: string }) {
+  const startedAt = Date.parse('2026-09-01T08:00:00.000Z');
+  return {
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(startedAt + o.seconds * 1000).toISOString(),
+    analysis: { summary: o.summary, successEvaluation: o.successEvaluation },
+    artifact: {
+      messages: [
+        { role: 'bot', message: 'Demo Family Clinic, how can I help?' },
+        { role: 'user', message: o.callerSays },
+      ],
+      transcript: `AI: Demo Family Clinic, how can I help?\nUser: ${o.callerSays}`,
+    },
+  };
+}
+
+const hotReport = report({
+  summary: 'New patient asked the price of implants and booked a consultation.',
+  callerSays: "I'm a new patient, how much are implants? Can I come in for a consultation?",
+  seconds: 200,
+  successEvaluation: 'true',
+});
+
+/** A call that holds, verifies its code and books, as the caller's phone and the assistant would do it. */
+async function bookedCall(number: string, start: string): Promise<PhoneCall> {
+  const call = phoneCall(vapi, number);
+  expect((await call.tool('reserve_slot', { start, patient_name: 'Ana Silva' })).status).toBe('held');
+  expect((await call.tool('send_otp')).status).toBe('sent');
+  const code = codeFrom(await twilio.nextMessage(number, 10_000));
+  expect((await call.tool('verify_otp', { code })).status).toBe('booked');
+  return call;
+}
+
+const callRow = async (vapiCallId: string) =>
+  (await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${clinic} and vapi_call_id = ${vapiCallId}`)[0]!.id;
+const outboxAlerts = async (callId: string) =>
+  db.sql<{ toE164: string; body: string; status: string }[]>`select to_e164, body, status from sms_outbox where call_id = ${callId} and kind = 'alert'`;
+
+describe('end of call → lead → owner alert', () => {
+  it('a hot call texts the owner once, however often and however concurrently its report arrives', async () => {
+    const cookie = await signIn(server.url, clinic);
+    const stream = await openStream(`${server.url}/dashboard/events`, cookie);
+    try {
+      const call = await bookedCall('+16175550123', iso(futureWeekday('11:00', 2)));
+      // Vapi's order: the status-update first (no report yet: nothing to score), then the report — here twice at
+      // once and then once more.
+      expect(await call.hangUp()).toBe(200);
+      const id = await callRow(call.id);
+      expect(await db.sql`select 1 from leads where call_id = ${id}`).toHaveLength(0);
+      expect(await Promise.all([call.report(hotReport), call.report(hotReport)])).toEqual([200, 200]);
+      expect(await call.report(hotReport)).toBe(200);
+
+      const leads = await db.sql<{ score: number; hot: boolean; reasons: { text: string }[] }[]>`select * from leads where call_id = ${id}`;
+      expect(leads).toHaveLength(1);
+      const lead = leads[0]!;
+      expect(lead.hot).toBe(true);
+      expect(lead.reasons.map((r) => r.text)).toEqual(
+        expect.arrayContaining(['booked consultation', 'verified their phone number', 'asked for price of implants', 'new patient']),
+      );
+
+      // One outbox row, sent by the dispatcher: the fake Twilio has exactly that one message for the owner.
+      const [sent] = await eventually(() => outboxAlerts(id), (rows) => rows.length === 1 && rows[0]!.status === 'sent');
+      expect(await outboxAlerts(id)).toHaveLength(1);
+      const texts = twilio.messages.filter((m) => m.to === OWNER);
+      expect(texts).toHaveLength(1);
+      expect(texts[0]!.body).toBe(sent!.body);
+      expect(texts[0]!.body).toMatch(new RegExp(`^Hot lead ${lead.score}/100 at Demo Family Clinic: \\+16175550123\\. `));
+      expect(texts[0]!.body).toContain('Booked consultation');
+      expect(texts[0]!.body).toContain('asked for price of implants');
+      expect(texts[0]!.body.endsWith(` ${server.url}/dashboard/calls/${id}`)).toBe(true);
+
+      await stream.next((e) => e.data.kind === 'lead' && e.data.id === id);
+      const overview = (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
+      expect(overview.leads.find((l: any) => l.callId === id)).toMatchObject({ hot: true, score: lead.score, caller: '•••• 0123' });
+      expect(overview.sms.find((m: any) => m.kind === 'alert')).toMatchObject({ status: 'sent', to: '•••• 0142' });
+
+      // The call detail: its path through the machine drawn and highlighted; other clinics get a plain 404.
+      const page = await fetch(`${server.url}/dashboard/calls/${id}`, { headers: { cookie } });
+      expect(page.status).toBe(200);
+      const body = await page.text();
+      for (const state of ['reserving', 'held', 'codeSent', 'verifying', 'booked', 'ended']) {
+        expect(body).toMatch(new RegExp(`class="node visited[^"]*" data-state="${state}"`));
+      }
+      expect(body).toMatch(/class="node" data-state="escalated"/);
+      expect(body).toContain('asked for price of implants');
+      const otherClinic = await createDemoClinic(db.sql, { secret: 'leads-test-secret-third', slug: 'third' });
+      const foreign = await fetch(`${server.url}/dashboard/calls/${id}`, { headers: { cookie: await signIn(server.url, otherClinic) } });
+      expect(foreign.status).toBe(404);
+      expect(await foreign.text()).not.toContain('+16175550123');
+      expect((await fetch(`${server.url}/dashboard/calls/${id}`)).status).toBe(401);
+      expect((await fetch(`${server.url}/dashboard/calls/not-a-uuid`, { headers: { cookie } })).status).toBe(404);
+      // Scoring the call again for another clinic finds nothing of it.
+      expect(await recordLead(db.sql, { tenantId: otherClinic, callId: id, publicUrl: null, log: server.app.log })).toBeUndefined();
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('a wrong number is kept as a cold lead and texts nobody', async () => {
+    const before = twilio.messages.length;
+    const call = phoneCall(vapi, '+16175550177');
+    expect(await call.report(report({ summary: 'Wrong number.', callerSays: 'Sorry, wrong number.', seconds: 8, successEvaluation: '1/10' }))).toBe(200);
+    const id = await callRow(call.id);
+    const [lead] = await db.sql<{ hot: boolean; score: number }[]>`select hot, score from leads where call_id = ${id}`;
+    expect(lead!.hot).toBe(false);
+    // The alert would have been queued in the lead's transaction, committed before the webhook answered.
+    expect(await outboxAlerts(id)).toHaveLength(0);
+    expect(await db.sql`select 1 from sms_outbox where call_id = ${id}`).toHaveLength(0);
+    expect(twilio.messages.length).toBe(before);
+  });
+
+  it('a hot call at a clinic without an owner number is kept as a hot lead with no text queued', async () => {
+    await db.sql`update tenants set owner_alert_phone = null where id = ${clinic}`;
+    try {
+      const call = await bookedCall('+16175550188', iso(futureWeekday('14:00', 2)));
+      expect(await call.report(hotReport)).toBe(200);
+      const id = await callRow(call.id);
+      expect((await db.sql<{ hot: boolean }[]>`select hot from leads where call_id = ${id}`)[0]!.hot).toBe(true);
+      expect(await outboxAlerts(id)).toHaveLength(0);
+    } finally {
+      await db.sql`update tenants set owner_alert_phone = ${OWNER} where id = ${clinic}`;
+    }
+  });
+});
+
+describe('the live panels', () => {
+  it('shows a call in progress with its machine state, masked caller and held slot, and its texts with their statuses', async () => {
+    const cookie = await signIn(server.url, clinic);
+    const overview = async () => (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
+    const call = phoneCall(vapi, '+16175550166');
+    const held = await call.tool('reserve_slot', { start: iso(futureWeekday('15:00', 3)), patient_name: 'Li Wei', provider: 'Okafor' });
+    expect(held.status).toBe('held');
+    const id = await callRow(call.id);
+    const live = () => overview().then((o) => o.calls.find((c: any) => c.id === id));
+    expect(await live()).toMatchObject({
+      state: 'held',
+      caller: '•••• 0166',
+      slot: { start: new Date(held.start).toISOString(), provider: 'Dr. Ben Okafor', expiresAt: new Date(held.expires_at).toISOString() },
+    });
+
+    expect((await call.tool('send_otp')).status).toBe('sent');
+    expect((await live()).state).toBe('codeSent');
+    const [otp] = await twilio.waitFor(call.number, 1);
+    const smsRow = async () => (await overview()).sms.find((m: any) => m.kind === 'otp' && m.to === '•••• 0166');
+    await eventually(smsRow, (m) => m?.status === 'sent');
+    expect(await twilio.postStatus(otp!, 'delivered')).toBe(204);
+    expect(await smsRow()).toMatchObject({ status: 'delivered', error: null });
+
+    expect(await call.hangUp()).toBe(200);
+    expect(await live()).toBeUndefined();
+  });
+});
