@@ -1,4 +1,5 @@
 import type { Sql } from '../client.ts';
+import { callEvents } from './calls-admin.ts';
 
 export interface DashboardTenant {
   id: string;
@@ -125,14 +126,6 @@ export interface CallDetailRow {
   flaggedForHuman: boolean;
 }
 
-export interface CallEventRow {
-  seq: number;
-  eventType: string;
-  stateBefore: string;
-  stateAfter: string;
-  createdAt: Date;
-}
-
 /** One call of this clinic with its audit trail and lead; undefined when the call is not this clinic's. */
 export async function callDetail(sql: Sql, tenantId: string, callId: string) {
   const [call] = await sql<CallDetailRow[]>`
@@ -141,10 +134,9 @@ export async function callDetail(sql: Sql, tenantId: string, callId: string) {
       from calls where tenant_id = ${tenantId} and id = ${callId}`;
   if (!call) return undefined;
   const [events, leads] = await Promise.all([
-    sql<CallEventRow[]>`
-      select seq, event_type, state_before, state_after, created_at from call_events where call_id = ${call.id} order by seq`,
+    callEvents(sql, tenantId, call.id),
     sql<LeadRow[]>`
       select call_id, caller_number, score, reasons, hot, created_at from leads where tenant_id = ${tenantId} and call_id = ${call.id}`,
   ]);
-  return { call, events: [...events], lead: leads[0] ?? null };
+  return { call, events, lead: leads[0] ?? null };
 }
