@@ -11,6 +11,7 @@ import { DashboardHub } from './dashboard/hub.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { dashboardTokens } from './dashboard/tokens.ts';
 import type { Sql } from './db/client.ts';
+import { dashboardKeyVerifier } from './admin/auth.ts';
 import { adminApi } from './admin/plugin.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
@@ -35,13 +36,16 @@ export interface AppDeps {
   secrets: SecretBox;
   /** The clock for everything the app decides in JavaScript; the database keeps its own now(). */
   now?: () => number;
+  /** Where the log lines go (default stdout); tests read them to prove no secret is logged. */
+  logStream?: { write(line: string): void };
 }
 
-export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, sql, secrets, now = Date.now, logStream }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers["x-vapi-secret"]', 'req.headers["x-signature"]'],
+      ...(logStream ? { stream: logStream } : {}),
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
@@ -121,6 +125,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now }: AppDeps
     hub,
     now,
     tokens: dashboardTokens(config, secrets),
+    apiKeys: dashboardKeyVerifier(sql),
     secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
   });
   return app;

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CredentialVerifier } from '../dashboard/session.ts';
 import type { Sql } from '../db/client.ts';
 import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
-import { findApiKeyByPrefix, touchApiKey } from '../db/queries/api-keys.ts';
+import { findApiKeyByPrefix, type PresentedKey, touchApiKey } from '../db/queries/api-keys.ts';
 import { apiKeyPrefix, type ApiKeyScope } from '../security/api-keys.ts';
 import { secretMatches, sha256 } from '../vapi/auth.ts';
 import { ApiError } from './errors.ts';
@@ -43,21 +44,37 @@ export function operatorAuth(adminToken: string | undefined) {
   };
 }
 
+/** The stored key behind a presented API key when it is genuine and not revoked; undefined for anything else. */
+async function liveApiKey(sql: Sql, presented: string | undefined): Promise<PresentedKey | undefined> {
+  const prefix = presented ? apiKeyPrefix(presented) : undefined;
+  const key = prefix ? await findApiKeyByPrefix(sql, prefix) : undefined;
+  return presented && key && secretMatches(presented, key.keySha256) && !key.revokedAt ? key : undefined;
+}
+
 /** Tenant routes: a clinic's API key, not revoked, of an active clinic, with the scope the route needs. */
 export function tenantKeyAuth(sql: Sql) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const token = bearer(request);
-    const prefix = token ? apiKeyPrefix(token) : undefined;
-    const key = prefix ? await findApiKeyByPrefix(sql, prefix) : undefined;
-    if (!token || !key || !secretMatches(token, key.keySha256) || key.revokedAt) {
-      throw new ApiError(401, 'Unauthorized: send a valid, unrevoked API key as Authorization: Bearer sk_….');
-    }
+    const key = await liveApiKey(sql, bearer(request));
+    if (!key) throw new ApiError(401, 'Unauthorized: send a valid, unrevoked API key as Authorization: Bearer sk_….');
     if (key.tenantStatus === 'suspended') throw new ApiError(403, "This clinic's account is suspended.");
     const needed = request.routeOptions.config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
     if (!key.scopes.includes(needed)) throw new ApiError(403, `This API key lacks the "${needed}" scope.`);
     principals.set(request, { tenantId: key.tenantId, slug: key.tenantSlug, keyId: key.id });
     request.log = request.log.child({ tenant: key.tenantSlug });
     await touchApiKey(sql, key.id);
+  };
+}
+
+/**
+ * Dashboard sign-in with the same API keys: the key's own clinic, only while the key is unrevoked, its clinic active
+ * and it has the read scope (the dashboard only shows). The key itself goes nowhere but this check.
+ */
+export function dashboardKeyVerifier(sql: Sql): CredentialVerifier {
+  return async (presented) => {
+    const key = await liveApiKey(sql, presented);
+    if (!key || key.tenantStatus === 'suspended' || !key.scopes.includes('read')) return undefined;
+    await touchApiKey(sql, key.id);
+    return key.tenantId;
   };
 }
 

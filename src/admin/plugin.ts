@@ -10,6 +10,7 @@ import { adminErrorHandler } from './errors.ts';
 import { appointmentRoutes } from './routes/appointments.ts';
 import { callRoutes } from './routes/calls.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { settingsRoutes } from './routes/settings.ts';
 
@@ -61,5 +62,6 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(catalogRoutes, deps);
     await tenant.register(appointmentRoutes, deps);
     await tenant.register(callRoutes, deps);
+    await tenant.register(leadRoutes, deps);
   });
 }

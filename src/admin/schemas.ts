@@ -17,6 +17,8 @@ export const E164 = z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 n
 export const WallTime = z.string().regex(/^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$/, 'must be a time like 09:00 (24:00 allowed as an end)');
 export const LocalDate = z.iso.date();
 export const Limit = z.coerce.number().int().min(1).max(200).default(50);
+/** A yes/no filter in a query string: `true` or `false`, absent for either. */
+export const QueryFlag = z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true'));
 
 /** Standard error answers, so every route documents them. */
 export const errors = {

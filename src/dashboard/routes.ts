@@ -16,8 +16,8 @@ export interface DashboardOptions {
   now: () => number;
   /** Mark the session cookie Secure (the dashboard is served over https). */
   secureCookies: boolean;
-  /** Sign-in with a clinic API key; without it only signed links sign in. */
-  apiKeys?: CredentialVerifier;
+  /** Sign-in with a clinic API key (the admin API's keys: src/admin/auth.ts). */
+  apiKeys: CredentialVerifier;
 }
 
 const ASSETS = new URL('./static/', import.meta.url);
@@ -55,7 +55,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     const tenant = tenantId ? await findDashboardTenant(sql, tenantId) : undefined;
     if (!tenant) {
       return kind === 'page'
-        ? html(reply, 401, signInPage({ message: 'Please sign in to see your clinic.', apiKeys: !!opts.apiKeys }))
+        ? html(reply, 401, signInPage('Please sign in to see your clinic.'))
         : reply.code(401).send({ error: 'Sign in to the dashboard first.' });
     }
     tenantOf.set(request, tenant);
@@ -72,7 +72,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     const tenantId = token.success ? tokens.verify('link', token.data.token, now()) : undefined;
     if (!tenantId || !(await findDashboardTenant(sql, tenantId))) {
       request.log.info('dashboard sign-in link refused');
-      return html(reply, 401, signInPage({ message: 'This sign-in link is not valid or has expired; ask for a new one.', apiKeys: !!opts.apiKeys }));
+      return html(reply, 401, signInPage('This sign-in link is not valid or has expired; ask for a new one.'));
     }
     startSession(reply, tokens, tenantId, now(), opts.secureCookies);
     return reply.redirect('/dashboard', 303);
@@ -80,11 +80,12 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
 
   app.post('/dashboard/signin', async (request, reply) => {
     const form = z.object({ api_key: z.string().min(1).max(300) }).safeParse(request.body);
-    const tenantId = form.success && opts.apiKeys ? await opts.apiKeys(form.data.api_key) : undefined;
+    const tenantId = form.success ? await opts.apiKeys(form.data.api_key) : undefined;
     if (!tenantId) {
-      const message = opts.apiKeys ? 'That API key is not valid.' : 'Sign-in with an API key is not available here; use a sign-in link.';
-      return html(reply, 401, signInPage({ message, apiKeys: !!opts.apiKeys }));
+      request.log.info('dashboard API-key sign-in refused');
+      return html(reply, 401, signInPage('That API key is not valid, or it has been revoked.'));
     }
+    request.log.info({ tenant: tenantId }, 'dashboard signed in with an API key');
     startSession(reply, tokens, tenantId, now(), opts.secureCookies);
     return reply.redirect('/dashboard', 303);
   });

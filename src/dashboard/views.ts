@@ -20,20 +20,18 @@ ${body}
 `.value;
 }
 
-export function signInPage(o: { message: string; apiKeys: boolean }): string {
+export function signInPage(message: string): string {
   return layout(
     'Sign in · Slotkeeper',
     html`<main class="signin">
 <h1>Slotkeeper dashboard</h1>
-<p role="alert">${o.message}</p>
-<p>Open the sign-in link your operator gave you (<code>npm run dashboard-link -- &lt;clinic&gt;</code> prints one).</p>
-${o.apiKeys
-  ? html`<form method="post" action="/dashboard/signin">
+<p role="alert">${message}</p>
+<p>Open the sign-in link your operator gave you (<code>npm run dashboard-link -- &lt;clinic&gt;</code> prints one), or sign in with your clinic's API key.</p>
+<form method="post" action="/dashboard/signin">
 <label for="api_key">Clinic API key</label>
 <input id="api_key" name="api_key" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
-</form>`
-  : ''}
+</form>
 </main>`,
   );
 }

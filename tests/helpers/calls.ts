@@ -72,3 +72,20 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** An end-of-call report's fields as Vapi sends them: the caller's turns, the analysis, and the call's length. */
+export function reportFields(o: { summary: string; callerSays: string; seconds: number; successEvaluation: string }) {
+  const startedAt = Date.parse('2026-09-01T08:00:00.000Z');
+  return {
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(startedAt + o.seconds * 1000).toISOString(),
+    analysis: { summary: o.summary, successEvaluation: o.successEvaluation },
+    artifact: {
+      messages: [
+        { role: 'bot', message: 'Demo Family Clinic, how can I help?' },
+        { role: 'user', message: o.callerSays },
+      ],
+      transcript: `AI: Demo Family Clinic, how can I help?\nUser: ${o.callerSays}`,
+    },
+  };
+}

@@ -161,7 +161,7 @@ describe('OpenAPI', () => {
     const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
     const paths = Object.keys(doc.paths);
-    for (const p of ['/api/v1/tenants', '/api/v1/settings', '/api/v1/providers/{id}/hours', '/api/v1/appointments', '/api/v1/vapi-secret/rotate']) {
+    for (const p of ['/api/v1/tenants', '/api/v1/settings', '/api/v1/providers/{id}/hours', '/api/v1/appointments', '/api/v1/vapi-secret/rotate', '/api/v1/leads', '/api/v1/leads/{id}']) {
       expect(paths).toContain(p);
     }
     expect(paths.some((p) => p.startsWith('/vapi'))).toBe(false);

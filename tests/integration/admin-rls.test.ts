@@ -25,6 +25,9 @@ beforeAll(async () => {
     await db.sql`insert into date_exceptions (tenant_id, on_date, kind) values (${tenant}, '2031-01-01', 'closed')`;
     await db.sql`insert into tenant_api_keys (tenant_id, prefix, key_sha256, scopes)
                  values (${tenant}, ${`sk_${tenant.replace(/-/g, '').slice(0, 12)}`}, ${Buffer.alloc(32)}, '{read}')`;
+    const [call] = await db.sql<{ id: string }[]>`insert into calls (tenant_id, vapi_call_id, state, machine_input, snapshot)
+                                                  values (${tenant}, 'call-1', 'ended', '{}', '{}') returning id`;
+    await db.sql`insert into leads (tenant_id, call_id, score, reasons, hot) values (${tenant}, ${call!.id}, 80, '[]', true)`;
   }
 });
 afterAll(async () => {
@@ -45,7 +48,7 @@ describe('row-level security', () => {
   it('is on for every tenant-owned table and for tenants itself', async () => {
     // call_events has no tenant_id: it belongs to its call's clinic.
     const tables = [...(await tenantTables()), 'tenants', 'call_events'];
-    expect(tables).toEqual(expect.arrayContaining(['bookings', 'patients', 'providers', 'tenant_api_keys', 'tool_call_results', 'calls', 'sms_outbox', 'otp_challenges']));
+    expect(tables).toEqual(expect.arrayContaining(['bookings', 'patients', 'providers', 'tenant_api_keys', 'tool_call_results', 'calls', 'sms_outbox', 'otp_challenges', 'leads']));
     const rows = await db.sql<{ relname: string; relrowsecurity: boolean }[]>`
       select relname, relrowsecurity from pg_class where relname = any(${tables}) and relnamespace = 'public'::regnamespace`;
     expect(rows.filter((r) => !r.relrowsecurity).map((r) => r.relname)).toEqual([]);
@@ -57,6 +60,10 @@ describe('row-level security', () => {
       const all = await db.sql<{ tenantId: string }[]>`select distinct tenant_id from ${db.sql(table)}`;
       const seen = await withTenant(db.sql, a, (tx) => tx<{ tenantId: string }[]>`select distinct tenant_id from ${tx(table)}`);
       if (all.length > 0) expect(seen.map((r) => r.tenantId), table).toEqual([a]);
+    }
+    // The tables the admin API reads lists from hold rows of both clinics here, so the check above ran on them.
+    for (const table of ['bookings', 'calls', 'leads', 'tenant_api_keys']) {
+      expect((await db.sql`select distinct tenant_id from ${db.sql(table)}`).length, table).toBe(2);
     }
     const tenants = await withTenant(db.sql, b, (tx) => tx<{ id: string }[]>`select id from tenants`);
     expect(tenants.map((t) => t.id)).toEqual([b]);

@@ -2,6 +2,7 @@
 // route tried with another clinic's ids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, apiClient, newTenant, type TenantHandle } from '../helpers/admin.ts';
+import { phoneCall, reportFields } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
@@ -34,6 +35,17 @@ async function clinic(slug: string): Promise<Clinic> {
   const week = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
   expect((await t.api('PUT', `/providers/${provider.json.id}/hours`, { hours: week })).status).toBe(200);
   return { ...t, providerId: provider.json.id, serviceId: service.json.id };
+}
+
+/** A call that ends with its report, scored into a lead by the webhook: a keen new patient, or a wrong number. */
+async function endedCall(c: TenantHandle, number: string, keen: boolean): Promise<string> {
+  const call = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), number);
+  const fields = keen
+    ? reportFields({ summary: 'New patient asked the price of implants.', callerSays: "I'm a new patient, how much are implants?", seconds: 200, successEvaluation: 'true' })
+    : reportFields({ summary: 'Wrong number.', callerSays: 'Sorry, wrong number.', seconds: 8, successEvaluation: 'false' });
+  expect(await call.report(fields)).toBe(200);
+  const [lead] = await db.sql<{ id: string }[]>`select l.id from leads l join calls c on c.id = l.call_id where c.vapi_call_id = ${call.id}`;
+  return lead!.id;
 }
 
 const staffBooking = (c: Clinic, start: string, phone = '+16175550100', extra: Record<string, unknown> = {}) =>
@@ -272,6 +284,58 @@ describe('calls', () => {
   });
 });
 
+describe('leads', () => {
+  it('lists the clinic’s leads newest first, filtered by score, hot and days, a page at a time, and shows one', async () => {
+    const c = await clinic('leads');
+    const ids = [await endedCall(c, '+16175550201', true), await endedCall(c, '+16175550202', false), await endedCall(c, '+16175550203', true)];
+    const stored = await db.sql<{ id: string; score: number; hot: boolean; day: string }[]>`
+      select id, score, hot, (created_at at time zone 'America/New_York')::date::text as day
+        from leads where tenant_id = ${c.id} order by created_at desc, id desc`;
+    expect(stored.map((l) => l.id).sort()).toEqual([...ids].sort());
+    expect(stored.some((l) => l.hot) && stored.some((l) => !l.hot)).toBe(true);
+
+    const all = await c.api('GET', '/leads');
+    expect(all.status).toBe(200);
+    expect(all.json.items.map((l: { id: string }) => l.id)).toEqual(stored.map((l) => l.id));
+    expect(all.json.nextCursor).toBeNull();
+    const hot = await c.api('GET', '/leads?hot=true');
+    expect(hot.json.items.map((l: { id: string }) => l.id)).toEqual(stored.filter((l) => l.hot).map((l) => l.id));
+    const cold = await c.api('GET', '/leads?hot=false');
+    expect(cold.json.items.map((l: { id: string }) => l.id)).toEqual(stored.filter((l) => !l.hot).map((l) => l.id));
+    const min = Math.max(...stored.map((l) => l.score));
+    const top = await c.api('GET', `/leads?minScore=${min}`);
+    expect(top.json.items.map((l: { id: string }) => l.id)).toEqual(stored.filter((l) => l.score >= min).map((l) => l.id));
+
+    const day = stored[0]!.day;
+    const next = new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    expect((await c.api('GET', `/leads?from=${day}&to=${day}`)).json.items).toHaveLength(stored.filter((l) => l.day === day).length);
+    expect((await c.api('GET', `/leads?from=${next}`)).json.items).toEqual([]);
+    const backwards = await c.api('GET', `/leads?from=${next}&to=${day}`);
+    expect(backwards.status).toBe(400);
+    expect(backwards.json.details.fields[0]).toEqual({ field: 'to', message: 'must not be before from' });
+    for (const bad of ['minScore=101', 'hot=yes', 'from=yesterday', 'cursor=nonsense']) {
+      const res = await c.api('GET', `/leads?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.json.error, bad).toMatch(/^The (query string is not valid|cursor is not one this API gave out)/);
+    }
+
+    const first = await c.api('GET', '/leads?limit=2');
+    expect(first.json.items).toHaveLength(2);
+    const rest = await c.api('GET', `/leads?limit=2&cursor=${first.json.nextCursor}`);
+    expect([...first.json.items, ...rest.json.items].map((l: { id: string }) => l.id)).toEqual(stored.map((l) => l.id));
+    expect(rest.json.nextCursor).toBeNull();
+
+    const one = await c.api('GET', `/leads/${stored[0]!.id}`);
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({ id: stored[0]!.id, score: stored[0]!.score, hot: stored[0]!.hot, callerNumber: '+16175550203' });
+    expect(one.json.reasons.reduce((sum: number, r: { points: number }) => sum + r.points, 0)).toBe(stored[0]!.score);
+    const call = await c.api('GET', `/calls/${one.json.callId}`);
+    expect(call.json.vapiCallId).toBe(one.json.vapiCallId);
+    expect((await c.api('GET', '/leads/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect((await c.api('GET', '/leads/not-a-uuid')).status).toBe(400);
+  });
+});
+
 describe('another clinic’s ids', () => {
   it('answer 404 on every route and change nothing', async () => {
     const a = await clinic('iso-a');
@@ -281,6 +345,7 @@ describe('another clinic’s ids', () => {
     await b.api('PUT', `/phone-numbers/${encodeURIComponent('+12125550777')}`);
     await vapiClient(server.url, 'iso-b', b.vapiSecret).tool('reserve_slot', { start: iso(futureWeekday('11:00', 3)), patient_name: 'Bea Call' });
     const [bCall] = await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${b.id}`;
+    const bLead = await endedCall(b, '+16175550299', true);
     const snapshot = async () =>
       JSON.stringify(await db.sql`
         select (select json_agg(p order by p.id) from providers p where tenant_id = ${b.id}) as providers,
@@ -290,7 +355,8 @@ describe('another clinic’s ids', () => {
                (select json_agg(e order by e.id) from date_exceptions e where tenant_id = ${b.id}) as exceptions,
                (select json_agg(bk order by bk.id) from bookings bk where tenant_id = ${b.id}) as bookings,
                (select json_agg(n order by n.e164) from tenant_phone_numbers n where tenant_id = ${b.id}) as numbers,
-               (select json_agg(c order by c.id) from calls c where tenant_id = ${b.id}) as calls`);
+               (select json_agg(c order by c.id) from calls c where tenant_id = ${b.id}) as calls,
+               (select json_agg(l order by l.id) from leads l where tenant_id = ${b.id}) as leads`);
     const before = await snapshot();
     const attempts: Array<[string, string, unknown?]> = [
       ['GET', `/providers/${b.providerId}`],
@@ -313,6 +379,7 @@ describe('another clinic’s ids', () => {
       ['DELETE', `/phone-numbers/${encodeURIComponent('+12125550777')}`],
       ['POST', `/appointments/${bBooking.json.id}/reschedule`, { start: iso(futureWeekday('16:00', 3)) }],
       ['GET', `/calls/${bCall!.id}`],
+      ['GET', `/leads/${bLead}`],
     ];
     for (const [method, path, body] of attempts) {
       const res = await a.api(method, path, body);
@@ -322,6 +389,9 @@ describe('another clinic’s ids', () => {
     expect(filtered.json.items).toEqual([]);
     expect(JSON.stringify((await a.api('GET', '/providers')).json)).not.toContain(b.providerId);
     expect((await a.api('GET', '/calls')).json.items).toEqual([]);
+    const leads = await a.api('GET', '/leads?hot=true');
+    expect(leads.json.items).toEqual([]);
+    expect(JSON.stringify(leads.json)).not.toContain('+16175550299');
     expect(await snapshot()).toBe(before);
   });
 });

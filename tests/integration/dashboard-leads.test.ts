@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordLead } from '../../src/leads/record-lead.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { codeFrom, eventually, phoneCall, startServerWithTwilio, type PhoneCall } from '../helpers/calls.ts';
+import { codeFrom, eventually, phoneCall, reportFields, startServerWithTwilio, type PhoneCall } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, openStream, signIn } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
@@ -33,24 +33,7 @@ afterAll(async () => {
   await db.drop();
 });
 
-/** An end-of-call report's fields as Vapi sends them: the caller's turns, the analysis, and the call's length. */
-function report(o: { summary: string; callerSays: string; seconds: number; successEvaluation: string }) {
-  const startedAt = Date.parse('2026-09-01T08:00:00.000Z');
-  return {
-    startedAt: new Date(startedAt).toISOString(),
-    endedAt: new Date(startedAt + o.seconds * 1000).toISOString(),
-    analysis: { summary: o.summary, successEvaluation: o.successEvaluation },
-    artifact: {
-      messages: [
-        { role: 'bot', message: 'Demo Family Clinic, how can I help?' },
-        { role: 'user', message: o.callerSays },
-      ],
-      transcript: `AI: Demo Family Clinic, how can I help?\nUser: ${o.callerSays}`,
-    },
-  };
-}
-
-const hotReport = report({
+const hotReport = reportFields({
   summary: 'New patient asked the price of implants and booked a consultation.',
   callerSays: "I'm a new patient, how much are implants? Can I come in for a consultation?",
   seconds: 200,
@@ -135,7 +118,7 @@ describe('end of call → lead → owner alert', () => {
   it('a wrong number is kept as a cold lead and texts nobody', async () => {
     const before = twilio.messages.length;
     const call = phoneCall(vapi, '+16175550177');
-    expect(await call.report(report({ summary: 'Wrong number.', callerSays: 'Sorry, wrong number.', seconds: 8, successEvaluation: '1/10' }))).toBe(200);
+    expect(await call.report(reportFields({ summary: 'Wrong number.', callerSays: 'Sorry, wrong number.', seconds: 8, successEvaluation: '1/10' }))).toBe(200);
     const id = await callRow(call.id);
     const [lead] = await db.sql<{ hot: boolean; score: number }[]>`select hot, score from leads where call_id = ${id}`;
     expect(lead!.hot).toBe(false);

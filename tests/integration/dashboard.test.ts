@@ -1,10 +1,8 @@
 // The dashboard over real HTTP: signing in, tenant isolation on every route and on the event stream, and change
 // notices reaching a page connected to another instance (PostgreSQL LISTEN/NOTIFY).
-import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DashboardHub } from '../../src/dashboard/hub.ts';
-import { dashboardRoutes } from '../../src/dashboard/routes.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
 import { DASHBOARD_SIGNING_KEY, linkFor, openStream, signIn, testTokens } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
@@ -13,7 +11,9 @@ import { vapiClient } from '../helpers/vapi.ts';
 
 const SECRET_A = 'dashboard-test-secret-a1';
 const SECRET_B = 'dashboard-test-secret-b2';
-const env = { DASHBOARD_SIGNING_KEY };
+const env = { DASHBOARD_SIGNING_KEY, ADMIN_TOKEN };
+// Everything instance a logs, at trace level: the API-key test reads it.
+const logLines: string[] = [];
 let db: TestDatabase;
 let a: RunningServer;
 let b: RunningServer;
@@ -27,7 +27,10 @@ beforeAll(async () => {
   clinicA = await createDemoClinic(db.sql, { secret: SECRET_A });
   clinicB = await createDemoClinic(db.sql, { secret: SECRET_B, slug: 'other' });
   // Two instances on one database, as behind a load balancer.
-  [a, b] = await Promise.all([startServer(db.sql, { env }), startServer(db.sql, { env })]);
+  [a, b] = await Promise.all([
+    startServer(db.sql, { env: { ...env, LOG_LEVEL: 'trace' }, logStream: { write: (line) => void logLines.push(line) } }),
+    startServer(db.sql, { env: { ...env, PUBLIC_URL: 'https://dashboard.example' } }),
+  ]);
   cookieA = await signIn(a.url, clinicA);
   cookieB = await signIn(a.url, clinicB);
 });
@@ -38,6 +41,8 @@ afterAll(async () => {
 
 const get = (path: string, cookie?: string, server = a) => fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
 const overview = async (cookie: string) => (await (await get('/dashboard/api/overview', cookie)).json()) as any;
+const keySignIn = (server: RunningServer, key: string) =>
+  fetch(`${server.url}/dashboard/signin`, { method: 'POST', body: new URLSearchParams({ api_key: key }), redirect: 'manual' });
 const bookingIds = (o: any): string[] => o.days.flatMap((d: any) => d.providers.flatMap((p: any) => p.items.map((i: any) => i.id)));
 
 async function book(slug: string, secret: string, time: string, daysAhead = 1) {
@@ -84,26 +89,61 @@ describe('signing in', () => {
     expect(res.status).toBe(401);
   });
 
-  it('API-key sign-in asks the pluggable verifier, and without one says to use a link', async () => {
-    const none = await fetch(`${a.url}/dashboard/signin`, { method: 'POST', body: new URLSearchParams({ api_key: 'sk_live_x' }), redirect: 'manual' });
-    expect(none.status).toBe(401);
-    expect(await none.text()).toContain('use a sign-in link');
+  it('signs in with a real clinic API key to that key’s clinic only; revoked, unscoped or suspended keys are refused', async () => {
+    const operator = apiClient(a.url, ADMIN_TOKEN);
+    const issue = async (clinic: string, scopes: string[]) => {
+      const res = await operator('POST', `/tenants/${clinic}/api-keys`, { label: 'front desk', scopes });
+      expect(res.status).toBe(201);
+      return { id: res.json.apiKey.id as string, key: res.json.key as string };
+    };
+    const keyA = await issue(clinicA, ['read']);
+    const keyB = await issue(clinicB, ['read', 'write']);
+    const mine = await book('demo', SECRET_A, '09:00', 1);
+    const theirs = await book('other', SECRET_B, '09:00', 1);
 
-    const app = Fastify();
-    const hub = new DashboardHub(db.sql, app.log);
-    await app.register(dashboardRoutes, {
-      sql: db.sql, hub, tokens: testTokens, now: Date.now, secureCookies: true,
-      apiKeys: async (key) => (key === 'key-of-clinic-b' ? clinicB : undefined),
-    });
-    const wrong = await app.inject({ method: 'POST', url: '/dashboard/signin', payload: 'api_key=nope', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(wrong.statusCode).toBe(401);
-    expect(wrong.body).toContain('That API key is not valid.');
-    const right = await app.inject({ method: 'POST', url: '/dashboard/signin', payload: 'api_key=key-of-clinic-b', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(right.statusCode).toBe(303);
-    expect(right.headers['set-cookie']).toMatch(/; Secure/);
-    const token = /sk_dashboard=([^;]+)/.exec(String(right.headers['set-cookie']))![1]!;
-    expect(testTokens.verify('session', token, Date.now())).toBe(clinicB);
-    await app.close();
+    // Each key signs in to its own clinic: the form names no clinic, so another clinic's data is out of reach.
+    for (const [k, clinic, own, other] of [[keyA, clinicA, mine, theirs], [keyB, clinicB, theirs, mine]] as const) {
+      const res = await keySignIn(a, k.key);
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/dashboard');
+      const cookie = res.headers.get('set-cookie')!;
+      expect(cookie).not.toMatch(/; Secure/);
+      expect(testTokens.verify('session', /sk_dashboard=([^;]+)/.exec(cookie)![1]!, Date.now())).toBe(clinic);
+      const seen = bookingIds(await overview(cookie.split(';')[0]!));
+      expect(seen).toContain(own);
+      expect(seen).not.toContain(other);
+    }
+    // Served over https (PUBLIC_URL), the session cookie is Secure.
+    expect((await keySignIn(b, keyB.key)).headers.get('set-cookie')).toMatch(/; Secure/);
+
+    const refusedWith = async (key: string) => {
+      const res = await keySignIn(a, key);
+      const label = key.slice(0, 16);
+      expect(res.status, label).toBe(401);
+      expect(res.headers.get('set-cookie'), label).toBeNull();
+      const body = await res.text();
+      expect(body, label).toContain('That API key is not valid, or it has been revoked.');
+      expect(body, label).not.toContain(key);
+    };
+    // A wrong secret behind a real prefix, a made-up key, and the webhook secret are not keys.
+    await refusedWith(`${keyA.key.slice(0, 16)}${'x'.repeat(keyA.key.length - 16)}`);
+    await refusedWith('sk_live_x');
+    await refusedWith(SECRET_A);
+    // A key without the read scope: the dashboard only shows, but a write-only key is not meant for looking.
+    await refusedWith((await issue(clinicA, ['write'])).key);
+    // A suspended clinic's key, until it is active again.
+    expect((await operator('POST', `/tenants/${clinicB}/suspend`)).status).toBe(200);
+    await refusedWith(keyB.key);
+    expect((await operator('POST', `/tenants/${clinicB}/activate`)).status).toBe(200);
+    expect((await keySignIn(a, keyB.key)).status).toBe(303);
+    // A revoked key, at once.
+    expect((await operator('DELETE', `/tenants/${clinicA}/api-keys/${keyA.id}`)).status).toBe(200);
+    await refusedWith(keyA.key);
+
+    // No key is ever written to the log, even at trace level (every sign-in above went through server a).
+    const logged = logLines.join('');
+    expect(logged).toContain('dashboard API-key sign-in refused');
+    for (const key of [keyA.key, keyB.key]) expect(logged).not.toContain(key.slice(16));
   });
 
   it('signing out clears the cookie', async () => {

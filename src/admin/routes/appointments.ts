@@ -10,7 +10,7 @@ import { toE164 } from '../../scheduling/phone.ts';
 import type { Slot } from '../../scheduling/types.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
 import { asTenant, principal } from '../auth.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, pageOf } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { AdminDeps } from '../plugin.ts';
 import { E164, errors, IdParams, Limit, LocalDate, Uuid } from '../schemas.ts';
@@ -116,8 +116,8 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     const rows = await asTenant(deps.sql, request, (tx) =>
       listAppointments(tx, principal(request).tenantId, { ...filter, after: cursor ? toAfter(decodeCursor(cursor)) : undefined, limit: limit + 1 }),
     );
-    const page = rows.slice(0, limit);
-    return { items: page.map((a) => present(a, ctx.tenant.timeZone)), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.startsAt, page[page.length - 1]!.id) : null };
+    const { page, nextCursor } = pageOf(rows, limit, (a) => ({ at: a.startsAt, id: a.id }));
+    return { items: page.map((a) => present(a, ctx.tenant.timeZone)), nextCursor };
   });
 
   app.get('/appointments/:id', {

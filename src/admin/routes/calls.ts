@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { callEvents, findCall, listCalls, type CallSummaryRow } from '../../db/queries/calls-admin.ts';
 import { asTenant, principal } from '../auth.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, pageOf } from '../cursor.ts';
 import { notFound } from '../errors.ts';
 import type { AdminDeps } from '../plugin.ts';
-import { E164, errors, IdParams, iso, Limit } from '../schemas.ts';
+import { E164, errors, IdParams, iso, Limit, QueryFlag } from '../schemas.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['calls'];
@@ -44,7 +44,7 @@ export const callRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, deps) =>
       summary: 'Calls, newest first, filtered by state, flag or caller, a page at a time',
       querystring: z.object({
         state: z.string().max(50).optional(),
-        flagged: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+        flagged: QueryFlag,
         callerNumber: E164.optional(),
         limit: Limit,
         cursor: z.string().max(200).optional(),
@@ -56,8 +56,8 @@ export const callRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, deps) =>
     const rows = await asTenant(deps.sql, request, (tx) =>
       listCalls(tx, principal(request).tenantId, { ...filter, before: cursor ? toBefore(decodeCursor(cursor)) : undefined, limit: limit + 1 }),
     );
-    const page = rows.slice(0, limit);
-    return { items: page.map(callOut), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.createdAt, page[page.length - 1]!.id) : null };
+    const { page, nextCursor } = pageOf(rows, limit, (c) => ({ at: c.createdAt, id: c.id }));
+    return { items: page.map(callOut), nextCursor };
   });
 
   app.get('/calls/:id', {
