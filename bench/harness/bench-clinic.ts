@@ -17,6 +17,8 @@ export const CLINIC = {
   /** The one service: 30 minutes, no buffers, so 24 appointments per provider-day. */
   service: 'consultation',
   minutes: 30,
+  /** The per-clinic hourly SMS cap (an SMS-pumping defence) at its ceiling: the full-call scenario sends hundreds. */
+  otpSendsPerHour: 10_000,
 } as const;
 
 export const providerName = (i: number) => `Dr. Bench ${String(i + 1).padStart(2, '0')}`;
@@ -31,8 +33,8 @@ export async function createBenchClinic(sql: Sql): Promise<BenchClinic> {
   const secret = randomBytes(24).toString('base64url');
   const tenantId = await sql.begin(async (tx) => {
     const [tenant] = await tx<{ id: string }[]>`
-      insert into tenants (slug, name, time_zone, country, horizon_days, vapi_secret_sha256)
-      values (${CLINIC.slug}, 'Benchmark Clinic', ${CLINIC.zone}, 'US', ${CLINIC.horizonDays}, ${sha256(secret)})
+      insert into tenants (slug, name, time_zone, country, horizon_days, otp_sends_per_hour, vapi_secret_sha256)
+      values (${CLINIC.slug}, 'Benchmark Clinic', ${CLINIC.zone}, 'US', ${CLINIC.horizonDays}, ${CLINIC.otpSendsPerHour}, ${sha256(secret)})
       returning id`;
     const id = tenant!.id;
     const names = Array.from({ length: CLINIC.providers }, (_, i) => providerName(i));
