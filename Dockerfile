@@ -3,9 +3,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
+COPY bin ./bin
 COPY src ./src
 COPY machines ./machines
 COPY migrations ./migrations
+# The data folder (generated secrets key) is a volume; created here so it belongs to the unprivileged user.
+RUN mkdir -p /app/.slotkeeper && chown node:node /app/.slotkeeper
 ENV NODE_ENV=production
 EXPOSE 3000
 USER node
