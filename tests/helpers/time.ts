@@ -10,6 +10,13 @@ export function futureWeekday(time: string, daysAhead = 2, zone = ZONE): DateTim
   return d.set({ hour: h, minute: m });
 }
 
+/** The first weekday (Mon–Fri) after `d`, at the same wall time: "the next working day" whatever today is. */
+export function weekdayAfter(d: DateTime): DateTime {
+  let next = d.plus({ days: 1 });
+  while (next.weekday > 5) next = next.plus({ days: 1 });
+  return next;
+}
+
 /** The next Saturday at least `daysAhead` days away, when the demo clinic is closed. */
 export function futureSaturday(time: string, daysAhead = 2, zone = ZONE): DateTime {
   let d = futureWeekday('00:00', daysAhead, zone);

@@ -5,7 +5,7 @@ import { ADMIN_TOKEN, apiClient, newTenant, type TenantHandle } from '../helpers
 import { phoneCall, reportFields } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
+import { futureSaturday, futureWeekday, iso, weekdayAfter } from '../helpers/time.ts';
 import { vapiClient } from '../helpers/vapi.ts';
 
 let db: TestDatabase;
@@ -241,7 +241,7 @@ describe('appointments', () => {
     const day = futureWeekday('09:00', 5);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await staffBooking(c, iso(day.plus({ hours: i })), `+1617555020${i}`)).json.id);
-    const other = await staffBooking(c, iso(day.plus({ days: 1 })), '+16175550299');
+    const other = await staffBooking(c, iso(weekdayAfter(day)), '+16175550299');
     const seen: string[] = [];
     let cursor: string | null = null;
     do {

@@ -4,6 +4,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { futureSaturday, futureWeekday } from '../helpers/time.ts';
 
+// Tests book on day offsets at least three apart, so skipping a weekend never puts two of them on one day.
 let db: TestDatabase;
 let tenantId: string;
 let providerId: string;
@@ -48,7 +49,7 @@ describe('the EXCLUDE constraint', () => {
 
 describe('claim_slot', () => {
   it('returns the same booking to a repeat from the same call, and a conflict to another call', async () => {
-    const start = futureWeekday('13:00', 4).toJSDate();
+    const start = futureWeekday('13:00', 6).toJSDate();
     const a = await claim(start, { call: 'repeat-call' });
     const again = await claim(start, { call: 'repeat-call' });
     const other = await claim(start, { call: 'someone-else' });
@@ -59,7 +60,7 @@ describe('claim_slot', () => {
 
   it("counts the service's buffers as occupied time", async () => {
     // cleaning: 45 minutes plus 15 after, so 09:00 occupies until 10:00.
-    const nine = futureWeekday('09:00', 5);
+    const nine = futureWeekday('09:00', 9);
     expect((await claim(nine.toJSDate(), { service: cleaning, call: 'buf-1' })).outcome).toBe('created');
     expect((await claim(nine.set({ minute: 45 }).toJSDate(), { call: 'buf-2' })).outcome).toBe('conflict');
     expect((await claim(nine.set({ hour: 10 }).toJSDate(), { call: 'buf-3' })).outcome).toBe('created');
@@ -79,7 +80,8 @@ describe('claim_slot', () => {
   });
 
   it('honours date exceptions: a closed day, and extra hours on a weekend', async () => {
-    const closedDay = futureWeekday('10:00', 6);
+    // Far from the days the other tests book on, whichever weekday today is.
+    const closedDay = futureWeekday('10:00', 30);
     await db.sql`insert into date_exceptions (tenant_id, provider_id, on_date, kind)
                  values (${tenantId}, null, ${closedDay.toISODate()}, 'closed')`;
     expect((await claim(closedDay.toJSDate(), { call: 'ex-1' })).outcome).toBe('closed');
@@ -92,7 +94,7 @@ describe('claim_slot', () => {
   });
 
   it('gives holds an expiry and frees the slot once it has passed', async () => {
-    const start = futureWeekday('14:00', 7).toJSDate();
+    const start = futureWeekday('14:00', 12).toJSDate();
     const hold = await claim(start, { status: 'held', call: 'hold-1' });
     expect(hold.status).toBe('held');
     expect(hold.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
@@ -104,7 +106,7 @@ describe('claim_slot', () => {
   });
 
   it('upgrades its own hold when the same call books the same start directly', async () => {
-    const start = futureWeekday('15:00', 7).toJSDate();
+    const start = futureWeekday('15:00', 12).toJSDate();
     const hold = await claim(start, { status: 'held', call: 'upgrade' });
     const booked = await claim(start, { status: 'confirmed', call: 'upgrade' });
     expect(booked).toMatchObject({ outcome: 'existing', bookingId: hold.bookingId, status: 'confirmed', expiresAt: null });
