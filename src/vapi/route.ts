@@ -1,10 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { CallService } from '../calls/call-service.ts';
-import { saveCallReport, saveEndedReason } from '../db/queries/calls.ts';
+import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
-import { recordLead } from '../leads/record-lead.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
@@ -118,15 +117,12 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const callId = message.call?.id;
       const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
       if (ended && callId) {
-        // The machine releases any hold and ends; the report is stored whole. Both are harmless when repeated.
-        const reason = typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null;
-        await opts.calls.end(tenant, callId, callerNumber(message), reason, opts.now());
-        if (message.type === 'end-of-call-report') {
-          const callRowId = await saveCallReport(opts.sql, tenant.tenant.id, callId, readCallReport(message));
-          // After the report is stored, since scoring reads it from there. A repeated report scores and alerts nothing new.
-          const lead = callRowId ? await recordLead(opts.sql, { tenantId: tenant.tenant.id, callId: callRowId, publicUrl: opts.publicUrl ?? null, log }) : undefined;
-          if (lead?.alerted) opts.smsQueued();
-        } else await saveEndedReason(opts.sql, tenant.tenant.id, callId, reason);
+        await endCall({ ...opts, publicUrl: opts.publicUrl ?? null }, tenant, {
+          vapiCallId: callId,
+          callerNumber: callerNumber(message),
+          reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
+          ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
+        }, log);
         log.info('call ended');
         return {};
       }

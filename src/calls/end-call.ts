@@ -1,0 +1,41 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Sql } from '../db/client.ts';
+import { type CallReport, saveCallReport, saveEndedReason } from '../db/queries/calls.ts';
+import { recordLead } from '../leads/record-lead.ts';
+import type { TenantContext } from '../tenants/directory.ts';
+import type { CallService } from './call-service.ts';
+
+export interface EndCallDeps {
+  sql: Sql;
+  calls: CallService;
+  /** Where the owner's hot-lead text links to; without it the text has no link. */
+  publicUrl: string | null;
+  /** Told when an SMS was queued, so it goes out now rather than at the dispatcher's next round. */
+  smsQueued: () => void;
+  now: () => number;
+}
+
+export interface CallEnding {
+  vapiCallId: string;
+  callerNumber: string | null;
+  reason: string | null;
+  /** Present for an end-of-call report; a bare "ended" status has none yet. */
+  report?: CallReport;
+}
+
+/**
+ * A call ended: its machine ends (releasing any hold), the report is stored whole, and the lead is scored from it.
+ * Every step is harmless when repeated, as Vapi may send "ended" and the report, or the report twice.
+ */
+export async function endCall(deps: EndCallDeps, tenant: TenantContext, ending: CallEnding, log: FastifyBaseLogger): Promise<void> {
+  const tenantId = tenant.tenant.id;
+  await deps.calls.end(tenant, ending.vapiCallId, ending.callerNumber, ending.reason, deps.now());
+  if (!ending.report) {
+    await saveEndedReason(deps.sql, tenantId, ending.vapiCallId, ending.reason);
+    return;
+  }
+  const callRowId = await saveCallReport(deps.sql, tenantId, ending.vapiCallId, ending.report);
+  // After the report is stored, since scoring reads it from there. A repeated report scores and alerts nothing new.
+  const lead = callRowId ? await recordLead(deps.sql, { tenantId, callId: callRowId, publicUrl: deps.publicUrl, log }) : undefined;
+  if (lead?.alerted) deps.smsQueued();
+}
