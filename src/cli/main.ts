@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.ts';
+import { loadConfig } from '../config.ts';
 import { connect, type Sql } from '../db/client.ts';
 import { insertApiKey } from '../db/queries/api-keys.ts';
 import { findTenantBySlug } from '../db/queries/tenants.ts';
