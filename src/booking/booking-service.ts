@@ -11,6 +11,7 @@ import {
 } from '../db/queries/booking-changes.ts';
 import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
 import type { Service, Tenant } from '../db/queries/tenants.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
 import type { BusyRange, Slot } from '../scheduling/types.ts';
@@ -79,7 +80,7 @@ export interface SlotGate {
 
 /** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
 const straightToDatabase = (sql: Sql): SlotGate => ({
-  busy: (tenant, providerIds, from, to) => busyRanges(sql, tenant.id, providerIds, from - dayMs, to + dayMs),
+  busy: (tenant, providerIds, from, to) => withTenant(sql, tenant.id, (tx) => busyRanges(tx, tenant.id, providerIds, from - dayMs, to + dayMs)),
   claim: (_tenant, _attempt, run) => run(),
 });
 
@@ -87,7 +88,10 @@ const straightToDatabase = (sql: Sql): SlotGate => ({
 const LOOKAHEAD_DAYS = 14;
 const ALTERNATIVES = 3;
 
-/** Availability and claims for one clinic: reads through the database, decides nothing the claim function decides. */
+/**
+ * Availability and claims for one clinic: reads through the database, decides nothing the claim function decides.
+ * Each database step is its own tenant transaction (db/tenant-scope.ts), committed before its change is reported.
+ */
 export class BookingService {
   constructor(
     private readonly sql: Sql,
@@ -153,31 +157,33 @@ export class BookingService {
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
     const answer = await this.firstProvider(ctx, input, (providerId) =>
-      claimSlot(this.sql, {
-        tenantId: ctx.tenant.id,
-        providerId,
-        serviceId: input.service.id,
-        patient: input.patient,
-        start: input.start,
-        status: input.status,
-        callId: input.callId,
-      }),
+      withTenant(this.sql, ctx.tenant.id, (tx) =>
+        claimSlot(tx, {
+          tenantId: ctx.tenant.id,
+          providerId,
+          serviceId: input.service.id,
+          patient: input.patient,
+          start: input.start,
+          status: input.status,
+          callId: input.callId,
+        }),
+      ),
     );
     return answer as ClaimAnswer;
   }
 
   /** Gives a hold back; only its token can. Releasing twice is harmless (`not_held`). */
   async releaseHold(tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
-    return this.reported(tenantId, await releaseHold(this.sql, tenantId, bookingId, holdToken));
+    return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => releaseHold(tx, tenantId, bookingId, holdToken)));
   }
 
   /** Compare-and-set on the hold token, queueing the confirmation SMS in the same transaction. */
   async confirmHold(request: ConfirmHoldRequest): Promise<BookingChangeRow> {
-    return this.reported(request.tenantId, await confirmHold(this.sql, request));
+    return this.reported(request.tenantId, await withTenant(this.sql, request.tenantId, (tx) => confirmHold(tx, request)));
   }
 
   async cancel(tenantId: string, bookingId: string, patientPhone: string): Promise<BookingChangeRow> {
-    return this.reported(tenantId, await cancelBooking(this.sql, tenantId, bookingId, patientPhone));
+    return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => cancelBooking(tx, tenantId, bookingId, patientPhone)));
   }
 
   /**
@@ -186,7 +192,9 @@ export class BookingService {
    */
   async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
-      const row = await rescheduleBooking(this.sql, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId });
+      const row = await withTenant(this.sql, ctx.tenant.id, (tx) =>
+        rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId }),
+      );
       if (row.outcome === 'not_found') throw new AppointmentGone();
       return row as ClaimRow;
     }).catch((err: unknown) => {
@@ -197,7 +205,7 @@ export class BookingService {
     return answer;
   }
 
-  /** The sweeper's step: overdue holds become 'expired'. Safe to run on several instances at once. */
+  /** The sweeper's step: overdue holds become 'expired'. Operator work across clinics; safe on several instances at once. */
   async expireOverdueHolds(limit = 500): Promise<number> {
     const rows = await expireOverdueHolds(this.sql, limit);
     for (const row of rows) this.reported(row.tenantId, row);

@@ -19,6 +19,7 @@ import type { BookingService } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
 import { checkOtp, issueOtp } from '../db/queries/otp.ts';
 import { queueConfirmationAgain } from '../db/queries/sms-outbox.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { codeText, confirmationText } from '../sms/texts.ts';
@@ -146,14 +147,16 @@ export function provideCallEffects(deps: CallEffectsDeps) {
         const t = await tenantOf(c);
         const code = newOtpCode(t.tenant.otpLength);
         const binding = { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId };
-        const outcome = await issueOtp(deps.sql, {
-          ...binding,
-          codeHmac: otpDigest(deps.otpPepper, binding, code),
-          requestKey: input.requestId,
-          sealedBody: deps.secrets.seal(codeText(t.tenant, code, Math.round(t.tenant.otpTtlSeconds / 60))),
-          maxPerHold: OTP_LIMITS.perHold,
-          maxPerPhoneHour: OTP_LIMITS.perPhonePerHour,
-        });
+        const outcome = await withTenant(deps.sql, c.tenantId, (tx) =>
+          issueOtp(tx, {
+            ...binding,
+            codeHmac: otpDigest(deps.otpPepper, binding, code),
+            requestKey: input.requestId,
+            sealedBody: deps.secrets.seal(codeText(t.tenant, code, Math.round(t.tenant.otpTtlSeconds / 60))),
+            maxPerHold: OTP_LIMITS.perHold,
+            maxPerPhoneHour: OTP_LIMITS.perPhonePerHour,
+          }),
+        );
         switch (outcome) {
           case 'issued':
           case 'existing':
@@ -171,7 +174,9 @@ export function provideCallEffects(deps: CallEffectsDeps) {
       }),
 
       verifyCode: fromPromise<VerifyOutput, EffectInputs['verifyCode']>(async ({ input }) => {
-        const checked = await checkOtp(deps.sql, input.hold.bookingId, Buffer.from(input.codeDigest, 'hex'));
+        const { tenantId } = input.context;
+        const digest = Buffer.from(input.codeDigest, 'hex');
+        const checked = await withTenant(deps.sql, tenantId, (tx) => checkOtp(tx, tenantId, input.hold.bookingId, digest));
         if (checked !== 'verified') return { kind: checked };
         return confirm(input.context, input.hold);
       }),
@@ -179,12 +184,10 @@ export function provideCallEffects(deps: CallEffectsDeps) {
       confirmHold: fromPromise<ConfirmOutput, EffectInputs['confirmHold']>(({ input }) => confirm(input.context, input.hold)),
 
       resendConfirmation: fromPromise<ResendOutput, EffectInputs['resendConfirmation']>(async ({ input }) => {
-        const outcome = await queueConfirmationAgain(deps.sql, {
-          tenantId: input.context.tenantId,
-          bookingId: input.appointmentId,
-          requestKey: input.requestId,
-          max: MAX_CONFIRMATIONS,
-        });
+        const { tenantId } = input.context;
+        const outcome = await withTenant(deps.sql, tenantId, (tx) =>
+          queueConfirmationAgain(tx, { tenantId, bookingId: input.appointmentId, requestKey: input.requestId, max: MAX_CONFIRMATIONS }),
+        );
         if (outcome === 'queued') deps.smsQueued();
         return { kind: outcome };
       }),

@@ -4,6 +4,7 @@ import { type Actor, createActor, type InspectionEvent, waitFor } from 'xstate';
 import { BUSY_TAG, type CallContext, type CallEvent, type CallInput, machineSentences, type Reply } from '../../machines/call-machine.ts';
 import type { Sql } from '../db/client.ts';
 import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import type { ProvidedCallMachine } from './call-effects.ts';
 
 type CallActor = Actor<ProvidedCallMachine>;
@@ -122,7 +123,7 @@ export class CallRegistry {
 
   private async handle(key: string, who: CallIdentity, build: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {
     const log = this.o.log.child({ tenantId: who.tenantId, callId: who.vapiCallId });
-    return this.o.sql.begin(async (tx) => {
+    return withTenant(this.o.sql, who.tenantId, async (tx) => {
       const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
       let live = this.live.get(key);
       if (live && (!stored || stored.version !== live.version)) {
@@ -155,15 +156,17 @@ export class CallRegistry {
   private async create(key: string, who: CallIdentity): Promise<Live> {
     const input: CallInput = { ...who, callRowId: randomUUID() };
     const live = this.start(key, { input }, null);
-    const row = await insertCall(this.o.sql, {
-      id: input.callRowId,
-      tenantId: who.tenantId,
-      vapiCallId: who.vapiCallId,
-      callerNumber: who.callerNumber,
-      state: live.state,
-      snapshot: live.actor.getPersistedSnapshot(),
-      input,
-    });
+    const row = await withTenant(this.o.sql, who.tenantId, (tx) =>
+      insertCall(tx, {
+        id: input.callRowId,
+        tenantId: who.tenantId,
+        vapiCallId: who.vapiCallId,
+        callerNumber: who.callerNumber,
+        state: live.state,
+        snapshot: live.actor.getPersistedSnapshot(),
+        input,
+      }),
+    );
     live.row = row;
     live.version = row.version;
     return live;
@@ -188,7 +191,9 @@ export class CallRegistry {
       // Saved in order, each as soon as it happened; the next event waits for them (handle awaits `writes`).
       live.writes = live.writes.then(async () => {
         try {
-          live.version = await saveTransition(this.o.sql, { callRowId: live.row.id, snapshot, state: after, flagged, event, before });
+          live.version = await withTenant(this.o.sql, live.row.tenantId, (tx) =>
+            saveTransition(tx, { callRowId: live.row.id, snapshot, state: after, flagged, event, before }),
+          );
         } catch (err) {
           this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved');
         }

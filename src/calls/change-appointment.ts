@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
 import { upcomingBookingsOf, type UpcomingBooking } from '../db/queries/booking-changes.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { spokenList, spokenSlot } from '../scheduling/spoken.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { answer, refuse, type ToolAnswer } from '../vapi/answer.ts';
@@ -30,7 +31,7 @@ export async function changeAppointment(
 ): Promise<ToolAnswer> {
   const zone = t.tenant.timeZone;
   const label = (b: UpcomingBooking) => spokenSlot(b.startsAt.getTime(), zone, deps.now);
-  const upcoming = await upcomingBookingsOf(deps.sql, t.tenant.id, req.patientPhone);
+  const upcoming = await withTenant(deps.sql, t.tenant.id, (tx) => upcomingBookingsOf(tx, t.tenant.id, req.patientPhone));
   const matching = req.day ? upcoming.filter((b) => DateTime.fromJSDate(b.startsAt, { zone: clinicZone(zone) }).toISODate() === req.day) : upcoming;
   if (matching.length === 0) {
     return refuse('no_appointment', req.day && upcoming.length

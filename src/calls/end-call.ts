@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.ts';
 import { type CallReport, saveCallReport, saveEndedReason } from '../db/queries/calls.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { recordLead } from '../leads/record-lead.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import type { CallService } from './call-service.ts';
@@ -31,11 +32,14 @@ export async function endCall(deps: EndCallDeps, tenant: TenantContext, ending: 
   const tenantId = tenant.tenant.id;
   await deps.calls.end(tenant, ending.vapiCallId, ending.callerNumber, ending.reason, deps.now());
   if (!ending.report) {
-    await saveEndedReason(deps.sql, tenantId, ending.vapiCallId, ending.reason);
+    await withTenant(deps.sql, tenantId, (tx) => saveEndedReason(tx, tenantId, ending.vapiCallId, ending.reason));
     return;
   }
-  const callRowId = await saveCallReport(deps.sql, tenantId, ending.vapiCallId, ending.report);
-  // After the report is stored, since scoring reads it from there. A repeated report scores and alerts nothing new.
-  const lead = callRowId ? await recordLead(deps.sql, { tenantId, callId: callRowId, publicUrl: deps.publicUrl, log }) : undefined;
+  const report = ending.report;
+  // The report and its lead commit together; a repeated report stores the same values and scores, alerts nothing new.
+  const lead = await withTenant(deps.sql, tenantId, async (tx) => {
+    const callRowId = await saveCallReport(tx, tenantId, ending.vapiCallId, report);
+    return callRowId ? recordLead(tx, { tenantId, callId: callRowId, publicUrl: deps.publicUrl, log }) : undefined;
+  });
   if (lead?.alerted) deps.smsQueued();
 }

@@ -4,6 +4,7 @@ import type { BookingChange, BookingChangeListener, ClaimAttempt, SlotGate } fro
 import type { Sql } from '../db/client.ts';
 import { busyRanges, type ClaimOutcome, type ClaimRow } from '../db/queries/bookings.ts';
 import type { Tenant } from '../db/queries/tenants.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { BusyRange } from '../scheduling/types.ts';
 import { type AvailabilityCache, type CachedDays, type DayBookings, MemoryAvailabilityCache } from './availability-cache.ts';
@@ -190,7 +191,8 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     const bounds = pds.map((pd) => dayBounds(pd.day, tenant.timeZone));
     const from = Math.min(...bounds.map((b) => b.start));
     const to = Math.max(...bounds.map((b) => b.end));
-    const rows = await busyRanges(this.o.sql, tenant.id, [...new Set(pds.map((pd) => pd.providerId))], from, to);
+    const providerIds = [...new Set(pds.map((pd) => pd.providerId))];
+    const rows = await withTenant(this.o.sql, tenant.id, (tx) => busyRanges(tx, tenant.id, providerIds, from, to));
     return pds.map((pd, i) =>
       rows
         .filter((r) => r.providerId === pd.providerId && r.start < bounds[i]!.end && bounds[i]!.start < r.end)

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Sql } from '../db/client.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import {
   type DashboardTenant,
   type LeadRow,
@@ -54,12 +55,14 @@ export interface Overview {
 }
 
 export async function loadOverview(sql: Sql, tenant: DashboardTenant, now: number): Promise<Overview> {
-  const [rows, leads, calls, sms] = await Promise.all([
-    scheduleRows(sql, tenant.id, SCHEDULE_DAYS),
-    recentLeads(sql, tenant.id, LEADS_SHOWN),
-    liveCalls(sql, tenant.id),
-    recentSms(sql, tenant.id, SMS_SHOWN),
-  ]);
+  const [rows, leads, calls, sms] = await withTenant(sql, tenant.id, (tx) =>
+    Promise.all([
+      scheduleRows(tx, tenant.id, SCHEDULE_DAYS),
+      recentLeads(tx, tenant.id, LEADS_SHOWN),
+      liveCalls(tx, tenant.id),
+      recentSms(tx, tenant.id, SMS_SHOWN),
+    ]),
+  );
   return {
     clinic: { name: tenant.name, timeZone: tenant.timeZone, hotLeadThreshold: tenant.hotLeadThreshold },
     serverNow: new Date(now).toISOString(),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Sql } from '../db/client.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
 import type { DashboardHub } from './hub.ts';
 import { loadOverview } from './overview.ts';
@@ -47,12 +48,13 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     for (const end of streams) end();
   });
 
+  const dashboardTenant = (tenantId: string) => withTenant(sql, tenantId, (tx) => findDashboardTenant(tx, tenantId));
   const html = (reply: FastifyReply, code: number, page: string) => reply.code(code).type('text/html; charset=utf-8').send(page);
 
   /** Signed-in pages and data: the clinic comes from the session and nowhere else. */
   const signedIn = (kind: 'page' | 'data') => async (request: FastifyRequest, reply: FastifyReply) => {
     const tenantId = sessionTenant(request, tokens, now());
-    const tenant = tenantId ? await findDashboardTenant(sql, tenantId) : undefined;
+    const tenant = tenantId ? await dashboardTenant(tenantId) : undefined;
     if (!tenant) {
       return kind === 'page'
         ? html(reply, 401, signInPage('Please sign in to see your clinic.'))
@@ -70,7 +72,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   app.get('/dashboard/signin', async (request, reply) => {
     const token = z.object({ token: z.string().max(300) }).safeParse(request.query);
     const tenantId = token.success ? tokens.verify('link', token.data.token, now()) : undefined;
-    if (!tenantId || !(await findDashboardTenant(sql, tenantId))) {
+    if (!tenantId || !(await dashboardTenant(tenantId))) {
       request.log.info('dashboard sign-in link refused');
       return html(reply, 401, signInPage('This sign-in link is not valid or has expired; ask for a new one.'));
     }
@@ -101,7 +103,7 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     const tenant = tenantOf.get(request)!;
     const id = z.uuid().safeParse((request.params as { id: string }).id);
     // Another clinic's call is "not found", exactly like a call that does not exist.
-    const detail = id.success ? await callDetail(sql, tenant.id, id.data) : undefined;
+    const detail = id.success ? await withTenant(sql, tenant.id, (tx) => callDetail(tx, tenant.id, id.data)) : undefined;
     if (!detail) return html(reply, 404, notFoundPage('There is no such call.'));
     return html(reply, 200, callPage(tenant, detail));
   });

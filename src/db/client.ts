@@ -1,7 +1,10 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
-/** The pool or a transaction: what a query module needs to run its statements. */
+/**
+ * The pool or a transaction: what operator queries take (work across clinics, or before a clinic is known). A query
+ * on one clinic's own rows takes a TenantTx instead (tenant-scope.ts).
+ */
 export type Queryable = postgres.ISql;
 
 export function connect(url: string, options: { max?: number } = {}): Sql {

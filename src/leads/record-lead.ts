@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Sql } from '../db/client.ts';
 import { callFacts, findEndedCall, insertLead } from '../db/queries/leads.ts';
+import type { TenantTx } from '../db/tenant-scope.ts';
 import { hotLeadText } from './alert-text.ts';
 import { signalsFromReport } from './report.ts';
 import { type LeadScore, scoreLead } from './score.ts';
@@ -15,18 +15,19 @@ export interface RecordedLead extends LeadScore {
 
 /**
  * Scores a call once its end-of-call report is stored, keeps the lead, and queues one owner alert for a hot one.
- * Safe to run again for the same call: the first lead stands and no second alert goes out.
+ * Safe to run again for the same call: the first lead stands and no second alert goes out. Runs in the caller's
+ * tenant transaction, so the lead is stored with whatever the caller stored it from.
  */
 export async function recordLead(
-  sql: Sql,
+  tx: TenantTx,
   o: { tenantId: string; callId: string; publicUrl: string | null; log: FastifyBaseLogger },
 ): Promise<RecordedLead | undefined> {
-  const call = await findEndedCall(sql, o.tenantId, o.callId);
+  const call = await findEndedCall(tx, o.tenantId, o.callId);
   if (!call) return undefined;
   const weights = LeadWeights.safeParse(call.leadWeights);
   if (!weights.success) o.log.warn({ tenant: call.tenantId }, 'lead weights invalid; scoring with the defaults');
 
-  const lead = scoreLead(signalsFromReport(call, await callFacts(sql, call)), weights.success ? weights.data : DEFAULT_LEAD_WEIGHTS);
+  const lead = scoreLead(signalsFromReport(call, await callFacts(tx, call)), weights.success ? weights.data : DEFAULT_LEAD_WEIGHTS);
   const hot = lead.score >= call.hotLeadThreshold;
   const alert =
     hot && call.ownerAlertPhone
@@ -40,7 +41,7 @@ export async function recordLead(
           }),
         }
       : null;
-  const { created } = await insertLead(sql, {
+  const { created } = await insertLead(tx, {
     tenantId: call.tenantId,
     callId: call.id,
     callerNumber: call.callerNumber,

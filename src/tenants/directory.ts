@@ -1,5 +1,6 @@
 import type { Sql } from '../db/client.ts';
 import { type Catalog, type Tenant, findTenantBySlug, loadCatalog } from '../db/queries/tenants.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 
 export interface TenantContext {
   tenant: Tenant;
@@ -38,9 +39,10 @@ export class TenantDirectory {
     this.entries.delete(slug);
   }
 
+  /** Finding the clinic by its slug is operator work (nothing is scoped yet); its catalogue is read as the clinic. */
   private async load(slug: string): Promise<TenantContext | undefined> {
     const tenant = await findTenantBySlug(this.sql, slug);
     if (!tenant) return undefined;
-    return { tenant, catalog: await loadCatalog(this.sql, tenant.id) };
+    return { tenant, catalog: await withTenant(this.sql, tenant.id, (tx) => loadCatalog(tx, tenant.id)) };
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.ts';
 import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { refuse, type ToolAnswer } from './answer.ts';
 import type { NormalisedToolCall } from './envelope.ts';
@@ -39,7 +40,7 @@ export async function runToolCall(
   const tenantId = ctx.tenant.tenant.id;
   try {
     if (tool.mutates) {
-      const earlier = await findToolResult(deps.sql, tenantId, call.id);
+      const earlier = await withTenant(deps.sql, tenantId, (tx) => findToolResult(tx, tenantId, call.id));
       if (earlier) {
         log.info('repeated tool-call id: replaying the first answer');
         return done(earlier as ToolAnswer);
@@ -47,7 +48,8 @@ export async function runToolCall(
     }
     const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, log });
     if (!tool.mutates) return done(result);
-    const first = await saveToolResult(deps.sql, { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result });
+    const record = { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result };
+    const first = await withTenant(deps.sql, tenantId, (tx) => saveToolResult(tx, record));
     return done(first as ToolAnswer);
   } catch (err) {
     log.error({ err }, 'tool call failed');

@@ -1,4 +1,4 @@
-import type { Queryable } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export interface AppointmentRow {
   id: string;
@@ -44,9 +44,9 @@ const SELECT = `
     join services s on s.id = b.service_id
     left join patients pa on pa.id = b.patient_id`;
 
-export async function listAppointments(db: Queryable, tenantId: string, f: AppointmentFilter): Promise<AppointmentRow[]> {
-  return [...(await db<AppointmentRow[]>`
-    ${db.unsafe(SELECT)}
+export async function listAppointments(tx: TenantTx, tenantId: string, f: AppointmentFilter): Promise<AppointmentRow[]> {
+  return [...(await tx<AppointmentRow[]>`
+    ${tx.unsafe(SELECT)}
      where b.tenant_id = ${tenantId}
        and (${f.date ?? null}::date is null or (b.starts_at at time zone t.time_zone)::date = ${f.date ?? null}::date)
        and (${f.providerId ?? null}::uuid is null or b.provider_id = ${f.providerId ?? null})
@@ -58,7 +58,7 @@ export async function listAppointments(db: Queryable, tenantId: string, f: Appoi
      limit ${f.limit}`)];
 }
 
-export async function findAppointment(db: Queryable, tenantId: string, id: string): Promise<AppointmentRow | undefined> {
-  const [row] = await db<AppointmentRow[]>`${db.unsafe(SELECT)} where b.tenant_id = ${tenantId} and b.id = ${id}`;
+export async function findAppointment(tx: TenantTx, tenantId: string, id: string): Promise<AppointmentRow | undefined> {
+  const [row] = await tx<AppointmentRow[]>`${tx.unsafe(SELECT)} where b.tenant_id = ${tenantId} and b.id = ${id}`;
   return row;
 }

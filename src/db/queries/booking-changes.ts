@@ -1,3 +1,4 @@
+import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
 import type { ClaimRow } from './bookings.ts';
 
@@ -11,8 +12,8 @@ export interface BookingChangeRow {
   status: string | null;
 }
 
-export async function releaseHold(sql: Sql, tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
-  const [row] = await sql<BookingChangeRow[]>`select * from release_hold(${tenantId}, ${bookingId}, ${holdToken})`;
+export async function releaseHold(tx: TenantTx, tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
+  const [row] = await tx<BookingChangeRow[]>`select * from release_hold(${tenantId}, ${bookingId}, ${holdToken})`;
   return row!;
 }
 
@@ -25,14 +26,14 @@ export interface ConfirmHoldRequest {
   sms: { to: string; body: string } | null;
 }
 
-export async function confirmHold(sql: Sql, r: ConfirmHoldRequest): Promise<BookingChangeRow> {
-  const [row] = await sql<BookingChangeRow[]>`
+export async function confirmHold(tx: TenantTx, r: ConfirmHoldRequest): Promise<BookingChangeRow> {
+  const [row] = await tx<BookingChangeRow[]>`
     select * from confirm_hold(${r.tenantId}, ${r.bookingId}, ${r.holdToken}, ${r.callRowId}, ${r.sms?.to ?? null}, ${r.sms?.body ?? null})`;
   return row!;
 }
 
-export async function cancelBooking(sql: Sql, tenantId: string, bookingId: string, patientPhone: string): Promise<BookingChangeRow> {
-  const [row] = await sql<BookingChangeRow[]>`select * from cancel_booking(${tenantId}, ${bookingId}, ${patientPhone})`;
+export async function cancelBooking(tx: TenantTx, tenantId: string, bookingId: string, patientPhone: string): Promise<BookingChangeRow> {
+  const [row] = await tx<BookingChangeRow[]>`select * from cancel_booking(${tenantId}, ${bookingId}, ${patientPhone})`;
   return row!;
 }
 
@@ -46,8 +47,8 @@ export interface RescheduleRequest {
   callId: string | null;
 }
 
-export async function rescheduleBooking(sql: Sql, r: RescheduleRequest): Promise<Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' }> {
-  const [row] = await sql<(Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' })[]>`
+export async function rescheduleBooking(tx: TenantTx, r: RescheduleRequest): Promise<Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' }> {
+  const [row] = await tx<(Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' })[]>`
     select * from reschedule_booking(${r.tenantId}, ${r.oldBookingId}, ${r.patientPhone}, ${r.providerId}, ${r.serviceId},
                                      ${new Date(r.start)}, ${r.callId})`;
   return row!;
@@ -67,8 +68,8 @@ export interface UpcomingBooking {
 }
 
 /** The patient's confirmed appointments still to come, soonest first; the patient is known only by phone. */
-export async function upcomingBookingsOf(sql: Sql, tenantId: string, phone: string): Promise<UpcomingBooking[]> {
-  return sql<UpcomingBooking[]>`
+export async function upcomingBookingsOf(tx: TenantTx, tenantId: string, phone: string): Promise<UpcomingBooking[]> {
+  return tx<UpcomingBooking[]>`
     select b.id as booking_id, b.provider_id, b.service_id, b.starts_at, b.ends_at
       from bookings b join patients p on p.id = b.patient_id
      where b.tenant_id = ${tenantId} and p.phone_e164 = ${phone} and b.status = 'confirmed' and b.starts_at > now()

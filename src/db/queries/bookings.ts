@@ -1,3 +1,4 @@
+import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
 import type { BusyRange } from '../../scheduling/types.ts';
 
@@ -40,8 +41,8 @@ export interface ClaimRequest {
 }
 
 /** One attempt on one provider through the database's claim_slot function (see migrations/002_claim_slot.sql). */
-export async function claimSlot(sql: Sql, c: ClaimRequest): Promise<ClaimRow> {
-  const [row] = await sql<ClaimRow[]>`
+export async function claimSlot(tx: TenantTx, c: ClaimRequest): Promise<ClaimRow> {
+  const [row] = await tx<ClaimRow[]>`
     select * from claim_slot(${c.tenantId}, ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status},
                              ${c.callId}, ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
   return row!;
@@ -52,13 +53,13 @@ export type ActiveRange = BusyRange & { expiresAt: number | null };
 
 /** The occupied time (buffers included) of every active booking of these providers that touches [from, to). */
 export async function busyRanges(
-  sql: Sql,
+  tx: TenantTx,
   tenantId: string,
   providerIds: string[],
   from: number,
   to: number,
 ): Promise<ActiveRange[]> {
-  const rows = await sql<{ providerId: string; lo: Date; hi: Date; expiresAt: Date | null }[]>`
+  const rows = await tx<{ providerId: string; lo: Date; hi: Date; expiresAt: Date | null }[]>`
     select provider_id, lower(occupied) as lo, upper(occupied) as hi, case when status = 'held' then expires_at end as expires_at
       from bookings
      where tenant_id = ${tenantId}

@@ -1,4 +1,4 @@
-import type { Queryable } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export interface CallSummaryRow {
   id: string;
@@ -29,12 +29,12 @@ const COLUMNS = `id, vapi_call_id, caller_number, state, flagged_for_human, crea
 
 /** Newest first; keyset on (created_at, id). */
 export async function listCalls(
-  db: Queryable,
+  tx: TenantTx,
   tenantId: string,
   f: { state?: string; flagged?: boolean; callerNumber?: string; before?: { createdAt: Date; id: string }; limit: number },
 ): Promise<CallSummaryRow[]> {
-  return [...(await db<CallSummaryRow[]>`
-    select ${db.unsafe(COLUMNS)} from calls
+  return [...(await tx<CallSummaryRow[]>`
+    select ${tx.unsafe(COLUMNS)} from calls
      where tenant_id = ${tenantId}
        and (${f.state ?? null}::text is null or state = ${f.state ?? null})
        and (${f.flagged ?? null}::boolean is null or flagged_for_human = ${f.flagged ?? null})
@@ -44,15 +44,15 @@ export async function listCalls(
      limit ${f.limit}`)];
 }
 
-export async function findCall(db: Queryable, tenantId: string, id: string): Promise<(CallSummaryRow & { transcript: string | null }) | undefined> {
-  const [row] = await db<(CallSummaryRow & { transcript: string | null })[]>`
-    select ${db.unsafe(COLUMNS)}, transcript from calls where tenant_id = ${tenantId} and id = ${id}`;
+export async function findCall(tx: TenantTx, tenantId: string, id: string): Promise<(CallSummaryRow & { transcript: string | null }) | undefined> {
+  const [row] = await tx<(CallSummaryRow & { transcript: string | null })[]>`
+    select ${tx.unsafe(COLUMNS)}, transcript from calls where tenant_id = ${tenantId} and id = ${id}`;
   return row;
 }
 
 /** The call's timeline: every transition in order. Event payloads stay out (they are the machine's business). */
-export async function callEvents(db: Queryable, tenantId: string, callId: string): Promise<CallEventRow[]> {
-  return [...(await db<CallEventRow[]>`
+export async function callEvents(tx: TenantTx, tenantId: string, callId: string): Promise<CallEventRow[]> {
+  return [...(await tx<CallEventRow[]>`
     select e.seq, e.event_type, e.state_before, e.state_after, e.created_at
       from call_events e join calls c on c.id = e.call_id
      where c.tenant_id = ${tenantId} and e.call_id = ${callId}

@@ -1,4 +1,4 @@
-import type { Queryable } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 import type { Service } from './tenants.ts';
 
 // The admin API's reads and writes of a clinic's catalogue. Every statement is scoped by tenant_id, so an id of
@@ -33,8 +33,8 @@ export interface ExceptionRow {
 
 const hhmm = (col: string) => `to_char(${col}, 'HH24:MI')`;
 
-export async function listProviders(db: Queryable, tenantId: string, id?: string): Promise<ProviderRow[]> {
-  return [...(await db<ProviderRow[]>`
+export async function listProviders(tx: TenantTx, tenantId: string, id?: string): Promise<ProviderRow[]> {
+  return [...(await tx<ProviderRow[]>`
     select p.id, p.name, p.active,
            coalesce(array_agg(ps.service_id order by ps.service_id) filter (where ps.service_id is not null), '{}') as service_ids
       from providers p left join provider_services ps on ps.provider_id = p.id
@@ -42,26 +42,26 @@ export async function listProviders(db: Queryable, tenantId: string, id?: string
      group by p.id order by p.name`)];
 }
 
-export async function insertProvider(db: Queryable, tenantId: string, p: { name: string; active?: boolean }): Promise<string> {
-  const [row] = await db<{ id: string }[]>`
+export async function insertProvider(tx: TenantTx, tenantId: string, p: { name: string; active?: boolean }): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
     insert into providers (tenant_id, name, active) values (${tenantId}, ${p.name}, ${p.active ?? true}) returning id`;
   return row!.id;
 }
 
-export async function updateProvider(db: Queryable, tenantId: string, id: string, patch: { name?: string; active?: boolean }): Promise<boolean> {
+export async function updateProvider(tx: TenantTx, tenantId: string, id: string, patch: { name?: string; active?: boolean }): Promise<boolean> {
   const keys = Object.keys(patch) as (keyof typeof patch)[];
-  if (keys.length === 0) return (await listProviders(db, tenantId, id)).length === 1;
-  const rows = await db`update providers set ${db(patch, ...keys)} where tenant_id = ${tenantId} and id = ${id} returning id`;
+  if (keys.length === 0) return (await listProviders(tx, tenantId, id)).length === 1;
+  const rows = await tx`update providers set ${tx(patch, ...keys)} where tenant_id = ${tenantId} and id = ${id} returning id`;
   return rows.length === 1;
 }
 
-export async function deleteRow(db: Queryable, table: 'providers' | 'services' | 'date_exceptions', tenantId: string, id: string): Promise<boolean> {
-  const rows = await db`delete from ${db(table)} where tenant_id = ${tenantId} and id = ${id} returning id`;
+export async function deleteRow(tx: TenantTx, table: 'providers' | 'services' | 'date_exceptions', tenantId: string, id: string): Promise<boolean> {
+  const rows = await tx`delete from ${tx(table)} where tenant_id = ${tenantId} and id = ${id} returning id`;
   return rows.length === 1;
 }
 
-export async function listServices(db: Queryable, tenantId: string, id?: string): Promise<ServiceRow[]> {
-  return [...(await db<ServiceRow[]>`
+export async function listServices(tx: TenantTx, tenantId: string, id?: string): Promise<ServiceRow[]> {
+  return [...(await tx<ServiceRow[]>`
     select s.id, s.slug, s.name, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes, s.value_cents, s.active,
            coalesce(array_agg(ps.provider_id order by ps.provider_id) filter (where ps.provider_id is not null), '{}') as provider_ids
       from services s left join provider_services ps on ps.service_id = s.id
@@ -71,47 +71,47 @@ export async function listServices(db: Queryable, tenantId: string, id?: string)
 
 export type ServiceFields = Omit<ServiceRow, 'id' | 'providerIds'>;
 
-export async function insertService(db: Queryable, tenantId: string, s: Partial<ServiceFields> & Pick<ServiceFields, 'slug' | 'name' | 'durationMinutes'>): Promise<string> {
-  const [row] = await db<{ id: string }[]>`insert into services ${db({ ...s, tenantId } as Record<string, unknown>)} returning id`;
+export async function insertService(tx: TenantTx, tenantId: string, s: Partial<ServiceFields> & Pick<ServiceFields, 'slug' | 'name' | 'durationMinutes'>): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`insert into services ${tx({ ...s, tenantId } as Record<string, unknown>)} returning id`;
   return row!.id;
 }
 
-export async function updateService(db: Queryable, tenantId: string, id: string, patch: Partial<ServiceFields>): Promise<boolean> {
+export async function updateService(tx: TenantTx, tenantId: string, id: string, patch: Partial<ServiceFields>): Promise<boolean> {
   const keys = Object.keys(patch) as (keyof ServiceFields)[];
-  if (keys.length === 0) return (await listServices(db, tenantId, id)).length === 1;
-  const rows = await db`update services set ${db(patch as Record<string, unknown>, ...keys)} where tenant_id = ${tenantId} and id = ${id} returning id`;
+  if (keys.length === 0) return (await listServices(tx, tenantId, id)).length === 1;
+  const rows = await tx`update services set ${tx(patch as Record<string, unknown>, ...keys)} where tenant_id = ${tenantId} and id = ${id} returning id`;
   return rows.length === 1;
 }
 
 /** Both must be this tenant's: the composite foreign keys refuse a provider or service of another clinic. */
-export async function linkProviderService(db: Queryable, tenantId: string, providerId: string, serviceId: string): Promise<void> {
-  await db`insert into provider_services (tenant_id, provider_id, service_id) values (${tenantId}, ${providerId}, ${serviceId})
+export async function linkProviderService(tx: TenantTx, tenantId: string, providerId: string, serviceId: string): Promise<void> {
+  await tx`insert into provider_services (tenant_id, provider_id, service_id) values (${tenantId}, ${providerId}, ${serviceId})
            on conflict do nothing`;
 }
 
-export async function unlinkProviderService(db: Queryable, tenantId: string, providerId: string, serviceId: string): Promise<boolean> {
-  const rows = await db`delete from provider_services
+export async function unlinkProviderService(tx: TenantTx, tenantId: string, providerId: string, serviceId: string): Promise<boolean> {
+  const rows = await tx`delete from provider_services
                          where tenant_id = ${tenantId} and provider_id = ${providerId} and service_id = ${serviceId} returning provider_id`;
   return rows.length === 1;
 }
 
-export async function listWeeklyHours(db: Queryable, tenantId: string, providerId: string): Promise<HoursRow[]> {
-  return [...(await db<HoursRow[]>`
-    select weekday, ${db.unsafe(hhmm('starts'))} as start, case when ends = '24:00' then '24:00' else ${db.unsafe(hhmm('ends'))} end as end
+export async function listWeeklyHours(tx: TenantTx, tenantId: string, providerId: string): Promise<HoursRow[]> {
+  return [...(await tx<HoursRow[]>`
+    select weekday, ${tx.unsafe(hhmm('starts'))} as start, case when ends = '24:00' then '24:00' else ${tx.unsafe(hhmm('ends'))} end as end
       from weekly_hours where tenant_id = ${tenantId} and provider_id = ${providerId} order by weekday, starts`)];
 }
 
 /** The provider's whole week at once, in one transaction's worth of statements (the caller provides it). */
-export async function replaceWeeklyHours(db: Queryable, tenantId: string, providerId: string, hours: HoursRow[]): Promise<void> {
-  await db`delete from weekly_hours where tenant_id = ${tenantId} and provider_id = ${providerId}`;
+export async function replaceWeeklyHours(tx: TenantTx, tenantId: string, providerId: string, hours: HoursRow[]): Promise<void> {
+  await tx`delete from weekly_hours where tenant_id = ${tenantId} and provider_id = ${providerId}`;
   if (hours.length === 0) return;
-  await db`insert into weekly_hours ${db(hours.map((h) => ({ tenantId, providerId, weekday: h.weekday, starts: h.start, ends: h.end })))}`;
+  await tx`insert into weekly_hours ${tx(hours.map((h) => ({ tenantId, providerId, weekday: h.weekday, starts: h.start, ends: h.end })))}`;
 }
 
-export async function listExceptions(db: Queryable, tenantId: string, q: { from?: string; to?: string }): Promise<ExceptionRow[]> {
-  return [...(await db<ExceptionRow[]>`
+export async function listExceptions(tx: TenantTx, tenantId: string, q: { from?: string; to?: string }): Promise<ExceptionRow[]> {
+  return [...(await tx<ExceptionRow[]>`
     select id, provider_id, on_date::text as date, kind,
-           ${db.unsafe(hhmm('starts'))} as start, case when ends = '24:00' then '24:00' else ${db.unsafe(hhmm('ends'))} end as end
+           ${tx.unsafe(hhmm('starts'))} as start, case when ends = '24:00' then '24:00' else ${tx.unsafe(hhmm('ends'))} end as end
       from date_exceptions
      where tenant_id = ${tenantId}
        and (${q.from ?? null}::date is null or on_date >= ${q.from ?? null}::date)
@@ -119,21 +119,21 @@ export async function listExceptions(db: Queryable, tenantId: string, q: { from?
      order by on_date, provider_id nulls first, starts nulls first`)];
 }
 
-export async function insertException(db: Queryable, tenantId: string, e: Omit<ExceptionRow, 'id'>): Promise<string> {
-  const [row] = await db<{ id: string }[]>`
+export async function insertException(tx: TenantTx, tenantId: string, e: Omit<ExceptionRow, 'id'>): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`
     insert into date_exceptions (tenant_id, provider_id, on_date, kind, starts, ends)
     values (${tenantId}, ${e.providerId}, ${e.date}, ${e.kind}, ${e.start}, ${e.end}) returning id`;
   return row!.id;
 }
 
-export async function listPhoneNumbers(db: Queryable, tenantId: string): Promise<string[]> {
-  return (await db<{ e164: string }[]>`select e164 from tenant_phone_numbers where tenant_id = ${tenantId} order by e164`).map((r) => r.e164);
+export async function listPhoneNumbers(tx: TenantTx, tenantId: string): Promise<string[]> {
+  return (await tx<{ e164: string }[]>`select e164 from tenant_phone_numbers where tenant_id = ${tenantId} order by e164`).map((r) => r.e164);
 }
 
-export async function addPhoneNumber(db: Queryable, tenantId: string, e164: string): Promise<void> {
-  await db`insert into tenant_phone_numbers (tenant_id, e164) values (${tenantId}, ${e164}) on conflict (tenant_id, e164) do nothing`;
+export async function addPhoneNumber(tx: TenantTx, tenantId: string, e164: string): Promise<void> {
+  await tx`insert into tenant_phone_numbers (tenant_id, e164) values (${tenantId}, ${e164}) on conflict (tenant_id, e164) do nothing`;
 }
 
-export async function removePhoneNumber(db: Queryable, tenantId: string, e164: string): Promise<boolean> {
-  return (await db`delete from tenant_phone_numbers where tenant_id = ${tenantId} and e164 = ${e164} returning e164`).length === 1;
+export async function removePhoneNumber(tx: TenantTx, tenantId: string, e164: string): Promise<boolean> {
+  return (await tx`delete from tenant_phone_numbers where tenant_id = ${tenantId} and e164 = ${e164} returning e164`).length === 1;
 }

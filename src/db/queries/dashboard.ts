@@ -1,4 +1,4 @@
-import type { Sql } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 import { callEvents } from './calls-admin.ts';
 
 export interface DashboardTenant {
@@ -34,8 +34,8 @@ export interface LeadRow {
   createdAt: Date;
 }
 
-export async function findDashboardTenant(sql: Sql, tenantId: string): Promise<DashboardTenant | undefined> {
-  const [row] = await sql<DashboardTenant[]>`
+export async function findDashboardTenant(tx: TenantTx, tenantId: string): Promise<DashboardTenant | undefined> {
+  const [row] = await tx<DashboardTenant[]>`
     select id, slug, name, time_zone, hot_lead_threshold from tenants where id = ${tenantId}`;
   return row;
 }
@@ -44,8 +44,8 @@ export async function findDashboardTenant(sql: Sql, tenantId: string): Promise<D
  * Appointments, live holds and cancellations starting from today (in the clinic's zone) for `days` days. Expired
  * holds are left out: they are noise to staff, and the audit trail keeps them.
  */
-export async function scheduleRows(sql: Sql, tenantId: string, days: number): Promise<ScheduleRow[]> {
-  return sql<ScheduleRow[]>`
+export async function scheduleRows(tx: TenantTx, tenantId: string, days: number): Promise<ScheduleRow[]> {
+  return tx<ScheduleRow[]>`
     with win as (
       select (date_trunc('day', now() at time zone t.time_zone)) at time zone t.time_zone as lo,
              (date_trunc('day', now() at time zone t.time_zone) + make_interval(days => ${days})) at time zone t.time_zone as hi
@@ -64,8 +64,8 @@ export async function scheduleRows(sql: Sql, tenantId: string, days: number): Pr
      order by b.starts_at, p.name`;
 }
 
-export async function recentLeads(sql: Sql, tenantId: string, limit: number): Promise<LeadRow[]> {
-  return sql<LeadRow[]>`
+export async function recentLeads(tx: TenantTx, tenantId: string, limit: number): Promise<LeadRow[]> {
+  return tx<LeadRow[]>`
     select call_id, caller_number, score, reasons, hot, created_at
       from leads where tenant_id = ${tenantId}
      order by created_at desc limit ${limit}`;
@@ -82,8 +82,8 @@ export interface LiveCallRow {
 }
 
 /** Calls still in progress: no report yet, not ended, and heard from in the last two hours (a lost end is not live). */
-export async function liveCalls(sql: Sql, tenantId: string): Promise<LiveCallRow[]> {
-  return sql<LiveCallRow[]>`
+export async function liveCalls(tx: TenantTx, tenantId: string): Promise<LiveCallRow[]> {
+  return tx<LiveCallRow[]>`
     select c.id, c.state, c.caller_number, c.created_at,
            h.starts_at as held_start, h.provider as held_provider, h.expires_at as held_until
       from calls c
@@ -107,8 +107,8 @@ export interface SmsRow {
   createdAt: Date;
 }
 
-export async function recentSms(sql: Sql, tenantId: string, limit: number): Promise<SmsRow[]> {
-  return sql<SmsRow[]>`
+export async function recentSms(tx: TenantTx, tenantId: string, limit: number): Promise<SmsRow[]> {
+  return tx<SmsRow[]>`
     select id, kind, to_e164, status, delivery_status, last_error, delivery_error_code, created_at
       from sms_outbox where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
 }
@@ -127,15 +127,15 @@ export interface CallDetailRow {
 }
 
 /** One call of this clinic with its audit trail and lead; undefined when the call is not this clinic's. */
-export async function callDetail(sql: Sql, tenantId: string, callId: string) {
-  const [call] = await sql<CallDetailRow[]>`
+export async function callDetail(tx: TenantTx, tenantId: string, callId: string) {
+  const [call] = await tx<CallDetailRow[]>`
     select id, vapi_call_id, state, caller_number, created_at, ended_reason, summary, transcript,
            duration_seconds::text, flagged_for_human
       from calls where tenant_id = ${tenantId} and id = ${callId}`;
   if (!call) return undefined;
   const [events, leads] = await Promise.all([
-    callEvents(sql, tenantId, call.id),
-    sql<LeadRow[]>`
+    callEvents(tx, tenantId, call.id),
+    tx<LeadRow[]>`
       select call_id, caller_number, score, reasons, hot, created_at from leads where tenant_id = ${tenantId} and call_id = ${call.id}`,
   ]);
   return { call, events, lead: leads[0] ?? null };

@@ -1,4 +1,4 @@
-import type { Queryable } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 import type { LeadReason } from '../../leads/score.ts';
 
 export interface AdminLeadRow {
@@ -31,9 +31,9 @@ const SELECT = `
     join tenants t on t.id = l.tenant_id`;
 
 /** Newest first; keyset on (created_at, id). */
-export async function listLeads(db: Queryable, tenantId: string, f: LeadFilter): Promise<AdminLeadRow[]> {
-  return [...(await db<AdminLeadRow[]>`
-    ${db.unsafe(SELECT)}
+export async function listLeads(tx: TenantTx, tenantId: string, f: LeadFilter): Promise<AdminLeadRow[]> {
+  return [...(await tx<AdminLeadRow[]>`
+    ${tx.unsafe(SELECT)}
      where l.tenant_id = ${tenantId}
        and (${f.minScore ?? null}::int is null or l.score >= ${f.minScore ?? null})
        and (${f.hot ?? null}::boolean is null or l.hot = ${f.hot ?? null})
@@ -45,7 +45,7 @@ export async function listLeads(db: Queryable, tenantId: string, f: LeadFilter):
      limit ${f.limit}`)];
 }
 
-export async function findLead(db: Queryable, tenantId: string, id: string): Promise<AdminLeadRow | undefined> {
-  const [row] = await db<AdminLeadRow[]>`${db.unsafe(SELECT)} where l.tenant_id = ${tenantId} and l.id = ${id}`;
+export async function findLead(tx: TenantTx, tenantId: string, id: string): Promise<AdminLeadRow | undefined> {
+  const [row] = await tx<AdminLeadRow[]>`${tx.unsafe(SELECT)} where l.tenant_id = ${tenantId} and l.id = ${id}`;
   return row;
 }

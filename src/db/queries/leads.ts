@@ -1,4 +1,4 @@
-import type { Sql } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 import type { CallFacts } from '../../leads/report.ts';
 import type { LeadReason } from '../../leads/score.ts';
 import type { CallReport } from './calls.ts';
@@ -15,8 +15,8 @@ export interface EndedCall extends CallReport {
 }
 
 /** A call whose end-of-call report has arrived, with what scoring needs of its clinic. */
-export async function findEndedCall(sql: Sql, tenantId: string, callId: string): Promise<EndedCall | undefined> {
-  const [row] = await sql<EndedCall[]>`
+export async function findEndedCall(tx: TenantTx, tenantId: string, callId: string): Promise<EndedCall | undefined> {
+  const [row] = await tx<EndedCall[]>`
     select c.id, c.tenant_id, c.vapi_call_id, c.caller_number,
            c.ended_reason, c.started_at, c.ended_at, c.summary, c.transcript, c.structured_data, c.success_evaluation,
            c.cost::float as cost, c.analysis, c.report,
@@ -30,8 +30,8 @@ export async function findEndedCall(sql: Sql, tenantId: string, callId: string):
  * What the call's own records say: its bookings, the states its machine passed through (call_events), and whether
  * the caller was a patient before the call started.
  */
-export async function callFacts(sql: Sql, call: Pick<EndedCall, 'id' | 'tenantId' | 'vapiCallId' | 'callerNumber'>): Promise<CallFacts> {
-  const [row] = await sql<{
+export async function callFacts(tx: TenantTx, call: Pick<EndedCall, 'id' | 'tenantId' | 'vapiCallId' | 'callerNumber'>): Promise<CallFacts> {
+  const [row] = await tx<{
     bookedService: string | null;
     bookedValueCents: number | null;
     held: boolean;
@@ -74,23 +74,21 @@ export interface NewLead {
 }
 
 /**
- * Stores the call's lead and, for a hot one, queues the owner's SMS — both or neither. A call already scored
+ * Stores the call's lead and, for a hot one, queues the owner's SMS — both or neither, as one tenant transaction. A call already scored
  * (the report came twice) keeps its first lead and queues nothing: `created` is false.
  */
-export async function insertLead(sql: Sql, lead: NewLead): Promise<{ created: boolean }> {
-  return sql.begin(async (tx) => {
-    const inserted = await tx`
-      insert into leads (tenant_id, call_id, caller_number, score, reasons, hot)
-      values (${lead.tenantId}, ${lead.callId}, ${lead.callerNumber}, ${lead.score}, ${tx.json(lead.reasons as never)}, ${lead.hot})
-      on conflict (tenant_id, call_id) do nothing
-      returning id`;
-    if (inserted.length === 0) return { created: false };
-    if (lead.alert) {
-      await tx`
-        insert into sms_outbox (tenant_id, call_id, kind, to_e164, body, dedupe_key)
-        values (${lead.tenantId}, ${lead.callId}, 'alert', ${lead.alert.to}, ${lead.alert.body}, ${`alert:${lead.callId}`})
-        on conflict (tenant_id, dedupe_key) do nothing`;
-    }
-    return { created: true };
-  });
+export async function insertLead(tx: TenantTx, lead: NewLead): Promise<{ created: boolean }> {
+  const inserted = await tx`
+    insert into leads (tenant_id, call_id, caller_number, score, reasons, hot)
+    values (${lead.tenantId}, ${lead.callId}, ${lead.callerNumber}, ${lead.score}, ${tx.json(lead.reasons as never)}, ${lead.hot})
+    on conflict (tenant_id, call_id) do nothing
+    returning id`;
+  if (inserted.length === 0) return { created: false };
+  if (lead.alert) {
+    await tx`
+      insert into sms_outbox (tenant_id, call_id, kind, to_e164, body, dedupe_key)
+      values (${lead.tenantId}, ${lead.callId}, 'alert', ${lead.alert.to}, ${lead.alert.body}, ${`alert:${lead.callId}`})
+      on conflict (tenant_id, dedupe_key) do nothing`;
+  }
+  return { created: true };
 }

@@ -1,3 +1,4 @@
+import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
 import type { TenantSmsSettings } from '../../sms/sms-credentials.ts';
 
@@ -78,8 +79,8 @@ export type ResendOutcome = 'queued' | 'pending' | 'limit';
  * Queues the booking's confirmation once more, unless one is still waiting to go or `max` were queued already.
  * Keyed by the request, so the same request twice queues one message.
  */
-export async function queueConfirmationAgain(sql: Sql, r: { tenantId: string; bookingId: string; requestKey: string; max: number }): Promise<ResendOutcome> {
-  const [row] = await sql<{ outcome: ResendOutcome }[]>`
+export async function queueConfirmationAgain(tx: TenantTx, r: { tenantId: string; bookingId: string; requestKey: string; max: number }): Promise<ResendOutcome> {
+  const [row] = await tx<{ outcome: ResendOutcome }[]>`
     with mine as (
       select * from sms_outbox where tenant_id = ${r.tenantId} and booking_id = ${r.bookingId} and kind = 'confirmation'),
     ins as (

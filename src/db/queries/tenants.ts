@@ -1,3 +1,4 @@
+import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
 import type { DateException, WeeklyHours } from '../../scheduling/types.ts';
 
@@ -68,10 +69,10 @@ export async function countTenants(sql: Sql): Promise<number> {
 }
 
 /** Providers, services, hours and exceptions from yesterday on: everything availability needs, in four queries. */
-export async function loadCatalog(sql: Sql, tenantId: string): Promise<Catalog> {
+export async function loadCatalog(tx: TenantTx, tenantId: string): Promise<Catalog> {
   const [providers, services, hours, exceptions] = await Promise.all([
-    sql<Provider[]>`select id, name from providers where tenant_id = ${tenantId} and active order by name`,
-    sql<Service[]>`
+    tx<Provider[]>`select id, name from providers where tenant_id = ${tenantId} and active order by name`,
+    tx<Service[]>`
       select s.id, s.slug, s.name, s.duration_minutes, s.buffer_before_minutes, s.buffer_after_minutes, s.value_cents,
              coalesce(array_agg(ps.provider_id order by p.name) filter (where p.id is not null), '{}') as provider_ids
         from services s
@@ -80,9 +81,9 @@ export async function loadCatalog(sql: Sql, tenantId: string): Promise<Catalog> 
        where s.tenant_id = ${tenantId} and s.active
        group by s.id
        order by s.name`,
-    sql<{ providerId: string; weekday: number; starts: string; ends: string }[]>`
+    tx<{ providerId: string; weekday: number; starts: string; ends: string }[]>`
       select provider_id, weekday, starts::text, ends::text from weekly_hours where tenant_id = ${tenantId}`,
-    sql<{ providerId: string | null; onDate: string; kind: 'closed' | 'open'; starts: string | null; ends: string | null }[]>`
+    tx<{ providerId: string | null; onDate: string; kind: 'closed' | 'open'; starts: string | null; ends: string | null }[]>`
       select de.provider_id, de.on_date::text, de.kind, de.starts::text, de.ends::text
         from date_exceptions de join tenants t on t.id = de.tenant_id
        where de.tenant_id = ${tenantId} and de.on_date >= (now() at time zone t.time_zone)::date - 1`,
