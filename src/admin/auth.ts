@@ -74,7 +74,7 @@ export function dashboardKeyVerifier(sql: Sql): CredentialVerifier {
     const key = await liveApiKey(sql, presented);
     if (!key || key.tenantStatus === 'suspended' || !key.scopes.includes('read')) return undefined;
     await touchApiKey(sql, key.id);
-    return key.tenantId;
+    return { tenantId: key.tenantId, keyId: key.id };
   };
 }
 

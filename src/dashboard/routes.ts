@@ -6,7 +6,7 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
 import type { DashboardHub } from './hub.ts';
 import { loadOverview } from './overview.ts';
-import { type CredentialVerifier, endSession, sessionTenant, startSession } from './session.ts';
+import { type CredentialVerifier, type DashboardSession, endSession, readSession, startSession } from './session.ts';
 import type { DashboardTokens } from './tokens.ts';
 import { callPage, dashboardPage, notFoundPage, signInPage } from './views.ts';
 
@@ -48,13 +48,13 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     for (const end of streams) end();
   });
 
-  const dashboardTenant = (tenantId: string) => withTenant(sql, tenantId, (tx) => findDashboardTenant(tx, tenantId));
+  const dashboardTenant = (s: DashboardSession) => withTenant(sql, s.tenantId, (tx) => findDashboardTenant(tx, s.tenantId, s.keyId));
   const html = (reply: FastifyReply, code: number, page: string) => reply.code(code).type('text/html; charset=utf-8').send(page);
 
   /** Signed-in pages and data: the clinic comes from the session and nowhere else. */
   const signedIn = (kind: 'page' | 'data') => async (request: FastifyRequest, reply: FastifyReply) => {
-    const tenantId = sessionTenant(request, tokens, now());
-    const tenant = tenantId ? await dashboardTenant(tenantId) : undefined;
+    const session = readSession(request, tokens, now());
+    const tenant = session ? await dashboardTenant(session) : undefined;
     if (!tenant) {
       return kind === 'page'
         ? html(reply, 401, signInPage('Please sign in to see your clinic.'))
@@ -72,23 +72,24 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   app.get('/dashboard/signin', async (request, reply) => {
     const token = z.object({ token: z.string().max(300) }).safeParse(request.query);
     const tenantId = token.success ? tokens.verify('link', token.data.token, now()) : undefined;
-    if (!tenantId || !(await dashboardTenant(tenantId))) {
+    const session = tenantId ? { tenantId, keyId: null } : undefined;
+    if (!session || !(await dashboardTenant(session))) {
       request.log.info('dashboard sign-in link refused');
       return html(reply, 401, signInPage('This sign-in link is not valid or has expired; ask for a new one.'));
     }
-    startSession(reply, tokens, tenantId, now(), opts.secureCookies);
+    startSession(reply, tokens, session, now(), opts.secureCookies);
     return reply.redirect('/dashboard', 303);
   });
 
   app.post('/dashboard/signin', async (request, reply) => {
     const form = z.object({ api_key: z.string().min(1).max(300) }).safeParse(request.body);
-    const tenantId = form.success ? await opts.apiKeys(form.data.api_key) : undefined;
-    if (!tenantId) {
+    const session = form.success ? await opts.apiKeys(form.data.api_key) : undefined;
+    if (!session) {
       request.log.info('dashboard API-key sign-in refused');
       return html(reply, 401, signInPage('That API key is not valid, or it has been revoked.'));
     }
-    request.log.info({ tenant: tenantId }, 'dashboard signed in with an API key');
-    startSession(reply, tokens, tenantId, now(), opts.secureCookies);
+    request.log.info({ tenant: session.tenantId, keyId: session.keyId }, 'dashboard signed in with an API key');
+    startSession(reply, tokens, session, now(), opts.secureCookies);
     return reply.redirect('/dashboard', 303);
   });
 

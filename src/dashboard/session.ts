@@ -5,19 +5,32 @@ export const SESSION_COOKIE = 'sk_dashboard';
 export const SESSION_HOURS = 12;
 
 /**
- * Turns a credential a person typed (a clinic API key) into the clinic's id. The admin API provides one; the
- * dashboard only asks. Signed links need none: they are checked by DashboardTokens.
+ * Who a browser signed in as: the clinic, and the API key when it signed in with one (a signed link names no key).
+ * A session that came from a key lasts only while that key does: revoking it ends the session at the next request.
  */
-export type CredentialVerifier = (credential: string) => Promise<string | undefined>;
-
-/** The clinic of a signed-in browser, from the session cookie; undefined when absent, forged or expired. */
-export function sessionTenant(request: FastifyRequest, tokens: DashboardTokens, now: number): string | undefined {
-  const value = readCookie(request.headers.cookie, SESSION_COOKIE);
-  return value ? tokens.verify('session', value, now) : undefined;
+export interface DashboardSession {
+  tenantId: string;
+  keyId: string | null;
 }
 
-export function startSession(reply: FastifyReply, tokens: DashboardTokens, tenantId: string, now: number, secure: boolean): void {
-  const token = tokens.sign('session', tenantId, now + SESSION_HOURS * 3_600_000);
+/**
+ * Turns a credential a person typed (a clinic API key) into a session. The admin API provides one; the dashboard
+ * only asks. Signed links need none: they are checked by DashboardTokens.
+ */
+export type CredentialVerifier = (credential: string) => Promise<DashboardSession | undefined>;
+
+/** The session of a signed-in browser, from its cookie; undefined when absent, forged or expired. */
+export function readSession(request: FastifyRequest, tokens: DashboardTokens, now: number): DashboardSession | undefined {
+  const value = readCookie(request.headers.cookie, SESSION_COOKIE);
+  const subject = value ? tokens.verify('session', value, now) : undefined;
+  if (!subject) return undefined;
+  const [tenantId, keyId] = subject.split(':');
+  return { tenantId: tenantId!, keyId: keyId ?? null };
+}
+
+export function startSession(reply: FastifyReply, tokens: DashboardTokens, session: DashboardSession, now: number, secure: boolean): void {
+  const subject = session.keyId ? `${session.tenantId}:${session.keyId}` : session.tenantId;
+  const token = tokens.sign('session', subject, now + SESSION_HOURS * 3_600_000);
   reply.header('set-cookie', cookie(token, SESSION_HOURS * 3600, secure));
 }
 

@@ -102,16 +102,19 @@ describe('signing in', () => {
     const theirs = await book('other', SECRET_B, '09:00', 1);
 
     // Each key signs in to its own clinic: the form names no clinic, so another clinic's data is out of reach.
+    const sessions = new Map<string, string>();
     for (const [k, clinic, own, other] of [[keyA, clinicA, mine, theirs], [keyB, clinicB, theirs, mine]] as const) {
       const res = await keySignIn(a, k.key);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/dashboard');
       const cookie = res.headers.get('set-cookie')!;
       expect(cookie).not.toMatch(/; Secure/);
-      expect(testTokens.verify('session', /sk_dashboard=([^;]+)/.exec(cookie)![1]!, Date.now())).toBe(clinic);
+      // The session names the clinic and the key it came from.
+      expect(testTokens.verify('session', /sk_dashboard=([^;]+)/.exec(cookie)![1]!, Date.now())).toBe(`${clinic}:${k.id}`);
       const seen = bookingIds(await overview(cookie.split(';')[0]!));
       expect(seen).toContain(own);
       expect(seen).not.toContain(other);
+      sessions.set(k.id, cookie.split(';')[0]!);
     }
     // Served over https (PUBLIC_URL), the session cookie is Secure.
     expect((await keySignIn(b, keyB.key)).headers.get('set-cookie')).toMatch(/; Secure/);
@@ -131,14 +134,21 @@ describe('signing in', () => {
     await refusedWith(SECRET_A);
     // A key without the read scope: the dashboard only shows, but a write-only key is not meant for looking.
     await refusedWith((await issue(clinicA, ['write'])).key);
-    // A suspended clinic's key, until it is active again.
+    // A suspended clinic: its key, its signed links and its running sessions, until it is active again.
     expect((await operator('POST', `/tenants/${clinicB}/suspend`)).status).toBe(200);
     await refusedWith(keyB.key);
+    expect((await fetch(linkFor(a.url, clinicB), { redirect: 'manual' })).status).toBe(401);
+    for (const cookie of [sessions.get(keyB.id)!, cookieB]) expect((await get('/dashboard/api/overview', cookie)).status).toBe(401);
     expect((await operator('POST', `/tenants/${clinicB}/activate`)).status).toBe(200);
     expect((await keySignIn(a, keyB.key)).status).toBe(303);
-    // A revoked key, at once.
+    for (const cookie of [sessions.get(keyB.id)!, cookieB]) expect((await get('/dashboard/api/overview', cookie)).status).toBe(200);
+    // A revoked key, at once: no new sign-in, and the session it opened ends at its next request, on any instance.
     expect((await operator('DELETE', `/tenants/${clinicA}/api-keys/${keyA.id}`)).status).toBe(200);
     await refusedWith(keyA.key);
+    expect((await get('/dashboard/api/overview', sessions.get(keyA.id)!, b)).status).toBe(401);
+    expect((await get('/dashboard', sessions.get(keyA.id)!)).status).toBe(401);
+    // Sessions from a signed link or another key of the same clinic go on.
+    expect((await get('/dashboard/api/overview', cookieA)).status).toBe(200);
 
     // No key is ever written to the log, even at trace level (every sign-in above went through server a).
     const logged = logLines.join('');

@@ -34,9 +34,16 @@ export interface LeadRow {
   createdAt: Date;
 }
 
-export async function findDashboardTenant(tx: TenantTx, tenantId: string): Promise<DashboardTenant | undefined> {
+/**
+ * The clinic a dashboard session may see: only while the clinic is active and, for a session that came from an API
+ * key, while that key is unrevoked.
+ */
+export async function findDashboardTenant(tx: TenantTx, tenantId: string, keyId: string | null): Promise<DashboardTenant | undefined> {
   const [row] = await tx<DashboardTenant[]>`
-    select id, slug, name, time_zone, hot_lead_threshold from tenants where id = ${tenantId}`;
+    select id, slug, name, time_zone, hot_lead_threshold from tenants t
+     where t.id = ${tenantId} and t.status = 'active'
+       and (${keyId}::uuid is null
+            or exists (select 1 from tenant_api_keys k where k.id = ${keyId} and k.tenant_id = t.id and k.revoked_at is null))`;
   return row;
 }
 
