@@ -15,6 +15,7 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
 import type { BusyRange, Slot } from '../scheduling/types.ts';
+import { type AppointmentWords, cancellationText, rescheduleText, textWhen } from '../sms/texts.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 
@@ -34,6 +35,16 @@ export interface RescheduleInput {
   providerIds: string[];
   start: number;
   callId: string | null;
+  /** The calls row asking, for the patient's text; null when staff move it. */
+  callRowId: string | null;
+}
+
+/** An upcoming appointment being cancelled, as its row and the patient's text know it. */
+export interface CancelledAppointment {
+  bookingId: string;
+  serviceId: string;
+  providerId: string;
+  startsAt: Date;
 }
 
 export type RescheduleAnswer = ClaimAnswer | { kind: 'not_found' };
@@ -182,18 +193,24 @@ export class BookingService {
     return this.reported(request.tenantId, await withTenant(this.sql, request.tenantId, (tx) => confirmHold(tx, request)));
   }
 
-  async cancel(tenantId: string, bookingId: string, patientPhone: string): Promise<BookingChangeRow> {
-    return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => cancelBooking(tx, tenantId, bookingId, patientPhone)));
+  /** Cancels a patient's upcoming appointment and texts them, in one transaction. */
+  async cancel(ctx: TenantContext, a: CancelledAppointment, patientPhone: string, callRowId: string | null): Promise<BookingChangeRow> {
+    const tenantId = ctx.tenant.id;
+    const service = ctx.catalog.services.find((s) => s.id === a.serviceId)?.name ?? 'appointment';
+    const text = { callRowId, body: cancellationText(ctx.tenant, appointmentWords(ctx, service, a.providerId, a.startsAt.getTime())) };
+    return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => cancelBooking(tx, tenantId, a.bookingId, patientPhone, text)));
   }
 
   /**
-   * Claims the new time (first provider that has it; through the slot gate like any claim) and cancels the old
-   * appointment in the same transaction.
+   * Claims the new time (first provider that has it; through the slot gate like any claim), cancels the old
+   * appointment and queues the patient's text, in the same transaction.
    */
   async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
+      const body = rescheduleText(ctx.tenant, appointmentWords(ctx, input.service.name, providerId, input.start));
+      const text = { callRowId: input.callRowId, body };
       const row = await withTenant(this.sql, ctx.tenant.id, (tx) =>
-        rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId }),
+        rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId, text }),
       );
       if (row.outcome === 'not_found') throw new AppointmentGone();
       return row as ClaimRow;
@@ -263,6 +280,12 @@ export class BookingService {
     }
     return row;
   }
+}
+
+/** How the patient's text names an appointment; a provider no longer listed is "us". */
+function appointmentWords(ctx: TenantContext, service: string, providerId: string, start: number): AppointmentWords {
+  const provider = ctx.catalog.providers.find((p) => p.id === providerId)?.name ?? 'us';
+  return { service, provider, when: textWhen(start, ctx.tenant.timeZone) };
 }
 
 /** The appointment to move was cancelled or moved meanwhile. */

@@ -22,7 +22,7 @@ import { queueConfirmationAgain } from '../db/queries/sms-outbox.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { codeText, confirmationText } from '../sms/texts.ts';
+import { codeText, confirmationText, textWhen } from '../sms/texts.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { answer } from '../vapi/answer.ts';
 import { describeClaim } from '../vapi/tools/describe-claim.ts';
@@ -69,13 +69,8 @@ export function provideCallEffects(deps: CallEffectsDeps) {
 
   const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
     const t = await tenantOf(c);
-    const zone = t.tenant.timeZone;
     const provider = t.catalog.providers.find((p) => p.id === hold.providerId)?.name ?? 'us';
-    const body = confirmationText(t.tenant, {
-      service: hold.serviceName,
-      provider,
-      when: DateTime.fromMillis(hold.startsAt, { zone: clinicZone(zone), locale: 'en-US' }).toFormat('ccc LLL d, h:mm a'),
-    });
+    const body = confirmationText(t.tenant, { service: hold.serviceName, provider, when: textWhen(hold.startsAt, t.tenant.timeZone) });
     const row = await deps.booking.confirmHold({
       tenantId: c.tenantId,
       bookingId: hold.bookingId,
@@ -198,8 +193,8 @@ export function provideCallEffects(deps: CallEffectsDeps) {
           await tenantOf(input.context),
           input.change,
           input.request as ChangeRequest,
-          input.context.vapiCallId,
-        ),
+          { vapiCallId: input.context.vapiCallId, rowId: input.context.callRowId },
+        ).finally(deps.smsQueued),
       ),
 
       releaseHold: fromPromise<void, EffectInputs['releaseHold']>(({ input }) => release(input.context, input.hold)),

@@ -27,7 +27,7 @@ export async function changeAppointment(
   t: TenantContext,
   change: 'cancel' | 'reschedule',
   req: ChangeRequest,
-  callId: string,
+  call: { vapiCallId: string; rowId: string },
 ): Promise<ToolAnswer> {
   const zone = t.tenant.timeZone;
   const label = (b: UpcomingBooking) => spokenSlot(b.startsAt.getTime(), zone, deps.now);
@@ -46,7 +46,7 @@ export async function changeAppointment(
   const old = matching[0]!;
 
   if (change === 'cancel') {
-    const row = await deps.booking.cancel(t.tenant.id, old.bookingId, req.patientPhone);
+    const row = await deps.booking.cancel(t, old, req.patientPhone, call.rowId);
     if (row.outcome !== 'cancelled') return refuse('no_appointment', "That appointment can't be cancelled any more.");
     return answer('cancelled', `I've cancelled your appointment ${label(old)}.`, { appointment_id: old.bookingId });
   }
@@ -56,7 +56,7 @@ export async function changeAppointment(
   const providerIds = req.providerIds ?? [old.providerId, ...service.providerIds.filter((p) => p !== old.providerId)];
   const outcome = await deps.booking.reschedule(
     t,
-    { oldBookingId: old.bookingId, patientPhone: req.patientPhone, service, providerIds, start: req.newStart, callId },
+    { oldBookingId: old.bookingId, patientPhone: req.patientPhone, service, providerIds, start: req.newStart, callId: call.vapiCallId, callRowId: call.rowId },
     old,
   );
   if (outcome.kind === 'not_found') return refuse('no_appointment', "That appointment can't be changed any more.");

@@ -1,8 +1,12 @@
 // Message texts. A clinic may set its own with {placeholders}; kept short so most fit one 160-character segment.
+import { DateTime } from 'luxon';
+import { clinicZone } from '../scheduling/zone.ts';
 
 export const DEFAULT_CODE_TEXT = '{clinic}: your booking code is {code}. It expires in {minutes} min. Never share it.';
 export const DEFAULT_CONFIRMATION_TEXT = '{clinic}: you are booked for {service} with {provider}, {when}. {cancel}';
 export const DEFAULT_CANCEL_INSTRUCTIONS = 'To cancel or change, call us.';
+export const CANCELLATION_TEXT = '{clinic}: your {service} with {provider}, {when}, is cancelled. To book again, call us.';
+export const RESCHEDULE_TEXT = '{clinic}: your {service} with {provider} is moved to {when}. {cancel}';
 
 export interface TextSettings {
   name: string;
@@ -19,9 +23,26 @@ export function fill(template: string, values: Record<string, string>): string {
 export const codeText = (t: TextSettings, code: string, minutes: number): string =>
   fill(t.smsCodeText ?? DEFAULT_CODE_TEXT, { clinic: t.name, code, minutes: String(minutes) });
 
-export const confirmationText = (t: TextSettings, a: { service: string; provider: string; when: string }): string =>
+/** What a text says about an appointment. */
+export interface AppointmentWords {
+  service: string;
+  provider: string;
+  /** "Tue Nov 24, 9:30 AM" in the clinic's zone (textWhen). */
+  when: string;
+}
+
+/** An appointment's time as texts say it, in the clinic's zone. */
+export const textWhen = (start: number, zone: string): string =>
+  DateTime.fromMillis(start, { zone: clinicZone(zone), locale: 'en-US' }).toFormat('ccc LLL d, h:mm a');
+
+export const confirmationText = (t: TextSettings, a: AppointmentWords): string =>
   fill(t.smsConfirmationText ?? DEFAULT_CONFIRMATION_TEXT, {
     clinic: t.name,
     ...a,
     cancel: t.cancelInstructions ?? DEFAULT_CANCEL_INSTRUCTIONS,
   });
+
+export const cancellationText = (t: TextSettings, a: AppointmentWords): string => fill(CANCELLATION_TEXT, { clinic: t.name, ...a });
+
+export const rescheduleText = (t: TextSettings, a: AppointmentWords): string =>
+  fill(RESCHEDULE_TEXT, { clinic: t.name, ...a, cancel: t.cancelInstructions ?? DEFAULT_CANCEL_INSTRUCTIONS });

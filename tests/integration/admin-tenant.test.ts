@@ -234,6 +234,10 @@ describe('appointments', () => {
     expect((await c.api('GET', `/appointments/${first.json.id}`)).json.status).toBe('cancelled');
     expect((await c.api('POST', `/appointments/${first.json.id}/reschedule`, { start: iso(futureWeekday('16:00', 4)) })).status).toBe(409);
     expect(await overlappingPairs(db.sql)).toBe(0);
+    // The patient is texted the new time once, queued with the move; the refused move queued nothing.
+    const texts = await db.sql<{ kind: string; bookingId: string; callId: string | null }[]>`
+      select kind, booking_id, call_id from sms_outbox where to_e164 = '+16175550501' and kind in ('reschedule', 'cancellation')`;
+    expect(texts).toEqual([{ kind: 'reschedule', bookingId: moved.json.id, callId: null }]);
   });
 
   it('lists by day, provider, patient and status, a page at a time, and cancels', async () => {
@@ -257,6 +261,10 @@ describe('appointments', () => {
     const cancelled = await c.api('POST', `/appointments/${ids[0]}/cancel`);
     expect(cancelled.json.status).toBe('cancelled');
     expect((await c.api('POST', `/appointments/${ids[0]}/cancel`)).status).toBe(409);
+    // The patient is told, once, in the cancellation's transaction.
+    const told = await db.sql<{ body: string }[]>`select body from sms_outbox where booking_id = ${ids[0]!} and kind = 'cancellation'`;
+    expect(told).toHaveLength(1);
+    expect(told[0]!.body).toMatch(/is cancelled\. To book again, call us\.$/);
     const active = await c.api('GET', `/appointments?date=${day.toISODate()}&status=confirmed&providerId=${c.providerId}`);
     expect(active.json.items).toHaveLength(4);
     expect((await c.api('GET', '/appointments?status=bogus')).status).toBe(400);

@@ -229,14 +229,25 @@ describe('a clinic without codes, and changes to appointments', () => {
     expect(await stranger.tool('cancel_appointment')).toMatchObject({ field: 'error', status: 'no_appointment' });
 
     const call = phoneCall(vapi, number);
+    const texted = twilio.messages.filter((m) => m.to === number).length;
     const moved = await call.tool('reschedule_appointment', { start: iso(newStart) });
     expect(moved).toMatchObject({ field: 'result', status: 'rescheduled', provider: 'Dr. Ben Okafor' });
     expect((await bookingAt(oldStart)).map((b) => b.status)).toEqual(['cancelled']);
     expect((await bookingAt(newStart)).map((b) => b.status)).toEqual(['confirmed']);
+    const when = (d: DateTime) => d.setLocale('en-US').toFormat('ccc LLL d, h:mm a');
+    const movedText = (await twilio.waitFor(number, texted + 1))[texted]!;
+    expect(movedText.body).toBe(`Demo Family Clinic: your consultation with Dr. Ben Okafor is moved to ${when(newStart)}. To cancel or change, call us.`);
 
     const cancelled = await call.tool('cancel_appointment', { appointment_date: newStart.toISODate() });
     expect(cancelled).toMatchObject({ field: 'result', status: 'cancelled' });
     expect(await activeAt(newStart)).toEqual([]);
+    const cancelText = (await twilio.waitFor(number, texted + 2))[texted + 1]!;
+    expect(cancelText.body).toBe(`Demo Family Clinic: your consultation with Dr. Ben Okafor, ${when(newStart)}, is cancelled. To book again, call us.`);
+    // Each text belongs to the call that asked, for its timeline on the dashboard.
+    const rows = await db.sql<{ kind: string; callVapiId: string | null }[]>`
+      select o.kind, c.vapi_call_id as call_vapi_id from sms_outbox o left join calls c on c.id = o.call_id
+       where o.to_e164 = ${number} and o.kind in ('reschedule', 'cancellation') order by o.created_at`;
+    expect(rows).toEqual([{ kind: 'reschedule', callVapiId: call.id }, { kind: 'cancellation', callVapiId: call.id }]);
   });
 
   it('a reschedule to a taken time keeps the old appointment', async () => {

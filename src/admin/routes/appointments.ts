@@ -146,7 +146,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
       a.status === 'held'
         ? await deps.booking.releaseHold(tid, a.id, a.holdToken)
         : a.status === 'confirmed' && a.patientPhone
-          ? await deps.booking.cancel(tid, a.id, a.patientPhone)
+          ? await deps.booking.cancel(ctx, { bookingId: a.id, serviceId: a.serviceId, providerId: a.providerId, startsAt: a.startsAt }, a.patientPhone, null)
           : undefined;
     if (!change || !['cancelled', 'released'].includes(change.outcome)) {
       throw new ApiError(409, `Only an upcoming held or confirmed appointment can be cancelled; this one is ${a.status}${a.status === 'confirmed' ? ' and has started' : ''}.`);
@@ -179,7 +179,7 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     const providerIds = providersFor(ctx, service, request.body.providerId);
     const outcome = await deps.booking.reschedule(
       ctx,
-      { oldBookingId: old.id, patientPhone: old.patientPhone, service, providerIds, start: Date.parse(request.body.start), callId: null },
+      { oldBookingId: old.id, patientPhone: old.patientPhone, service, providerIds, start: Date.parse(request.body.start), callId: null, callRowId: null },
       { providerId: old.providerId, startsAt: old.startsAt, endsAt: old.endsAt },
     );
     if (outcome.kind === 'not_found') throw new ApiError(409, 'The appointment changed meanwhile (cancelled, moved or started); nothing was moved.');

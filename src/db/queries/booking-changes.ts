@@ -32,8 +32,16 @@ export async function confirmHold(tx: TenantTx, r: ConfirmHoldRequest): Promise<
   return row!;
 }
 
-export async function cancelBooking(tx: TenantTx, tenantId: string, bookingId: string, patientPhone: string): Promise<BookingChangeRow> {
-  const [row] = await tx<BookingChangeRow[]>`select * from cancel_booking(${tenantId}, ${bookingId}, ${patientPhone})`;
+/** The patient's text about a change, queued in the change's transaction (migrations/009_change_texts.sql). */
+export interface ChangeText {
+  /** The calls row the change came from; null when staff made it. */
+  callRowId: string | null;
+  body: string;
+}
+
+export async function cancelBooking(tx: TenantTx, tenantId: string, bookingId: string, patientPhone: string, text: ChangeText | null): Promise<BookingChangeRow> {
+  const [row] = await tx<BookingChangeRow[]>`
+    select * from cancel_booking(${tenantId}, ${bookingId}, ${patientPhone}, ${text?.callRowId ?? null}, ${text?.body ?? null})`;
   return row!;
 }
 
@@ -45,12 +53,13 @@ export interface RescheduleRequest {
   serviceId: string;
   start: number;
   callId: string | null;
+  text: ChangeText | null;
 }
 
 export async function rescheduleBooking(tx: TenantTx, r: RescheduleRequest): Promise<Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' }> {
   const [row] = await tx<(Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' })[]>`
     select * from reschedule_booking(${r.tenantId}, ${r.oldBookingId}, ${r.patientPhone}, ${r.providerId}, ${r.serviceId},
-                                     ${new Date(r.start)}, ${r.callId})`;
+                                     ${new Date(r.start)}, ${r.callId}, ${r.text?.callRowId ?? null}, ${r.text?.body ?? null})`;
   return row!;
 }
 
