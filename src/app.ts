@@ -93,7 +93,10 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   installErrorHandler(app);
   installDashboardSecurityHeaders(app);
   await registerLoadShedding(app, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS });
-  await registerRateLimits(app);
+  await registerRateLimits(
+    app,
+    redis && { redis: redis.commands, prefix: redis.prefix, degraded: () => metrics.redisDegraded.inc({ operation: 'rate_limit' }) },
+  );
   await registerOpenApi(app);
   await app.register(metricsRoutes, { metrics });
   await app.register(healthRoutes, {

@@ -1,13 +1,16 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { sharedCounters } from './rate-limit-counters.ts';
 
 /**
- * One shared counter store (in memory, per instance) under @fastify/rate-limit; each limiter counts its own keys.
- * Not the plugin's route hook: that one runs once per request, and the webhook and the API need two limits each
- * (per IP before authentication, per tenant after it).
+ * One counter store under @fastify/rate-limit: in Redis when there is one, shared by every instance (see
+ * rate-limit-counters.ts), else in this process's memory. Each limiter counts its own keys. Not the plugin's route
+ * hook: that one runs once per request, and the webhook and the API need two limits each (per IP before
+ * authentication, per tenant after it).
  */
-export async function registerRateLimits(app: FastifyInstance): Promise<void> {
-  await app.register(rateLimit, { global: false });
+export async function registerRateLimits(app: FastifyInstance, shared?: { redis: Redis; prefix: string; degraded: () => void }): Promise<void> {
+  await app.register(rateLimit, { global: false, ...(shared ? { store: sharedCounters(shared.redis, shared.prefix, shared.degraded) } : {}) });
 }
 
 export interface LimiterOptions {

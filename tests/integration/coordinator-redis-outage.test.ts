@@ -1,38 +1,18 @@
 // Redis dies in the middle of a claim storm and comes back: nothing fails, nothing overlaps, everything recovers.
 // A private redis-server, so the shared one on 6379 is never touched.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/db/embedded.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { claimStorm } from '../helpers/claim-storm.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { health, type Instance, type Instances, metric, startInstances } from '../helpers/instances.ts';
+import { privateRedis, type PrivateRedis } from '../helpers/private-redis.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 import { vapiClient } from '../helpers/vapi.ts';
 
 const SECRET = 'coordinator-outage-secret-01';
 let db: TestDatabase;
 let cluster: Instances;
-let port: number;
-let redis: ChildProcess | undefined;
-
-async function startRedis(): Promise<void> {
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const probe = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => {});
-  await probe.ping();
-  probe.disconnect();
-}
-
-async function stopRedis(): Promise<void> {
-  const child = redis!;
-  redis = undefined;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+let redis: PrivateRedis;
 
 /** Asks until the answer satisfies `done` (no timing asserted: a deadline only keeps a broken run from hanging). */
 async function until<T>(ask: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -51,15 +31,14 @@ const sum = async (instances: Instance[], name: string, labels: Record<string, s
 };
 
 beforeAll(async () => {
-  port = await freePort();
-  await startRedis();
+  redis = await privateRedis();
   db = await createTestDatabase();
   await createDemoClinic(db.sql, { secret: SECRET });
-  cluster = await startInstances(3, { databaseUrl: db.url, redisUrl: `redis://127.0.0.1:${port}`, redisKeyPrefix: 'sk-outage:' });
+  cluster = await startInstances(3, { databaseUrl: db.url, redisUrl: redis.url, redisKeyPrefix: 'sk-outage:' });
 });
 afterAll(async () => {
   await cluster?.close();
-  if (redis) await stopRedis();
+  if (redis?.running()) await redis.stop();
   await db?.drop();
 });
 
@@ -82,10 +61,10 @@ describe('Redis stopped halfway through 2,000 concurrent claims, then started ag
       onAnswered: (answered) => {
         if (answered === 1000) {
           outage = (async () => {
-            await stopRedis();
+            await redis.stop();
             const during = await until(() => health(first!), (h) => h.redis === 'down');
             await restart;
-            await startRedis();
+            await redis.start();
             return { during };
           })();
         }
