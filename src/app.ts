@@ -52,6 +52,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);
+  const stopHearingCatalog = await tenants.listen();
+  app.addHook('onClose', stopHearingCatalog);
   // Redis is optional: without it this one process coordinates claims and caches availability by itself.
   const redis = config.REDIS_URL
     ? {

@@ -10,11 +10,17 @@ export interface TenantContext {
 interface Entry {
   value: Promise<TenantContext | undefined>;
   loadedAt: number;
+  /** Known once loaded. */
+  tenantId?: string;
 }
+
+/** Notified by the triggers of migrations/010_catalog_notify.sql with the id of the clinic that changed. */
+const CATALOG_CHANNEL = 'slotkeeper_catalog';
 
 /**
  * Clinic settings and catalogue, read on every tool call, kept in memory for a few seconds. A tool call then costs
- * no query for them; a settings change is seen everywhere within `ttlMs` (or at once on this instance via `forget`).
+ * no query for them. A change is seen at once on every instance that `listen`s (PostgreSQL notifies it on commit),
+ * and within `ttlMs` should a notification be missed while the listening connection was down.
  */
 export class TenantDirectory {
   private readonly entries = new Map<string, Entry>();
@@ -29,14 +35,36 @@ export class TenantDirectory {
     const hit = this.entries.get(slug);
     if (hit && this.now() - hit.loadedAt < this.ttlMs) return hit.value;
     const value = this.load(slug);
-    this.entries.set(slug, { value, loadedAt: this.now() });
+    const entry: Entry = { value, loadedAt: this.now() };
+    this.entries.set(slug, entry);
     // Neither a failed load (database down) nor an unknown slug is remembered: the map holds real clinics only.
-    value.then((ctx) => ctx ?? this.entries.delete(slug), () => this.entries.delete(slug));
+    value.then(
+      (ctx) => (ctx ? (entry.tenantId = ctx.tenant.id) : this.drop(slug, entry)),
+      () => this.drop(slug, entry),
+    );
     return value;
   }
 
   forget(slug: string): void {
     this.entries.delete(slug);
+  }
+
+  /** Hears every instance's changes until the returned function is called. */
+  async listen(): Promise<() => Promise<void>> {
+    // The second callback runs on every (re)connect of the listening connection: what changed meanwhile is unknown.
+    const { unlisten } = await this.sql.listen(CATALOG_CHANNEL, (tenantId) => this.changed(tenantId), () => this.entries.clear());
+    return unlisten;
+  }
+
+  /** A load still in flight may have read the clinic before the change committed: it goes too. */
+  private changed(tenantId: string): void {
+    for (const [slug, entry] of this.entries) {
+      if (entry.tenantId === undefined || entry.tenantId === tenantId) this.entries.delete(slug);
+    }
+  }
+
+  private drop(slug: string, entry: Entry): void {
+    if (this.entries.get(slug) === entry) this.entries.delete(slug);
   }
 
   /** Finding the clinic by its slug is operator work (nothing is scoped yet); its catalogue is read as the clinic. */
