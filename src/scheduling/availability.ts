@@ -105,18 +105,23 @@ export function filterTimeOfDay(slots: readonly Slot[], tod: TimeOfDay | undefin
  * several providers free at 9:00 cost one offer, not three.
  */
 export function pickSpread(slots: readonly Slot[], n: number): Slot[] {
-  const seen = new Set<number>();
-  const distinct = slots.filter((slot) => {
-    if (seen.has(slot.start)) return false;
-    seen.add(slot.start);
-    return true;
-  });
+  const distinct = distinctStarts(slots);
   const count = Math.floor(n);
   if (distinct.length <= count) return distinct;
   if (count <= 0) return [];
   if (count === 1) return distinct.slice(0, 1);
   const last = distinct.length - 1;
   return Array.from({ length: count }, (_, i) => distinct[Math.round((i * last) / (count - 1))]!);
+}
+
+/** The first slot of each start time, in order: a caller is offered a time once, whoever has it free. */
+export function distinctStarts(slots: readonly Slot[]): Slot[] {
+  const seen = new Set<number>();
+  return slots.filter((slot) => {
+    if (seen.has(slot.start)) return false;
+    seen.add(slot.start);
+    return true;
+  });
 }
 
 // Each provider's slots are already in time order. A k-way merge (far cheaper

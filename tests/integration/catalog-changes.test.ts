@@ -39,6 +39,9 @@ describe('a catalogue change on one side', () => {
       const answer = await eventually(() => ask(server, day), (r) => r.status !== 'ok', TOLD_WITHIN_MS);
       expect(answer.status).toBe('unavailable');
       expect(answer.say).toMatch(/^There's nothing free on /);
+      // Two providers free at the same time make one offer, not the same time said twice.
+      const starts = answer.alternatives.map((s: { start: string }) => s.start);
+      expect(new Set(starts).size).toBe(starts.length);
     }
     expect(Date.now() - started).toBeLessThan(10_000);
 

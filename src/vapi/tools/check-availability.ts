@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
+import { distinctStarts, filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
 import { resolveDay } from '../../scheduling/dates.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import type { Slot } from '../../scheduling/types.ts';
@@ -67,7 +67,7 @@ export const checkAvailability = defineTool({
     if (later.length === 0) {
       return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, { service: service.slug, alternatives: [] });
     }
-    const alternatives = present(later.slice(0, OFFERED));
+    const alternatives = present(distinctStarts(later).slice(0, OFFERED));
     return answer('unavailable', `${preface}There's nothing free${when}; the next openings are ${spokenSlots(alternatives)}.`, {
       service: service.slug,
       alternatives,

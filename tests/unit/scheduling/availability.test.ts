@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { filterTimeOfDay, freeSlots, pickSpread, type FreeSlotsInput } from '../../../src/scheduling/availability.ts';
+import { distinctStarts, filterTimeOfDay, freeSlots, pickSpread, type FreeSlotsInput } from '../../../src/scheduling/availability.ts';
 import type { BusyRange, DateException, Slot, WeeklyHours } from '../../../src/scheduling/types.ts';
 
 const NY = 'America/New_York';
@@ -395,5 +395,10 @@ describe('pickSpread', () => {
   it('handles n of 1 and 0', () => {
     expect(pickSpread(grid(5), 1)).toEqual([grid(5)[0]]);
     expect(pickSpread(grid(5), 0)).toEqual([]);
+  });
+
+  it('distinctStarts keeps the first provider of each start, in order', () => {
+    const interleaved = grid(3, 'ana').flatMap((s) => [{ ...s, providerId: 'ben' }, s]);
+    expect(distinctStarts(interleaved)).toEqual(grid(3, 'ben'));
   });
 });
