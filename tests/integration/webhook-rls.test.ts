@@ -1,13 +1,15 @@
 // The webhook does its clinic's work under row-level security. The server here connects as a role that is neither
 // superuser nor table owner, so outside a tenant transaction it sees no clinic's rows except the few tables operator
 // work needs (finding a clinic by its credential, the SMS dispatcher). A whole call still books, texts, moves,
-// cancels, is scored and shows on the dashboard: every one of those statements ran inside withTenant.
+// cancels, is scored and shows on the dashboard, and staff see and change it all through the admin API: every one
+// of those statements ran inside withTenant.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Queryable, type Sql } from '../../src/db/client.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
 import { codeFrom, eventually, phoneCall, reportFields, startServerWithTwilio } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, signIn } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -35,8 +37,10 @@ async function connectAsAppRole(): Promise<Sql> {
   await db.sql.unsafe(`grant usage on schema public to ${role}`);
   await db.sql.unsafe(`grant select, insert, update, delete on all tables in schema public to ${role}`);
   await db.sql.unsafe(`grant usage, select on all sequences in schema public to ${role}`);
-  // Operator work, which has no clinic to scope to: authenticating a webhook by its clinic, and sending the outbox.
+  // Operator work, which has no clinic to scope to: finding a clinic by its webhook credential or API key, issuing
+  // keys, and sending the outbox.
   await db.sql.unsafe(`create policy operator on tenants to ${role} using (true)`);
+  await db.sql.unsafe(`create policy operator on tenant_api_keys to ${role} using (true) with check (true)`);
   await db.sql.unsafe(`create policy operator on sms_outbox to ${role} using (true) with check (true)`);
   const url = new URL(db.url);
   url.username = role;
@@ -50,7 +54,7 @@ beforeAll(async () => {
   otherClinic = await createDemoClinic(db.sql, { secret: 'webhook-rls-other-secret', slug: 'other' });
   appSql = await connectAsAppRole();
   twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(appSql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY } });
+  server = await startServerWithTwilio(appSql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY, ADMIN_TOKEN } });
   vapi = vapiClient(server.url, 'demo', SECRET);
 });
 afterAll(async () => {
@@ -129,5 +133,36 @@ describe('the webhook under row-level security', () => {
     expect(await db.sql`select 1 from bookings where tenant_id = ${otherClinic}`).toHaveLength(0);
     const foreign = await fetch(`${server.url}/dashboard/calls/${lead!.callId}`, { headers: { cookie: await signIn(server.url, otherClinic) } });
     expect(foreign.status).toBe(404);
+  });
+
+  it('staff see the call, its lead and appointments through the admin API, and book and cancel as the clinic', async () => {
+    const issued = await apiClient(server.url, ADMIN_TOKEN)('POST', `/tenants/${clinic}/api-keys`, { label: 'front desk' });
+    expect(issued.status).toBe(201);
+    const api = apiClient(server.url, issued.json.key);
+    const calls = await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${clinic} order by created_at`;
+    expect((await api('GET', '/calls')).json.items.map((c: { id: string }) => c.id).sort()).toEqual(calls.map((c) => c.id).sort());
+    const [lead] = await db.sql<{ callId: string }[]>`select call_id from leads where tenant_id = ${clinic}`;
+    expect((await api('GET', `/calls/${lead!.callId}`)).json.timeline.length).toBeGreaterThan(5);
+    expect((await api('GET', '/leads')).json.items.map((l: { callId: string }) => l.callId)).toEqual([lead!.callId]);
+    expect((await api('GET', '/appointments?status=cancelled')).json.items).toHaveLength(2);
+
+    const settings = await api('GET', '/settings');
+    expect(settings.status).toBe(200);
+    const service = (await api('GET', '/services')).json.items[0];
+    const booked = await api('POST', '/appointments', {
+      serviceId: service.id,
+      start: iso(futureWeekday('11:00', 4)),
+      patient: { name: 'Desk Booking', phone: '+16175550145' },
+    });
+    expect(booked.status).toBe(201);
+    expect((await api('POST', `/appointments/${booked.json.id}/cancel`)).json.status).toBe('cancelled');
+    expect(await db.sql`select 1 from sms_outbox where booking_id = ${booked.json.id} and kind = 'cancellation'`).toHaveLength(1);
+    // Another clinic's appointment is not found: the clinic's transaction cannot see it.
+    const [p] = await db.sql<{ id: string }[]>`select id from providers where tenant_id = ${otherClinic} order by name limit 1`;
+    const [sv] = await db.sql<{ id: string }[]>`select id from services where tenant_id = ${otherClinic} order by name limit 1`;
+    const [theirs] = await db.sql<{ bookingId: string }[]>`
+      select booking_id from claim_slot(${otherClinic}, ${p!.id}, ${sv!.id}, ${futureWeekday('11:00', 4).toJSDate()}, 'confirmed', null, '+16175550146', 'Other Patient')`;
+    expect((await api('GET', `/appointments/${theirs!.bookingId}`)).status).toBe(404);
+    expect((await api('POST', `/appointments/${theirs!.bookingId}/cancel`)).status).toBe(404);
   });
 });
