@@ -132,6 +132,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     tokens: dashboardTokens(config, secrets),
     apiKeys: dashboardKeyVerifier(sql),
     secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
+    heartbeatMs: config.DASHBOARD_HEARTBEAT_MS,
   });
   return app;
 }

@@ -42,6 +42,8 @@ const ConfigSchema = z.object({
     .optional(),
   /** Signs dashboard links and sessions; unset, a key derived from SECRETS_KEY is used. */
   DASHBOARD_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How often an open event stream gets a keep-alive and has its session checked again (revoked key, suspension). */
+  DASHBOARD_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(20_000),
   OTP_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(8).optional(),

@@ -19,15 +19,15 @@ export interface DashboardOptions {
   secureCookies: boolean;
   /** Sign-in with a clinic API key (the admin API's keys: src/admin/auth.ts). */
   apiKeys: CredentialVerifier;
+  /** Keep-alive period of an event stream, which also checks its session again each time. */
+  heartbeatMs: number;
 }
 
 const ASSETS = new URL('./static/', import.meta.url);
 const ASSET_TYPES = { 'dashboard.js': 'text/javascript; charset=utf-8', 'dashboard.css': 'text/css; charset=utf-8' } as const;
 // Everything the pages load comes from here: an injected script or style would not run.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const HEARTBEAT_MS = 20_000;
-
-const tenantOf = new WeakMap<FastifyRequest, DashboardTenant>();
+const signedInAs = new WeakMap<FastifyRequest, { tenant: DashboardTenant; session: DashboardSession }>();
 
 export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
   const { sql, tokens, now } = opts;
@@ -55,12 +55,12 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   const signedIn = (kind: 'page' | 'data') => async (request: FastifyRequest, reply: FastifyReply) => {
     const session = readSession(request, tokens, now());
     const tenant = session ? await dashboardTenant(session) : undefined;
-    if (!tenant) {
+    if (!session || !tenant) {
       return kind === 'page'
         ? html(reply, 401, signInPage('Please sign in to see your clinic.'))
         : reply.code(401).send({ error: 'Sign in to the dashboard first.' });
     }
-    tenantOf.set(request, tenant);
+    signedInAs.set(request, { tenant, session });
   };
 
   app.get('/dashboard/assets/:file', async (request, reply) => {
@@ -98,10 +98,10 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     return reply.redirect('/dashboard', 303);
   });
 
-  app.get('/dashboard', { preHandler: signedIn('page') }, async (request, reply) => html(reply, 200, dashboardPage(tenantOf.get(request)!)));
+  app.get('/dashboard', { preHandler: signedIn('page') }, async (request, reply) => html(reply, 200, dashboardPage(signedInAs.get(request)!.tenant)));
 
   app.get('/dashboard/calls/:id', { preHandler: signedIn('page') }, async (request, reply) => {
-    const tenant = tenantOf.get(request)!;
+    const tenant = signedInAs.get(request)!.tenant;
     const id = z.uuid().safeParse((request.params as { id: string }).id);
     // Another clinic's call is "not found", exactly like a call that does not exist.
     const detail = id.success ? await withTenant(sql, tenant.id, (tx) => callDetail(tx, tenant.id, id.data)) : undefined;
@@ -110,11 +110,11 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   });
 
   app.get('/dashboard/api/overview', { preHandler: signedIn('data') }, async (request, reply) =>
-    reply.header('cache-control', 'no-store').send(await loadOverview(sql, tenantOf.get(request)!, now())),
+    reply.header('cache-control', 'no-store').send(await loadOverview(sql, signedInAs.get(request)!.tenant, now())),
   );
 
   app.get('/dashboard/events', { preHandler: signedIn('data') }, async (request, reply) => {
-    const tenant = tenantOf.get(request)!;
+    const { tenant, session } = signedInAs.get(request)!;
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -128,7 +128,17 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     const unsubscribe = opts.hub.subscribe(tenant.id, (event) => {
       res.write(`event: change\ndata: ${JSON.stringify({ kind: event.kind, id: event.id })}\n\n`);
     });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // A stream outlives the request that checked its session: a revoked key or a suspended clinic ends it at the next
+    // beat, and the page's reconnect is then refused.
+    const recheck = async () => {
+      if (await dashboardTenant(session)) return;
+      request.log.info({ tenant: tenant.slug }, 'dashboard stream ended: its session is no longer valid');
+      end();
+    };
+    const heartbeat = setInterval(() => {
+      res.write(': keep-alive\n\n');
+      recheck().catch((err: unknown) => request.log.warn({ err }, 'dashboard stream: session check failed; kept open'));
+    }, opts.heartbeatMs);
     const end = () => {
       clearInterval(heartbeat);
       unsubscribe();

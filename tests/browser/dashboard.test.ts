@@ -1,5 +1,6 @@
 // The dashboard in a real headless Chromium: sign in with a link, book through the webhook and watch the appointment
-// appear without a reload; end a hot call and watch its alert appear; open the call and find its path in the diagram.
+// appear without a reload; end a hot call and watch its alert appear; open the call and find its path in the diagram;
+// suspend the clinic and watch the open page fall back to the sign-in form.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
@@ -24,7 +25,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
   clinic = await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: OWNER });
   twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY } });
+  // A fast heartbeat, so an open page learns of a suspension within the test's patience.
+  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY, DASHBOARD_HEARTBEAT_MS: '200' } });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -100,4 +102,23 @@ it('shows a hot lead as its call ends, and the path the call took through the ma
   expect(taken).toEqual(expect.arrayContaining(['held>sendingCode', 'codeSent>verifying', 'verifying>booked']));
   await browser.screenshot(page, 'dashboard-call-detail');
   await page.close();
+});
+
+it('an open page goes back to the sign-in form once its clinic is suspended', async () => {
+  // A clinic with no activity at all: no change event can make the page refresh, only its event stream can tell it.
+  const quiet = await createDemoClinic(db.sql, { secret: 'browser-test-quiet-0001', slug: 'quiet' });
+  const page = await browser.context.newPage();
+  await page.goto(linkFor(server.url, quiet));
+  await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  // The refresh that follows the stream's opening is done: nothing else is due to fetch.
+  await page.locator('main[data-loaded="1"]').waitFor();
+  await db.sql`update tenants set status = 'suspended' where id = ${quiet}`;
+  try {
+    // The server ends the stream at its next heartbeat, refuses the reconnect, and the page reloads into the form.
+    await page.getByRole('alert').filter({ hasText: 'Please sign in to see your clinic.' }).waitFor();
+    expect(await page.getByLabel('Clinic API key').isVisible()).toBe(true);
+    await browser.screenshot(page, 'dashboard-signed-out');
+  } finally {
+    await page.close();
+  }
 });

@@ -21,6 +21,8 @@ export interface EventStream {
   events: { event: string; data: any }[];
   /** Resolves with the first event (already received or still to come) that matches. */
   next(match: (e: { event: string; data: any }) => boolean): Promise<{ event: string; data: any }>;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -59,8 +61,10 @@ export async function openStream(url: string, cookie: string): Promise<EventStre
     }
   });
   res.on('error', () => {});
+  const ended = new Promise<void>((resolve) => res.on('end', () => resolve()));
   return {
     events,
+    ended,
     next(match) {
       const seen = events.find(match);
       return seen ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ match, resolve }));

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
-import { DASHBOARD_SIGNING_KEY, linkFor, openStream, signIn, testTokens } from '../helpers/dashboard.ts';
+import { DASHBOARD_SIGNING_KEY, type EventStream, linkFor, openStream, signIn, testTokens } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
@@ -11,7 +11,8 @@ import { vapiClient } from '../helpers/vapi.ts';
 
 const SECRET_A = 'dashboard-test-secret-a1';
 const SECRET_B = 'dashboard-test-secret-b2';
-const env = { DASHBOARD_SIGNING_KEY, ADMIN_TOKEN };
+// A fast heartbeat, so a stream's session is checked again within a test's patience.
+const env = { DASHBOARD_SIGNING_KEY, ADMIN_TOKEN, DASHBOARD_HEARTBEAT_MS: '100' };
 // Everything instance a logs, at trace level: the API-key test reads it.
 const logLines: string[] = [];
 let db: TestDatabase;
@@ -134,21 +135,33 @@ describe('signing in', () => {
     await refusedWith(SECRET_A);
     // A key without the read scope: the dashboard only shows, but a write-only key is not meant for looking.
     await refusedWith((await issue(clinicA, ['write'])).key);
-    // A suspended clinic: its key, its signed links and its running sessions, until it is active again.
+    // A suspended clinic: its key, its signed links, its running sessions and open streams, until it is active again.
+    const streamOfB = await openStream(`${a.url}/dashboard/events`, cookieB);
     expect((await operator('POST', `/tenants/${clinicB}/suspend`)).status).toBe(200);
+    await streamOfB.ended;
     await refusedWith(keyB.key);
     expect((await fetch(linkFor(a.url, clinicB), { redirect: 'manual' })).status).toBe(401);
     for (const cookie of [sessions.get(keyB.id)!, cookieB]) expect((await get('/dashboard/api/overview', cookie)).status).toBe(401);
     expect((await operator('POST', `/tenants/${clinicB}/activate`)).status).toBe(200);
     expect((await keySignIn(a, keyB.key)).status).toBe(303);
     for (const cookie of [sessions.get(keyB.id)!, cookieB]) expect((await get('/dashboard/api/overview', cookie)).status).toBe(200);
-    // A revoked key, at once: no new sign-in, and the session it opened ends at its next request, on any instance.
+    // A revoked key, at once: no new sign-in, and the session it opened ends at its next request, on any instance,
+    // and its open stream at the next heartbeat.
+    const streamOfKeyA = await openStream(`${b.url}/dashboard/events`, sessions.get(keyA.id)!);
+    const streamOfLinkA = await openStream(`${b.url}/dashboard/events`, cookieA);
     expect((await operator('DELETE', `/tenants/${clinicA}/api-keys/${keyA.id}`)).status).toBe(200);
+    await streamOfKeyA.ended;
     await refusedWith(keyA.key);
     expect((await get('/dashboard/api/overview', sessions.get(keyA.id)!, b)).status).toBe(401);
     expect((await get('/dashboard', sessions.get(keyA.id)!)).status).toBe(401);
-    // Sessions from a signed link or another key of the same clinic go on.
+    // Sessions from a signed link or another key of the same clinic go on, their streams too.
     expect((await get('/dashboard/api/overview', cookieA)).status).toBe(200);
+    const liveChange = async (stream: EventStream) => {
+      const mine = await book('demo', SECRET_A, '14:00', 1);
+      return stream.next((e) => e.data.id === mine);
+    };
+    await expect(liveChange(streamOfLinkA)).resolves.toMatchObject({ event: 'change' });
+    streamOfLinkA.close();
 
     // No key is ever written to the log, even at trace level (every sign-in above went through server a).
     const logged = logLines.join('');

@@ -146,6 +146,13 @@ function connect() {
   events.addEventListener('error', () => {
     statusLine.textContent = 'Reconnecting…';
     statusLine.classList.remove('live');
+    // A refused reconnect (signed out: key revoked, clinic suspended, session expired) closes the stream for good:
+    // reloading shows the sign-in page then, and otherwise tries again shortly.
+    if (events.readyState === EventSource.CLOSED) {
+      fetch('/dashboard/api/overview', { headers: { accept: 'application/json' } })
+        .then((res) => (res.status === 401 ? location.reload() : setTimeout(connect, 2000)))
+        .catch(() => setTimeout(connect, 2000));
+    }
   });
 }
 
