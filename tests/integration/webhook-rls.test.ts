@@ -20,7 +20,8 @@ import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
 
 const SECRET = 'webhook-rls-secret-0001';
 const OWNER = '+12125550177';
-const role = `sk_app_${randomBytes(4).toString('hex')}`;
+// Named for the run, so the suite's teardown drops it even if this file never reaches its afterAll.
+const role = `sk_app_${inject('runId')}_${randomBytes(4).toString('hex')}`;
 let db: TestDatabase;
 let appSql: Sql;
 let twilio: FakeTwilio;

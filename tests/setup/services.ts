@@ -125,6 +125,9 @@ export default async function setup(project: TestProject) {
     const admin = connect(pg.url, { max: 1 });
     const left = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`sk_t_${runId}_%`}`;
     for (const { datname } of left) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
+    // Login roles a test made for itself (tests/integration/webhook-rls.test.ts); their databases are gone already.
+    const roles = await admin<{ rolname: string }[]>`select rolname from pg_roles where rolname like ${`sk_app_${runId}_%`}`;
+    for (const { rolname } of roles) await admin.unsafe(`drop role if exists "${rolname}"`);
     await admin.end();
     redis.stop?.();
     await pg.stop?.();
