@@ -4,6 +4,7 @@ import { type Actor, createActor, type InspectionEvent, waitFor } from 'xstate';
 import { BUSY_TAG, type CallContext, type CallEvent, type CallInput, machineSentences, type Reply } from '../../machines/call-machine.ts';
 import type { Sql } from '../db/client.ts';
 import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
+import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import type { ProvidedCallMachine } from './call-effects.ts';
 
@@ -39,6 +40,15 @@ export interface CallRegistryOptions {
   maxConcurrent: number;
 }
 
+/** The event, or how to build it from the call's context when its turn comes. */
+type EventSource = CallEvent | ((context: CallContext) => CallEvent);
+
+/** A tool call whose answer is kept for a repeated delivery of the same id. */
+export interface ReplayKey {
+  toolCallId: string;
+  tool: string;
+}
+
 export interface CallIdentity {
   tenantId: string;
   tenantSlug: string;
@@ -71,12 +81,14 @@ export class CallRegistry {
 
   /**
    * Sends one event to the call's machine and returns what the machine answers. The event may be built from the
-   * call's context as it is when its turn comes (verify_otp needs the hold to digest the code).
+   * call's context as it is when its turn comes (verify_otp needs the hold to digest the code). With `replay`, the
+   * answer is recorded under the tool-call id in the call's lock transaction, and a repeated id gets that first
+   * answer without the event being sent again.
    */
-  send(who: CallIdentity, event: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {
+  send(who: CallIdentity, event: EventSource, replay?: ReplayKey): Promise<Reply> {
     const key = `${who.tenantId}/${who.vapiCallId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
-    const run = previous.catch(() => {}).then(() => this.limited(() => this.handle(key, who, event)));
+    const run = previous.catch(() => {}).then(() => this.limited(() => this.handle(key, who, event, replay)));
     this.queues.set(key, run);
     void run.finally(() => {
       if (this.queues.get(key) === run) this.queues.delete(key);
@@ -121,32 +133,47 @@ export class CallRegistry {
     }
   }
 
-  private async handle(key: string, who: CallIdentity, build: CallEvent | ((context: CallContext) => CallEvent)): Promise<Reply> {
+  private async handle(key: string, who: CallIdentity, build: EventSource, replay: ReplayKey | undefined): Promise<Reply> {
     const log = this.o.log.child({ tenantId: who.tenantId, callId: who.vapiCallId });
     return withTenant(this.o.sql, who.tenantId, async (tx) => {
       const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
-      let live = this.live.get(key);
-      if (live && (!stored || stored.version !== live.version)) {
-        log.info({ mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
-        this.drop(key);
-        live = undefined;
+      if (replay) {
+        const earlier = await findToolResult(tx, who.tenantId, replay.toolCallId);
+        if (earlier) {
+          log.info({ toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
+          return earlier as Reply;
+        }
       }
-      live ??= stored ? this.restore(key, stored) : await this.create(key, who);
-      live.lastUsed = this.o.now();
-
-      if (live.actor.getSnapshot().status !== 'active') return machineSentences.ended;
-      // A restored actor may be in the middle of an effect: let it finish before the next event.
-      await this.settle(live);
-      const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
-      live.actor.send(event);
-      await this.settle(live);
-      await live.writes;
-      const snapshot = live.actor.getSnapshot();
-      if (snapshot.status !== 'active') this.drop(key);
-      else if (this.live.size > this.maxActors) this.trim();
-      log.debug({ event: event.type, state: live.state }, 'call event handled');
-      return snapshot.context.reply ?? machineSentences.internal;
+      const reply = await this.step(key, who, stored, build, log);
+      if (!replay) return reply;
+      const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
+      return (await saveToolResult(tx, record)) as Reply;
     });
+  }
+
+  /** The event's turn, under the call's lock: the actor brought up to date with the stored call, then the event. */
+  private async step(key: string, who: CallIdentity, stored: CallRow | undefined, build: EventSource, log: FastifyBaseLogger): Promise<Reply> {
+    let live = this.live.get(key);
+    if (live && (!stored || stored.version !== live.version)) {
+      log.info({ mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
+      this.drop(key);
+      live = undefined;
+    }
+    live ??= stored ? this.restore(key, stored) : await this.create(key, who);
+    live.lastUsed = this.o.now();
+
+    if (live.actor.getSnapshot().status !== 'active') return machineSentences.ended;
+    // A restored actor may be in the middle of an effect: let it finish before the next event.
+    await this.settle(live);
+    const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
+    live.actor.send(event);
+    await this.settle(live);
+    await live.writes;
+    const snapshot = live.actor.getSnapshot();
+    if (snapshot.status !== 'active') this.drop(key);
+    else if (this.live.size > this.maxActors) this.trim();
+    log.debug({ event: event.type, state: live.state }, 'call event handled');
+    return snapshot.context.reply ?? machineSentences.internal;
   }
 
   private async settle(live: Live): Promise<void> {

@@ -14,7 +14,7 @@ export class CallService {
 
   step(
     t: TenantContext,
-    call: { vapiCallId: string; callerNumber: string | null; requestId: string; now: number },
+    call: { vapiCallId: string; callerNumber: string | null; requestId: string; tool: string; now: number },
     build: (context: CallContext) => Unstamped,
   ): Promise<Reply> {
     return this.registry.send(
@@ -27,6 +27,7 @@ export class CallService {
         otpLength: t.tenant.otpLength,
       },
       (context) => ({ ...build(context), now: call.now, requestId: call.requestId }) as ToolEvent,
+      { toolCallId: call.requestId, tool: call.tool },
     );
   }
 

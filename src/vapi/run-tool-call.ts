@@ -17,7 +17,7 @@ export interface RunDeps {
 /** One entry of a tool-calls message: validate, replay or run, record. Never throws: every failure is a sentence. */
 export async function runToolCall(
   call: NormalisedToolCall,
-  ctx: Omit<ToolContext, 'toolCallId' | 'log'> & { log: FastifyBaseLogger },
+  ctx: Omit<ToolContext, 'toolCallId' | 'tool' | 'log'> & { log: FastifyBaseLogger },
   deps: RunDeps,
 ): Promise<ToolAnswer> {
   const log = ctx.log.child({ callId: ctx.callId, toolCallId: call.id, tool: call.name });
@@ -39,15 +39,15 @@ export async function runToolCall(
 
   const tenantId = ctx.tenant.tenant.id;
   try {
-    if (tool.mutates) {
+    if (tool.replay === 'runner') {
       const earlier = await withTenant(deps.sql, tenantId, (tx) => findToolResult(tx, tenantId, call.id));
       if (earlier) {
         log.info('repeated tool-call id: replaying the first answer');
         return done(earlier as ToolAnswer);
       }
     }
-    const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, log });
-    if (!tool.mutates) return done(result);
+    const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, tool: tool.name, log });
+    if (tool.replay !== 'runner') return done(result);
     const record = { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result };
     const first = await withTenant(deps.sql, tenantId, (tx) => saveToolResult(tx, record));
     return done(first as ToolAnswer);

@@ -109,6 +109,24 @@ describe('a call with a code', () => {
     expect((await other.tool('reserve_slot', { start: iso(start), patient_name: 'Cy Diaz', provider: 'Okafor' })).status).toBe('held');
   });
 
+  it('a repeated delivery of one verify_otp, even two at once, answers alike and counts one attempt', async () => {
+    const call = phoneCall(vapi, '+16172530004');
+    const held = await call.tool('reserve_slot', { start: iso(futureWeekday('15:30', 4)), patient_name: 'Di Ho', provider: 'Okafor' });
+    expect(held.status).toBe('held');
+    await call.tool('send_otp');
+    const code = codeFrom((await twilio.waitFor(call.number, 1))[0]!.body);
+    const verify = () => vapi.tool('verify_otp', { code: wrongCode(code) }, { callId: call.id, customerNumber: call.number, toolCallId: 'verify-once' });
+    const [first, second] = await Promise.all([verify(), verify()]);
+    expect(first).toMatchObject({ status: 'wrong_code', attempts_left: 2 });
+    expect(second).toEqual(first);
+    expect(await verify()).toEqual(first);
+    const [challenge] = await db.sql<{ attempts: number }[]>`select attempts from otp_challenges where booking_id = ${held.hold_id}`;
+    expect(challenge!.attempts).toBe(1);
+    // A new delivery is a new attempt, and the right code still books.
+    expect((await call.tool('verify_otp', { code: wrongCode(code) })).attempts_left).toBe(1);
+    expect((await call.tool('verify_otp', { code })).status).toBe('booked');
+  });
+
   it('hanging up while holding frees the slot; the end-of-call report is stored, twice harmlessly', async () => {
     const call = phoneCall(vapi, '+16172530004');
     const start = futureWeekday('13:00', 4);

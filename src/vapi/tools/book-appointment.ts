@@ -13,7 +13,7 @@ export const bookAppointment = defineTool({
     'Book an appointment in one step, once the caller has agreed a time and given their name. ' +
     'Give start (ISO from check_availability) or date and time.',
   filler: 'One moment while I book that.',
-  mutates: true,
+  replay: 'runner',
   args: z.object(bookingArgs),
   async run(args, ctx) {
     const zone = ctx.tenant.tenant.timeZone;

@@ -7,7 +7,7 @@ import { defineTool } from './tool.ts';
 export const confirmBooking = defineTool({
   name: 'confirm_booking',
   description: 'Confirm the held time where the clinic needs no text-message code (reserve_slot says which).',
-  mutates: true,
+  replay: 'call',
   args: z.object({}),
   run: (_, ctx) => callStep(ctx, () => ({ type: 'CONFIRM' })),
 });
@@ -15,7 +15,7 @@ export const confirmBooking = defineTool({
 export const sendConfirmation = defineTool({
   name: 'send_confirmation',
   description: 'Text the booking confirmation again, if the caller did not get it.',
-  mutates: true,
+  replay: 'call',
   args: z.object({}),
   run: (_, ctx) => callStep(ctx, () => ({ type: 'SEND_CONFIRMATION' })),
 });
@@ -23,7 +23,7 @@ export const sendConfirmation = defineTool({
 export const requestHuman = defineTool({
   name: 'request_human',
   description: 'The caller wants a person, or something cannot be solved here: releases any hold and flags the call for staff to call back.',
-  mutates: true,
+  replay: 'call',
   args: z.object({}),
   run: (_, ctx) => callStep(ctx, () => ({ type: 'ESCALATE' })),
 });

@@ -29,7 +29,7 @@ export const cancelAppointment = defineTool({
   description:
     "Cancel one of the caller's upcoming appointments (found by the number they call from). Give appointment_date " +
     'when they have more than one.',
-  mutates: true,
+  replay: 'call',
   args: z.object({ appointment_date: optionalText(100).describe('The day of the appointment to cancel, when the caller has more than one.') }),
   async run(args, ctx) {
     const base = changeRequest(ctx, args.appointment_date);
@@ -44,7 +44,7 @@ export const rescheduleAppointment = defineTool({
   description:
     "Move one of the caller's upcoming appointments to a new time: start (ISO) or date and time. The new time is " +
     'taken before the old one is let go. Give appointment_date when they have more than one.',
-  mutates: true,
+  replay: 'call',
   args: z.object({
     appointment_date: optionalText(100).describe('The day of the appointment to move, when the caller has more than one.'),
     start: bookingArgs.start,

@@ -19,7 +19,7 @@ export const checkAvailability = defineTool({
     'Find free appointment times. Call when the caller wants an appointment or asks what is free. ' +
     'Optionally narrow by date (e.g. "tomorrow", "next Tuesday", "2026-12-03"), service, provider and time of day.',
   filler: 'Let me check the schedule.',
-  mutates: false,
+  replay: 'none',
   args: z.object({
     date: optionalText(100).describe('The day the caller wants, as they said it ("tomorrow", "next Tuesday") or ISO.'),
     service: optionalText().describe('The service, e.g. "consultation"; leave out for the default.'),

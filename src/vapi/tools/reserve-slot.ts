@@ -11,7 +11,7 @@ export const reserveSlot = defineTool({
     'Hold a time for the caller while their phone number is verified (then call send_otp), or before confirm_booking ' +
     'where no code is needed. Give start (ISO from check_availability) or date and time, and the caller’s name. ' +
     'A second reserve_slot replaces the earlier hold.',
-  mutates: true,
+  replay: 'call',
   filler: 'Let me hold that time for you.',
   args: z.object(bookingArgs),
   async run(args, ctx) {

@@ -10,7 +10,7 @@ export const sendOtp = defineTool({
   description:
     'Text the caller a one-time code to confirm their phone number, after reserve_slot. Then ask them to read it ' +
     'and call verify_otp. Call again only if the code did not arrive.',
-  mutates: true,
+  replay: 'call',
   filler: 'Sending you a code now.',
   args: z.object({ phone: optionalText(40).describe("Only if the caller wants the code on another number than the one they're calling from.") }),
   async run(args, ctx) {

@@ -11,6 +11,8 @@ export interface ToolContext {
   /** The caller's number from the call's telephony data, as Vapi sent it (not yet normalised). */
   callerNumber: string | null;
   toolCallId: string;
+  /** The tool's own name, as its answer is recorded under. */
+  tool: string;
   now: number;
   log: FastifyBaseLogger;
   booking: BookingService;
@@ -25,8 +27,12 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   args: S;
   /** What Vapi says while the tool runs (its request-start message); a generic filler when absent. */
   filler?: string;
-  /** Tools that change something answer a repeated tool-call id with their first answer. */
-  mutates: boolean;
+  /**
+   * Who answers a repeated tool-call id with the first answer: 'runner' records it around the tool
+   * (run-tool-call.ts), 'call' inside the call's own lock transaction with the step it answers
+   * (calls/call-registry.ts); tools that change nothing ('none') simply answer again.
+   */
+  replay: 'runner' | 'call' | 'none';
   run(args: z.infer<S>, ctx: ToolContext): Promise<ToolAnswer>;
 }
 

@@ -8,7 +8,7 @@ export const verifyOtp = defineTool({
   description:
     'Check the code the caller reads from the text message. Pass it as heard: "one two three four", "12 34" and ' +
     '"oh" for zero are fine. On success the held time is booked.',
-  mutates: true,
+  replay: 'call',
   filler: 'Let me check that code.',
   args: z.object({
     code: z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).describe('The code as the caller read it.'),
