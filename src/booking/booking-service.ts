@@ -15,7 +15,7 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
 import type { BusyRange, Slot } from '../scheduling/types.ts';
-import { type AppointmentWords, cancellationText, rescheduleText, textWhen } from '../sms/texts.ts';
+import { appointmentWords, cancellationText, rescheduleText } from '../sms/texts.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 
@@ -280,12 +280,6 @@ export class BookingService {
     }
     return row;
   }
-}
-
-/** How the patient's text names an appointment; a provider no longer listed is "us". */
-function appointmentWords(ctx: TenantContext, service: string, providerId: string, start: number): AppointmentWords {
-  const provider = ctx.catalog.providers.find((p) => p.id === providerId)?.name ?? 'us';
-  return { service, provider, when: textWhen(start, ctx.tenant.timeZone) };
 }
 
 /** The appointment to move was cancelled or moved meanwhile. */

@@ -22,7 +22,7 @@ import { queueConfirmationAgain } from '../db/queries/sms-outbox.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { codeText, confirmationText, textWhen } from '../sms/texts.ts';
+import { appointmentWords, codeText, confirmationText } from '../sms/texts.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { answer } from '../vapi/answer.ts';
 import { describeClaim } from '../vapi/tools/describe-claim.ts';
@@ -69,8 +69,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
 
   const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
     const t = await tenantOf(c);
-    const provider = t.catalog.providers.find((p) => p.id === hold.providerId)?.name ?? 'us';
-    const body = confirmationText(t.tenant, { service: hold.serviceName, provider, when: textWhen(hold.startsAt, t.tenant.timeZone) });
+    const body = confirmationText(t.tenant, appointmentWords(t, hold.serviceName, hold.providerId, hold.startsAt));
     const row = await deps.booking.confirmHold({
       tenantId: c.tenantId,
       bookingId: hold.bookingId,

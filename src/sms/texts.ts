@@ -1,6 +1,7 @@
 // Message texts. A clinic may set its own with {placeholders}; kept short so most fit one 160-character segment.
 import { DateTime } from 'luxon';
 import { clinicZone } from '../scheduling/zone.ts';
+import type { TenantContext } from '../tenants/directory.ts';
 
 export const DEFAULT_CODE_TEXT = '{clinic}: your booking code is {code}. It expires in {minutes} min. Never share it.';
 export const DEFAULT_CONFIRMATION_TEXT = '{clinic}: you are booked for {service} with {provider}, {when}. {cancel}';
@@ -34,6 +35,12 @@ export interface AppointmentWords {
 /** An appointment's time as texts say it, in the clinic's zone. */
 export const textWhen = (start: number, zone: string): string =>
   DateTime.fromMillis(start, { zone: clinicZone(zone), locale: 'en-US' }).toFormat('ccc LLL d, h:mm a');
+
+/** How a text names an appointment of the clinic; a provider no longer listed is "us". */
+export function appointmentWords(ctx: TenantContext, service: string, providerId: string, start: number): AppointmentWords {
+  const provider = ctx.catalog.providers.find((p) => p.id === providerId)?.name ?? 'us';
+  return { service, provider, when: textWhen(start, ctx.tenant.timeZone) };
+}
 
 export const confirmationText = (t: TextSettings, a: AppointmentWords): string =>
   fill(t.smsConfirmationText ?? DEFAULT_CONFIRMATION_TEXT, {
