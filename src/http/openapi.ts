@@ -20,7 +20,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
     transform: jsonSchemaTransform,
-    // Only the admin API is described; the webhook speaks Vapi's protocol (see README).
+    // Only the admin API is described; the webhook speaks Vapi's protocol (see docs/webhook-and-tools.md).
     hiddenTag: 'hidden',
     hideUntagged: true,
   });
