@@ -13,12 +13,16 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { smsRoutes } from './routes/sms.ts';
+import { waitlistRoutes } from './routes/waitlist.ts';
+import type { WaitlistService } from '../waitlist/waitlist-service.ts';
 
 export interface AdminDeps {
   sql: Sql;
   secrets: SecretBox;
   tenants: TenantDirectory;
   booking: BookingService;
+  waitlist: WaitlistService;
   now: () => number;
   adminToken?: string;
   /** How Vapi reaches this server, for the webhook URLs the API hands out. */
@@ -63,5 +67,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(appointmentRoutes, deps);
     await tenant.register(callRoutes, deps);
     await tenant.register(leadRoutes, deps);
+    await tenant.register(smsRoutes, deps);
+    await tenant.register(waitlistRoutes, deps);
   });
 }
