@@ -11,8 +11,9 @@ import { twilioCredentials } from './sms-credentials.ts';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
-// Hand-written until the input-hygiene module lands: NUL and unpaired UTF-16 surrogates are dropped, not replaced.
-const cleanText = (s: string) => s.replace(/\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+// Hand-written until the input-hygiene module lands: NUL (which PostgreSQL text refuses) is dropped. A lone surrogate
+// cannot arrive: the form body is UTF-8, and URLSearchParams decodes what is not valid UTF-8 to U+FFFD.
+const cleanText = (s: string) => s.replaceAll('\0', '');
 
 const InboundSmsForm = z.looseObject({
   MessageSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/),

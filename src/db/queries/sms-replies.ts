@@ -90,9 +90,11 @@ export async function openConversation(tx: TenantTx, tenantId: string, phone: st
         from waitlist_offers o join waitlist_entries e on e.id = o.entry_id
        where o.tenant_id = ${tenantId} and e.phone_e164 = ${phone} and o.status = 'open'
       union all
-      select 'reminder', m.id, m.booking_id, m.sent_at
+      -- Handed to Twilio counts ('sending' until its answer is recorded): the patient may be replying already.
+      select 'reminder', m.id, m.booking_id, coalesce(m.sent_at, m.claimed_at)
         from sms_outbox m join bookings b on b.id = m.booking_id
-       where m.tenant_id = ${tenantId} and m.to_e164 = ${phone} and m.kind = 'reminder' and m.status = 'sent'
+       where m.tenant_id = ${tenantId} and m.to_e164 = ${phone} and m.kind = 'reminder'
+         and m.status in ('sending', 'sent', 'unknown')
          and b.status = 'confirmed' and b.starts_at > now()
     ) c order by at desc limit 1`;
   return row;
