@@ -151,7 +151,10 @@ export class WaitlistService {
     if (offers > 0) this.deps.smsQueued();
   }
 
-  /** The first free start in the freed range that suits the entry, held and offered; false when none could be. */
+  /**
+   * The first free start in the freed range that suits the entry, held and offered; false when none could be. A time
+   * overlapping one the entry was offered before (and passed on, or let lapse) is not offered to it again.
+   */
   private async offerTo(ctx: TenantContext, entry: WaitlistEntryRow, freed: Freed, now: number): Promise<boolean> {
     const { tenant } = ctx;
     const service = ctx.catalog.services.find((s) => s.id === entry.serviceId);
@@ -161,7 +164,7 @@ export class WaitlistService {
       await this.deps.booking.findSlots(ctx, { service, providerIds: [freed.providerId], from: freed.startsAt.getTime(), to: freed.endsAt.getTime() }),
       entry.timeOfDay ?? undefined,
       tenant.timeZone,
-    ).filter((s) => !offered.has(s.start));
+    ).filter((s) => !offered.some((o) => Math.abs(s.start - o) < service.durationMinutes * 60_000));
     for (const slot of slots) {
       const claim = await this.deps.booking.claim(ctx, {
         service,

@@ -77,10 +77,10 @@ export async function candidatesFor(tx: TenantTx, tenantId: string, providerId: 
      order by e.created_at limit 50`)];
 }
 
-/** Starts already offered to an entry (on any provider): a slot someone passed on is not offered to them again. */
-export async function offeredStarts(tx: TenantTx, entryId: string): Promise<Set<number>> {
+/** Starts already offered to an entry (on any provider). */
+export async function offeredStarts(tx: TenantTx, entryId: string): Promise<number[]> {
   const rows = await tx<{ startsAt: Date }[]>`select starts_at from waitlist_offers where entry_id = ${entryId}`;
-  return new Set(rows.map((r) => r.startsAt.getTime()));
+  return rows.map((r) => r.startsAt.getTime());
 }
 
 export interface NewOffer {
