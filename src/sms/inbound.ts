@@ -81,8 +81,9 @@ export class InboundSms {
       }
       return { as: 'ignored_opted_out', reply: null };
     }
+    // CANCEL is the carriers' opt-out keyword too: it means "cancel my appointment" only where an appointment is open.
+    if (word === 'cancel' && conversation?.kind !== 'reminder' && conversation?.kind !== 'cancel_question') return this.optOut(ctx, phone, m.body);
     if (!conversation) {
-      if (word === 'cancel') return this.optOut(ctx, phone, m.body);
       const number = await this.tx(tenantId, (tx) => clinicPhone(tx, tenantId));
       return { as: 'help', reply: repliesText.help(clinic, number) };
     }

@@ -65,7 +65,8 @@ export async function removeWaitlistEntry(tx: TenantTx, tenantId: string, id: st
 
 /**
  * Waiting entries that could take time of this provider on this local date, first come first served: none with an
- * offer open, the provider theirs or unsaid, the date in their range. Service and time of day are checked by the caller.
+ * offer open or an opted-out number, the provider theirs or unsaid, the date in their range. Service and time of day
+ * are checked by the caller.
  */
 export async function candidatesFor(tx: TenantTx, tenantId: string, providerId: string, localDate: string): Promise<WaitlistEntryRow[]> {
   return [...(await tx<WaitlistEntryRow[]>`
@@ -74,6 +75,8 @@ export async function candidatesFor(tx: TenantTx, tenantId: string, providerId: 
        and (e.provider_id is null or e.provider_id = ${providerId})
        and ${localDate}::date between e.from_date and e.to_date
        and not exists (select 1 from waitlist_offers o where o.entry_id = e.id and o.status = 'open')
+       -- An offer they could not be texted would only hold the time from everyone else.
+       and not exists (select 1 from sms_opt_outs x where x.tenant_id = e.tenant_id and x.phone_e164 = e.phone_e164)
      order by e.created_at limit 50`)];
 }
 
