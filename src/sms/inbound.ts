@@ -7,6 +7,7 @@ import {
   askToCancel,
   clinicPhone,
   closeCancelQuestion,
+  forgetInbound,
   type Conversation,
   isOptedOut,
   markPatientConfirmed,
@@ -52,7 +53,10 @@ export class InboundSms {
     const first = await this.tx(tenantId, (tx) => recordInbound(tx, { tenantId, ...m }));
     if (first.kind === 'repeat') return first.reply;
     const word = understandReply(m.body);
-    const answer = await this.answer(ctx, m, word);
+    const answer = await this.answer(ctx, m, word).catch(async (err: unknown) => {
+      await this.tx(tenantId, (tx) => forgetInbound(tx, tenantId, m.messageSid));
+      throw err;
+    });
     await this.tx(tenantId, (tx) => settleInbound(tx, tenantId, m.messageSid, answer.as, answer.reply));
     this.deps.log.info({ tenantId, messageSid: m.messageSid, word, as: answer.as }, 'inbound sms handled');
     return answer.reply;

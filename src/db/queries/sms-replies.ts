@@ -37,6 +37,11 @@ export async function recordInbound(tx: TenantTx, m: { tenantId: string; message
   return { kind: 'repeat', reply: row?.reply ?? null };
 }
 
+/** Forgets a message whose handling failed, so a second delivery really runs. */
+export async function forgetInbound(tx: TenantTx, tenantId: string, messageSid: string): Promise<void> {
+  await tx`delete from sms_inbound where tenant_id = ${tenantId} and message_sid = ${messageSid} and handled_as is null`;
+}
+
 export async function settleInbound(tx: TenantTx, tenantId: string, messageSid: string, handledAs: string, reply: string | null): Promise<void> {
   await tx`update sms_inbound set handled_as = ${handledAs}, reply = ${reply} where tenant_id = ${tenantId} and message_sid = ${messageSid}`;
 }
