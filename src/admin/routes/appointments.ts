@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { ClaimAnswer, RefusalReason } from '../../booking/booking-service.ts';
-import type { Service } from '../../db/queries/tenants.ts';
 import { findAppointment, listAppointments, type AppointmentRow } from '../../db/queries/appointments.ts';
 import { normaliseName } from '../../scheduling/names.ts';
 import { toE164 } from '../../scheduling/phone.ts';
@@ -12,8 +11,9 @@ import type { TenantContext } from '../../tenants/directory.ts';
 import { asTenant, principal } from '../auth.ts';
 import { decodeCursor, pageOf } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { E164, errors, IdParams, Limit, LocalDate, Uuid } from '../schemas.ts';
+import type { Service } from '../../domain/tenant.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['appointments'];
