@@ -3,7 +3,7 @@
 const EDGE = '^src/(vapi|admin|dashboard|cli|http)/|^src/(app|main)\\.ts$';
 const APPLICATION = '^src/(calls|booking|leads|sms|tenants|otp|security)/';
 const ADAPTER = '^src/(db|redis|coordinator)/';
-const DOMAIN = '^(src/(scheduling|domain)/|machines/)';
+const DOMAIN = '^(src/(scheduling|patients|domain)/|machines/)';
 
 module.exports = {
   forbidden: [

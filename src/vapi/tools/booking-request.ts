@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { resolveStart } from '../../scheduling/dates.ts';
-import { normaliseName } from '../../scheduling/names.ts';
-import { toE164 } from '../../scheduling/phone.ts';
+import { normaliseName } from '../../patients/names.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
