@@ -16,7 +16,7 @@ import {
   type WaitlistEntryRow,
 } from '../db/queries/waitlist.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import { quietUntil } from '../reminders/schedule.ts';
+import { quietUntil } from '../scheduling/reminder-times.ts';
 import { filterTimeOfDay } from '../scheduling/availability.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 import { appointmentWords, confirmationText, offerText } from '../sms/texts.ts';

@@ -2,7 +2,7 @@
 // signed with X-Twilio-Signature over the URL and the sorted parameters (the SDK's own getExpectedTwilioSignature).
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FAKE_FROM } from './fake-twilio.ts';
+import { FAKE_ACCOUNT_SID, FAKE_AUTH_TOKEN, FAKE_FROM } from '../../testkit/fake-twilio.ts';
 
 export interface InboundReply {
   status: number;

@@ -7,11 +7,11 @@ import { SecretBox } from '../../src/security/secret-box.ts';
 import { ADMIN_TOKEN, bookableClinic, type BookableClinic } from '../helpers/admin.ts';
 import { eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { textClinic } from '../helpers/inbound-sms.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let twilio: FakeTwilio;

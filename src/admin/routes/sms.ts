@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listOptOuts, listRescheduleRequests, optOut } from '../../db/queries/sms-replies.ts';
 import { asTenant, principal } from '../auth.ts';
-import type { AdminDeps } from '../plugin.ts';
+import type { AdminDeps } from '../deps.ts';
 import { E164, errors, Limit } from '../schemas.ts';
 
 const security = [{ apiKey: [] }];

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listOffers, listWaitlist, type OfferRow, removeWaitlistEntry, type WaitlistEntryRow } from '../../db/queries/waitlist.ts';
-import { normaliseName } from '../../scheduling/names.ts';
-import { toE164 } from '../../scheduling/phone.ts';
+import { normaliseName } from '../../patients/names.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { asTenant, principal } from '../auth.ts';
 import { ApiError, notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
+import type { AdminDeps } from '../deps.ts';
 import { E164, errors, IdParams, Limit, LocalDate, Uuid } from '../schemas.ts';
 
 const security = [{ apiKey: [] }];

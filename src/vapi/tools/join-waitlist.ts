@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { resolveDay } from '../../scheduling/dates.ts';
-import { toE164 } from '../../scheduling/phone.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import { clinicZone } from '../../scheduling/zone.ts';
 import { answer, refuse } from '../answer.ts';

@@ -1,6 +1,6 @@
 // When an appointment's reminders go out: pure arithmetic on the clinic's wall clock (DST-safe through luxon).
 import { DateTime } from 'luxon';
-import { clinicZone } from '../scheduling/zone.ts';
+import { clinicZone } from './zone.ts';
 
 export interface QuietHours {
   /** "21:00": no texts from then… */

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { quietUntil, reminderTimes } from '../../../src/reminders/schedule.ts';
+import { quietUntil, reminderTimes } from '../../../src/scheduling/reminder-times.ts';
 
 const ZONE = 'America/New_York';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
