@@ -121,6 +121,18 @@ describe('reminders', () => {
     expect(movedTexts.every((b) => !b.includes('reminder') || b.includes(newStart.toFormat('h:mm a')))).toBe(true);
   });
 
+  it('a booking made on the phone queues its reminder in the confirmation\'s transaction', async () => {
+    const direct = await bookableClinic(server.url, 'remind-call', { settings: { reminderHours: [24], otpRequired: false } });
+    const call = phoneCall(vapiClient(server.url, direct.slug, direct.vapiSecret), newNumber());
+    const start = futureWeekday('15:00', 3);
+    expect((await call.tool('reserve_slot', { start: iso(start), patient_name: 'Cal Caller' })).status).toBe('held');
+    const booked = await call.tool('confirm_booking');
+    expect(booked.status).toBe('booked');
+    expect((await remindersOf(booked.appointment_id)).map((r) => [r.sendAfter.getTime(), r.status])).toEqual([
+      [start.minus({ hours: 24 }).toMillis(), 'pending'],
+    ]);
+  });
+
   it('quiet hours: a reminder due at night goes at their end, or not at all when that is too late', async () => {
     const start = futureWeekday('07:30', 3);
     const id = await book(c, start, newNumber());
