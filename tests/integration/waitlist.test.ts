@@ -120,6 +120,21 @@ describe('a freed slot', () => {
     expect(await overlappingPairs(db.sql)).toBe(0);
   });
 
+  it('STOP (or CANCEL) with an offer open opts out and passes the offer on', async () => {
+    const c = await bookableClinic(server.url, 'wait-stop', { settings: SETTINGS });
+    const slot = futureWeekday('11:00', 3);
+    const [quitter, next] = [newNumber(), newNumber()];
+    const booked = await book(c, slot, newNumber());
+    await join(c, quitter, slot, 'Quinn Quitter');
+    await join(c, next, slot, 'Nell Next');
+    expect((await c.api('POST', `/appointments/${booked}/cancel`)).status).toBe(200);
+    await twilio.nextMessage(quitter, 10_000);
+    expect((await textClinic(server.url, c.slug, quitter, 'CANCEL')).message).toMatch(/you won't get more texts/);
+    expect(await twilio.nextMessage(next, 10_000)).toMatch(/just opened up/);
+    expect((await offersTo(c, quitter)).map((o) => o.status)).toEqual(['declined']);
+    expect(await activeAt(c, slot)).toEqual([{ status: 'held', phone: next }]);
+  });
+
   it('an opted-out caller cannot join: the tool says why', async () => {
     const c = await bookableClinic(server.url, 'wait-out', { settings: SETTINGS });
     const phone = newNumber();
