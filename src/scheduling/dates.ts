@@ -257,7 +257,7 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
   if (!timeResult) return understood;
 
   const clock = timeResult.start;
-  const time: Clock = { hour: clinicHour(clock, timeResult.text), minute: clock.get('minute') ?? 0 };
+  const time: Clock = { hour: clinicHour(clock, timeResult.text, timeOfDay), minute: clock.get('minute') ?? 0 };
   const offset = clock.get('timezoneOffset');
   if (!clock.isCertain('timezoneOffset') || offset === null) return { ...understood, time };
   const at = DateTime.fromObject({ ...date, ...time }, { zone: FixedOffsetZone.instance(offset) }).setZone(clinicZone(ctx.timeZone));
@@ -274,13 +274,15 @@ function dayOf(parts: chrono.ParsedComponents, today: DateTime): CalendarDate {
 const isoWeekday = (chronoWeekday: number) => (chronoWeekday === 0 ? 7 : chronoWeekday) as Weekday;
 
 /**
- * "at 3" means 3 PM to someone booking a clinic visit, so a bare hour from 1 to
- * 6 without AM/PM is read as afternoon. A zero-padded "03:00" is taken literally.
+ * "at 3" means 3 PM to someone booking a clinic visit, so a bare hour from 1 to 6 without AM/PM is read as
+ * afternoon; so is any bare hour said with "afternoon", "evening" or "tonight" ("tonight at eight"). A zero-padded
+ * "03:00" is taken literally.
  */
-function clinicHour(parts: chrono.ParsedComponents, text: string): number {
+function clinicHour(parts: chrono.ParsedComponents, text: string, timeOfDay: TimeOfDay | undefined): number {
   const hour = parts.get('hour') ?? 0;
-  const bareAfternoonHour = !parts.isCertain('meridiem') && hour >= 1 && hour <= 6 && !/\b0\d:\d\d\b/.test(text);
-  return bareAfternoonHour ? hour + 12 : hour;
+  if (parts.isCertain('meridiem') || hour >= 12 || /\b0\d:\d\d\b/.test(text)) return hour;
+  const later = timeOfDay === 'afternoon' || timeOfDay === 'evening';
+  return later || (hour >= 1 && hour <= 6) ? hour + 12 : hour;
 }
 
 function withCurrentYear(understood: Understood, today: DateTime): { date: CalendarDate; corrected?: Correction } {
