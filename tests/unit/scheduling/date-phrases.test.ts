@@ -419,3 +419,81 @@ describe.each(processZones)('with the process in %s', (processZone) => {
     });
   });
 });
+
+/** Times as said, with the clinic-local wall time expected, or "refused <reason>". */
+const times: Array<{ name: string; zone: string; at: string; cases: Array<[{ start?: string; date?: string; time?: string }, string]> }> = [
+  {
+    name: 'Monday 22:50 in New York',
+    zone: NY,
+    at: '2026-11-30T22:50',
+    cases: [
+      [{ start: 'tomorrow at half past two' }, '2026-12-01T14:30'],
+      [{ start: 'tomorrow at quarter to three' }, '2026-12-01T14:45'],
+      [{ start: 'tomorrow at a quarter past ten' }, '2026-12-01T10:15'],
+      [{ start: 'tomorrow at twenty past nine' }, '2026-12-01T09:20'],
+      [{ start: 'tomorrow at five to four' }, '2026-12-01T15:55'],
+      [{ start: 'tomorrow at quarter of one' }, '2026-12-01T12:45'],
+      [{ start: 'tomorrow at noon' }, '2026-12-01T12:00'],
+      [{ start: 'tomorrow at two in the afternoon' }, '2026-12-01T14:00'],
+      [{ start: 'tomorrow at 14:30' }, '2026-12-01T14:30'],
+      [{ start: 'tomorrow at three thirty p.m.' }, '2026-12-01T15:30'],
+      [{ start: 'tomorrow at 3:30 p.m.' }, '2026-12-01T15:30'],
+      [{ start: 'tomorrow at ten am' }, '2026-12-01T10:00'],
+      [{ start: "tomorrow at ten o'clock" }, '2026-12-01T10:00'],
+      [{ start: 'tomorrow at nine in the morning' }, '2026-12-01T09:00'],
+      [{ start: 'tomorrow at ten thirty' }, '2026-12-01T10:30'],
+      [{ start: 'tomorrow at ten oh five' }, '2026-12-01T10:05'],
+      [{ start: 'tomorrow at eleven forty-five' }, '2026-12-01T11:45'],
+      // A bare hour from one to six is the afternoon's; so is any bare hour said with "afternoon" or "evening".
+      [{ start: 'tomorrow at two' }, '2026-12-01T14:00'],
+      [{ start: 'tomorrow at 3' }, '2026-12-01T15:00'],
+      [{ start: 'tomorrow at 9' }, '2026-12-01T09:00'],
+      [{ start: 'tomorrow evening at 7' }, '2026-12-01T19:00'],
+      [{ start: 'next Friday at half past two' }, '2026-12-11T14:30'],
+      [{ start: 'the day after tomorrow at 9am' }, '2026-12-02T09:00'],
+      [{ start: 'a week from tomorrow at 11' }, '2026-12-08T11:00'],
+      [{ date: 'the day after tomorrow', time: 'quarter to three' }, '2026-12-02T14:45'],
+      [{ date: 'Thanksgiving', time: 'noon' }, '2027-11-25T12:00'],
+      [{ date: 'the 15th', time: 'three thirty p.m.' }, '2026-12-15T15:30'],
+      [{ date: 'first Monday of January', time: '10:00' }, '2027-01-04T10:00'],
+      [{ date: 'Tuesday the 9th', time: '10am' }, 'refused weekday_mismatch'],
+      [{ date: 'sometime soon', time: '10am' }, 'refused unparseable'],
+      [{ date: 'tomorrow', time: 'whenever' }, 'refused unparseable'],
+      [{ start: 'next Friday' }, 'refused no_time'],
+      [{ start: 'today at 9pm' }, 'refused past'],
+      [{ start: 'tonight at eleven' }, '2026-11-30T23:00'],
+    ],
+  },
+  {
+    name: 'Sunday 03:15 in New York, just after the clocks went forward',
+    zone: NY,
+    at: '2026-03-08T03:15',
+    cases: [
+      [{ start: 'today at 2:30' }, '2026-03-08T14:30'],
+      [{ start: 'tomorrow at 9am' }, '2026-03-09T09:00'],
+      [{ start: 'today at half past ten' }, '2026-03-08T10:30'],
+      // 02:30 did not exist that night; the clock's own answer is 03:30, still ahead of 03:15.
+      [{ date: 'today', time: '02:30' }, '2026-03-08T03:30'],
+      [{ date: 'today', time: '01:30' }, 'refused past'],
+    ],
+  },
+  {
+    name: 'Sunday 01:30 EST, the second 01:30 of the night the clocks go back',
+    zone: NY,
+    at: '2026-11-01T01:30:00-05:00',
+    cases: [
+      [{ start: 'today at 3pm' }, '2026-11-01T15:00'],
+      [{ start: 'tomorrow at 9' }, '2026-11-02T09:00'],
+      [{ start: 'today at quarter to two' }, '2026-11-01T13:45'],
+    ],
+  },
+];
+
+describe.each(times)('times: $name', ({ zone, at, cases }) => {
+  const ctx = { now: DateTime.fromISO(at, { zone }).toMillis(), timeZone: zone };
+  it.each(cases)('%o → %s', (input, expected) => {
+    const r = resolveStart(input, ctx);
+    const seen = r.ok ? DateTime.fromMillis(r.start, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : `refused ${r.reason}`;
+    expect(seen).toBe(expected);
+  });
+});
