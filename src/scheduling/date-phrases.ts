@@ -16,6 +16,11 @@ import type { Weekday } from './types.ts';
 export const TAG_INTERPRETED = 'slotkeeper/interpreted';
 /** A result whose year was computed, not written, so it is never a stale year to correct. */
 export const TAG_COMPUTED = 'slotkeeper/computed';
+/**
+ * A phrase that names a day no calendar has ("the fifth Monday of February"). Kept as a result, so that chrono
+ * does not fall back on the pieces ("Monday"); the whole phrase is then not understood.
+ */
+export const TAG_NO_SUCH_DAY = 'slotkeeper/no-such-day';
 
 type Context = chrono.ParsingContext;
 
@@ -230,12 +235,14 @@ const nthWeekdayParser = parser(
       day = dayIn(month.year, month.month);
     } else if (yearText) {
       day = dayIn(parseInt(yearText, 10), monthOf(monthText!));
-      return day && context.createParsingComponents({ year: day.year, month: day.month, day: day.day, weekday: chronoWeekday(weekday) });
+      if (!day) return context.createParsingComponents().addTag(TAG_NO_SUCH_DAY);
+      return context.createParsingComponents({ year: day.year, month: day.month, day: day.day, weekday: chronoWeekday(weekday) });
     } else {
       const thisYear = dayIn(today.year, monthOf(monthText!));
       day = thisYear && thisYear >= today ? thisYear : dayIn(today.year + 1, monthOf(monthText!));
     }
-    return day && onDay(context, day, TAG_INTERPRETED).assign('weekday', chronoWeekday(weekday));
+    if (!day) return context.createParsingComponents().addTag(TAG_NO_SUCH_DAY);
+    return onDay(context, day, TAG_INTERPRETED).assign('weekday', chronoWeekday(weekday));
   },
 );
 
@@ -277,11 +284,11 @@ function withMeridiem(context: Context, hour: number, minute: number, meridiem: 
 
 /**
  * Times in words: "half past two", "quarter to three", "ten past nine", "three thirty p.m.", "two in the
- * afternoon", "at two", "ten o'clock". Without AM or PM the hour is kept as said; `dates.ts` decides what a bare
+ * afternoon", "at two", "around 3", "ten o'clock". Without AM or PM the hour is kept as said; `dates.ts` decides what a bare
  * "two" means for a clinic.
  */
 const spokenTimeParser = parser(
-  `(at\\s+|around\\s+|about\\s+)?(?:(half|(?:a\\s+)?quarter|${COUNT_PATTERN}(?:\\s+minutes?)?)\\s+(past|after|to|till|til|before|of)\\s+(${HOUR_WORD_PATTERN}|1[0-2]|[1-9])|(${HOUR_WORD_PATTERN})(?:[\\s-]+(${MINUTE_WORD_PATTERN}))?(\\s+o['’]?\\s?clock)?)(?:\\s*${MERIDIEM_PATTERN})?`,
+  `(at\\s+|around\\s+|about\\s+)?(?:(half|(?:a\\s+)?quarter|${COUNT_PATTERN}(?:\\s+minutes?)?)\\s+(past|after|to|till|til|before|of)\\s+(${HOUR_WORD_PATTERN}|1[0-2]|[1-9])|(${HOUR_WORD_PATTERN}|1[0-2](?![/:])|[1-9](?![/:]))(?:[\\s-]+(${MINUTE_WORD_PATTERN}))?(\\s+o['’]?\\s?clock)?)(?:\\s*${MERIDIEM_PATTERN})?`,
   (context, match) => {
     const [, lead, relative, direction, relativeHour, hourWord, minuteWord, oclock, meridiem] = match;
     if (relative) {
@@ -293,7 +300,7 @@ const spokenTimeParser = parser(
         ? withMeridiem(context, hour === 1 ? 12 : hour - 1, 60 - minutes, meridiem)
         : withMeridiem(context, hour, minutes, meridiem);
     }
-    // "two" alone is not a time ("two weeks"); it needs minutes, o'clock, AM/PM or a leading "at".
+    // "two" alone is not a time ("two weeks"); it needs minutes, o'clock, AM/PM or a leading "at" or "around".
     if (!minuteWord && !oclock && !meridiem && !lead) return null;
     return withMeridiem(context, countValue(hourWord!), minuteWord ? countValue(minuteWord) : 0, meridiem);
   },

@@ -1,6 +1,6 @@
 import type * as chrono from 'chrono-node';
 import { DateTime, FixedOffsetZone } from 'luxon';
-import { clinicChrono, TAG_COMPUTED, TAG_INTERPRETED } from './date-phrases.ts';
+import { clinicChrono, TAG_COMPUTED, TAG_INTERPRETED, TAG_NO_SUCH_DAY } from './date-phrases.ts';
 import { spokenDate, spokenList, spokenTime } from './spoken.ts';
 import type { TimeOfDay, Weekday } from './types.ts';
 import { clinicZone } from './zone.ts';
@@ -225,6 +225,7 @@ function understandIso(text: string, zone: string): Understood | null {
 function understandWords(text: string, ctx: DateContext): Understood | DateRefusal | null {
   const reference = clinicNow(ctx);
   const results = clinicChrono.parse(text, { instant: new Date(ctx.now), timezone: reference.offset });
+  if (results.some((r) => r.start.tags().has(TAG_NO_SUCH_DAY))) return null;
   const today = reference.startOf('day');
   const days = results.filter((r) => r.start.isCertain('day') || r.start.isCertain('weekday') || r.start.isCertain('month'));
   const said = [...new Set(days.map((r) => isoDate(dayOf(r.start, today))))];
