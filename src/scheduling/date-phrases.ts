@@ -113,16 +113,12 @@ const inDurationParser = parser(`in\\s+(${COUNT_PATTERN})\\s+${UNIT_PATTERN}(?:\
   onDay(context, today.plus(offset(countValue(match[1]!), match[2]!))),
 );
 
-/** "in a fortnight" has no count word. */
-const fortnightParser = parser('in\\s+a\\s+fortnight', (context, _match, today) => onDay(context, today.plus({ days: 14 })));
-
 /**
  * "a week from", "two days after", "the day before": an offset waiting for the day it counts from, joined to the
  * next result by `offsetRefiner`. With "now", "today" or "tomorrow" right after, it is resolved here in one piece
  * ("the day after tomorrow"), since chrono's own "N days from now" would otherwise win the overlap.
  */
 const offsets = new WeakMap<chrono.ParsingComponents, { days?: number; months?: number }>();
-const TAG_OFFSET = 'slotkeeper/offset';
 
 const offsetParser = parser(
   `(?:(?:the\\s+)?day|(${COUNT_PATTERN})\\s+${UNIT_PATTERN})\\s+(from|after|before)(?:\\s+(now|today|tomorrow))?`,
@@ -134,7 +130,7 @@ const offsetParser = parser(
       const from = anchor.toLowerCase() === 'tomorrow' ? today.plus({ days: 1 }) : today;
       return onDay(context, from.plus(signed));
     }
-    const marker = context.createParsingComponents().addTag(TAG_OFFSET);
+    const marker = context.createParsingComponents();
     offsets.set(marker, signed);
     return marker;
   },
@@ -195,9 +191,8 @@ const ordinalDayParser = parser(`the\\s+(${ORDINAL_PATTERN})(?!\\s+of\\b)`, (con
 });
 
 /**
- * A month and day, with or without a year, in the orders chrono misses: "March the third", "March third",
- * "the third of March" with a spelled ordinal. Without a year the year is left to chrono's convention, which
- * `dates.ts` then moves to the next occurrence.
+ * A month and day, with or without a year, including the orders chrono misses ("March the third", "March third")
+ * and spelled ordinals ("the twenty-first of March").
  */
 const monthDayParser = parser(
   `(?:(${MONTH_PATTERN})\\s+(?:the\\s+)?(${ORDINAL_PATTERN})|(?:the\\s+)?(${ORDINAL_PATTERN})\\s+(?:day\\s+)?of\\s+(${MONTH_PATTERN}))(?:,?\\s+(\\d{4}))?`,
@@ -342,7 +337,6 @@ function build(): chrono.Chrono {
   clinic.parsers.unshift(
     offsetParser,
     inDurationParser,
-    fortnightParser,
     nthWeekdayParser,
     holidayParser,
     monthDayParser,

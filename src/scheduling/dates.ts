@@ -127,7 +127,8 @@ function mismatchSentence(date: CalendarDate, said: Weekday, today: DateTime, ct
   const before = day.minus({ days: (day.weekday - said + 7) % 7 });
   const after = before.plus({ days: 7 });
   // The said weekday nearest the date, unless that one has already gone.
-  const nearest = day.diff(before, 'days').days <= after.diff(day, 'days').days && before >= today ? before : after;
+  const gone = before.toISODate()! < today.toISODate()!;
+  const nearest = day.diff(before, 'days').days <= after.diff(day, 'days').days && !gone ? before : after;
   const speak = (d: DateTime) => spokenDate(d.toISODate()!, ctx.timeZone, ctx.now);
   const named = day.toFormat(day.year === today.year ? 'LLLL d' : 'LLLL d, yyyy');
   return `${named} is a ${day.toFormat('cccc')}, not a ${nearest.setLocale('en-US').toFormat('cccc')}; did you mean ${speak(day)} or ${speak(nearest)}?`;

@@ -7,6 +7,7 @@ const TENS: Array<[string, number]> = [['twenty', 20], ['thirty', 30], ['forty',
 const UNIT_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
 const TEEN_ORDINALS = ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'];
 
+/** Word → number, compounds ("twenty-one", "thirty first") spelled with a space. */
 function compose(units: string[], teens: string[], tens: Array<[string, string, number]>, max: number): Map<string, number> {
   const words = new Map<string, number>();
   units.forEach((w, i) => words.set(w, i + 1));
@@ -14,9 +15,7 @@ function compose(units: string[], teens: string[], tens: Array<[string, string, 
   for (const [round, prefix, value] of tens) {
     if (value <= max) words.set(round, value);
     units.forEach((w, i) => {
-      if (value + i + 1 > max) return;
-      words.set(`${prefix}-${w}`, value + i + 1);
-      words.set(`${prefix} ${w}`, value + i + 1);
+      if (value + i + 1 <= max) words.set(`${prefix} ${w}`, value + i + 1);
     });
   }
   return words;
@@ -25,9 +24,9 @@ function compose(units: string[], teens: string[], tens: Array<[string, string, 
 const CARDINALS = compose(UNITS, TEENS, TENS.map(([w, v]) => [w, w, v]), 59);
 const ORDINALS = compose(UNIT_ORDINALS, TEEN_ORDINALS, [['twentieth', 'twenty', 20], ['thirtieth', 'thirty', 30]], 31);
 
-// Longest first, so "twenty-one" is not read as "twenty".
+// Longest first, so "twenty-one" is not read as "twenty"; a space in a word matches spaces or a hyphen.
 const alternation = (words: Iterable<string>) =>
-  [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/[- ]/g, '[-\\s]')).join('|');
+  [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '[-\\s]+')).join('|');
 
 /** A day of the month as said: "3rd", "3", "third", "twenty-first". */
 export const ORDINAL_PATTERN = `(?:${alternation(ORDINALS.keys())}|[0-3]?\\d(?:st|nd|rd|th)?)`;
@@ -38,8 +37,9 @@ export const HOUR_WORD_PATTERN = `(?:${alternation(TEENS.slice(0, 3).concat(UNIT
 /** The minutes of "three thirty", "ten oh five", "two forty-five". */
 export const MINUTE_WORD_PATTERN = `(?:oh[-\\s](?:${alternation(UNITS)})|${alternation([...CARDINALS.keys()].filter((w) => CARDINALS.get(w)! >= 10))})`;
 
+// "twenty-one", "twenty  one" and "Twenty one" all look up "twenty one".
 const normalise = (text: string) => text.toLowerCase().trim().replace(/[-\s]+/g, ' ');
-const lookup = (words: Map<string, number>, text: string) => words.get(normalise(text).replace(' ', '-')) ?? words.get(normalise(text));
+const lookup = (words: Map<string, number>, text: string) => words.get(normalise(text));
 
 /** The number of a matched ORDINAL_PATTERN. */
 export function ordinalValue(text: string): number {

@@ -140,6 +140,30 @@ describe('resolveDay', () => {
       expect(resolveDay('yesterday', newYear)).toMatchObject({ ok: false, reason: 'past' });
     });
 
+    it('refuses a weekday that contradicts its date, offering the date and the said weekday nearest it that has not gone', () => {
+      const tuesday = { now: ny('2026-12-01T10:00'), timeZone: NY };
+      const cases: Array<[string, string]> = [
+        ['Tuesday the 9th', 'December 9 is a Wednesday, not a Tuesday; did you mean Wednesday, December 9 or Tuesday, December 8?'],
+        ['Friday the 9th', 'December 9 is a Wednesday, not a Friday; did you mean Wednesday, December 9 or Friday, December 11?'],
+        // The nearest Tuesday to the 2nd is today, which can still be booked.
+        ['Tuesday the 2nd', 'December 2 is a Wednesday, not a Tuesday; did you mean Wednesday, December 2 or Tuesday, December 1?'],
+        // The nearest Monday to the 2nd was yesterday, so the next one is offered.
+        ['Monday the 2nd', 'December 2 is a Wednesday, not a Monday; did you mean Wednesday, December 2 or Monday, December 7?'],
+        ['Thursday, January 8', 'January 8, 2027 is a Friday, not a Thursday; did you mean Friday, January 8, 2027 or Thursday, January 7, 2027?'],
+      ];
+      for (const [phrase, say] of cases) {
+        const result = resolveDay(phrase, tuesday);
+        expect(result, phrase).toEqual({ ok: false, reason: 'weekday_mismatch', say });
+        if (!result.ok) expectSpeakable(result.say);
+      }
+    });
+
+    it('asks which day when one phrase names two', () => {
+      const result = resolveDay('Tuesday or Wednesday', ctx);
+      expect(result).toEqual({ ok: false, reason: 'ambiguous', say: 'Which day did you mean, Tuesday, December 1 or Wednesday, November 25?' });
+      if (!result.ok) expectSpeakable(result.say);
+    });
+
     it('refuses garbage with a speakable sentence', () => {
       const result = resolveDay('blorp', ctx);
       expect(result).toEqual({
