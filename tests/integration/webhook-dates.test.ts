@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
+import { ordinal } from '../helpers/time.ts';
 import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
 
 const SECRET = 'webhook-dates-secret-0001';
@@ -18,7 +19,6 @@ const monday = (() => {
 })();
 const plus = (days: number) => monday.plus({ days });
 const spoken = (d: DateTime) => d.setLocale('en-US').toFormat(d.year === monday.year ? 'cccc, LLLL d' : 'cccc, LLLL d, yyyy');
-const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
 
 let db: TestDatabase;
 let server: RunningServer;

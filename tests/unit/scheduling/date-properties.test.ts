@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveDay, resolveStart } from '../../../src/scheduling/dates.ts';
 import { holidayIn, US_HOLIDAYS } from '../../../src/scheduling/holidays.ts';
+import { ordinal } from '../../helpers/time.ts';
 
 const ZONES = [
   'America/New_York',
@@ -35,7 +36,6 @@ const context = fc.record({ now: instant, timeZone: fc.constantFrom(...ZONES) })
 const todayOf = (ctx: { now: number; timeZone: string }) => DateTime.fromMillis(ctx.now, { zone: ctx.timeZone }).startOf('day');
 const daysBetween = (from: DateTime, iso: string) =>
   Math.round(DateTime.fromISO(iso, { zone: 'utc' }).diff(DateTime.utc(from.year, from.month, from.day), 'days').days);
-const ordinal = (n: number) => `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
 const dateOf = (r: ReturnType<typeof resolveDay>) => (r.ok ? r.date : `refused ${r.reason}`);
 
 describe('relative days', () => {
