@@ -2,8 +2,9 @@
 // Every expectation here is written out by hand from a calendar, not computed, and the whole table runs under
 // several process time zones, none of them the clinic's, so the server's TZ can never leak into a day.
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveDay, resolveStart, type DayResolution } from '../../../src/scheduling/dates.ts';
+import { restoreProcessTzAfterAll } from '../../helpers/process-tz.ts';
 
 const NY = 'America/New_York';
 
@@ -394,11 +395,7 @@ function observed(r: DayResolution): string {
 
 // Process zones unlike any clinic's above: far ahead of UTC, far behind, and UTC itself.
 const processZones = ['UTC', 'Pacific/Kiritimati', 'Pacific/Pago_Pago'];
-const originalTz = process.env.TZ;
-afterAll(() => {
-  if (originalTz === undefined) delete process.env.TZ;
-  else process.env.TZ = originalTz;
-});
+restoreProcessTzAfterAll();
 
 const caseCount = references.reduce((n, r) => n + r.days.length, 0);
 

@@ -1,10 +1,11 @@
 // Properties of the date resolver over any instant, any clinic zone and any process zone (fast-check).
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveDay, resolveStart } from '../../../src/scheduling/dates.ts';
 import { holidayIn, US_HOLIDAYS } from '../../../src/scheduling/holidays.ts';
 import { ordinal } from '../../helpers/time.ts';
+import { restoreProcessTzAfterAll } from '../../helpers/process-tz.ts';
 
 const ZONES = [
   'America/New_York',
@@ -21,11 +22,7 @@ const ZONES = [
 const PROCESS_ZONES = ['UTC', 'America/New_York', 'Pacific/Kiritimati', 'Pacific/Pago_Pago', 'Asia/Kathmandu'];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-const originalTz = process.env.TZ;
-afterAll(() => {
-  if (originalTz === undefined) delete process.env.TZ;
-  else process.env.TZ = originalTz;
-});
+restoreProcessTzAfterAll();
 
 // Any instant this century, with a bias towards the minutes around local midnight where days are easiest to get wrong.
 const instant = fc.oneof(

@@ -1,14 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveDay, resolveStart } from '../../../src/scheduling/dates.ts';
+import { restoreProcessTzAfterAll } from '../../helpers/process-tz.ts';
 
 // chrono-node works on JS Dates in the process time zone. These tests run the
 // clinic-local day boundary under several process zones to prove that the
 // server's TZ never leaks into "today" and "tomorrow".
-const originalTz = process.env.TZ;
-afterAll(() => {
-  if (originalTz === undefined) delete process.env.TZ;
-  else process.env.TZ = originalTz;
-});
+restoreProcessTzAfterAll();
 
 const NY = 'America/New_York';
 const LATE_NIGHT = Date.parse('2026-11-23T04:59:00Z'); // Sunday 23:59 in New York
