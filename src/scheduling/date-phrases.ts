@@ -1,7 +1,14 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
 import { nextHoliday, nthWeekdayOfMonth, US_HOLIDAYS, type HolidayRule } from './holidays.ts';
-import { COUNT_PATTERN, countValue, HOUR_WORD_PATTERN, MINUTE_WORD_PATTERN, ORDINAL_PATTERN, ordinalValue } from './number-words.ts';
+import {
+  COUNT_PATTERN,
+  countValue,
+  HOUR_WORD_PATTERN,
+  MINUTE_WORD_PATTERN,
+  ORDINAL_PATTERN,
+  ordinalValue,
+} from './number-words.ts';
 import type { Weekday } from './types.ts';
 
 /**
@@ -26,7 +33,9 @@ type Context = chrono.ParsingContext;
 
 function clinicToday(context: Context): DateTime {
   const { instant } = context.reference;
-  return DateTime.fromMillis(instant.getTime() + context.reference.getTimezoneOffset() * 60_000, { zone: 'utc' }).startOf('day');
+  return DateTime.fromMillis(instant.getTime() + context.reference.getTimezoneOffset() * 60_000, {
+    zone: 'utc',
+  }).startOf('day');
 }
 
 function onDay(context: Context, day: DateTime, ...tags: string[]): chrono.ParsingComponents {
@@ -36,23 +45,66 @@ function onDay(context: Context, day: DateTime, ...tags: string[]): chrono.Parsi
 }
 
 const WEEKDAYS: Record<string, Weekday> = {
-  monday: 1, mon: 1, tuesday: 2, tues: 2, tue: 2, wednesday: 3, wed: 3, thursday: 4, thurs: 4, thur: 4, thu: 4,
-  friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
+  monday: 1,
+  mon: 1,
+  tuesday: 2,
+  tues: 2,
+  tue: 2,
+  wednesday: 3,
+  wed: 3,
+  thursday: 4,
+  thurs: 4,
+  thur: 4,
+  thu: 4,
+  friday: 5,
+  fri: 5,
+  saturday: 6,
+  sat: 6,
+  sunday: 7,
+  sun: 7,
 };
-const WEEKDAY_PATTERN = `(?:${Object.keys(WEEKDAYS).sort((a, b) => b.length - a.length).join('|')})`;
+const WEEKDAY_PATTERN = `(?:${Object.keys(WEEKDAYS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})`;
 const MONTHS: Record<string, number> = {
-  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5, june: 6, jun: 6, july: 7,
-  jul: 7, august: 8, aug: 8, september: 9, sept: 9, sep: 9, october: 10, oct: 10, november: 11, nov: 11,
-  december: 12, dec: 12,
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  sep: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
 };
-const MONTH_PATTERN = `(?:${Object.keys(MONTHS).sort((a, b) => b.length - a.length).join('|')})\\.?`;
+const MONTH_PATTERN = `(?:${Object.keys(MONTHS)
+  .sort((a, b) => b.length - a.length)
+  .join('|')})\\.?`;
 const monthOf = (text: string) => MONTHS[text.toLowerCase().replace('.', '')]!;
 const weekdayOf = (text: string) => WEEKDAYS[text.toLowerCase()]!;
 /** chrono numbers weekdays from Sunday = 0. */
 const chronoWeekday = (weekday: Weekday) => weekday % 7;
 
 /** A parser: one pattern, word-bounded on both sides, and what a match means on the clinic's calendar. */
-function parser(source: string, extract: (context: Context, match: RegExpMatchArray, today: DateTime) => chrono.ParsingComponents | null): chrono.Parser {
+function parser(
+  source: string,
+  extract: (context: Context, match: RegExpMatchArray, today: DateTime) => chrono.ParsingComponents | null,
+): chrono.Parser {
   const pattern = new RegExp(`(?<![\\w'])${source}(?![\\w'])`, 'i');
   return { pattern: () => pattern, extract: (context, match) => extract(context, match, clinicToday(context)) };
 }
@@ -68,14 +120,20 @@ function parser(source: string, extract: (context: Context, match: RegExpMatchAr
  * - "last Friday", "past Friday": the one before today (refused later as past).
  * All but the bare weekday are said back; the bare one too when today is that weekday.
  */
-function weekdayDay(today: DateTime, weekday: Weekday, qualifier: string, suffix: string): { day: DateTime; interpreted: boolean } {
+function weekdayDay(
+  today: DateTime,
+  weekday: Weekday,
+  qualifier: string,
+  suffix: string,
+): { day: DateTime; interpreted: boolean } {
   const ahead = (weekday - today.weekday + 7) % 7;
   const following = today.plus({ days: ahead || 7 });
   if (/after\s+next/i.test(suffix)) return { day: following.plus({ days: 7 }), interpreted: true };
   if (/next/i.test(qualifier) || /next/i.test(suffix)) {
     return { day: today.plus({ days: 8 - today.weekday + (weekday - 1) }), interpreted: true };
   }
-  if (/last|past/i.test(qualifier)) return { day: today.minus({ days: (today.weekday - weekday + 7) % 7 || 7 }), interpreted: false };
+  if (/last|past/i.test(qualifier))
+    return { day: today.minus({ days: (today.weekday - weekday + 7) % 7 || 7 }), interpreted: false };
   if (/coming/i.test(qualifier)) return { day: following, interpreted: true };
   if (/this/i.test(qualifier)) return { day: today.plus({ days: ahead }), interpreted: true };
   return { day: following, interpreted: ahead === 0 };
@@ -109,8 +167,9 @@ function offset(count: number, unit: string): { days?: number; months?: number }
 }
 
 /** "in 3 days", "in a week", "in two weeks", "in a fortnight", "in a month". */
-const inDurationParser = parser(`in\\s+(${COUNT_PATTERN})\\s+${UNIT_PATTERN}(?:\\s+(?:time|from\\s+(?:now|today)))?`, (context, match, today) =>
-  onDay(context, today.plus(offset(countValue(match[1]!), match[2]!))),
+const inDurationParser = parser(
+  `in\\s+(${COUNT_PATTERN})\\s+${UNIT_PATTERN}(?:\\s+(?:time|from\\s+(?:now|today)))?`,
+  (context, match, today) => onDay(context, today.plus(offset(countValue(match[1]!), match[2]!))),
 );
 
 /**
@@ -125,7 +184,8 @@ const offsetParser = parser(
   (context, match, today) => {
     const [, count, unit, direction, anchor] = match;
     const forward = offset(count ? countValue(count) : 1, unit ?? 'day');
-    const signed = direction!.toLowerCase() === 'before' ? { days: -(forward.days ?? 0), months: -(forward.months ?? 0) } : forward;
+    const signed =
+      direction!.toLowerCase() === 'before' ? { days: -(forward.days ?? 0), months: -(forward.months ?? 0) } : forward;
     if (anchor) {
       const from = anchor.toLowerCase() === 'tomorrow' ? today.plus({ days: 1 }) : today;
       return onDay(context, from.plus(signed));
@@ -150,7 +210,10 @@ const offsetRefiner: chrono.Refiner = {
       const next = results[i + 1];
       const between = next ? context.text.slice(result.index + result.text.length, next.index) : '';
       // An offset with nothing to count from means nothing: dropped, so the phrase is not understood at all.
-      const isDay = next && next.index >= result.index + result.text.length && (next.start.isCertain('day') || next.start.isCertain('weekday'));
+      const isDay =
+        next &&
+        next.index >= result.index + result.text.length &&
+        (next.start.isCertain('day') || next.start.isCertain('weekday'));
       if (!isDay || !/^\s*$/.test(between) || offsets.has(next.start)) continue;
       const from = DateTime.utc(next.start.get('year')!, next.start.get('month')!, next.start.get('day')!);
       const merged = next.clone();
@@ -207,7 +270,8 @@ const monthDayParser = parser(
     // that February 29 is a date too; `dates.ts` settles it the same way for chrono's own month-and-day results.
     for (let year = today.year; year <= today.year + 8; year++) {
       const candidate = DateTime.utc(year, month, day);
-      if (candidate.isValid && candidate >= today) return context.createParsingComponents({ month, day }).imply('year', year);
+      if (candidate.isValid && candidate >= today)
+        return context.createParsingComponents({ month, day }).imply('year', year);
     }
     return null;
   },
@@ -215,7 +279,17 @@ const monthDayParser = parser(
 
 /** "the first Monday of January", "last Friday in December", "second Tuesday of next month". */
 const NTH: Record<string, 1 | 2 | 3 | 4 | 5 | 'last'> = {
-  first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, fifth: 5, '5th': 5, last: 'last',
+  first: 1,
+  '1st': 1,
+  second: 2,
+  '2nd': 2,
+  third: 3,
+  '3rd': 3,
+  fourth: 4,
+  '4th': 4,
+  fifth: 5,
+  '5th': 5,
+  last: 'last',
 };
 const nthWeekdayParser = parser(
   `(?:the\\s+)?(${Object.keys(NTH).join('|')})\\s+(${WEEKDAY_PATTERN})\\s+(?:of|in)\\s+(?:(${MONTH_PATTERN})|(this|next)\\s+month)(?:,?\\s+(\\d{4}))?`,
@@ -231,7 +305,12 @@ const nthWeekdayParser = parser(
     } else if (yearText) {
       day = dayIn(parseInt(yearText, 10), monthOf(monthText!));
       if (!day) return context.createParsingComponents().addTag(TAG_NO_SUCH_DAY);
-      return context.createParsingComponents({ year: day.year, month: day.month, day: day.day, weekday: chronoWeekday(weekday) });
+      return context.createParsingComponents({
+        year: day.year,
+        month: day.month,
+        day: day.day,
+        weekday: chronoWeekday(weekday),
+      });
     } else {
       const thisYear = dayIn(today.year, monthOf(monthText!));
       day = thisYear && thisYear >= today ? thisYear : dayIn(today.year + 1, monthOf(monthText!));
@@ -244,8 +323,14 @@ const nthWeekdayParser = parser(
 // ---- Holidays ---------------------------------------------------------------------------------------------------
 
 // Matched loosely — apostrophes, dots, spacing and plural "s" vary with whoever transcribed the call.
-const looseName = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '').replace(/s/g, '');
-const holidayRules = new Map<string, HolidayRule>(US_HOLIDAYS.flatMap((h) => h.spoken.map((s) => [looseName(s), h.rule] as const)));
+const looseName = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .replace(/s/g, '');
+const holidayRules = new Map<string, HolidayRule>(
+  US_HOLIDAYS.flatMap((h) => h.spoken.map((s) => [looseName(s), h.rule] as const)),
+);
 const holidayPattern = US_HOLIDAYS.flatMap((h) => h.spoken)
   .sort((a, b) => b.length - a.length)
   .map((name) => name.replace(/['’.]/g, '').replace(/s\b/g, "s?['’]?s?").replace(/\s+/g, '\\.?\\s*'))
@@ -264,13 +349,20 @@ const holidayParser = parser(`(?:the\\s+)?(${holidayPattern})(?:,?\\s+(\\d{4}))?
 
 // ---- Clock times ------------------------------------------------------------------------------------------------
 
-const MERIDIEM_PATTERN = "(a\\.?\\s?m\\.?|p\\.?\\s?m\\.?|in\\s+the\\s+(?:morning|afternoon|evening)|at\\s+night|tonight)";
+const MERIDIEM_PATTERN =
+  '(a\\.?\\s?m\\.?|p\\.?\\s?m\\.?|in\\s+the\\s+(?:morning|afternoon|evening)|at\\s+night|tonight)';
 
-function withMeridiem(context: Context, hour: number, minute: number, meridiem: string | undefined): chrono.ParsingComponents {
+function withMeridiem(
+  context: Context,
+  hour: number,
+  minute: number,
+  meridiem: string | undefined,
+): chrono.ParsingComponents {
   const components = context.createParsingComponents({ hour, minute });
   if (!meridiem) return components;
   const pm = !/^a|morning/i.test(meridiem);
-  const part = /morning|afternoon|evening/i.exec(meridiem)?.[0].toLowerCase() ?? (/night/i.test(meridiem) ? 'evening' : null);
+  const part =
+    /morning|afternoon|evening/i.exec(meridiem)?.[0].toLowerCase() ?? (/night/i.test(meridiem) ? 'evening' : null);
   // Tagged like chrono's own "this afternoon", so the part of the day is read the same way from both.
   if (part) components.addTag(`casualReference/${part}`);
   const hour24 = pm ? (hour % 12) + 12 : hour % 12;
@@ -287,7 +379,11 @@ const spokenTimeParser = parser(
   (context, match) => {
     const [, lead, relative, direction, relativeHour, hourWord, minuteWord, oclock, meridiem] = match;
     if (relative) {
-      const minutes = /half/i.test(relative) ? 30 : /quarter/i.test(relative) ? 15 : countValue(relative.replace(/\s+minutes?$/i, ''));
+      const minutes = /half/i.test(relative)
+        ? 30
+        : /quarter/i.test(relative)
+          ? 15
+          : countValue(relative.replace(/\s+minutes?$/i, ''));
       if (minutes < 1 || minutes > 59) return null;
       const hour = countValue(relativeHour!);
       const before = /to|till|til|before|of/i.test(direction!);

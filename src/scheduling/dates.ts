@@ -109,7 +109,10 @@ export function takenAs(
 }
 
 /** The day checked against today and against the weekday said with it; a stale year moved on. */
-function settle(understood: Understood, ctx: DateContext): { ok: true; date: CalendarDate; corrected?: Correction } | DateRefusal {
+function settle(
+  understood: Understood,
+  ctx: DateContext,
+): { ok: true; date: CalendarDate; corrected?: Correction } | DateRefusal {
   const today = todayIn(ctx);
   const { date, corrected } = withCurrentYear(understood, today);
   if (isoDate(date) < isoDate(today)) return { ok: false, reason: 'past', say: SAY_PAST_DATE, date: isoDate(date) };
@@ -228,7 +231,9 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
   const results = clinicChrono.parse(text, { instant: new Date(ctx.now), timezone: reference.offset });
   if (results.some((r) => r.start.tags().has(TAG_NO_SUCH_DAY))) return null;
   const today = reference.startOf('day');
-  const days = results.filter((r) => r.start.isCertain('day') || r.start.isCertain('weekday') || r.start.isCertain('month'));
+  const days = results.filter(
+    (r) => r.start.isCertain('day') || r.start.isCertain('weekday') || r.start.isCertain('month'),
+  );
   const said = [...new Set(days.map((r) => isoDate(dayOf(r.start, today))))];
   if (said.length > 1) {
     const options = said.map((d) => spokenDate(d, ctx.timeZone, ctx.now));
@@ -262,7 +267,9 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
   const time: Clock = { hour: clinicHour(clock, timeResult.text, timeOfDay), minute: clock.get('minute') ?? 0 };
   const offset = clock.get('timezoneOffset');
   if (!clock.isCertain('timezoneOffset') || offset === null) return { ...understood, time };
-  const at = DateTime.fromObject({ ...date, ...time }, { zone: FixedOffsetZone.instance(offset) }).setZone(clinicZone(ctx.timeZone));
+  const at = DateTime.fromObject({ ...date, ...time }, { zone: FixedOffsetZone.instance(offset) }).setZone(
+    clinicZone(ctx.timeZone),
+  );
   return { ...understood, date: calendarDate(at), time: { hour: at.hour, minute: at.minute }, instant: at.toMillis() };
 }
 

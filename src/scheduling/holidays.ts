@@ -20,7 +20,11 @@ export interface Holiday {
 // The actual day, never the observed one: "Independence Day" is July 4 even when offices close on Friday the 3rd.
 export const US_HOLIDAYS: readonly Holiday[] = [
   { name: "New Year's Eve", spoken: ["new year's eve", 'new years eve'], rule: { month: 12, day: 31 } },
-  { name: "New Year's Day", spoken: ["new year's day", "new year's", 'new years day', 'new years'], rule: { month: 1, day: 1 } },
+  {
+    name: "New Year's Day",
+    spoken: ["new year's day", "new year's", 'new years day', 'new years'],
+    rule: { month: 1, day: 1 },
+  },
   {
     name: 'Martin Luther King Jr. Day',
     spoken: ['martin luther king jr day', 'martin luther king day', 'mlk day'],
@@ -39,7 +43,11 @@ export const US_HOLIDAYS: readonly Holiday[] = [
     rule: { month: 7, day: 4 },
   },
   { name: 'Labor Day', spoken: ['labor day', 'labour day'], rule: { month: 9, weekday: 1, nth: 1 } },
-  { name: 'Columbus Day', spoken: ['columbus day', "indigenous peoples' day", 'indigenous peoples day'], rule: { month: 10, weekday: 1, nth: 2 } },
+  {
+    name: 'Columbus Day',
+    spoken: ['columbus day', "indigenous peoples' day", 'indigenous peoples day'],
+    rule: { month: 10, weekday: 1, nth: 2 },
+  },
   { name: 'Veterans Day', spoken: ["veterans' day", 'veterans day', "veteran's day"], rule: { month: 11, day: 11 } },
   { name: 'Thanksgiving', spoken: ['thanksgiving day', 'thanksgiving'], rule: { month: 11, weekday: 4, nth: 4 } },
   { name: 'Christmas Eve', spoken: ['christmas eve', 'xmas eve'], rule: { month: 12, day: 24 } },
@@ -50,13 +58,18 @@ export const US_HOLIDAYS: readonly Holiday[] = [
  * The nth given weekday of a month ("third Monday of January"), or the last one; null when the month has no such day
  * (a fifth Monday in February). Dates are calendar dates in UTC, with no zone involved.
  */
-export function nthWeekdayOfMonth(year: number, month: number, weekday: Weekday, nth: 1 | 2 | 3 | 4 | 5 | 'last'): DateTime | null {
+export function nthWeekdayOfMonth(
+  year: number,
+  month: number,
+  weekday: Weekday,
+  nth: 1 | 2 | 3 | 4 | 5 | 'last',
+): DateTime | null {
   const first = DateTime.utc(year, month, 1);
   if (nth === 'last') {
     const last = first.endOf('month').startOf('day');
     return last.minus({ days: (last.weekday - weekday + 7) % 7 });
   }
-  const day = first.plus({ days: (weekday - first.weekday + 7) % 7 + (nth - 1) * 7 });
+  const day = first.plus({ days: ((weekday - first.weekday + 7) % 7) + (nth - 1) * 7 });
   return day.month === month ? day : null;
 }
 

@@ -2,31 +2,77 @@
 // cover what dates and clock times need — cardinals to fifty-nine, ordinals to thirty-first.
 
 const UNITS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const TENS: Array<[string, number]> = [['twenty', 20], ['thirty', 30], ['forty', 40], ['fifty', 50]];
+const TEENS = [
+  'ten',
+  'eleven',
+  'twelve',
+  'thirteen',
+  'fourteen',
+  'fifteen',
+  'sixteen',
+  'seventeen',
+  'eighteen',
+  'nineteen',
+];
+const TENS: Array<[string, number]> = [
+  ['twenty', 20],
+  ['thirty', 30],
+  ['forty', 40],
+  ['fifty', 50],
+];
 const UNIT_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
-const TEEN_ORDINALS = ['tenth', 'eleventh', 'twelfth', 'thirteenth', 'fourteenth', 'fifteenth', 'sixteenth', 'seventeenth', 'eighteenth', 'nineteenth'];
+const TEEN_ORDINALS = [
+  'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+  'eighteenth',
+  'nineteenth',
+];
 
 /** Word → number, compounds ("twenty-one", "thirty first") spelled with a space. */
-function compose(units: string[], teens: string[], tens: Array<[string, string, number]>, max: number): Map<string, number> {
+function compose(
+  units: string[],
+  teens: string[],
+  tens: Array<[string, string, number]>,
+  max: number,
+): Map<string, number> {
   const words = new Map<string, number>();
-  units.forEach((w, i) => words.set(w, i + 1));
-  teens.forEach((w, i) => words.set(w, i + 10));
+  for (const [i, w] of units.entries()) words.set(w, i + 1);
+  for (const [i, w] of teens.entries()) words.set(w, i + 10);
   for (const [round, prefix, value] of tens) {
     if (value <= max) words.set(round, value);
-    units.forEach((w, i) => {
-      if (value + i + 1 <= max) words.set(`${prefix} ${w}`, value + i + 1);
-    });
+    for (const [i, w] of units.entries()) if (value + i + 1 <= max) words.set(`${prefix} ${w}`, value + i + 1);
   }
   return words;
 }
 
-const CARDINALS = compose(UNITS, TEENS, TENS.map(([w, v]) => [w, w, v]), 59);
-const ORDINALS = compose(UNIT_ORDINALS, TEEN_ORDINALS, [['twentieth', 'twenty', 20], ['thirtieth', 'thirty', 30]], 31);
+const CARDINALS = compose(
+  UNITS,
+  TEENS,
+  TENS.map(([w, v]) => [w, w, v]),
+  59,
+);
+const ORDINALS = compose(
+  UNIT_ORDINALS,
+  TEEN_ORDINALS,
+  [
+    ['twentieth', 'twenty', 20],
+    ['thirtieth', 'thirty', 30],
+  ],
+  31,
+);
 
 // Longest first, so "twenty-one" is not read as "twenty"; a space in a word matches spaces or a hyphen.
 const alternation = (words: Iterable<string>) =>
-  [...words].sort((a, b) => b.length - a.length).map((w) => w.replace(/ /g, '[-\\s]+')).join('|');
+  [...words]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => w.replace(/ /g, '[-\\s]+'))
+    .join('|');
 
 /** A day of the month as said: "3rd", "3", "third", "twenty-first". */
 export const ORDINAL_PATTERN = `(?:${alternation(ORDINALS.keys())}|[0-3]?\\d(?:st|nd|rd|th)?)`;
@@ -38,7 +84,11 @@ export const HOUR_WORD_PATTERN = `(?:${alternation(TEENS.slice(0, 3).concat(UNIT
 export const MINUTE_WORD_PATTERN = `(?:oh[-\\s](?:${alternation(UNITS)})|${alternation([...CARDINALS.keys()].filter((w) => CARDINALS.get(w)! >= 10))})`;
 
 // "twenty-one", "twenty  one" and "Twenty one" all look up "twenty one".
-const normalise = (text: string) => text.toLowerCase().trim().replace(/[-\s]+/g, ' ');
+const normalise = (text: string) =>
+  text
+    .toLowerCase()
+    .trim()
+    .replace(/[-\s]+/g, ' ');
 const lookup = (words: Map<string, number>, text: string) => words.get(normalise(text));
 
 /** The number of a matched ORDINAL_PATTERN. */

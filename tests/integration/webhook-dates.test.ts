@@ -6,7 +6,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { ordinal } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-dates-secret-0001';
 const ZONE = 'America/New_York';
@@ -18,7 +18,8 @@ const monday = (() => {
   return d.set({ hour: 22, minute: 50 });
 })();
 const plus = (days: number) => monday.plus({ days });
-const spoken = (d: DateTime) => d.setLocale('en-US').toFormat(d.year === monday.year ? 'cccc, LLLL d' : 'cccc, LLLL d, yyyy');
+const spoken = (d: DateTime) =>
+  d.setLocale('en-US').toFormat(d.year === monday.year ? 'cccc, LLLL d' : 'cccc, LLLL d, yyyy');
 
 let db: TestDatabase;
 let server: RunningServer;
@@ -79,27 +80,43 @@ describe('check_availability', () => {
 describe('booking', () => {
   it('books nothing for a contradicting weekday and date', async () => {
     const before = await countBookings();
-    const reply = await vapi.tool('book_appointment', { date: `Tuesday the ${ordinal(plus(2).day)}`, time: '10am', patient_name: 'Ann Lee' });
+    const reply = await vapi.tool('book_appointment', {
+      date: `Tuesday the ${ordinal(plus(2).day)}`,
+      time: '10am',
+      patient_name: 'Ann Lee',
+    });
     expect(reply.status).toBe('weekday_mismatch');
     expect(await countBookings()).toBe(before);
   });
 
   it('takes "next Friday at half past ten" as that day and time, says the day back and carries it', async () => {
     const before = await countBookings();
-    const reply = await vapi.tool('book_appointment', { date: 'next Friday', time: 'half past ten', patient_name: 'Ann Lee' });
+    const reply = await vapi.tool('book_appointment', {
+      date: 'next Friday',
+      time: 'half past ten',
+      patient_name: 'Ann Lee',
+    });
     expect(reply.date).toBe(plus(11).toISODate());
     expect(reply.say.startsWith(`I've taken that as ${spoken(plus(11))}.`)).toBe(true);
     const at = plus(11).set({ hour: 10, minute: 30 }).toJSDate();
     const created = (await countBookings()) - before;
     expect(created).toBe(1);
-    expect((await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${at}`)[0]!.n).toBe(1);
+    expect((await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${at}`)[0]!.n).toBe(
+      1,
+    );
   });
 
   it('carries the day on a hold too', async () => {
-    const reply = await vapi.tool('reserve_slot', { date: 'a week from tomorrow', time: 'quarter past two', patient_name: 'Bo Diaz' });
+    const reply = await vapi.tool('reserve_slot', {
+      date: 'a week from tomorrow',
+      time: 'quarter past two',
+      patient_name: 'Bo Diaz',
+    });
     expect(reply.date).toBe(plus(8).toISODate());
     const at = plus(8).set({ hour: 14, minute: 15 }).toJSDate();
-    expect((await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${at}`)[0]!.n).toBe(1);
+    expect((await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${at}`)[0]!.n).toBe(
+      1,
+    );
   });
 
   it('carries the day on a refusal that understood one (a day without a time)', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChangeRequest } from '../../calls/change-appointment.ts';
 import { resolveDay, resolveStart, takenAs } from '../../scheduling/dates.ts';
-import { toE164 } from '../../scheduling/phone.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { bookingArgs } from './booking-request.ts';

@@ -413,14 +413,21 @@ describe.each(processZones)('with the process in %s', (processZone) => {
     const ctx = { now: instantOf(ref), timeZone: ref.zone };
     it.each(ref.days)('%s → %s', (phrase, expected) => {
       // The process really is in that zone (`+ 0` turns UTC's -0 into 0).
-      expect(-new Date(ctx.now).getTimezoneOffset() + 0).toBe(DateTime.fromMillis(ctx.now, { zone: processZone }).offset + 0);
+      expect(-new Date(ctx.now).getTimezoneOffset() + 0).toBe(
+        DateTime.fromMillis(ctx.now, { zone: processZone }).offset + 0,
+      );
       expect(observed(resolveDay(phrase, ctx))).toBe(expected);
     });
   });
 });
 
 /** Times as said, with the clinic-local wall time expected, or "refused <reason>". */
-const times: Array<{ name: string; zone: string; at: string; cases: Array<[{ start?: string; date?: string; time?: string }, string]> }> = [
+const times: Array<{
+  name: string;
+  zone: string;
+  at: string;
+  cases: Array<[{ start?: string; date?: string; time?: string }, string]>;
+}> = [
   {
     name: 'Monday 22:50 in New York',
     zone: NY,

@@ -27,10 +27,13 @@ restoreProcessTzAfterAll();
 // Any instant this century, with a bias towards the minutes around local midnight where days are easiest to get wrong.
 const instant = fc.oneof(
   fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2099, 11, 31) }),
-  fc.tuple(fc.integer({ min: 0, max: 36_500 }), fc.integer({ min: -90, max: 90 })).map(([day, minute]) => Date.UTC(2000, 0, 1 + day) + minute * 60_000),
+  fc
+    .tuple(fc.integer({ min: 0, max: 36_500 }), fc.integer({ min: -90, max: 90 }))
+    .map(([day, minute]) => Date.UTC(2000, 0, 1 + day) + minute * 60_000),
 );
 const context = fc.record({ now: instant, timeZone: fc.constantFrom(...ZONES) });
-const todayOf = (ctx: { now: number; timeZone: string }) => DateTime.fromMillis(ctx.now, { zone: ctx.timeZone }).startOf('day');
+const todayOf = (ctx: { now: number; timeZone: string }) =>
+  DateTime.fromMillis(ctx.now, { zone: ctx.timeZone }).startOf('day');
 const daysBetween = (from: DateTime, iso: string) =>
   Math.round(DateTime.fromISO(iso, { zone: 'utc' }).diff(DateTime.utc(from.year, from.month, from.day), 'days').days);
 const dateOf = (r: ReturnType<typeof resolveDay>) => (r.ok ? r.date : `refused ${r.reason}`);
@@ -50,7 +53,11 @@ describe('relative days', () => {
   it('"N weeks from today" is 7N clinic days later, and "a week from tomorrow" is 8', () => {
     fc.assert(
       fc.property(context, fc.integer({ min: 1, max: 60 }), (ctx, n) => {
-        expect(dateOf(resolveDay(`${n} weeks from today`, ctx))).toBe(todayOf(ctx).plus({ days: 7 * n }).toISODate());
+        expect(dateOf(resolveDay(`${n} weeks from today`, ctx))).toBe(
+          todayOf(ctx)
+            .plus({ days: 7 * n })
+            .toISODate(),
+        );
         expect(dateOf(resolveDay('a week from tomorrow', ctx))).toBe(todayOf(ctx).plus({ days: 8 }).toISODate());
         expect(dateOf(resolveDay('the day after tomorrow', ctx))).toBe(todayOf(ctx).plus({ days: 2 }).toISODate());
       }),
@@ -80,7 +87,9 @@ describe('weekdays', () => {
         const nextWeekMonday = today.plus({ days: 8 - today.weekday });
         expect(daysBetween(nextWeekMonday, next.ok ? next.date : '')).toBe(w);
         const afterNext = check(`${name} after next`, 8, 14);
-        expect(daysBetween(todayOf(ctx), afterNext.ok ? afterNext.date : '')).toBe(daysBetween(today, bare.ok ? bare.date : '') + 7);
+        expect(daysBetween(todayOf(ctx), afterNext.ok ? afterNext.date : '')).toBe(
+          daysBetween(today, bare.ok ? bare.date : '') + 7,
+        );
         expect(next).toMatchObject({ interpreted: true });
       }),
       { numRuns: 200 },
@@ -145,14 +154,20 @@ describe('the process time zone', () => {
 
   it('never changes the day or the instant resolved', () => {
     fc.assert(
-      fc.property(context, fc.constantFrom(...phrases), fc.constantFrom(...PROCESS_ZONES), fc.constantFrom(...PROCESS_ZONES), (ctx, phrase, a, b) => {
-        process.env.TZ = a;
-        const dayA = resolveDay(phrase, ctx);
-        const startA = resolveStart({ date: phrase, time: 'half past two' }, ctx);
-        process.env.TZ = b;
-        expect(resolveDay(phrase, ctx)).toEqual(dayA);
-        expect(resolveStart({ date: phrase, time: 'half past two' }, ctx)).toEqual(startA);
-      }),
+      fc.property(
+        context,
+        fc.constantFrom(...phrases),
+        fc.constantFrom(...PROCESS_ZONES),
+        fc.constantFrom(...PROCESS_ZONES),
+        (ctx, phrase, a, b) => {
+          process.env.TZ = a;
+          const dayA = resolveDay(phrase, ctx);
+          const startA = resolveStart({ date: phrase, time: 'half past two' }, ctx);
+          process.env.TZ = b;
+          expect(resolveDay(phrase, ctx)).toEqual(dayA);
+          expect(resolveStart({ date: phrase, time: 'half past two' }, ctx)).toEqual(startA);
+        },
+      ),
       { numRuns: 300 },
     );
   });
