@@ -234,6 +234,13 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
   const days = results.filter(
     (r) => r.start.isCertain('day') || r.start.isCertain('weekday') || r.start.isCertain('month'),
   );
+  // "December 11th, Friday", "2026-12-11 (Friday)": a weekday beside a single date says which weekday that date is.
+  const dated = days.filter((r) => r.start.isCertain('day'));
+  const beside =
+    dated.length === 1 && days.length === 2
+      ? days.find((r) => !r.start.isCertain('day') && !r.start.isCertain('month'))
+      : undefined;
+  if (beside) days.splice(days.indexOf(beside), 1);
   const said = [...new Set(days.map((r) => isoDate(dayOf(r.start, today))))];
   if (said.length > 1) {
     const options = said.map((d) => spokenDate(d, ctx.timeZone, ctx.now));
@@ -252,7 +259,8 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
     (tag) => tag === TAG_COMPUTED || tag.startsWith('casualReference/') || tag.startsWith('result/relative'),
   );
   const rolledOver = parts.isCertain('month') && !parts.isCertain('year') && date.year > today.year;
-  const weekday = parts.isCertain('weekday') && parts.isCertain('day') ? isoWeekday(parts.get('weekday')!) : undefined;
+  const saidWeekday = beside?.start ?? (parts.isCertain('day') ? parts : undefined);
+  const weekday = saidWeekday?.isCertain('weekday') ? isoWeekday(saidWeekday.get('weekday')!) : undefined;
   const timeOfDay = TIME_OF_DAY_TAGS.find(([, names]) => names.some((n) => tags.has(n)))?.[0];
   const understood: Understood = {
     date,
