@@ -4,6 +4,7 @@ import { nextHoliday, nthWeekdayOfMonth, US_HOLIDAYS, type HolidayRule } from '.
 import {
   COUNT_PATTERN,
   countValue,
+  DAY_WORD_PATTERN,
   HOUR_WORD_PATTERN,
   MINUTE_WORD_PATTERN,
   ORDINAL_PATTERN,
@@ -258,7 +259,7 @@ const ordinalDayParser = parser(`the\\s+(${ORDINAL_PATTERN})(?!\\s+of\\b)`, (con
  * and spelled ordinals ("the twenty-first of March").
  */
 const monthDayParser = parser(
-  `(?:(${MONTH_PATTERN})\\s+(?:the\\s+)?(${ORDINAL_PATTERN})|(?:the\\s+)?(${ORDINAL_PATTERN})\\s+(?:day\\s+)?of\\s+(${MONTH_PATTERN}))(?:,?\\s+(\\d{4}))?`,
+  `(?:(${MONTH_PATTERN})\\s+(?:the\\s+)?(${ORDINAL_PATTERN}|${DAY_WORD_PATTERN})|(?:the\\s+)?(${ORDINAL_PATTERN})\\s+(?:day\\s+)?of\\s+(${MONTH_PATTERN}))(?:,?\\s+(\\d{4}))?`,
   (context, match, today) => {
     const month = monthOf((match[1] ?? match[4])!);
     const day = ordinalValue((match[2] ?? match[3])!);
@@ -277,7 +278,29 @@ const monthDayParser = parser(
   },
 );
 
-/** "the first Monday of January", "last Friday in December", "second Tuesday of next month". */
+/**
+ * "the 8th of next month", "the 15th of this month", "the 3rd of the month" (the next one, like "the 3rd"). A day
+ * the month does not have is not understood.
+ */
+const dayOfRelativeMonthParser = parser(
+  `(?:the\\s+)?(${ORDINAL_PATTERN})\\s+(?:day\\s+)?of\\s+(this|next|the)\\s+month`,
+  (context, match, today) => {
+    const day = ordinalValue(match[1]!);
+    const which = match[2]!.toLowerCase();
+    if (which === 'the') {
+      const next = nextDayOfMonth(today, day);
+      return next ? onDay(context, next, TAG_INTERPRETED) : context.createParsingComponents().addTag(TAG_NO_SUCH_DAY);
+    }
+    const month = today.plus({ months: which === 'next' ? 1 : 0 });
+    const date = DateTime.utc(month.year, month.month, day);
+    return date.isValid ? onDay(context, date) : context.createParsingComponents().addTag(TAG_NO_SUCH_DAY);
+  },
+);
+
+/**
+ * "the first Monday of January", "last Friday in December", "second Tuesday of next month"; "of the month" is this
+ * month's unless it has gone, then next month's.
+ */
 const NTH: Record<string, 1 | 2 | 3 | 4 | 5 | 'last'> = {
   first: 1,
   '1st': 1,
@@ -292,7 +315,7 @@ const NTH: Record<string, 1 | 2 | 3 | 4 | 5 | 'last'> = {
   last: 'last',
 };
 const nthWeekdayParser = parser(
-  `(?:the\\s+)?(${Object.keys(NTH).join('|')})\\s+(${WEEKDAY_PATTERN})\\s+(?:of|in)\\s+(?:(${MONTH_PATTERN})|(this|next)\\s+month)(?:,?\\s+(\\d{4}))?`,
+  `(?:the\\s+)?(${Object.keys(NTH).join('|')})\\s+(${WEEKDAY_PATTERN})\\s+(?:of|in)\\s+(?:(${MONTH_PATTERN})|(this|next|the)\\s+month)(?:,?\\s+(\\d{4}))?`,
   (context, match, today) => {
     const [, nthText, weekdayText, monthText, relativeMonth, yearText] = match;
     const nth = NTH[nthText!.toLowerCase()]!;
@@ -300,8 +323,13 @@ const nthWeekdayParser = parser(
     const dayIn = (year: number, month: number) => nthWeekdayOfMonth(year, month, weekday, nth);
     let day: DateTime | null;
     if (relativeMonth) {
-      const month = today.plus({ months: relativeMonth.toLowerCase() === 'next' ? 1 : 0 });
+      const which = relativeMonth.toLowerCase();
+      const month = today.plus({ months: which === 'next' ? 1 : 0 });
       day = dayIn(month.year, month.month);
+      if (which === 'the' && (!day || day < today)) {
+        const following = today.plus({ months: 1 });
+        day = dayIn(following.year, following.month);
+      }
     } else if (yearText) {
       day = dayIn(parseInt(yearText, 10), monthOf(monthText!));
       if (!day) return context.createParsingComponents().addTag(TAG_NO_SUCH_DAY);
@@ -435,6 +463,7 @@ function build(): chrono.Chrono {
     inDurationParser,
     nthWeekdayParser,
     holidayParser,
+    dayOfRelativeMonthParser,
     monthDayParser,
     ordinalDayParser,
     weekdayParser,

@@ -76,6 +76,8 @@ const alternation = (words: Iterable<string>) =>
 
 /** A day of the month as said: "3rd", "3", "third", "twenty-first". */
 export const ORDINAL_PATTERN = `(?:${alternation(ORDINALS.keys())}|[0-3]?\\d(?:st|nd|rd|th)?)`;
+/** A day of the month said as a cardinal, as in "December twelve": one to thirty-one in words. */
+export const DAY_WORD_PATTERN = `(?:${alternation([...CARDINALS.keys()].filter((w) => CARDINALS.get(w)! <= 31))})`;
 /** A count as said: "3", "three", "a", "an". */
 export const COUNT_PATTERN = `(?:${alternation(CARDINALS.keys())}|\\d{1,3}|an?)`;
 /** An hour on a clock face, in words. */
@@ -91,9 +93,9 @@ const normalise = (text: string) =>
     .replace(/[-\s]+/g, ' ');
 const lookup = (words: Map<string, number>, text: string) => words.get(normalise(text));
 
-/** The number of a matched ORDINAL_PATTERN. */
+/** The number of a matched ORDINAL_PATTERN or DAY_WORD_PATTERN. */
 export function ordinalValue(text: string): number {
-  return lookup(ORDINALS, text) ?? parseInt(text, 10);
+  return lookup(ORDINALS, text) ?? lookup(CARDINALS, text) ?? parseInt(text, 10);
 }
 
 /** The number of a matched COUNT_PATTERN, HOUR_WORD_PATTERN or MINUTE_WORD_PATTERN. */
