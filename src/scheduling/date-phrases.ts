@@ -116,7 +116,8 @@ function parser(
  * The weekday rules (the clinic's week runs Monday to Sunday):
  * - "Friday", "coming Friday", "this coming Friday": the next Friday after today (a week out when today is Friday).
  * - "this Friday": the next Friday, today included.
- * - "next Friday", "Friday next week": the Friday of next week — on a Monday, eleven days out, not four.
+ * - "next Friday", "Friday next week", "next week Friday": the Friday of next week — on a Monday, eleven days out,
+ *   not four.
  * - "Friday after next": a week after the bare "Friday".
  * - "last Friday", "past Friday": the one before today (refused later as past).
  * All but the bare weekday are said back; the bare one too when today is that weekday.
@@ -143,7 +144,7 @@ function weekdayDay(
 // The day fields are only implied, as chrono's own weekday parser does, so that chrono's MergeWeekdayComponentRefiner
 // still joins "Tuesday" to a following "the 9th" or "December 9" — which is how a contradiction is caught.
 const weekdayParser = parser(
-  `(?:(this\\s+coming|this|coming|next|last|past)\\s+)?(${WEEKDAY_PATTERN})\\.?(?:\\s+(after\\s+next|next\\s+week|of\\s+next\\s+week))?`,
+  `(?:(this\\s+coming|this|coming|next\\s+week|next|last|past)\\s+)?(${WEEKDAY_PATTERN})\\.?(?:\\s+(after\\s+next|next\\s+week|of\\s+next\\s+week))?`,
   (context, match, today) => {
     const weekday = weekdayOf(match[2]!);
     const { day, interpreted } = weekdayDay(today, weekday, match[1] ?? '', match[3] ?? '');

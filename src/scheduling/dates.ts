@@ -246,6 +246,7 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
     const options = said.map((d) => spokenDate(d, ctx.timeZone, ctx.now));
     return { ok: false, reason: 'ambiguous', say: `Which day did you mean, ${spokenList(options)}?` };
   }
+  if (unreadWords(text, results).length > 0) return null;
   const dayResult = days[0];
   const timeResult = results.find((r) => r.start.isCertain('hour'));
   // Neither a day nor a clock time, but a part of today ("this afternoon").
@@ -279,6 +280,32 @@ function understandWords(text: string, ctx: DateContext): Understood | DateRefus
     clinicZone(ctx.timeZone),
   );
   return { ...understood, date: calendarDate(at), time: { hour: at.hour, minute: at.minute }, instant: at.toMillis() };
+}
+
+/**
+ * Words that may stand around a date or time without changing it ("on Friday, please", "early Tuesday", "the day
+ * that works"). Any other word left outside what was parsed means part of the phrase was not understood — "two
+ * Tuesdays from now" is not "now", "before Friday" is not Friday, "a week on Tuesday" is not Tuesday — and a day
+ * guessed from the rest would be a wrong booking, so the phrase is not understood at all.
+ */
+const FILLER_WORDS = new Set(
+  (
+    'a an the at on in of for by to around about approximately roughly say please maybe perhaps preferably ideally ' +
+    'possibly probably if possible um uh er oh so well ok okay yes yeah sure then and is it that would be could can ' +
+    'i we me us my our you your do does have there come go book want need like good fine works work free available ' +
+    'open day time appointment visit sometime any anytime early late mid first thing o clock'
+  ).split(' '),
+);
+
+function unreadWords(text: string, results: readonly chrono.ParsedResult[]): string[] {
+  let rest = text;
+  for (const r of [...results].sort((a, b) => b.index - a.index)) {
+    rest = `${rest.slice(0, r.index)} ${rest.slice(r.index + r.text.length)}`;
+  }
+  return rest
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter((word) => word && !FILLER_WORDS.has(word));
 }
 
 /** The calendar day of a result; a month and day without a year is the next one, not one gone by. */
