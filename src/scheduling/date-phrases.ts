@@ -400,8 +400,8 @@ function withMeridiem(
 
 /**
  * Times in words: "half past two", "quarter to three", "ten past nine", "three thirty p.m.", "two in the
- * afternoon", "at two", "around 3", "ten o'clock". Without AM or PM the hour is kept as said; `dates.ts` decides what a bare
- * "two" means for a clinic.
+ * afternoon", "at two", "around 3", "ten o'clock". Without AM or PM the hour is kept as said; `dates.ts` decides
+ * what a bare "two" means for a clinic.
  */
 const spokenTimeParser = parser(
   `(at\\s+|around\\s+|about\\s+)?(?:(half|(?:a\\s+)?quarter|${COUNT_PATTERN}(?:\\s+minutes?)?)\\s+(past|after|to|till|til|before|of)\\s+(${HOUR_WORD_PATTERN}|1[0-2]|[1-9])|(${HOUR_WORD_PATTERN}|1[0-2](?![/:])|[1-9](?![/:]))(?:[\\s-]+(${MINUTE_WORD_PATTERN}))?(\\s+o['’]?\\s?clock)?)(?:\\s*${MERIDIEM_PATTERN})?`,
