@@ -7,7 +7,7 @@ import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { refuse, toVapiResult } from './answer.ts';
+import { failure, toVapiResult } from './answer.ts';
 import { assistantRequestAnswer } from './assistant-request.ts';
 import { checkWebhookHeaders } from './auth.ts';
 import { readCallReport } from './call-report.ts';
@@ -133,7 +133,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const toolCalls = normaliseToolCalls(message);
       if (suspended) {
         log.warn('tool calls for a suspended clinic refused');
-        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
+        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, failure('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
         tenant,

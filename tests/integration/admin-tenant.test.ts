@@ -136,7 +136,7 @@ describe('settings', () => {
     const far = futureWeekday('10:00', 20);
     expect((await c.api('PATCH', '/settings', { horizonDays: 5 })).status).toBe(200);
     const reply = await vapi.tool('book_appointment', { start: iso(far), patient_name: 'Far Away' });
-    expect(reply).toMatchObject({ field: 'error', status: 'too_far' });
+    expect(reply).toMatchObject({ field: 'result', status: 'too_far' });
   });
 
   it('rotates the Vapi secret with the secrets scope only; the old secret stops working', async () => {

@@ -99,7 +99,7 @@ describe('a call with a code', () => {
     expect((await call.tool('verify_otp', { code: wrongCode(code) })).attempts_left).toBe(2);
     expect((await call.tool('verify_otp', { code: wrongCode(wrongCode(code)) })).attempts_left).toBe(1);
     const third = await call.tool('verify_otp', { code: wrongCode(wrongCode(wrongCode(code))) });
-    expect(third).toMatchObject({ field: 'error', status: 'escalated' });
+    expect(third).toMatchObject({ field: 'result', status: 'escalated' });
     expect(await eventually(() => activeAt(start), (rows) => rows.length === 0)).toEqual([]);
     const [flag] = await db.sql`select flagged_for_human, state from calls where vapi_call_id = ${call.id}`;
     expect(flag).toMatchObject({ flaggedForHuman: true, state: 'escalated' });
@@ -177,7 +177,7 @@ describe('a call with a code', () => {
     await db.sql`update bookings set expires_at = now() - interval '1 second' where id = ${held.hold_id}`;
     await eventually(() => bookingAt(start), (rows) => rows[0]?.status === 'expired');
     const late = await call.tool('send_otp');
-    expect(late).toMatchObject({ field: 'error', status: 'hold_expired' });
+    expect(late).toMatchObject({ field: 'result', status: 'hold_expired' });
     expect(twilio.messages.filter((m) => m.to === call.number)).toEqual([]);
     const other = phoneCall(vapi, '+16172530007');
     expect((await other.tool('reserve_slot', { start: iso(start), patient_name: 'Fay Hu', provider: 'Moreno' })).status).toBe('held');
@@ -202,8 +202,8 @@ describe('a call with a code', () => {
 describe('the order of steps is the backend’s', () => {
   it('refuses code and verify before a hold, and a second reserve swaps the hold', async () => {
     const call = phoneCall(vapi, '+16172530008');
-    expect(await call.tool('send_otp')).toMatchObject({ field: 'error', status: 'no_hold' });
-    expect(await call.tool('verify_otp', { code: '123456' })).toMatchObject({ field: 'error', status: 'no_hold' });
+    expect(await call.tool('send_otp')).toMatchObject({ field: 'result', status: 'no_hold' });
+    expect(await call.tool('verify_otp', { code: '123456' })).toMatchObject({ field: 'result', status: 'no_hold' });
     const first = futureWeekday('09:00', 7);
     const second = futureWeekday('09:30', 7);
     const a = await call.tool('reserve_slot', { start: iso(first), patient_name: 'Gil Ito', provider: 'Moreno' });
@@ -244,7 +244,7 @@ describe('a clinic without codes, and changes to appointments', () => {
     expect(booked.status).toBe('booked');
 
     const stranger = phoneCall(vapi, '+16172530011');
-    expect(await stranger.tool('cancel_appointment')).toMatchObject({ field: 'error', status: 'no_appointment' });
+    expect(await stranger.tool('cancel_appointment')).toMatchObject({ field: 'result', status: 'no_appointment' });
 
     const call = phoneCall(vapi, number);
     const texted = twilio.messages.filter((m) => m.to === number).length;

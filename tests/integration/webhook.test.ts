@@ -90,21 +90,21 @@ describe('bad input', () => {
 
   it('answers an unknown tool with a speakable error in the results', async () => {
     const reply = await vapi.tool('launch_rocket', {});
-    expect(reply).toMatchObject({ field: 'error', status: 'unknown_tool' });
+    expect(reply).toMatchObject({ field: 'result', status: 'unknown_tool' });
     expect(reply.say).toMatch(/check_availability/);
   });
 
   it('answers wrong argument types and missing arguments with a sentence, writing nothing', async () => {
     const before = await countBookings();
     const missing = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')) });
-    expect(missing).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(missing).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     expect(missing.say).toMatch(/patient_name is required/);
     const wrongType = await vapi.tool('book_appointment', { start: 42, patient_name: ['a'] });
-    expect(wrongType).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(wrongType).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     const badEnum = await vapi.tool('check_availability', { time_of_day: 'midnight' });
     expect(badEnum.say).toMatch(/time_of_day must be one of morning, afternoon, evening/);
     const notJson = await vapi.tool('check_availability', '{"date": tomorrow');
-    expect(notJson).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(notJson).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     expect(await countBookings()).toBe(before);
   });
 
@@ -120,7 +120,7 @@ describe('bad input', () => {
     ];
     for (const [args, status] of cases) {
       const reply = await vapi.tool('book_appointment', args);
-      expect(reply, JSON.stringify(args)).toMatchObject({ field: 'error', status });
+      expect(reply, JSON.stringify(args)).toMatchObject({ field: 'result', status });
       expect(reply.say.length).toBeGreaterThan(10);
       expect(reply.say).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     }
@@ -129,7 +129,7 @@ describe('bad input', () => {
 
   it('needs a phone number when the call has none (a web call)', async () => {
     const reply = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:30', 9)), patient_name: 'Web Caller' }, { customerNumber: null });
-    expect(reply).toMatchObject({ field: 'error', status: 'missing_phone' });
+    expect(reply).toMatchObject({ field: 'result', status: 'missing_phone' });
   });
 });
 

@@ -45,7 +45,7 @@ function start(script: Script = {}) {
   const released: (string | null)[] = [];
   const reserveInputs: { previous: Hold | null }[] = [];
   const queue = <T>(list: T[] | undefined, fallback: T) => () => (list?.length ? list.shift()! : fallback);
-  const nextReserve = queue(script.reserve, { kind: 'held', hold: hold(), reply: { ok: true, body: { status: 'held', say: 'Holding.' } } } as ReserveOutput);
+  const nextReserve = queue(script.reserve, { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding.' } } } as ReserveOutput);
   const nextSend = queue(script.send, { kind: 'sent', to: '+16172531000' } as SendCodeOutput);
   const nextVerify = queue(script.verify, { kind: 'booked', appointmentId: 'b1' } as VerifyOutput);
   const nextConfirm = queue(script.confirm, { kind: 'booked', appointmentId: 'b1' } as ConfirmOutput);
@@ -63,7 +63,7 @@ function start(script: Script = {}) {
       verifyCode: fromPromise(async () => (fails('verifyCode'), nextVerify())),
       confirmHold: fromPromise(async () => (fails('confirmHold'), nextConfirm())),
       resendConfirmation: fromPromise(async (): Promise<ResendOutput> => ({ kind: 'queued' })),
-      changeAppointment: fromPromise(async (): Promise<Reply> => ({ ok: true, body: { status: 'cancelled', say: 'Cancelled.' } })),
+      changeAppointment: fromPromise(async (): Promise<Reply> => ({ body: { status: 'cancelled', say: 'Cancelled.' } })),
       releaseHold: fromPromise(async ({ input }) => {
         released.push(input.hold?.bookingId ?? null);
       }),
@@ -92,9 +92,9 @@ describe('call machine: the happy paths', () => {
     const { send } = start();
     expect((await send(RESERVE)).state).toBe('held');
     const sent = await send(SEND);
-    expect(sent).toMatchObject({ state: 'codeSent', reply: { ok: true, body: { status: 'sent', phone_last4: '1000' } } });
+    expect(sent).toMatchObject({ state: 'codeSent', reply: { body: { status: 'sent', phone_last4: '1000' } } });
     const booked = await send(VERIFY);
-    expect(booked).toMatchObject({ state: 'booked', reply: { ok: true, body: { status: 'booked', appointment_id: 'b1' } } });
+    expect(booked).toMatchObject({ state: 'booked', reply: { body: { status: 'booked', appointment_id: 'b1' } } });
     expect(booked.reply.body.say).toContain('Tuesday at 2:30 PM');
   });
 
@@ -127,7 +127,7 @@ describe('call machine: illegal orders', () => {
   it('refuses verify before a code was sent, and confirm when OTP is required', async () => {
     const { send } = start();
     await send(RESERVE);
-    expect(await send(VERIFY)).toMatchObject({ state: 'held', reply: { ok: false, body: { status: 'code_not_sent' } } });
+    expect(await send(VERIFY)).toMatchObject({ state: 'held', reply: { body: { status: 'code_not_sent' } } });
     expect(await send({ type: 'CONFIRM' })).toMatchObject({ state: 'held', reply: { body: { status: 'otp_required' } } });
     await send(SEND);
     expect(await send({ type: 'CONFIRM' })).toMatchObject({ state: 'codeSent', reply: { body: { status: 'otp_required' } } });
@@ -159,8 +159,8 @@ describe('call machine: holds', () => {
   it('a second reserve while holding swaps the hold (the effect gets the earlier one to release)', async () => {
     const { send, reserveInputs } = start({
       reserve: [
-        { kind: 'held', hold: hold('b1'), reply: { ok: true, body: { status: 'held', say: '1' } } },
-        { kind: 'held', hold: hold('b2'), reply: { ok: true, body: { status: 'held', say: '2' } } },
+        { kind: 'held', hold: hold('b1'), reply: { body: { status: 'held', say: '1' } } },
+        { kind: 'held', hold: hold('b2'), reply: { body: { status: 'held', say: '2' } } },
       ],
     });
     await send(RESERVE);
@@ -173,8 +173,8 @@ describe('call machine: holds', () => {
   });
 
   it('a reserve that finds the time taken keeps an earlier hold, or goes to choosing without one', async () => {
-    const taken: ReserveOutput = { kind: 'not_held', reply: { ok: true, body: { status: 'unavailable', say: 'Taken.' } } };
-    const { send } = start({ reserve: [taken, { kind: 'held', hold: hold('b1'), reply: { ok: true, body: { status: 'held', say: '' } } }, taken] });
+    const taken: ReserveOutput = { kind: 'not_held', reply: { body: { status: 'unavailable', say: 'Taken.' } } };
+    const { send } = start({ reserve: [taken, { kind: 'held', hold: hold('b1'), reply: { body: { status: 'held', say: '' } } }, taken] });
     expect(await send(RESERVE)).toMatchObject({ state: 'choosing', reply: { body: { status: 'unavailable' } } });
     expect((await send(RESERVE)).state).toBe('held');
     const kept = await send(RESERVE);
@@ -188,7 +188,7 @@ describe('call machine: holds', () => {
       await send(RESERVE);
       if (step.type === 'VERIFY') await send(SEND);
       const late = await send(step, NOW + 600_000);
-      expect(late, step.type).toMatchObject({ state: 'holdExpired', reply: { ok: false, body: { status: 'hold_expired' } } });
+      expect(late, step.type).toMatchObject({ state: 'holdExpired', reply: { body: { status: 'hold_expired' } } });
       expect(late.context.hold).toBeNull();
       expect((await send(SEND)).reply.body.status).toBe('no_hold');
       expect((await send(RESERVE)).state).toBe('held');
@@ -217,7 +217,7 @@ describe('call machine: codes', () => {
     expect(await send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'wrong_code', attempts_left: 2 } } });
     expect(await send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'wrong_code', attempts_left: 1 } } });
     const third = await send(VERIFY);
-    expect(third).toMatchObject({ state: 'escalated', reply: { ok: false, body: { status: 'escalated' } } });
+    expect(third).toMatchObject({ state: 'escalated', reply: { body: { status: 'escalated' } } });
     expect(third.context.flaggedForHuman).toBe(true);
     await waitFor(actor, (x) => x.context.hold === null);
     expect(released).toEqual(['b1']);
@@ -280,7 +280,7 @@ describe('call machine: escalation, changes and the end', () => {
 describe('call machine: failing effects', () => {
   it('answers internal_error and falls back to the last stable state', async () => {
     const a = start({ failing: ['reserveSlot'] });
-    expect(await a.send(RESERVE)).toMatchObject({ state: 'idle', reply: { ok: false, body: { status: 'internal_error' } } });
+    expect(await a.send(RESERVE)).toMatchObject({ state: 'idle', reply: { failed: true, body: { status: 'internal_error' } } });
     const b = start({ failing: ['sendCode'] });
     await b.send(RESERVE);
     expect(await b.send(SEND)).toMatchObject({ state: 'held', reply: { body: { status: 'internal_error' } } });
