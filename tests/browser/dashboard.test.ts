@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { launchBrowser, type Browser } from '../helpers/browser.ts';
-import { codeFrom, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
+import { codeFrom, phoneCall, startServerWithTwilio, turn } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, linkFor } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
@@ -79,7 +79,7 @@ it('shows a hot lead as its call ends, and the path the call took through the ma
   expect(
     await call.report({
       analysis: { summary: 'New patient asked how much implants cost and booked a consultation.', successEvaluation: 'true' },
-      artifact: { messages: [{ role: 'user', message: "I'm a new patient. How much are implants?" }] },
+      artifact: { messages: [turn('user', "I'm a new patient. How much are implants?")] },
     }),
   ).toBe(200);
 
