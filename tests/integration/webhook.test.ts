@@ -5,7 +5,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
-import { readReply, toolCallsBody, vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { endOfCallReportBody, readReply, statusUpdateBody, toolCallsBody, vapiClient, type VapiClient } from '../helpers/vapi.ts';
 
 const SECRET = 'webhook-test-secret-0001';
 const OTHER_SECRET = 'webhook-test-secret-0002';
@@ -88,7 +88,25 @@ describe('bad input', () => {
     }
   });
 
-  it('answers an unknown tool with a speakable error in the results', async () => {
+  it('acknowledges a status-update or end-of-call-report without a call, and says so in the log', async () => {
+    const lines: string[] = [];
+    const logged = await startServer(db.sql, { env: { LOG_LEVEL: 'warn' }, logStream: { write: (line) => void lines.push(line) } });
+    try {
+      const client = vapiClient(logged.url, 'demo', SECRET);
+      for (const body of [statusUpdateBody({ status: 'ended', endedReason: 'customer-ended-call' }, null), endOfCallReportBody({}, null)]) {
+        const res = await client.post(body);
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual({});
+      }
+      const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'call message without a call id: acknowledged, nothing recorded');
+      expect(warnings.map((w) => w.messageType)).toEqual(['status-update', 'end-of-call-report']);
+      expect(warnings[0]).toMatchObject({ tenant: 'demo', status: 'ended' });
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('answers an unknown tool with a speakable sentence in the result', async () => {
     const reply = await vapi.tool('launch_rocket', {});
     expect(reply).toMatchObject({ field: 'result', status: 'unknown_tool' });
     expect(reply.say).toMatch(/check_availability/);
@@ -205,20 +223,42 @@ describe('tools', () => {
     expect(await countBookings()).toBe(before);
   });
 
+  it('finds the static parameters where Vapi merges them: the arguments, the message or the request body', async () => {
+    const start = futureWeekday('09:30', 11);
+    const cases = [
+      { at: 'arguments', number: '+16175550201' },
+      { at: 'message', number: '+16175550202' },
+      { at: 'body', number: '+16175550203' },
+    ];
+    for (const [i, { at, number }] of cases.entries()) {
+      const vapiCallId = `static-${at}-${Date.now()}`;
+      const statics = { caller_number: number, vapi_call_id: vapiCallId };
+      const args = { start: iso(start.plus({ minutes: 30 * i })), patient_name: 'Stat Ick', ...(at === 'arguments' ? statics : {}) };
+      // A message with neither call nor customer: only the static parameters say who is calling, and in which call.
+      const { call: _call, customer: _customer, ...message } = toolCallsBody([{ name: 'reserve_slot', args }]).message;
+      const body = at === 'body' ? { ...statics, message } : { message: at === 'message' ? { ...message, ...statics } : message };
+      const [entry] = await vapi.toolCalls(body);
+      const reply = readReply(entry!);
+      expect(reply, at).toMatchObject({ field: 'result', status: 'held' });
+      const [row] = await db.sql`select p.phone_e164, c.vapi_call_id from bookings b join patients p on p.id = b.patient_id
+                                   left join calls c on c.vapi_call_id = b.source_call_id where b.id = ${reply.hold_id}`;
+      expect(row, at).toEqual({ phoneE164: number, vapiCallId });
+    }
+  });
+
   it('answers several tool calls in one message in order, with matching ids', async () => {
     const body = toolCallsBody([
       { id: 'tc_a', name: 'check_availability', args: {} },
       { id: 'tc_b', name: 'nope', args: {} },
       { id: 'tc_c', name: 'check_availability', args: { time_of_day: 'morning' } },
     ]);
-    const res = await vapi.post(body);
-    expect(res.status).toBe(200);
-    expect(res.json.results.map((r: { toolCallId: string; name: string }) => [r.toolCallId, r.name])).toEqual([
+    const results = await vapi.toolCalls(body);
+    expect(results.map((r) => [r.toolCallId, r.name])).toEqual([
       ['tc_a', 'check_availability'],
       ['tc_b', 'nope'],
       ['tc_c', 'check_availability'],
     ]);
-    expect(readReply(res.json.results[1]).status).toBe('unknown_tool');
+    expect(readReply(results[1]!).status).toBe('unknown_tool');
   });
 });
 
