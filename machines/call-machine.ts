@@ -37,6 +37,8 @@ export interface CallContext extends CallInput {
   wrongCodes: number;
   appointmentId: string | null;
   flaggedForHuman: boolean;
+  /** While a RESERVE that asked for the code too is under way: its request id, which the code is sent under. */
+  codeWithHold: string | null;
   /** The answer to the last tool event; the tool hands it to Vapi. */
   reply: Reply | null;
 }
@@ -48,7 +50,8 @@ interface Stamp {
 }
 
 export type CallEvent =
-  | (Stamp & { type: 'RESERVE'; request: unknown })
+  // then 'send_code': book_appointment's one step, a hold and its code (where the clinic requires one) together.
+  | (Stamp & { type: 'RESERVE'; request: unknown; then?: 'send_code' })
   | (Stamp & { type: 'SEND_OTP'; phone: string })
   | (Stamp & { type: 'VERIFY'; codeDigest: string | null })
   | (Stamp & { type: 'CONFIRM' })
@@ -137,8 +140,13 @@ export const callMachine = setup({
   },
   actions: {
     answer: assign({ reply: (_, r: Reply) => r }),
-    forgetHold: assign({ hold: null, codeSentTo: null, wrongCodes: 0 }),
+    forgetHold: assign({ hold: null, codeSentTo: null, wrongCodes: 0, codeWithHold: null }),
+    codeStepOver: assign({ codeWithHold: null }),
     flag: assign({ flaggedForHuman: true }),
+    takeHold: assign(({ event }) => {
+      const out = (event as unknown as { output: Extract<ReserveOutput, { kind: 'held' }> }).output;
+      return { hold: out.hold, codeSentTo: null, wrongCodes: 0, reply: out.reply };
+    }),
     bookedNow: assign(({ context, event }) => {
       const appointmentId = (event as unknown as { output: { appointmentId: string } }).output.appointmentId;
       return {
@@ -156,6 +164,7 @@ export const callMachine = setup({
     wrongCodes: 0,
     appointmentId: null,
     flaggedForHuman: false,
+    codeWithHold: null,
     reply: null,
   }),
   initial: 'idle',
@@ -166,10 +175,11 @@ export const callMachine = setup({
   states: {
     // Greeting: nothing held yet. Choosing: a time was refused and alternatives offered. Both accept the same steps.
     idle: { on: choosingSteps() },
-    choosing: { on: choosingSteps() },
+    choosing: { entry: 'codeStepOver', on: choosingSteps() },
 
     reserving: {
       tags: BUSY_TAG,
+      entry: assign({ codeWithHold: ({ event }) => (event.type === 'RESERVE' && event.then === 'send_code' ? event.requestId : null) }),
       invoke: {
         id: 'reserve',
         src: 'reserveSlot',
@@ -181,12 +191,15 @@ export const callMachine = setup({
         }),
         onDone: [
           {
+            // The same path as reserve_slot then send_otp, in one step: the code goes to the held patient's number.
+            guard: ({ context, event }) => event.output.kind === 'held' && context.otpRequired && Boolean(context.codeWithHold),
+            target: 'sendingCode',
+            actions: 'takeHold',
+          },
+          {
             guard: ({ event }) => event.output.kind === 'held',
             target: 'held',
-            actions: assign(({ event }) => {
-              const out = event.output as Extract<ReserveOutput, { kind: 'held' }>;
-              return { hold: out.hold, codeSentTo: null, wrongCodes: 0, reply: out.reply };
-            }),
+            actions: 'takeHold',
           },
           // The new time was not free: an earlier hold (if any) was kept.
           { guard: 'hasHold', target: 'held', actions: assign({ reply: ({ event }) => event.output.reply }) },
@@ -200,6 +213,7 @@ export const callMachine = setup({
     },
 
     held: {
+      entry: 'codeStepOver',
       on: {
         RESERVE: 'reserving',
         SEND_OTP: [
@@ -226,20 +240,24 @@ export const callMachine = setup({
         input: ({ context, event }) => ({
           hold: held(context),
           phone: event.type === 'SEND_OTP' ? event.phone : context.codeSentTo ?? held(context).patientPhone,
-          requestId: 'requestId' in event ? event.requestId : '',
+          requestId: 'requestId' in event ? event.requestId : context.codeWithHold ?? '',
           context,
         }),
         onDone: [
           {
             guard: ({ event }) => event.output.kind === 'sent',
             target: 'codeSent',
-            actions: assign(({ event }) => {
+            actions: assign(({ context, event }) => {
               const to = (event.output as Extract<SendCodeOutput, { kind: 'sent' }>).to;
+              const sent = `I've texted a code to the number ending in ${to.slice(-4)}; please read it to me when it arrives.`;
+              // One step (book_appointment): the hold's answer, its id and expiry included, with the code's sentence.
+              // (A snapshot saved before codeWithHold existed has it undefined: the same as null.)
+              const hold = context.codeWithHold ? context.reply?.body : undefined;
               return {
                 codeSentTo: to,
-                reply: reply('sent', `I've texted a code to the number ending in ${to.slice(-4)}; please read it to me when it arrives.`, {
-                  phone_last4: to.slice(-4),
-                }),
+                reply: hold
+                  ? { body: { ...hold, status: 'code_sent', say: `${hold.say} ${sent}`, phone_last4: to.slice(-4) } }
+                  : reply('sent', sent, { phone_last4: to.slice(-4) }),
               };
             }),
           },
@@ -265,6 +283,7 @@ export const callMachine = setup({
     },
 
     codeSent: {
+      entry: 'codeStepOver',
       on: {
         RESERVE: 'reserving',
         SEND_OTP: [{ guard: 'holdLapsed', target: 'holdExpired' }, { target: 'sendingCode' }],

@@ -117,8 +117,10 @@ export function provideCallEffects(deps: CallEffectsDeps) {
           const reply = describeClaim(t, outcome, req.start, now, req.preface, (_, slot) => {
             hold.label = `${service.name} with ${slot.provider} ${slot.label}`;
             const minutes = Math.max(1, Math.round((hold.expiresAt - now) / 60_000));
-            const next = input.context.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?';
-            return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes; ${next}`, {
+            // With the code in the same step (book_appointment) the machine adds the code's own sentence.
+            const c = input.context;
+            const next = c.codeWithHold ? '.' : `; ${c.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?'}`;
+            return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes${next}`, {
               hold_id: b.bookingId,
               expires_at: DateTime.fromMillis(hold.expiresAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
               start: slot.start,
