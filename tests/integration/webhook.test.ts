@@ -132,7 +132,6 @@ describe('bad input', () => {
       [{ start: iso(futureSaturday('10:00')), patient_name: 'Ann Lee' }, 'closed'],
       [{ date: DateTime.now().setZone('America/New_York').minus({ days: 2 }).toISODate(), time: '10:00', patient_name: 'Ann Lee' }, 'past'],
       [{ date: 'the thirty-first of blorptember', time: '10:00', patient_name: 'Ann Lee' }, 'unparseable'],
-      [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', patient_phone: '12' }, 'invalid_phone'],
       [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', patient_email: 'not-an-email' }, 'invalid_email'],
       [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', service: 'brain surgery' }, 'unknown_service'],
     ];
@@ -142,6 +141,9 @@ describe('bad input', () => {
       expect(reply.say.length).toBeGreaterThan(10);
       expect(reply.say).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     }
+    // A caller number the clinic's country cannot read.
+    const badNumber = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee' }, { customerNumber: '12' });
+    expect(badNumber).toMatchObject({ field: 'result', status: 'invalid_phone' });
     expect(await countBookings()).toBe(before);
   });
 
@@ -184,19 +186,23 @@ describe('tools', () => {
     expect(reply).toMatchObject({ field: 'result', status: 'ok' });
   });
 
-  it('books a slot, defaulting the phone to the caller’s number, and stores the patient in E.164', async () => {
+  it('book_appointment on a clinic with codes holds the slot under the caller’s number (whatever the model says) and sends the code', async () => {
     const start = futureWeekday('11:00', 4);
-    const reply = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'mary o’brien', provider: 'Moreno' }, { customerNumber: '(617) 253-1000' });
-    expect(reply).toMatchObject({ field: 'result', status: 'booked', provider: 'Dr. Alice Moreno', service: 'consultation' });
-    const [row] = await db.sql`select b.status, b.starts_at, p.phone_e164, p.name from bookings b join patients p on p.id = b.patient_id where b.id = ${reply.appointment_id}`;
-    expect(row).toMatchObject({ status: 'confirmed', phoneE164: '+16172531000', name: "Mary O’Brien" });
+    const args = { start: iso(start), patient_name: 'mary o’brien', provider: 'Moreno', patient_phone: '+16175550000' };
+    const reply = await vapi.tool('book_appointment', args, { customerNumber: '(617) 253-1000' });
+    expect(reply).toMatchObject({ field: 'result', status: 'code_sent', provider: 'Dr. Alice Moreno', service: 'consultation', phone_last4: '1000' });
+    expect(reply.say).toMatch(/^I'm holding .+ for 10 minutes\. I've texted a code to the number ending in 1000/);
+    const [row] = await db.sql`select b.status, b.starts_at, p.phone_e164, p.name from bookings b join patients p on p.id = b.patient_id where b.id = ${reply.hold_id}`;
+    expect(row).toMatchObject({ status: 'held', phoneE164: '+16172531000', name: "Mary O’Brien" });
     expect(row!.startsAt.getTime()).toBe(start.toMillis());
+    const codes = await db.sql`select phone_e164 from otp_challenges where booking_id = ${reply.hold_id}`;
+    expect(codes).toEqual([{ phoneE164: '+16172531000' }]);
   });
 
   it('offers alternatives when the slot is taken', async () => {
     const start = futureWeekday('14:00', 4);
     const first = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' });
-    expect(first.status).toBe('booked');
+    expect(first.status).toBe('code_sent');
     const second = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Bob Stone', provider: 'Okafor' }, { customerNumber: '+16175551234' });
     expect(second).toMatchObject({ field: 'result', status: 'unavailable' });
     expect(second.alternatives.length).toBeGreaterThan(0);
@@ -208,7 +214,7 @@ describe('tools', () => {
     const target = futureWeekday('10:00', 10);
     const stale = target.minus({ years: 2 });
     const reply = await vapi.tool('book_appointment', { date: stale.toISODate(), time: '10:00', patient_name: 'Old Year' }, { customerNumber: '+16175559876' });
-    expect(reply.status).toBe('booked');
+    expect(reply.status).toBe('code_sent');
     expect(DateTime.fromISO(reply.start, { setZone: true }).toISODate()).toBe(target.toISODate());
     expect(reply.say).toMatch(/I've taken that as/);
   });
