@@ -6,6 +6,7 @@ import {
   BUSY_TAG,
   callMachine,
   type CallEvent,
+  machineSentences,
   type ConfirmOutput,
   type Hold,
   type Reply,
@@ -44,6 +45,7 @@ interface Script {
 function start(script: Script = {}) {
   const released: (string | null)[] = [];
   const reserveInputs: { previous: Hold | null }[] = [];
+  const sendInputs: { phone: string; requestId: string }[] = [];
   const queue = <T>(list: T[] | undefined, fallback: T) => () => (list?.length ? list.shift()! : fallback);
   const nextReserve = queue(script.reserve, { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding.' } } } as ReserveOutput);
   const nextSend = queue(script.send, { kind: 'sent', to: '+16172531000' } as SendCodeOutput);
@@ -59,7 +61,11 @@ function start(script: Script = {}) {
         reserveInputs.push({ previous: input.previous });
         return nextReserve();
       }),
-      sendCode: fromPromise(async () => (fails('sendCode'), nextSend())),
+      sendCode: fromPromise(async ({ input }) => {
+        sendInputs.push({ phone: input.phone, requestId: input.requestId });
+        fails('sendCode');
+        return nextSend();
+      }),
       verifyCode: fromPromise(async () => (fails('verifyCode'), nextVerify())),
       confirmHold: fromPromise(async () => (fails('confirmHold'), nextConfirm())),
       resendConfirmation: fromPromise(async (): Promise<ResendOutput> => ({ kind: 'queued' })),
@@ -80,7 +86,7 @@ function start(script: Script = {}) {
     const s = await waitFor(actor, (x) => !x.hasTag(BUSY_TAG) || x.status === 'done');
     return { state: s.value as string, reply: s.context.reply!, context: s.context };
   };
-  return { actor, send, released, reserveInputs };
+  return { actor, send, released, reserveInputs, sendInputs };
 }
 
 const RESERVE = { type: 'RESERVE', request: {} } as const;
@@ -297,6 +303,60 @@ describe('call machine: failing effects', () => {
     const { send } = start();
     await send({ type: 'ESCALATE' });
     expect((await send({ type: 'END', reason: null })).state).toBe('ended');
+  });
+});
+
+describe('call machine: a hold and its code in one step (book_appointment)', () => {
+  const BOOK = { ...RESERVE, then: 'send_code' } as const;
+  const heldWithDetails: ReserveOutput = { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding Tuesday.', hold_id: 'b1', expires_at: 'soon' } } };
+
+  it('goes reserve → send code on the one event, the code under its request id to the held number, answering code_sent', async () => {
+    const { send, sendInputs } = start({ reserve: [heldWithDetails] });
+    const sent = await send(BOOK);
+    expect(sent.state).toBe('codeSent');
+    expect(sent.reply).toEqual({
+      body: {
+        status: 'code_sent',
+        say: "Holding Tuesday. I've texted a code to the number ending in 1000; please read it to me when it arrives.",
+        hold_id: 'b1',
+        expires_at: 'soon',
+        phone_last4: '1000',
+      },
+    });
+    expect(sendInputs).toEqual([{ phone: '+16172531000', requestId: 'r1' }]);
+    expect(sent.context.codeWithHold).toBeNull();
+    // A later send_otp is an ordinary resend.
+    expect((await send(SEND)).reply.body.status).toBe('sent');
+    expect((await send(VERIFY)).state).toBe('booked');
+  });
+
+  it('holds without a code where the clinic needs none', async () => {
+    const { send, sendInputs } = start({ otpRequired: false });
+    expect(await send(BOOK)).toMatchObject({ state: 'held', reply: { body: { status: 'held' } } });
+    expect(sendInputs).toEqual([]);
+  });
+
+  it('a taken time sends nothing; a code that cannot be sent at all releases the hold for a human', async () => {
+    const taken: ReserveOutput = { kind: 'not_held', reply: { body: { status: 'unavailable', say: 'Taken.' } } };
+    const a = start({ reserve: [taken] });
+    expect(await a.send(BOOK)).toMatchObject({ state: 'choosing', reply: { body: { status: 'unavailable' } } });
+    expect(a.sendInputs).toEqual([]);
+    const b = start({ send: [{ kind: 'limited', reason: 'phone' }] });
+    expect(await b.send(BOOK)).toMatchObject({ state: 'escalated', reply: { body: { status: 'escalated' } } });
+    await waitFor(b.actor, (x) => x.context.hold === null);
+    expect(b.released).toEqual(['b1']);
+  });
+
+  it('a failed send keeps the hold, answers as a step that could not run, and forgets the one-step flag', async () => {
+    const { send } = start({ reserve: [heldWithDetails], failing: ['sendCode'] });
+    expect(await send(BOOK)).toMatchObject({ state: 'held', reply: { failed: true, body: { status: 'internal_error' } }, context: { codeWithHold: null } });
+  });
+});
+
+describe('call machine: what goes in Vapi’s result', () => {
+  it('every sentence of the machine is an answer the caller hears, except "something went wrong on our side"', () => {
+    const failed = Object.entries(machineSentences).filter(([, r]) => r.failed).map(([k]) => k);
+    expect(failed).toEqual(['internal']);
   });
 });
 
