@@ -45,10 +45,11 @@ it('shows an appointment booked through the webhook without reloading the page',
   // Survives only if the page is never reloaded.
   await page.evaluate(() => ((globalThis as any).sameDocument = true));
 
-  const reply = await vapiClient(server.url, 'demo', SECRET).tool('book_appointment', {
-    start: iso(futureWeekday('10:30', 1)),
-    patient_name: 'Maria Lopez',
-  });
+  // The demo clinic needs a code: book_appointment holds and texts it, verify_otp books.
+  const caller = phoneCall(vapiClient(server.url, 'demo', SECRET), '+16175550142');
+  const held = await caller.tool('book_appointment', { start: iso(futureWeekday('10:30', 1)), patient_name: 'Maria Lopez' });
+  expect(held.status).toBe('code_sent');
+  const reply = await caller.tool('verify_otp', { code: codeFrom(await twilio.nextMessage(caller.number, 10_000)) });
   expect(reply.status).toBe('booked');
 
   const item = page.locator(`[data-booking-id="${reply.appointment_id}"]`);

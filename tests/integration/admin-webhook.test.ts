@@ -142,7 +142,7 @@ describe('static parameters', () => {
     );
     const { call: _call, ...withoutCall } = body.message;
     const res = await vapiClient(server.url, 'statics', t.vapiSecret).post({ message: withoutCall });
-    expect(readReply(res.json.results[0]).status).toBe('booked');
+    expect(readReply(res.json.results[0]).status).toBe('code_sent');
     const [row] = await db.sql`select b.source_call_id, p.phone_e164 from bookings b join patients p on p.id = b.patient_id where b.tenant_id = ${t.id}`;
     expect(row).toMatchObject({ sourceCallId: 'call-static', phoneE164: '+16175550777' });
   });
