@@ -3,6 +3,7 @@
 // these checks disagree, and the tests fail when an answer does not fit them.
 import type { Vapi } from '@vapi-ai/server-sdk';
 import { z } from 'zod';
+import type { AssistantRequestAnswer } from '../../src/vapi/assistant-request.ts';
 
 /** Compile time: every A is a B. */
 export type Assignable<A, B> = [A] extends [B] ? true : false;
@@ -54,3 +55,13 @@ export const ASSISTANT_REQUEST_ANSWER_KEYS = [
   'error',
 ] as const satisfies readonly (keyof Vapi.ServerMessageResponseAssistantRequest)[];
 export const assistantRequestKeysComplete: Assignable<keyof Vapi.ServerMessageResponseAssistantRequest, (typeof ASSISTANT_REQUEST_ANSWER_KEYS)[number]> = true;
+export const assistantRequestAnswerIsVapis: Assignable<AssistantRequestAnswer, Vapi.ServerMessageResponseAssistantRequest> = true;
+
+/** The places in an assistant-request answer that are not Vapi's: unknown keys, or an inline tool schema Vapi lacks. */
+export function notVapiAssistantAnswer(answer: Record<string, unknown>): string[] {
+  const problems = Object.keys(answer)
+    .filter((k) => !(ASSISTANT_REQUEST_ANSWER_KEYS as readonly string[]).includes(k))
+    .map((k) => `${k} is not in Vapi's ServerMessageResponseAssistantRequest`);
+  const tools = ((answer.assistant as { model?: { tools?: { function: { name: string; parameters: unknown } }[] } } | undefined)?.model?.tools ?? []);
+  return [...problems, ...tools.flatMap((t) => notVapiJsonSchema(t.function.parameters, t.function.name))];
+}

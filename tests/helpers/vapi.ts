@@ -2,7 +2,7 @@
 // answer against the SDK's response type at run time (see vapi-sdk.ts).
 import { randomUUID } from 'node:crypto';
 import type { Vapi } from '@vapi-ai/server-sdk';
-import { ToolCallsAnswer } from './vapi-sdk.ts';
+import { notVapiAssistantAnswer, ToolCallsAnswer } from './vapi-sdk.ts';
 
 /**
  * Vapi's ToolCall as it arrives. The SDK types `function.arguments` as a string; real tool-calls webhooks send an
@@ -108,6 +108,8 @@ export interface VapiClient {
   post(body: unknown, init?: { headers?: Record<string, string>; raw?: string }): Promise<{ status: number; json: any }>;
   /** A tool-calls message; the answer is checked against the SDK's ServerMessageResponseToolCalls. */
   toolCalls(body: { message: WireToolCallsMessage }): Promise<Vapi.ToolCallResult[]>;
+  /** Vapi's assistant-request; the answer is checked against the SDK's ServerMessageResponseAssistantRequest. */
+  assistantRequest(call?: Vapi.Call): Promise<Record<string, any>>;
   /** One tool call; returns the parsed result or error body with which field it came in. */
   tool(name: string, args?: ToolCallSpec['args'], call?: CallSpec & { toolCallId?: string }): Promise<ToolReply>;
 }
@@ -137,6 +139,14 @@ export function vapiClient(baseUrl: string, slug: string, secret: string): VapiC
   return {
     post,
     toolCalls,
+    async assistantRequest(call) {
+      const message: Vapi.ServerMessageAssistantRequest = { type: 'assistant-request', timestamp: Date.now(), phoneNumber, ...(call ? { call } : {}) };
+      const res = await post({ message });
+      if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${JSON.stringify(res.json)}`);
+      const problems = notVapiAssistantAnswer(res.json);
+      if (problems.length) throw new Error(`not a Vapi assistant-request answer: ${problems.join('; ')}`);
+      return res.json;
+    },
     async tool(name, args, call = {}) {
       const [entry] = await toolCalls(toolCallsBody([{ id: call.toolCallId, name, args }], call));
       return readReply(entry!);
