@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../../src/db/embedded.ts';
 import type { Sql } from '../../src/db/client.ts';
-import type { FakeTwilio } from './fake-twilio.ts';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startServer, type RunningServer } from './server.ts';
-import { endOfCallReportBody, statusUpdateBody, type LegacyReportFields, type ToolReply, vapiCall, type VapiClient } from './vapi.ts';
+import { endOfCallReportBody, statusUpdateBody, type LegacyReportFields, type ToolReply, vapiCall, type VapiClient } from '../../testkit/vapi.ts';
 import type { Vapi } from '@vapi-ai/server-sdk';
 
 export interface PhoneCall {

@@ -7,7 +7,7 @@ import { REQUEST_FAILED, type VapiJsonSchema, toolParameters, vapiToolDefinition
 import { tools } from '../../../src/vapi/tools/index.ts';
 import { STATIC_PARAMETERS } from '../../../src/vapi/tools/static-parameters.ts';
 import { defineTool, type Tool } from '../../../src/vapi/tools/tool.ts';
-import { notVapiJsonSchema } from '../../helpers/vapi-sdk.ts';
+import { notVapiJsonSchema } from '../../../testkit/vapi-sdk.ts';
 
 // Type-checked against Vapi's own SDK: what tools:export prints is what POST /tool and an assistant's model.tools take.
 const exported: Vapi.CreateToolsRequest.Function[] & Vapi.OpenAiModelToolsItem.Function[] = vapiToolDefinitions({

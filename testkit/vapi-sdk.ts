@@ -3,7 +3,7 @@
 // these checks disagree, and the tests fail when an answer does not fit them.
 import type { Vapi } from '@vapi-ai/server-sdk';
 import { z } from 'zod';
-import type { AssistantRequestAnswer } from '../../src/vapi/assistant-request.ts';
+import type { AssistantRequestAnswer } from '../src/vapi/assistant-request.ts';
 
 /** Compile time: every A is a B. */
 export type Assignable<A, B> = [A] extends [B] ? true : false;
