@@ -9,7 +9,7 @@ import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { refuse, toVapiResult } from './answer.ts';
+import { failure, toVapiResult } from './answer.ts';
 import { assistantRequestAnswer } from './assistant-request.ts';
 import { checkWebhookHeaders } from './auth.ts';
 import { readCallReport } from './call-report.ts';
@@ -119,6 +119,12 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         return assistantRequestAnswer(tenant, { webhookUrl, now: opts.now() });
       }
       const callId = message.call?.id;
+      if ((message.type === 'end-of-call-report' || message.type === 'status-update') && !callId) {
+        // Nothing to end or store it under; said in the log so a misconfigured assistant does not go unnoticed.
+        const status = typeof message.status === 'string' ? message.status.slice(0, 40) : undefined;
+        log.warn({ status }, 'call message without a call id: acknowledged, nothing recorded');
+        return {};
+      }
       const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
       if (ended && callId) {
         await endCall({ ...opts, publicUrl: opts.publicUrl ?? null }, tenant, {
@@ -137,7 +143,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const toolCalls = normaliseToolCalls(message);
       if (suspended) {
         log.warn('tool calls for a suspended clinic refused');
-        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
+        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, failure('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
         tenant,
@@ -153,7 +159,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.
       for (const call of toolCalls) {
-        const statics = staticArguments(call.args.ok ? call.args.value : {});
+        const statics = staticArguments(call.args.ok ? call.args.value : {}, message, request.body as Record<string, unknown>);
         const callCtx = { ...ctx, callId: ctx.callId ?? statics.vapi_call_id ?? null, callerNumber: ctx.callerNumber ?? statics.caller_number ?? null };
         results.push(toVapiResult(call.id, call.name, await runToolCall(call, callCtx, opts)));
       }
