@@ -23,6 +23,7 @@ import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics } from './observability/metrics.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
+import { API_GATE, installJsonGate } from './security/input-hygiene.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
 import { twilioStatusRoutes } from './sms/status-route.ts';
@@ -93,6 +94,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
 
   installErrorHandler(app);
+  // Every JSON body, query string and path parameter passes the gate; the webhook sets its own, cleaning, parser.
+  installJsonGate(app, API_GATE, { flat: true });
   installDashboardSecurityHeaders(app);
   await registerLoadShedding(app, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS });
   await registerRateLimits(

@@ -5,6 +5,7 @@ import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { BadInput, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { refuse, toVapiResult } from './answer.ts';
@@ -59,9 +60,8 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
     key: (r) => tenantOf.get(r)!.tenant.id,
   });
 
-  // The raw bytes are needed for an HMAC signature, and are checked before JSON.parse ever sees them; for a bearer
-  // clinic this is fastify's own JSON parser on the same buffer.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // The raw bytes are needed for an HMAC signature, and are checked before JSON.parse ever sees them. Then the hygiene
+  // gate, cleaning rather than refusing: a report Vapi cannot resend differently must still be kept.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const timestamp = signedAt.get(request);
@@ -75,7 +75,11 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       }
       signatureVerified.add(request);
     }
-    parseJson(request, (body as Buffer).toString('utf8'), done);
+    try {
+      done(null, parseJson((body as Buffer).toString('utf8'), WEBHOOK_GATE));
+    } catch (err) {
+      done(err as BadInput, undefined);
+    }
   });
 
   app.post<{ Params: { tenant: string } }>(
@@ -121,7 +125,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
           vapiCallId: callId,
           callerNumber: callerNumber(message),
           reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
-          ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
+          ...(message.type === 'end-of-call-report' ? { report: readCallReport(message, opts.now()) } : {}),
         }, log);
         log.info('call ended');
         return {};

@@ -18,7 +18,7 @@ export interface EndedCall extends CallReport {
 export async function findEndedCall(tx: TenantTx, tenantId: string, callId: string): Promise<EndedCall | undefined> {
   const [row] = await tx<EndedCall[]>`
     select c.id, c.tenant_id, c.vapi_call_id, c.caller_number,
-           c.ended_reason, c.started_at, c.ended_at, c.summary, c.transcript, c.structured_data, c.success_evaluation,
+           c.ended_reason, c.started_at, c.ended_at, c.duration_seconds::float as duration_seconds, c.summary, c.transcript, c.structured_data, c.success_evaluation,
            c.cost::float as cost, c.analysis, c.report,
            t.name as clinic_name, t.hot_lead_threshold, t.owner_alert_phone, t.lead_weights
       from calls c join tenants t on t.id = c.tenant_id
