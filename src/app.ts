@@ -80,6 +80,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     machine,
     log: app.log.child({ component: 'calls' }),
     now,
+    recordsNotSaved: metrics.recordsNotSaved,
     maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
   });
   const calls = new CallService(registry, pepper);
