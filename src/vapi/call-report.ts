@@ -24,18 +24,17 @@ const Report = z.looseObject({
 });
 
 /**
- * Sane bounds for a report's times: Vapi did not exist before 2020, and a report arrives after its call, so a time
- * beyond tomorrow is not one either. Anything outside ("started in 2000", year -1, year 275760) stays in the raw
- * report only.
+ * Sane bounds for a report's times: Vapi did not exist before 2020, and this century is enough. Anything outside
+ * ("started in 2000", year -1, year 275760) is kept in the raw report only.
  */
 const EARLIEST = Date.UTC(2020, 0, 1);
-const DAY_MS = 86_400_000;
+const LATEST = Date.UTC(2100, 0, 1);
 /** Vapi caps a call at 12 hours; a longer "duration" is two unrelated times (and overflows numeric(10,3)). */
 const LONGEST_CALL_SECONDS = 86_400;
 
-const when = (iso: string | undefined, now: number): Date | null => {
+const when = (iso: string | undefined): Date | null => {
   const t = iso ? Date.parse(iso) : Number.NaN;
-  return t >= EARLIEST && t <= now + DAY_MS ? new Date(t) : null;
+  return t >= EARLIEST && t < LATEST ? new Date(t) : null;
 };
 
 function duration(startedAt: Date | null, endedAt: Date | null): number | null {
@@ -48,11 +47,11 @@ function duration(startedAt: Date | null, endedAt: Date | null): number | null {
  * The parts of an end-of-call report kept on the call: `analysis`/`artifact` first, then the top-level fields older
  * payloads carried. The whole message is kept too (lead scoring reads it later).
  */
-export function readCallReport(message: VapiMessage, now: number): CallReport {
+export function readCallReport(message: VapiMessage): CallReport {
   const r = Report.parse(message);
   const success = r.analysis?.successEvaluation;
-  const startedAt = when(r.startedAt, now);
-  const endedAt = when(r.endedAt, now);
+  const startedAt = when(r.startedAt);
+  const endedAt = when(r.endedAt);
   return {
     endedReason: r.endedReason ?? null,
     startedAt,

@@ -125,7 +125,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
           vapiCallId: callId,
           callerNumber: callerNumber(message),
           reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
-          ...(message.type === 'end-of-call-report' ? { report: readCallReport(message, opts.now()) } : {}),
+          ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
         }, log);
         log.info('call ended');
         return {};

@@ -9,7 +9,7 @@ import { readCallReport } from '../../../src/vapi/call-report.ts';
 import { Envelope } from '../../../src/vapi/envelope.ts';
 
 /** The report as the webhook stores it on the call (src/vapi/call-report.ts), which is what scoring reads. */
-const stored = (message: object): CallReport => readCallReport(Envelope.parse({ message }).message, Date.now());
+const stored = (message: object): CallReport => readCallReport(Envelope.parse({ message }).message);
 
 const THRESHOLD = 70;
 
