@@ -50,6 +50,15 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
+    // A client that trickles its request (a byte a second) or opens connections and sends nothing holds a socket only
+    // this long; Node checks the deadlines every connectionsCheckingInterval.
+    connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);

@@ -108,7 +108,10 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       if (signedAt.has(request) && !signatureVerified.has(request)) return reply.code(401).send({ error: UNAUTHORIZED });
       const parsed = Envelope.safeParse(request.body);
       if (!parsed.success) {
-        return reply.code(400).send({ error: 'The body must be a Vapi server message like {"message": {"type": "tool-calls", ...}}.' });
+        const issue = parsed.error.issues[0]!;
+        return reply.code(400).send({
+          error: `The body must be a Vapi server message like {"message": {"type": "tool-calls", ...}}; ${issue.path.join('.') || 'the body'}: ${issue.message}.`,
+        });
       }
       const message = parsed.data.message;
       const log = request.log.child({ tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type });

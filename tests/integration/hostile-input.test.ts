@@ -155,3 +155,11 @@ describe('wrong types where the report has objects', () => {
     expect(await callRow(call.id)).toMatchObject({ state: 'ended', summary: 'Typed wrong.' });
   });
 });
+
+describe('found by the fuzz suite', () => {
+  it('an end-of-call report for a call id longer than any call id: refused with a sentence, not a 500', async () => {
+    const res = await report({ id: '9'.repeat(400), number: '+16172534003' }, { summary: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatch(/message\.call\.id/);
+  });
+});
