@@ -163,3 +163,12 @@ describe('found by the fuzz suite', () => {
     expect(res.json.error).toMatch(/message\.call\.id/);
   });
 });
+
+describe('the report columns in the database (migration 011)', () => {
+  it('refuse a duration beyond a day or below zero, and a negative cost, whoever writes them', async () => {
+    const call = await heldCall('14:00');
+    for (const set of [db.sql`duration_seconds = 86401`, db.sql`duration_seconds = -1`, db.sql`cost = -0.01`]) {
+      await expect(db.sql`update calls set ${set} where vapi_call_id = ${call.id}`).rejects.toMatchObject({ code: '23514' });
+    }
+  });
+});
