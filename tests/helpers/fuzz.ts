@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { Sql } from '../../src/db/client.ts';
 
 /** Cases per property: a few hundred in `npm test`, more under `npm run fuzz` (FUZZ_RUNS). */
-export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 150);
+export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 /** Fixed unless FUZZ_SEED is given, so a failure in CI replays exactly. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 
