@@ -108,3 +108,22 @@ describe('admin API fuzz', () => {
     );
   }, 600_000);
 });
+
+describe('found by the admin fuzz', () => {
+  it('a NUL in a query string (GET /tenants?after=%00) is refused with a sentence naming it, not a 500', async () => {
+    const res = await answered(`${server.url}/api/v1/tenants?after=%00`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatch(/"after" contains a NUL character/);
+  });
+
+  it('a NUL in a body field is refused with the field named, and nothing is created', async () => {
+    const res = await answered(`${server.url}/api/v1/providers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${clinic.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Dr. \u0000Null' }),
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text).error).toMatch(/"name" contains a NUL character/);
+    expect(await db.sql`select 1 from providers where name like 'Dr. %Null'`).toHaveLength(0);
+  });
+});
