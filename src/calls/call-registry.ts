@@ -170,15 +170,13 @@ export class CallRegistry {
     await this.settle(live);
     const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
     live.actor.send(event);
-    try {
-      await this.settle(live);
-      await live.writes;
-    } catch (err) {
-      // This copy ran ahead of what Postgres holds (a transition not saved, or a step that never settled): it goes,
-      // and the next event starts again from the stored call.
+    await this.settle(live);
+    await live.writes.catch((err: unknown) => {
+      // A transition was not saved: this copy ran ahead of what Postgres holds. It goes, and the next event starts
+      // again from the stored call.
       this.drop(key);
       throw err;
-    }
+    });
     const snapshot = live.actor.getSnapshot();
     if (snapshot.status !== 'active') this.drop(key);
     else if (this.live.size > this.maxActors) this.trim();
