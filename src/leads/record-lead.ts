@@ -4,8 +4,9 @@ import type { TenantTx } from '../db/tenant-scope.ts';
 import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import { hotLeadText } from './alert-text.ts';
 import { signalsFromReport } from './report.ts';
-import { type LeadScore, scoreLead } from './score.ts';
+import { scoreLead } from './score.ts';
 import { DEFAULT_LEAD_WEIGHTS, LeadWeights } from './weights.ts';
+import type { LeadScore } from '../domain/lead.ts';
 
 export interface RecordedLead extends LeadScore {
   hot: boolean;
