@@ -30,6 +30,7 @@ export class BadInput extends Error {
 }
 
 // One pattern for both faults: a NUL, or a surrogate half without its other half.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the NUL is what PostgreSQL refuses in text.
 const UNSAFE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with a string for PostgreSQL, or undefined when nothing is. */
@@ -48,7 +49,8 @@ export function cleanText(s: string): string {
 export function gateText(s: string, policy: TextPolicy, field: string): string {
   if (policy === 'clean') return cleanText(s);
   const fault = textFault(s);
-  if (fault) throw new BadInput(`The field "${cleanText(field).slice(0, 60)}" contains ${fault}; remove it and send again.`);
+  if (fault)
+    throw new BadInput(`The field "${cleanText(field).slice(0, 60)}" contains ${fault}; remove it and send again.`);
   return s;
 }
 
@@ -60,7 +62,12 @@ export function gateFlat<T extends Record<string, unknown>>(record: T, policy: T
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     const k = gateText(key, policy, key);
-    out[k] = typeof value === 'string' ? gateText(value, policy, k) : Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? gateText(v, policy, k) : v)) : value;
+    out[k] =
+      typeof value === 'string'
+        ? gateText(value, policy, k)
+        : Array.isArray(value)
+          ? value.map((v) => (typeof v === 'string' ? gateText(v, policy, k) : v))
+          : value;
   }
   return out as T;
 }
@@ -102,7 +109,11 @@ export function parseJson(text: string, gate: JsonGate): unknown {
     });
   } catch (err) {
     if (err instanceof BadInput) throw err;
-    throw new BadInput(err instanceof SyntaxError && /prototype/i.test(err.message) ? 'The request body has a forbidden property (__proto__ or constructor.prototype).' : 'The request body is not valid JSON.');
+    throw new BadInput(
+      err instanceof SyntaxError && /prototype/i.test(err.message)
+        ? 'The request body has a forbidden property (__proto__ or constructor.prototype).'
+        : 'The request body is not valid JSON.',
+    );
   }
 }
 
@@ -136,8 +147,10 @@ export function installJsonGate(app: FastifyInstance, gate: JsonGate, o: { flat?
 }
 
 function gateRequestFlat(request: FastifyRequest, policy: TextPolicy): void {
-  if (request.query && typeof request.query === 'object') request.query = gateFlat(request.query as Record<string, unknown>, policy);
-  if (request.params && typeof request.params === 'object') request.params = gateFlat(request.params as Record<string, unknown>, policy);
+  if (request.query && typeof request.query === 'object')
+    request.query = gateFlat(request.query as Record<string, unknown>, policy);
+  if (request.params && typeof request.params === 'object')
+    request.params = gateFlat(request.params as Record<string, unknown>, policy);
 }
 
 /** Limits for each kind of sender. Vapi's reports run a few levels deep; 64 leaves room for any assistant's schema. */

@@ -12,7 +12,22 @@ export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261201);
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   fc.string({ maxLength: 20 }),
   fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.constantFrom('\u0000', 'a\u0000b', 'thanks \ud83d', '\udc00x', '🙂', '', ' ', '__proto__', 'null', '9'.repeat(400), '2000-01-01', '+275760-09-13', '-000001-01-01T00:00:00Z', "'; drop table calls; --"),
+  fc.constantFrom(
+    '\u0000',
+    'a\u0000b',
+    'thanks \ud83d',
+    '\udc00x',
+    '🙂',
+    '',
+    ' ',
+    '__proto__',
+    'null',
+    '9'.repeat(400),
+    '2000-01-01',
+    '+275760-09-13',
+    '-000001-01-01T00:00:00Z',
+    "'; drop table calls; --",
+  ),
 );
 
 export const hostileNumber: fc.Arbitrary<number> = fc.oneof(
@@ -60,7 +75,11 @@ type Schema = {
 };
 
 /** Values the schema describes, for names and ids that exist (`known`), each leaf sometimes hostile instead. */
-export function fromSchema(schema: Schema | undefined, known: { uuids: string[] }, hostility = 0.15): fc.Arbitrary<unknown> {
+export function fromSchema(
+  schema: Schema | undefined,
+  known: { uuids: string[] },
+  hostility = 0.15,
+): fc.Arbitrary<unknown> {
   const valid = validFrom(schema ?? {}, known, hostility);
   const weight = Math.round(hostility * 100);
   return fc.oneof({ weight: 100 - weight, arbitrary: valid }, { weight, arbitrary: hostileValue });
@@ -99,22 +118,29 @@ function validFrom(s: Schema, known: { uuids: string[] }, hostility: number): fc
   }
 }
 
-const bound = (v: number | undefined, fallback: number) => (v === undefined || !Number.isFinite(v) ? fallback : Math.max(-1e9, Math.min(1e9, v)));
+const bound = (v: number | undefined, fallback: number) =>
+  v === undefined || !Number.isFinite(v) ? fallback : Math.max(-1e9, Math.min(1e9, v));
 
 function stringFrom(s: Schema, known: { uuids: string[] }): fc.Arbitrary<string> {
   switch (s.format) {
     case 'uuid':
       return known.uuids.length ? fc.oneof(fc.constantFrom(...known.uuids), fc.uuid()) : fc.uuid();
     case 'date-time':
-      return fc.date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2040, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString());
+      return fc
+        .date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2040, 0, 1)), noInvalidDate: true })
+        .map((d) => d.toISOString());
     case 'date':
-      return fc.date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2040, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date(Date.UTC(1990, 0, 1)), max: new Date(Date.UTC(2040, 0, 1)), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     case 'email':
       return fc.emailAddress();
   }
   if (s.pattern) {
     try {
-      return fc.stringMatching(new RegExp(s.pattern)).filter((v) => (s.maxLength === undefined || v.length <= s.maxLength) && v.length >= (s.minLength ?? 0));
+      return fc
+        .stringMatching(new RegExp(s.pattern))
+        .filter((v) => (s.maxLength === undefined || v.length <= s.maxLength) && v.length >= (s.minLength ?? 0));
     } catch {
       // A pattern JavaScript cannot compile: plain strings instead.
     }

@@ -42,7 +42,8 @@ beforeAll(async () => {
   operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, op]) => {
       const parameters = (op.parameters ?? []) as { in: string; name: string; required?: boolean; schema: unknown }[];
-      const pick = (where: string) => Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p]));
+      const pick = (where: string) =>
+        Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p]));
       return {
         method: method.toUpperCase(),
         path,
@@ -56,19 +57,24 @@ beforeAll(async () => {
   seen.routes = operations.length;
 });
 afterAll(async () => {
-  console.info(`fuzz-admin: ${seen.requests} requests over ${seen.routes} routes, answers ${JSON.stringify(seen.byStatus)}`);
+  console.info(
+    `fuzz-admin: ${seen.requests} requests over ${seen.routes} routes, answers ${JSON.stringify(seen.byStatus)}`,
+  );
   await server.close();
   await db.drop();
 });
 
 type Param = { name: string; required?: boolean; schema: never };
 const paramsOf = (ps: Record<string, unknown>, required: boolean) =>
-  fc.record(
-    Object.fromEntries(Object.entries(ps).map(([k, p]) => [k, fromSchema((p as Param).schema, known)])),
-    { requiredKeys: required ? Object.keys(ps) : Object.values(ps).filter((p) => (p as Param).required).map((p) => (p as Param).name) },
-  );
+  fc.record(Object.fromEntries(Object.entries(ps).map(([k, p]) => [k, fromSchema((p as Param).schema, known)])), {
+    requiredKeys: required
+      ? Object.keys(ps)
+      : Object.values(ps)
+          .filter((p) => (p as Param).required)
+          .map((p) => (p as Param).name),
+  });
 
-const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? '');
+const text = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
 
 const request = fc.integer({ min: 0, max: 10_000 }).chain((i) => {
   const op = operations[i % operations.length]!;
@@ -77,7 +83,10 @@ const request = fc.integer({ min: 0, max: 10_000 }).chain((i) => {
     params: paramsOf(op.params, true),
     query: paramsOf(op.query, false),
     body: op.body
-      ? fc.oneof({ weight: 8, arbitrary: fromSchema(op.body as never, known).map((b) => JSON.stringify(b)) }, { weight: 1, arbitrary: hostileString })
+      ? fc.oneof(
+          { weight: 8, arbitrary: fromSchema(op.body as never, known).map((b) => JSON.stringify(b)) },
+          { weight: 1, arbitrary: hostileString },
+        )
       : fc.constant(undefined),
   });
 });
@@ -87,8 +96,12 @@ describe('admin API fuzz', () => {
     expect(operations.length).toBeGreaterThan(20);
     await fc.assert(
       fc.asyncProperty(request, async ({ op, params, query, body }) => {
-        const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(text(params[name]).toWellFormed()));
-        const qs = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, text(v)])).toString();
+        const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) =>
+          encodeURIComponent(text(params[name]).toWellFormed()),
+        );
+        const qs = new URLSearchParams(
+          Object.entries(query).map(([k, v]): [string, string] => [k, text(v)]),
+        ).toString();
         const before = await rowCounts(db.sql);
         const res = await answered(`${server.url}${path}${qs ? `?${qs}` : ''}`, {
           method: op.method,
@@ -102,7 +115,8 @@ describe('admin API fuzz', () => {
         seen.requests++;
         seen.byStatus[res.status] = (seen.byStatus[res.status] ?? 0) + 1;
         expect(res.status, `${op.method} ${path}: ${res.text}`).toBeLessThan(500);
-        if (res.status >= 400 || op.method === 'GET') expect(changed(before, after), `${op.method} ${path} → ${res.status}`).toEqual([]);
+        if (res.status >= 400 || op.method === 'GET')
+          expect(changed(before, after), `${op.method} ${path} → ${res.status}`).toEqual([]);
       }),
       { numRuns: FUZZ_RUNS, seed: FUZZ_SEED, endOnFailure: true },
     );
@@ -111,7 +125,9 @@ describe('admin API fuzz', () => {
 
 describe('found by the admin fuzz', () => {
   it('a NUL in a query string (GET /tenants?after=%00) is refused with a sentence naming it, not a 500', async () => {
-    const res = await answered(`${server.url}/api/v1/tenants?after=%00`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const res = await answered(`${server.url}/api/v1/tenants?after=%00`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text).error).toMatch(/"after" contains a NUL character/);
   });

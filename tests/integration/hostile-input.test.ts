@@ -2,11 +2,11 @@
 // 500 or a hang, with what can be kept kept and the call's record in step with its machine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
 import { phoneCall } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { type VapiClient, vapiClient } from '../helpers/vapi.ts';
 
 const SECRET = 'hostile-input-secret-1';
 let db: TestDatabase;
@@ -17,7 +17,10 @@ const logLines: string[] = [];
 beforeAll(async () => {
   db = await createTestDatabase();
   await createDemoClinic(db.sql, { secret: SECRET });
-  server = await startServer(db.sql, { env: { LOG_LEVEL: 'info' }, logStream: { write: (l) => void logLines.push(l) } });
+  server = await startServer(db.sql, {
+    env: { LOG_LEVEL: 'info' },
+    logStream: { write: (l) => void logLines.push(l) },
+  });
   vapi = vapiClient(server.url, 'demo', SECRET);
 });
 afterAll(async () => {
@@ -28,11 +31,27 @@ afterAll(async () => {
 let n = 0;
 const number = () => `+1617253${String(2000 + n++).padStart(4, '0')}`;
 const callRow = (id: string) =>
-  db.sql<{ state: string; version: number; endedReason: string | null; summary: string | null; transcript: string | null; durationSeconds: string | null; cost: string | null; startedAt: Date | null; report: unknown }[]>`
+  db.sql<
+    {
+      state: string;
+      version: number;
+      endedReason: string | null;
+      summary: string | null;
+      transcript: string | null;
+      durationSeconds: string | null;
+      cost: string | null;
+      startedAt: Date | null;
+      report: unknown;
+    }[]
+  >`
     select state, version, ended_reason, summary, transcript, duration_seconds, cost, started_at, report
       from calls where vapi_call_id = ${id}`.then((r) => r[0]);
 const eventCount = (id: string) =>
-  db.sql<{ n: number }[]>`select count(*)::int as n from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${id}`.then((r) => r[0]!.n);
+  db.sql<
+    { n: number }[]
+  >`select count(*)::int as n from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${id}`.then(
+    (r) => r[0]!.n,
+  );
 
 /** A call that has held a slot, so its end has something to release and a report to keep. */
 async function heldCall(hour: string) {
@@ -42,9 +61,18 @@ async function heldCall(hour: string) {
   return call;
 }
 
-const report = (call: { id: string; number: string }, fields: Record<string, unknown>, raw?: (json: string) => string) => {
+const report = (
+  call: { id: string; number: string },
+  fields: Record<string, unknown>,
+  raw?: (json: string) => string,
+) => {
   const body = JSON.stringify({
-    message: { type: 'end-of-call-report', endedReason: 'customer-ended-call', call: { id: call.id, customer: { number: call.number } }, ...fields },
+    message: {
+      type: 'end-of-call-report',
+      endedReason: 'customer-ended-call',
+      call: { id: call.id, customer: { number: call.number } },
+      ...fields,
+    },
   });
   return vapi.post(undefined, { raw: raw ? raw(body) : body });
 };
@@ -52,7 +80,10 @@ const report = (call: { id: string; number: string }, fields: Record<string, unk
 describe('a NUL character in a string that reaches PostgreSQL', () => {
   it('in a patient name: the hold is made with the NUL removed, not internal_error', async () => {
     const call = phoneCall(vapi, number());
-    const held = await call.tool('reserve_slot', { start: iso(futureWeekday('09:00', 4)), patient_name: 'Lee\u0000 Park' });
+    const held = await call.tool('reserve_slot', {
+      start: iso(futureWeekday('09:00', 4)),
+      patient_name: 'Lee\u0000 Park',
+    });
     expect(held).toMatchObject({ field: 'result', status: 'held' });
     const [row] = await db.sql<{ name: string }[]>`
       select p.name from bookings b join patients p on p.id = b.patient_id where b.source_call_id = ${call.id}`;
@@ -69,7 +100,11 @@ describe('a NUL character in a string that reaches PostgreSQL', () => {
     const call = await heldCall('09:30');
     const res = await report(call, { endedReason: 'customer\u0000-ended-call', summary: 'Wants\u0000 a cleaning.' });
     expect(res.status).toBe(200);
-    expect(await callRow(call.id)).toMatchObject({ state: 'ended', endedReason: 'customer-ended-call', summary: 'Wants a cleaning.' });
+    expect(await callRow(call.id)).toMatchObject({
+      state: 'ended',
+      endedReason: 'customer-ended-call',
+      summary: 'Wants a cleaning.',
+    });
   });
 });
 
@@ -77,7 +112,10 @@ describe('a lone UTF-16 surrogate (half an emoji)', () => {
   it('at the end of a transcript: the report is stored with U+FFFD in its place', async () => {
     const call = await heldCall('10:00');
     // JSON.stringify writes a lone surrogate as the escape \ud83d, as a broken client would.
-    const res = await report(call, { artifact: { transcript: 'User: thanks \ud83d' }, analysis: { summary: 'ok \ud83d' } });
+    const res = await report(call, {
+      artifact: { transcript: 'User: thanks \ud83d' },
+      analysis: { summary: 'ok \ud83d' },
+    });
     expect(res.status).toBe(200);
     expect(await callRow(call.id)).toMatchObject({ state: 'ended', transcript: 'User: thanks \ufffd' });
   });
@@ -96,9 +134,18 @@ describe('a lone UTF-16 surrogate (half an emoji)', () => {
 describe('numbers and dates out of range in the report', () => {
   it('a call that "started in 2000": no duration overflow, the rest kept', async () => {
     const call = await heldCall('11:00');
-    const res = await report(call, { startedAt: '2000-01-01T00:00:00.000Z', endedAt: new Date().toISOString(), summary: 'Old start.' });
+    const res = await report(call, {
+      startedAt: '2000-01-01T00:00:00.000Z',
+      endedAt: new Date().toISOString(),
+      summary: 'Old start.',
+    });
     expect(res.status).toBe(200);
-    expect(await callRow(call.id)).toMatchObject({ state: 'ended', summary: 'Old start.', durationSeconds: null, startedAt: null });
+    expect(await callRow(call.id)).toMatchObject({
+      state: 'ended',
+      summary: 'Old start.',
+      durationSeconds: null,
+      startedAt: null,
+    });
   });
 
   it.each([
@@ -115,7 +162,9 @@ describe('numbers and dates out of range in the report', () => {
 
   it('a status-update with a date beyond any calendar is acknowledged', async () => {
     const call = phoneCall(vapi, number());
-    const res = await vapi.post({ message: { type: 'status-update', status: 'in-progress', timestamp: '+275760-09-13', call: { id: call.id } } });
+    const res = await vapi.post({
+      message: { type: 'status-update', status: 'in-progress', timestamp: '+275760-09-13', call: { id: call.id } },
+    });
     expect(res.status).toBe(200);
   });
 });
@@ -124,7 +173,9 @@ describe('deep nesting', () => {
   it('structuredData 5,000 levels deep: refused with a sentence, nothing stored, the server still answers', async () => {
     const call = await heldCall('12:00');
     const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
-    const res = await report(call, {}, (json) => json.replace('"endedReason"', `"analysis":{"structuredData":${deep}},"endedReason"`));
+    const res = await report(call, {}, (json) =>
+      json.replace('"endedReason"', `"analysis":{"structuredData":${deep}},"endedReason"`),
+    );
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(/nested/);
     expect((await callRow(call.id))?.report).toBeNull();
@@ -135,7 +186,9 @@ describe('deep nesting', () => {
     const deep = '['.repeat(6000) + ']'.repeat(6000);
     const answers = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
-        vapi.post(undefined, { raw: `{"message":{"type":"end-of-call-report","call":{"id":"deep-${i}"},"artifact":{"messages":${deep}}}}` }),
+        vapi.post(undefined, {
+          raw: `{"message":{"type":"end-of-call-report","call":{"id":"deep-${i}"},"artifact":{"messages":${deep}}}}`,
+        }),
       ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(400));
@@ -168,7 +221,9 @@ describe('the report columns in the database (migration 011)', () => {
   it('refuse a duration beyond a day or below zero, and a negative cost, whoever writes them', async () => {
     const call = await heldCall('14:00');
     for (const set of [db.sql`duration_seconds = 86401`, db.sql`duration_seconds = -1`, db.sql`cost = -0.01`]) {
-      await expect(db.sql`update calls set ${set} where vapi_call_id = ${call.id}`).rejects.toMatchObject({ code: '23514' });
+      await expect(db.sql`update calls set ${set} where vapi_call_id = ${call.id}`).rejects.toMatchObject({
+        code: '23514',
+      });
     }
   });
 });

@@ -3,11 +3,11 @@
 // The faults are real PostgreSQL errors, raised by a trigger the test puts on the table for the length of one step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
 import { phoneCall, reportFields } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { type VapiClient, vapiClient } from '../helpers/vapi.ts';
 
 const SECRET = 'records-never-lost-secret';
 const OWNER = '+16175550188';
@@ -40,15 +40,25 @@ async function failWrites(table: string, when: string): Promise<() => Promise<vo
 
 async function notSaved(record: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
-  return Number(new RegExp(`^slotkeeper_records_not_saved_total\\{record="${record}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  return Number(
+    new RegExp(`^slotkeeper_records_not_saved_total\\{record="${record}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0,
+  );
 }
 
 let n = 0;
 const newCall = () => phoneCall(vapi, `+1617253${String(3000 + n++).padStart(4, '0')}`);
 const callRow = (id: string) =>
-  db.sql<{ id: string; state: string; version: number; report: unknown }[]>`select id, state, version, report from calls where vapi_call_id = ${id}`.then((r) => r[0]);
-const events = (callRowId: string) => db.sql<{ n: number }[]>`select count(*)::int as n from call_events where call_id = ${callRowId}`.then((r) => r[0]!.n);
-const report = reportFields({ summary: 'Wants a cleaning.', callerSays: 'Can I book a cleaning?', seconds: 120, successEvaluation: 'true' });
+  db.sql<
+    { id: string; state: string; version: number; report: unknown }[]
+  >`select id, state, version, report from calls where vapi_call_id = ${id}`.then((r) => r[0]);
+const events = (callRowId: string) =>
+  db.sql<{ n: number }[]>`select count(*)::int as n from call_events where call_id = ${callRowId}`.then((r) => r[0]!.n);
+const report = reportFields({
+  summary: 'Wants a cleaning.',
+  callerSays: 'Can I book a cleaning?',
+  seconds: 120,
+  successEvaluation: 'true',
+});
 
 describe('a call transition that cannot be saved', () => {
   it('fails the tool call with an error answer; the retry continues from what Postgres holds, nothing drifts', async () => {
@@ -79,22 +89,25 @@ describe('the end of a call', () => {
     ['call_report', 'calls', 'new.report is not null'],
     ['lead', 'leads', 'true'],
     ['outbox', 'sms_outbox', "new.kind = 'alert'"],
-  ])('a %s that cannot be saved answers 500, keeps nothing half-done, and the resent report keeps it all', async (record, table, when) => {
-    const call = newCall();
-    expect((await call.tool('check_availability', {})).field).toBeDefined();
-    const before = await notSaved(record);
-    const heal = await failWrites(table, when);
-    const failed = await call.report(report);
-    await heal();
-    expect(failed).toBe(500);
-    expect(await notSaved(record)).toBe(before + 1);
-    const row = await callRow(call.id);
-    expect(row?.report).toBeNull();
-    expect(await db.sql`select 1 from leads where call_id = ${row!.id}`).toHaveLength(0);
+  ])(
+    'a %s that cannot be saved answers 500, keeps nothing half-done, and the resent report keeps it all',
+    async (record, table, when) => {
+      const call = newCall();
+      expect((await call.tool('check_availability', {})).field).toBeDefined();
+      const before = await notSaved(record);
+      const heal = await failWrites(table, when);
+      const failed = await call.report(report);
+      await heal();
+      expect(failed).toBe(500);
+      expect(await notSaved(record)).toBe(before + 1);
+      const row = await callRow(call.id);
+      expect(row?.report).toBeNull();
+      expect(await db.sql`select 1 from leads where call_id = ${row!.id}`).toHaveLength(0);
 
-    expect(await call.report(report)).toBe(200);
-    expect((await callRow(call.id))?.report).not.toBeNull();
-    expect(await db.sql`select 1 from leads where call_id = ${row!.id}`).toHaveLength(1);
-    expect(await db.sql`select 1 from sms_outbox where call_id = ${row!.id} and kind = 'alert'`).toHaveLength(1);
-  });
+      expect(await call.report(report)).toBe(200);
+      expect((await callRow(call.id))?.report).not.toBeNull();
+      expect(await db.sql`select 1 from leads where call_id = ${row!.id}`).toHaveLength(1);
+      expect(await db.sql`select 1 from sms_outbox where call_id = ${row!.id} and kind = 'alert'`).toHaveLength(1);
+    },
+  );
 });

@@ -4,9 +4,9 @@
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { toolCallsBody } from '../../testkit/vapi.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
-import { toolCallsBody } from '../helpers/vapi.ts';
 
 const SECRET = 'slow-clients-secret-01';
 let db: TestDatabase;
@@ -62,7 +62,11 @@ describe('slow clients and floods', () => {
 
     // While all of them hold their sockets, the others get their answers.
     const ordinary = await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => (i % 2 ? (await fetch(`${server.url}/health`)).status : (await webhook(toolCallsBody([{ name: 'check_availability' }]))).status)),
+      Array.from({ length: 20 }, async (_, i) =>
+        i % 2
+          ? (await fetch(`${server.url}/health`)).status
+          : (await webhook(toolCallsBody([{ name: 'check_availability' }]))).status,
+      ),
     );
     expect(ordinary).toEqual(Array(20).fill(200));
 
@@ -86,7 +90,9 @@ describe('slow clients and floods', () => {
   });
 
   it('a flood past the per-address limit gets 429 with Retry-After; health still answers', async () => {
-    const statuses = await Promise.all(Array.from({ length: 80 }, async () => (await webhook({ message: { type: 'speech-update' } })).status));
+    const statuses = await Promise.all(
+      Array.from({ length: 80 }, async () => (await webhook({ message: { type: 'speech-update' } })).status),
+    );
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);

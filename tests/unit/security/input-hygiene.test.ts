@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { API_GATE, cleanText, depthWithin, gateFlat, parseJson, textFault, WEBHOOK_GATE } from '../../../src/security/input-hygiene.ts';
+import {
+  API_GATE,
+  cleanText,
+  depthWithin,
+  gateFlat,
+  parseJson,
+  textFault,
+  WEBHOOK_GATE,
+} from '../../../src/security/input-hygiene.ts';
 
 const nest = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
