@@ -19,9 +19,15 @@ import secureJson from 'secure-json-parse';
 export type TextPolicy = 'reject' | 'clean';
 
 export interface JsonGate {
-  /** Most levels of objects and arrays; deeper is refused before parsing. */
+  /** Most levels of objects and arrays; deeper is refused before parsing, unless `keepWhenTooDeep` says otherwise. */
   maxDepth: number;
   text: TextPolicy;
+  /**
+   * For a sender whose message must not be lost: a body nested too deep is not refused, but reduced to these fields
+   * (paths of object keys; only strings, numbers and booleans are kept, gated like the rest), with a sentence at `note`
+   * saying so. Everything else of that body is dropped before anything recursive can touch it.
+   */
+  keepWhenTooDeep?: { paths: readonly (readonly string[])[]; note: readonly string[] };
 }
 
 export class BadInput extends Error {
@@ -100,7 +106,9 @@ export function depthWithin(text: string, maxDepth: number): boolean {
 export function parseJson(text: string, gate: JsonGate): unknown {
   if (text.trim() === '') throw new BadInput('The request body is empty; send a JSON object.');
   if (!depthWithin(text, gate.maxDepth)) {
-    throw new BadInput(`The request body is nested more than ${gate.maxDepth} levels deep; flatten it and send again.`);
+    const tooDeep = `The request body is nested more than ${gate.maxDepth} levels deep`;
+    if (!gate.keepWhenTooDeep) throw new BadInput(`${tooDeep}; flatten it and send again.`);
+    return keepFields(text, gate, `${tooDeep}: only the fields the server reads were kept.`);
   }
   try {
     return secureJson.parse(text, (key: string, value: unknown) => gateValue(key, value, gate.text), {
@@ -115,6 +123,37 @@ export function parseJson(text: string, gate: JsonGate): unknown {
         : 'The request body is not valid JSON.',
     );
   }
+}
+
+/**
+ * The fields `keepWhenTooDeep` names, read by property access along each path from JSON.parse's result (V8 parses
+ * any depth without recursion); nothing else of the value survives, so no recursive walker ever sees the deep part.
+ */
+function keepFields(text: string, gate: JsonGate, note: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadInput('The request body is not valid JSON.');
+  }
+  const kept: Record<string, unknown> = {};
+  const put = (path: readonly string[], value: unknown) => {
+    let at = kept;
+    for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+    at[path.at(-1)!] = value;
+  };
+  for (const path of gate.keepWhenTooDeep!.paths) {
+    let at: unknown = parsed;
+    for (const key of path)
+      at =
+        at !== null && typeof at === 'object' && Object.hasOwn(at, key)
+          ? (at as Record<string, unknown>)[key]
+          : undefined;
+    if (typeof at === 'string') put(path, gateText(at, gate.text, path.at(-1)!));
+    else if ((typeof at === 'number' && Number.isFinite(at)) || typeof at === 'boolean') put(path, at);
+  }
+  put(gate.keepWhenTooDeep!.note, note);
+  return kept;
 }
 
 // JSON.parse calls this bottom-up for every value: strings are gated, objects have their keys gated.

@@ -5,7 +5,7 @@ import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { BadInput, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
+import { BadInput, type JsonGate, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { refuse, toVapiResult } from './answer.ts';
@@ -38,6 +38,17 @@ export interface VapiRouteOptions {
   /** Told when an SMS was queued, so it goes out now rather than at the dispatcher's next round. */
   smsQueued: () => void;
 }
+
+/**
+ * A message nested deeper than the gate allows is still a call's message: it is kept as these fields (what ends a
+ * call and fills the report's columns), so a hostile or broken report never stops the call from ending.
+ */
+const KEPT_WHEN_TOO_DEEP = [
+  ['type'], ['status'], ['endedReason'], ['timestamp'], ['startedAt'], ['endedAt'], ['cost'], ['summary'], ['transcript'],
+  ['call', 'id'], ['call', 'customer', 'number'], ['customer', 'number'], ['phoneNumber', 'number'],
+  ['analysis', 'summary'], ['analysis', 'successEvaluation'], ['artifact', 'transcript'],
+].map((path) => ['message', ...path]);
+const GATE: JsonGate = { ...WEBHOOK_GATE, keepWhenTooDeep: { paths: KEPT_WHEN_TOO_DEEP, note: ['message', 'slotkeeperNote'] } };
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const UNAUTHORIZED = 'Unauthorized: unknown clinic or wrong webhook credential.';
@@ -76,7 +87,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       signatureVerified.add(request);
     }
     try {
-      done(null, parseJson((body as Buffer).toString('utf8'), WEBHOOK_GATE));
+      done(null, parseJson((body as Buffer).toString('utf8'), GATE));
     } catch (err) {
       done(err as BadInput, undefined);
     }

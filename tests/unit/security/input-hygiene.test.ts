@@ -55,4 +55,20 @@ describe('the hygiene gate', () => {
     expect(gateFlat({ q: 'a\u0000', list: ['b\ud800'] }, 'clean')).toEqual({ q: 'a', list: ['b\ufffd'] });
     expect(() => gateFlat({ q: 'a\u0000' }, 'reject')).toThrow(/"q"/);
   });
+
+  it('a sender that must not lose its message keeps the named plain fields of a body nested too deep, and nothing else', () => {
+    const gate = {
+      ...WEBHOOK_GATE,
+      keepWhenTooDeep: {
+        paths: [
+          ['m', 'id'],
+          ['m', 'n'],
+          ['m', 'deep'],
+        ],
+        note: ['m', 'note'],
+      },
+    };
+    const body = parseJson(`{"m":{"id":"c\\u00001","n":3,"deep":${nest(100_000)},"other":"x"}}`, gate);
+    expect(body).toEqual({ m: { id: 'c1', n: 3, note: expect.stringMatching(/nested more than 64 levels/) } });
+  });
 });
