@@ -148,7 +148,8 @@ export class CallRegistry {
         }
       }
       const reply = await this.step(key, who, stored, build, log);
-      if (!replay) return reply;
+      // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
+      if (!replay || reply.failed) return reply;
       const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
       return (await saveToolResult(tx, record)) as Reply;
     });

@@ -47,7 +47,8 @@ export async function runToolCall(
       }
     }
     const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, tool: tool.name, log });
-    if (tool.replay !== 'runner') return done(result);
+    // A step that could not run is not recorded either: a retry of the same id must really run.
+    if (tool.replay !== 'runner' || result.failed) return done(result);
     const record = { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result };
     const first = await withTenant(deps.sql, tenantId, (tx) => saveToolResult(tx, record));
     return done(first as ToolAnswer);
