@@ -1,8 +1,7 @@
-import { DateTime } from 'luxon';
 import type { Slot } from '../../scheduling/types.ts';
 import { spokenList, spokenSlot } from '../../scheduling/spoken.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
-import { clinicZone } from '../../scheduling/zone.ts';
+import { isoWithOffset } from '../../scheduling/zone.ts';
 
 export interface PresentedSlot {
   start: string;
@@ -15,7 +14,7 @@ export function presentSlot(ctx: TenantContext, slot: Slot, now: number): Presen
   const zone = ctx.tenant.timeZone;
   const provider = ctx.catalog.providers.find((p) => p.id === slot.providerId);
   return {
-    start: DateTime.fromMillis(slot.start, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true })!,
+    start: isoWithOffset(slot.start, zone),
     provider: provider?.name ?? 'any',
     label: spokenSlot(slot.start, zone, now),
   };
