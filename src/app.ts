@@ -49,6 +49,13 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
+    // Fastify's two lines per request (received, completed) would triple the webhook's logging: a tool call logs
+    // one line of its own (vapi/run-tool-call.ts), and the hook below logs every other route's completion.
+    disableRequestLogging: true,
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.routeOptions.url === '/vapi/:tenant' && reply.statusCode < 500) return;
+    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);

@@ -134,17 +134,18 @@ export class CallRegistry {
   }
 
   private async handle(key: string, who: CallIdentity, build: EventSource, replay: ReplayKey | undefined): Promise<Reply> {
-    const log = this.o.log.child({ tenantId: who.tenantId, callId: who.vapiCallId });
+    const log = this.o.log;
+    const bound = { tenantId: who.tenantId, callId: who.vapiCallId };
     return withTenant(this.o.sql, who.tenantId, async (tx) => {
       const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
       if (replay) {
         const earlier = await findToolResult(tx, who.tenantId, replay.toolCallId);
         if (earlier) {
-          log.info({ toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
+          log.debug({ ...bound, toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
           return earlier as Reply;
         }
       }
-      const reply = await this.step(key, who, stored, build, log);
+      const reply = await this.step(key, who, stored, build, bound);
       if (!replay) return reply;
       const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
       return (await saveToolResult(tx, record)) as Reply;
@@ -152,10 +153,11 @@ export class CallRegistry {
   }
 
   /** The event's turn, under the call's lock: the actor brought up to date with the stored call, then the event. */
-  private async step(key: string, who: CallIdentity, stored: CallRow | undefined, build: EventSource, log: FastifyBaseLogger): Promise<Reply> {
+  private async step(key: string, who: CallIdentity, stored: CallRow | undefined, build: EventSource, bound: Record<string, string>): Promise<Reply> {
+    const log = this.o.log;
     let live = this.live.get(key);
     if (live && (!stored || stored.version !== live.version)) {
-      log.info({ mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
+      log.info({ ...bound, mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
       this.drop(key);
       live = undefined;
     }
@@ -172,7 +174,7 @@ export class CallRegistry {
     const snapshot = live.actor.getSnapshot();
     if (snapshot.status !== 'active') this.drop(key);
     else if (this.live.size > this.maxActors) this.trim();
-    log.debug({ event: event.type, state: live.state }, 'call event handled');
+    log.debug({ ...bound, event: event.type, state: live.state }, 'call event handled');
     return snapshot.context.reply ?? machineSentences.internal;
   }
 

@@ -107,7 +107,9 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         return reply.code(400).send({ error: 'The body must be a Vapi server message like {"message": {"type": "tool-calls", ...}}.' });
       }
       const message = parsed.data.message;
-      const log = request.log.child({ tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type });
+      // Bindings handed down, not a child logger per hop: a tool call's one line carries them.
+      const bound = { tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type };
+      const log = request.log;
       const suspended = tenant.tenant.status === 'suspended';
       if (message.type === 'assistant-request') {
         if (suspended) return { error: SUSPENDED };
@@ -122,17 +124,17 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
           callerNumber: callerNumber(message),
           reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
           ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
-        }, log);
-        log.info('call ended');
+        }, log.child(bound));
+        log.info(bound, 'call ended');
         return {};
       }
       if (message.type !== 'tool-calls') {
-        log.debug('server message acknowledged');
+        log.debug(bound, 'server message acknowledged');
         return {};
       }
       const toolCalls = normaliseToolCalls(message);
       if (suspended) {
-        log.warn('tool calls for a suspended clinic refused');
+        log.warn(bound, 'tool calls for a suspended clinic refused');
         return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
@@ -141,6 +143,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         callerNumber: callerNumber(message),
         now: opts.now(),
         log,
+        bound,
         booking: opts.booking,
         calls: opts.calls,
       };

@@ -17,15 +17,18 @@ export interface RunDeps {
 /** One entry of a tool-calls message: validate, replay or run, record. Never throws: every failure is a sentence. */
 export async function runToolCall(
   call: NormalisedToolCall,
-  ctx: Omit<ToolContext, 'toolCallId' | 'tool' | 'log'> & { log: FastifyBaseLogger },
+  ctx: Omit<ToolContext, 'toolCallId' | 'tool' | 'log'> & { log: FastifyBaseLogger; bound?: Record<string, unknown> },
   deps: RunDeps,
 ): Promise<ToolAnswer> {
-  const log = ctx.log.child({ callId: ctx.callId, toolCallId: call.id, tool: call.name });
+  const { log } = ctx;
+  const bound = { ...ctx.bound, callId: ctx.callId, toolCallId: call.id, tool: call.name };
   const stopTimer = deps.metrics.toolDuration.startTimer({ tool: call.name || 'unknown' });
+  let replayed = false;
+  // The one line a tool call logs at info.
   const done = (a: ToolAnswer) => {
     stopTimer();
     deps.metrics.toolCalls.inc({ tool: tools.has(call.name) ? call.name : 'unknown', status: a.body.status });
-    log.info({ status: a.body.status, ok: a.ok }, 'tool call answered');
+    log.info({ ...bound, status: a.body.status, ok: a.ok, ...(replayed ? { replayed } : {}) }, 'tool call answered');
     return a;
   };
 
@@ -42,7 +45,7 @@ export async function runToolCall(
     if (tool.replay === 'runner') {
       const earlier = await withTenant(deps.sql, tenantId, (tx) => findToolResult(tx, tenantId, call.id));
       if (earlier) {
-        log.info('repeated tool-call id: replaying the first answer');
+        replayed = true;
         return done(earlier as ToolAnswer);
       }
     }
@@ -52,7 +55,7 @@ export async function runToolCall(
     const first = await withTenant(deps.sql, tenantId, (tx) => saveToolResult(tx, record));
     return done(first as ToolAnswer);
   } catch (err) {
-    log.error({ err }, 'tool call failed');
+    log.error({ ...bound, err }, 'tool call failed');
     // Not recorded: the same tool-call id may be retried and should then really run.
     return done(refuse('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
   }
