@@ -6,6 +6,7 @@ import { provideCallEffects } from './calls/call-effects.ts';
 import { CallRegistry } from './calls/call-registry.ts';
 import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
+import { ToolReplays } from './coordinator/tool-replays.ts';
 import { SlotCoordinator } from './coordinator/coordinator.ts';
 import { DashboardHub } from './dashboard/hub.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
@@ -71,6 +72,12 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     : undefined;
   const coordinator = new SlotCoordinator({ sql, metrics, now, redis });
   const booking = new BookingService(sql, now, coordinator, coordinator);
+  const replays = new ToolReplays({
+    sql,
+    redis,
+    degraded: (operation) => metrics.redisDegraded.inc({ operation }),
+  });
+  app.addHook('onClose', () => replays.flush());
   if (redis) {
     app.addHook('onClose', async () => {
       redis.commands.disconnect();
@@ -114,7 +121,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const window = config.RATE_LIMIT_WINDOW_SECONDS;
   await app.register(vapiRoutes, {
-    sql, tenants, booking, calls, metrics, secrets, now,
+    sql, tenants, booking, calls, metrics, secrets, now, replays,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },

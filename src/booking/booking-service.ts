@@ -9,7 +9,7 @@ import {
   releaseHold,
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
+import { busyRanges, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
 import type { Service, Tenant } from '../db/queries/tenants.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
@@ -24,7 +24,7 @@ export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
 export type ClaimedBooking = ClaimRow & { bookingId: string; providerId: string; holdToken: string; startsAt: Date; endsAt: Date };
 
 export type ClaimAnswer =
-  | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean }
+  | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean; /** The tool answer recorded with the claim. */ recorded?: unknown }
   | { kind: 'unavailable'; alternatives: Slot[] }
   | { kind: 'refused'; reason: RefusalReason; alternatives: Slot[] };
 
@@ -167,20 +167,27 @@ export class BookingService {
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
-    const answer = await this.firstProvider(ctx, input, (providerId) =>
-      withTenant(this.sql, ctx.tenant.id, (tx) =>
-        claimSlot(tx, {
-          tenantId: ctx.tenant.id,
-          providerId,
-          serviceId: input.service.id,
-          patient: input.patient,
-          start: input.start,
-          status: input.status,
-          callId: input.callId,
-        }),
-      ),
-    );
-    return answer as ClaimAnswer;
+    return this.firstProvider(ctx, input, (providerId) => withTenant(this.sql, ctx.tenant.id, (tx) => claimSlot(tx, claimRequest(ctx, input, providerId))));
+  }
+
+  /**
+   * A tool's claim whose answer is kept for replay: each attempt checks for an earlier answer to the tool-call id,
+   * claims and, if it created the booking, records `record.answer` — one statement, one round trip
+   * (claim_slot_answered). Other outcomes are the caller's to phrase and record.
+   */
+  async claimAnswered(ctx: TenantContext, input: ClaimInput, record: ClaimRecord): Promise<ClaimAnswer | { kind: 'replayed'; answer: unknown }> {
+    const recorded = new Map<string, unknown>();
+    const answer = await this.firstProvider(ctx, input, async (providerId) => {
+      const done = await claimSlotAnswered(this.sql, claimRequest(ctx, input, providerId), record);
+      if ('replayed' in done) throw new AlreadyAnswered(done.replayed);
+      if (done.recorded !== null) recorded.set(providerId, done.recorded);
+      return done.row;
+    }).catch((err: unknown) => {
+      if (err instanceof AlreadyAnswered) return { kind: 'replayed' as const, answer: err.answer };
+      throw err;
+    });
+    if (answer.kind === 'claimed' && recorded.has(answer.booking.providerId)) return { ...answer, recorded: recorded.get(answer.booking.providerId) };
+    return answer;
   }
 
   /** Gives a hold back; only its token can. Releasing twice is harmless (`not_held`). */
@@ -282,7 +289,24 @@ export class BookingService {
   }
 }
 
+const claimRequest = (ctx: TenantContext, input: ClaimInput, providerId: string) => ({
+  tenantId: ctx.tenant.id,
+  providerId,
+  serviceId: input.service.id,
+  patient: input.patient,
+  start: input.start,
+  status: input.status,
+  callId: input.callId,
+});
+
 /** The appointment to move was cancelled or moved meanwhile. */
 class AppointmentGone extends Error {}
+
+/** The tool-call id already had an answer: nothing was claimed. */
+class AlreadyAnswered extends Error {
+  constructor(readonly answer: unknown) {
+    super('tool call already answered');
+  }
+}
 
 const dayMs = 86_400_000;

@@ -49,7 +49,7 @@ export function createMetrics() {
     }),
     redisDegraded: new Counter({
       name: 'slotkeeper_redis_degraded_total',
-      help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation, rate_limit)',
+      help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation, rate_limit, replay_record, replay_write_behind)',
       labelNames: ['operation'] as const,
       registers: [registry],
     }),

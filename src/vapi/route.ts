@@ -5,6 +5,7 @@ import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { ToolReplays } from '../coordinator/tool-replays.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { refuse, toVapiResult } from './answer.ts';
@@ -28,6 +29,7 @@ export interface VapiRouteOptions {
   booking: BookingService;
   calls: CallService;
   metrics: Metrics;
+  replays: ToolReplays;
   secrets: SecretBox;
   now: () => number;
   bodyLimit: number;

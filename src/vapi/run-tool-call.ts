@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.ts';
-import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
-import { withTenant } from '../db/tenant-scope.ts';
+import type { ReplayTicket, ToolReplays } from '../coordinator/tool-replays.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { refuse, type ToolAnswer } from './answer.ts';
 import type { NormalisedToolCall } from './envelope.ts';
@@ -12,6 +11,8 @@ import type { ToolContext } from './tools/tool.ts';
 export interface RunDeps {
   sql: Sql;
   metrics: Metrics;
+  /** Where 'runner' tools keep the answer a repeated tool-call id gets again. */
+  replays: ToolReplays;
 }
 
 /** One entry of a tool-calls message: validate, replay or run, record. Never throws: every failure is a sentence. */
@@ -41,21 +42,22 @@ export async function runToolCall(
   if (!args.success) return done(refuse('invalid_arguments', describeInvalidArguments(tool.name, args.error)));
 
   const tenantId = ctx.tenant.tenant.id;
+  let ticket: ReplayTicket | undefined;
   try {
     if (tool.replay === 'runner') {
-      const earlier = await withTenant(deps.sql, tenantId, (tx) => findToolResult(tx, tenantId, call.id));
-      if (earlier) {
+      ticket = await deps.replays.begin(tenantId, call.id);
+      if (ticket.kind === 'replay') {
         replayed = true;
-        return done(earlier as ToolAnswer);
+        return done(ticket.answer as ToolAnswer);
       }
     }
     const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, tool: tool.name, log });
-    if (tool.replay !== 'runner') return done(result);
-    const record = { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result };
-    const first = await withTenant(deps.sql, tenantId, (tx) => saveToolResult(tx, record));
+    if (ticket?.kind !== 'run') return done(result);
+    const first = await deps.replays.finish(ticket, { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result });
     return done(first as ToolAnswer);
   } catch (err) {
     log.error({ ...bound, err }, 'tool call failed');
+    if (ticket?.kind === 'run') await deps.replays.abandon(ticket, tenantId, call.id);
     // Not recorded: the same tool-call id may be retried and should then really run.
     return done(refuse('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
   }

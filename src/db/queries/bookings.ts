@@ -48,6 +48,32 @@ export async function claimSlot(tx: TenantTx, c: ClaimRequest): Promise<ClaimRow
   return row!;
 }
 
+/** Where a claim's tool answer is recorded for replay, and the answer to record should it create a booking. */
+export interface ClaimRecord {
+  toolCallId: string;
+  tool: string;
+  /** The answer for a booking created on this provider; its booking id is written at `idPath` by the database. */
+  answer: (providerId: string) => unknown;
+  idPath: string[];
+}
+
+export type AnsweredClaim = { replayed: unknown } | { row: ClaimRow; recorded: unknown | null };
+
+/**
+ * One attempt, its replay check and its replay record in one statement and one round trip (claim_slot_answered
+ * scopes itself to the tenant: role and app.tenant_id local to the statement's own transaction). Takes the pool,
+ * not a TenantTx, because it must not run inside another transaction's BEGIN … COMMIT.
+ */
+export async function claimSlotAnswered(sql: Sql, c: ClaimRequest, record: ClaimRecord): Promise<AnsweredClaim> {
+  const [row] = await sql<(ClaimRow & { replayed: unknown | null; recorded: unknown | null })[]>`
+    select * from claim_slot_answered(${c.tenantId}, ${record.toolCallId}, ${record.tool},
+                                      ${sql.json(record.answer(c.providerId) as never)}, ${record.idPath},
+                                      ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status}, ${c.callId},
+                                      ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
+  const { replayed, recorded, ...claim } = row!;
+  return replayed !== null ? { replayed } : { row: claim, recorded };
+}
+
 /** An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed). */
 export type ActiveRange = BusyRange & { expiresAt: number | null };
 

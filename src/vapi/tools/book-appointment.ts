@@ -1,11 +1,11 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { answer } from '../answer.ts';
+import { answer, type ToolAnswer } from '../answer.ts';
 import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
 import { isAnswer } from './catalog-lookup.ts';
 import { describeClaim } from './describe-claim.ts';
 import { defineTool } from './tool.ts';
-import { clinicZone } from '../../scheduling/zone.ts';
+import { isoWithOffset } from '../../scheduling/zone.ts';
+import { type PresentedSlot, presentSlot } from './present.ts';
 
 export const bookAppointment = defineTool({
   name: 'book_appointment',
@@ -20,22 +20,35 @@ export const bookAppointment = defineTool({
     const req = resolveBookingRequest(args, ctx, { phoneFromModel: true });
     if (isAnswer(req)) return req;
     const { service, preface } = req;
-    const outcome = await ctx.booking.claim(ctx.tenant, {
-      service,
-      providerIds: req.providers.map((p) => p.id),
-      start: req.start,
-      status: 'confirmed',
-      callId: ctx.callId,
-      patient: { phone: req.phone, name: req.name, email: req.email },
-    });
-    return describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) =>
+    const booked = (bookingId: string, slot: PresentedSlot, end: number) =>
       answer('booked', `${preface}You're booked for ${service.name} with ${slot.provider} ${slot.label}.`, {
-        appointment_id: b.bookingId,
+        appointment_id: bookingId,
         start: slot.start,
-        end: DateTime.fromJSDate(b.endsAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
+        end: isoWithOffset(end, zone),
         provider: slot.provider,
         service: service.slug,
-      }),
+      });
+    const end = req.start + service.durationMinutes * 60_000;
+    const outcome = await ctx.booking.claimAnswered(
+      ctx.tenant,
+      {
+        service,
+        providerIds: req.providers.map((p) => p.id),
+        start: req.start,
+        status: 'confirmed',
+        callId: ctx.callId,
+        patient: { phone: req.phone, name: req.name, email: req.email },
+      },
+      {
+        toolCallId: ctx.toolCallId,
+        tool: ctx.tool,
+        // What a booking created on this provider answers, recorded with the claim; its id is filled in there.
+        answer: (providerId) => booked('', presentSlot(ctx.tenant, { providerId, start: req.start, end }, ctx.now), end),
+        idPath: ['body', 'appointment_id'],
+      },
     );
+    if (outcome.kind === 'replayed') return outcome.answer as ToolAnswer;
+    if (outcome.kind === 'claimed' && outcome.recorded) return outcome.recorded as ToolAnswer;
+    return describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) => booked(b.bookingId, slot, b.endsAt.getTime()));
   },
 });
