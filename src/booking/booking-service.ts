@@ -87,6 +87,8 @@ export interface ClaimAttempt {
 export interface SlotGate {
   busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
   claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
+  /** Changes with every change to the clinic's bookings; undefined when that cannot be vouched for. */
+  availabilityVersion?(tenantId: string): string | undefined;
 }
 
 /** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
@@ -98,6 +100,9 @@ const straightToDatabase = (sql: Sql): SlotGate => ({
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
 const ALTERNATIVES = 3;
+/** Alternatives are offers, re-checked by the claim; this bounds how long a remembered set follows the clock. */
+const ALTERNATIVES_TTL_MS = 5_000;
+const ALTERNATIVES_KEPT = 10_000;
 
 /**
  * Availability and claims for one clinic: reads through the database, decides nothing the claim function decides.
@@ -111,6 +116,9 @@ export class BookingService {
     private readonly changes: BookingChangeListener = ignoreChanges,
     private readonly slots: SlotGate = straightToDatabase(sql),
   ) {}
+
+  /** Recent alternatives by clinic, service, providers and requested time, valid for one availability version. */
+  private readonly alternativesSeen = new Map<string, { version: string; at: number; slots: Slot[] }>();
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
@@ -158,12 +166,27 @@ export class BookingService {
     return found;
   }
 
-  /** The nearest free starts to `around`: that local day first, then the following days. */
+  /**
+   * The nearest free starts to `around`: that local day first, then the following days. Many callers refused the
+   * same slot get the same offer, so it is remembered until the clinic's bookings change (or a few seconds pass):
+   * a refusal under contention then costs no busy-time read at all.
+   */
   async alternatives(ctx: TenantContext, service: Service, providerIds: string[], around: number): Promise<Slot[]> {
+    const version = this.slots.availabilityVersion?.(ctx.tenant.id);
+    const key = `${ctx.tenant.id}|${service.id}|${providerIds.join(',')}|${around}`;
+    const now = this.now();
+    const seen = version === undefined ? undefined : this.alternativesSeen.get(key);
+    if (seen && seen.version === version && now - seen.at < ALTERNATIVES_TTL_MS) return seen.slots;
     const zone = ctx.tenant.timeZone;
-    const from = Math.max(DateTime.fromMillis(around, { zone: clinicZone(zone) }).startOf('day').toMillis(), this.now());
+    const from = Math.max(DateTime.fromMillis(around, { zone: clinicZone(zone) }).startOf('day').toMillis(), now);
     const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
-    return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
+    const slots = nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
+    if (version !== undefined) {
+      this.alternativesSeen.delete(key);
+      if (this.alternativesSeen.size >= ALTERNATIVES_KEPT) this.alternativesSeen.delete(this.alternativesSeen.keys().next().value!);
+      this.alternativesSeen.set(key, { version, at: now, slots });
+    }
+    return slots;
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {

@@ -40,6 +40,9 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   private readonly bus: InvalidationBus | undefined;
   private readonly redis: Redis | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** Per clinic, how many changes of its bookings this process has heard of; `generation` counts gaps in hearing. */
+  private readonly changesHeard = new Map<string, number>();
+  private generation = 0;
   /** Cache entries a change could not drop while Redis was down: dropped as soon as it is back. */
   private readonly unflushed = new Set<string>();
 
@@ -55,7 +58,10 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     this.cache = new RedisAvailabilityCache(commands, prefix, CACHE_TTL_MS);
     this.lock = new RedlockClaimLock(commands, prefix, { waited: (seconds, result) => o.metrics.lockWait.observe({ result }, seconds) });
     this.bus = new InvalidationBus(commands, subscriber, `${prefix}booking-changes`, randomUUID());
-    this.bus.listen({ changed: (change) => this.forget(change), gap: () => this.actors.forgetAll() });
+    this.bus.listen({ changed: (change) => this.forget(change), gap: () => {
+      this.generation++;
+      this.actors.forgetAll();
+    } });
     commands.on('ready', () => this.track(this.flushUnflushed()));
   }
 
@@ -99,6 +105,15 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     });
   }
 
+  /**
+   * Changes whenever this process hears that the clinic's bookings changed (here or on another instance); undefined
+   * while it might not hear (Redis subscription down), so nothing derived from busy time is reused meanwhile.
+   */
+  availabilityVersion(tenantId: string): string | undefined {
+    if (!this.knowledgeTrusted()) return undefined;
+    return `${this.generation}.${this.changesHeard.get(tenantId) ?? 0}`;
+  }
+
   bookingChanged(change: BookingChange): void {
     const keys = this.forget(change);
     this.track(this.propagate(change, keys));
@@ -119,6 +134,7 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   }
 
   private forget(change: BookingChange): string[] {
+    this.changesHeard.set(change.tenantId, (this.changesHeard.get(change.tenantId) ?? 0) + 1);
     const from = change.startsAt.getTime();
     const to = change.endsAt.getTime();
     const keys = daysInAnyZone(from - MAX_BUFFER_MS, to + MAX_BUFFER_MS).map((day) =>
