@@ -1,5 +1,6 @@
 // npm run bench -- [--only <scenario>[,<scenario>…]] [--duration <s>] [--connections <n>] [--warmup <s>]
-//                  [--contention-connections <n>] [--contended-slots <n>] [--profile]
+//                  [--contention-connections <n>] [--contended-slots <n>] [--phone-calls 250,500,1000,2000]
+//                  [--pause 3-8] [--seed <n>] [--profile]
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +15,17 @@ const Options = z.object({
   connections: z.coerce.number().int().min(1).max(2000).default(50),
   'contention-connections': z.coerce.number().int().min(1).max(2000).default(200),
   'contended-slots': z.coerce.number().int().min(1).max(20).default(4),
+  'phone-calls': z
+    .string()
+    .default('250,500,1000,2000')
+    .transform((v) => v.split(',').map(Number))
+    .pipe(z.array(z.number().int().min(1).max(20_000)).min(1)),
+  pause: z
+    .string()
+    .default('3-8')
+    .transform((v) => v.split('-').map(Number))
+    .pipe(z.tuple([z.number().nonnegative(), z.number().nonnegative()])),
+  seed: z.coerce.number().int().default(14),
   profile: z.boolean().default(false),
 });
 
@@ -25,6 +37,9 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     'contention-connections': { type: 'string' },
     'contended-slots': { type: 'string' },
+    'phone-calls': { type: 'string' },
+    pause: { type: 'string' },
+    seed: { type: 'string' },
     profile: { type: 'boolean' },
   },
 });
@@ -43,6 +58,9 @@ const report = await runBench({
   connections: o.connections,
   contentionConnections: o['contention-connections'],
   contendedSlots: o['contended-slots'],
+  phoneCalls: o['phone-calls'],
+  pauseSeconds: o.pause as [number, number],
+  seed: o.seed,
   adminDatabaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   databaseName: 'slotkeeper_bench',

@@ -89,6 +89,12 @@ export class FreeSlots {
   get taken(): number {
     return this.next;
   }
+
+  /** Every slot `take` can hand out, in its order: what the naive server stores for its uncontended claims. */
+  all(): PlannedSlot[] {
+    const fresh = new FreeSlots();
+    return Array.from({ length: this.capacity }, () => fresh.take());
+  }
 }
 
 /**

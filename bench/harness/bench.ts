@@ -10,6 +10,7 @@ import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } 
 import { CLINIC, createBenchClinic, FreeSlots, slotsAroundContention } from './bench-clinic.ts';
 import { type BenchDatabase, createDatabase } from './databases.ts';
 import { startFakeTwilio } from '../../tests/helpers/fake-twilio.ts';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { describeMachine, redisVersion } from './machine.ts';
 import { type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';
@@ -55,6 +56,9 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
     await migrate(db.sql);
     const clinic = await createBenchClinic(db.sql);
+    // The demo clinic too (two providers, weekdays 9–5): check_availability's small-clinic case.
+    const demoSecret = randomBytes(24).toString('base64url');
+    await createDemoClinic(db.sql, { secret: demoSecret });
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const server = await adopt(db, () =>
@@ -82,12 +86,12 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       ),
     );
     log(`slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`);
-    return { url: `${server.url}/vapi/${clinic.slug}`, secret: clinic.secret, sql: db.sql };
+    return { url: `${server.url}/vapi/${clinic.slug}`, secret: clinic.secret, sql: db.sql, demo: { url: `${server.url}/vapi/demo`, secret: demoSecret } };
   });
 
   const naive = lazily(async () => {
     const db = await createDatabase(config.adminDatabaseUrl, `${config.databaseName}_naive`);
-    await loadNaiveSchema(db.sql, slotsAroundContention(config.contendedSlots));
+    await loadNaiveSchema(db.sql, [...new FreeSlots().all(), ...slotsAroundContention(config.contendedSlots)]);
     const secret = randomBytes(24).toString('base64url');
     const server = await adopt(db, () => startService('bench/naive/server.ts', { DATABASE_URL: db.url, NAIVE_SECRET: secret, PORT: '0' }));
     log(`naive baseline at ${server.url}`);
@@ -108,6 +112,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     naive,
     twilio,
     freeSlots: new FreeSlots(),
+    naiveFreeSlots: new FreeSlots(),
     caller: () => {
       const n = callers++;
       return { callId: `bench-call-${n}`, toolCallId: `bench-tc-${n}`, customerNumber: `+1617${2_000_000 + (n % 7_000_000)}` };
@@ -131,6 +136,9 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
         connections: config.connections,
         contentionConnections: config.contentionConnections,
         contendedSlots: config.contendedSlots,
+        phoneCalls: config.phoneCalls,
+        pauseSeconds: config.pauseSeconds,
+        seed: config.seed,
       },
       scenarios: selected.map((s) => judge(s, outcomes, config)),
     };

@@ -54,6 +54,9 @@ export const BenchResults = z.object({
     connections: z.number().int().positive(),
     contentionConnections: z.number().int().positive(),
     contendedSlots: z.number().int().positive(),
+    phoneCalls: z.array(z.number().int().positive()),
+    pauseSeconds: z.tuple([z.number().nonnegative(), z.number().nonnegative()]),
+    seed: z.number().int(),
   }),
   scenarios: z.array(ScenarioResult),
 });

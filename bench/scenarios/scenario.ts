@@ -10,6 +10,10 @@ export interface BenchOptions {
   connections: number;
   contentionConnections: number;
   contendedSlots: number;
+  /** phone_calls: the numbers of simultaneous calls to ramp through, and the pause range between steps (seconds). */
+  phoneCalls: number[];
+  pauseSeconds: [number, number];
+  seed: number;
 }
 
 /** A webhook to load: its full URL and the bearer secret it expects. */
@@ -27,11 +31,13 @@ export interface Caller {
 export interface BenchContext {
   options: BenchOptions;
   baseline(): Promise<Endpoint>;
-  slotkeeper(): Promise<Endpoint & { sql: Sql }>;
+  slotkeeper(): Promise<Endpoint & { sql: Sql; demo: Endpoint }>;
   naive(): Promise<Endpoint & { sql: Sql }>;
   /** The fake Twilio the server under test texts through. */
   twilio: FakeTwilio;
   freeSlots: FreeSlots;
+  /** The naive server's own free slots (its own database, so the same times). */
+  naiveFreeSlots: FreeSlots;
   /** A new virtual caller: unique call id, tool-call id and phone number, so no answer is an idempotent replay. */
   caller(): Caller;
 }
