@@ -96,6 +96,11 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
   });
   const calls = new CallService(registry, pepper);
+  metrics.countInMemory('slot_actors', () => coordinator.actors.size);
+  metrics.countInMemory('clinics', () => tenants.size);
+  metrics.countInMemory('alternatives', () => booking.alternativesRemembered);
+  metrics.countInMemory('call_actors', () => registry.size);
+  metrics.countInMemory('replay_records_queued', () => replays.queued);
   const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
   const housekeeping = setInterval(() => registry.trim(), 60_000).unref();
   outbox.start();

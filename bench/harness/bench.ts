@@ -7,7 +7,7 @@ import { SecretBox } from '../../src/security/secret-box.ts';
 import { loadNaiveSchema } from '../naive/database.ts';
 import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
-import { CLINIC, createBenchClinic, FreeSlots, slotsAroundContention } from './bench-clinic.ts';
+import { CLINIC, createBenchClinic, FreeSlots, seedManyClinics, slotsAroundContention } from './bench-clinic.ts';
 import { type BenchDatabase, createDatabase } from './databases.ts';
 import { startFakeTwilio } from '../../tests/helpers/fake-twilio.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
@@ -52,16 +52,11 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     return process;
   };
 
-  const slotkeeper = lazily(async () => {
-    const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
-    await migrate(db.sql);
-    const clinic = await createBenchClinic(db.sql);
-    // The demo clinic too (two providers, weekdays 9–5): check_availability's small-clinic case.
-    const demoSecret = randomBytes(24).toString('base64url');
-    await createDemoClinic(db.sql, { secret: demoSecret });
+  /** Slotkeeper as an operator runs it, on a migrated database of its own (seeded by the caller). */
+  const startSlotkeeper = async (db: BenchDatabase, profile: boolean) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    const server = await adopt(db, () =>
+    return adopt(db, () =>
       startService(
         'src/main.ts',
         {
@@ -70,7 +65,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           PORT: '0',
           HOST: '127.0.0.1',
           PUBLIC_URL: '',
-          LOG_LEVEL: 'warn',
+          // The default level: its cost is part of what is measured.
+          LOG_LEVEL: 'info',
           SEED_DEMO: 'false',
           DATA_DIR: dataDir,
           SECRETS_KEY: SecretBox.generateKey(),
@@ -82,11 +78,31 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           TWILIO_FROM_NUMBER: twilio.from,
           TWILIO_API_BASE_URL: twilio.url,
         },
-        { nodeFlags: config.profileDir ? ['--cpu-prof', '--cpu-prof-dir', config.profileDir] : [] },
+        { nodeFlags: profile && config.profileDir ? ['--cpu-prof', '--cpu-prof-dir', config.profileDir] : [] },
       ),
     );
+  };
+
+  const slotkeeper = lazily(async () => {
+    const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
+    await migrate(db.sql);
+    const clinic = await createBenchClinic(db.sql);
+    // The demo clinic too (two providers, weekdays 9–5): check_availability's small-clinic case.
+    const demoSecret = randomBytes(24).toString('base64url');
+    await createDemoClinic(db.sql, { secret: demoSecret });
+    const server = await startSlotkeeper(db, true);
     log(`slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`);
     return { url: `${server.url}/vapi/${clinic.slug}`, secret: clinic.secret, sql: db.sql, demo: { url: `${server.url}/vapi/demo`, secret: demoSecret } };
+  });
+
+  const manyClinics = lazily(async () => {
+    const db = await createDatabase(config.adminDatabaseUrl, `${config.databaseName}_memory`);
+    await migrate(db.sql);
+    const t0 = Date.now();
+    const seeded = await seedManyClinics(db.sql, config.memory);
+    log(`seeded ${seeded.clinics} clinics, ${seeded.bookings} bookings in ${Math.round((Date.now() - t0) / 1000)} s`);
+    const server = await startSlotkeeper(db, true);
+    return { server: server.url, slugs: seeded.slugs, secret: seeded.secret, sql: db.sql, bookings: seeded.bookings };
   });
 
   const naive = lazily(async () => {
@@ -109,6 +125,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     options: config,
     baseline,
     slotkeeper,
+    manyClinics,
     naive,
     twilio,
     freeSlots: new FreeSlots(),
@@ -139,6 +156,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
         phoneCalls: config.phoneCalls,
         pauseSeconds: config.pauseSeconds,
         seed: config.seed,
+        memory: config.memory,
       },
       scenarios: selected.map((s) => judge(s, outcomes, config)),
     };
@@ -164,7 +182,7 @@ function judge(scenario: Scenario, outcomes: Map<string, ScenarioOutcome>, optio
     steps: outcome.steps,
     doubleBookings: outcome.doubleBookings,
     baseline: ratio === undefined ? undefined : { scenario: scenario.baseline!, ratio: Math.round(ratio * 100) / 100 },
-    targets: scenario.targets?.(outcome, ratio, options) ?? [],
+    targets: [...(scenario.targets?.(outcome, ratio, options) ?? []), ...(outcome.judged ?? [])],
     notes: outcome.notes ?? [],
   };
 }

@@ -57,6 +57,13 @@ export const BenchResults = z.object({
     phoneCalls: z.array(z.number().int().positive()),
     pauseSeconds: z.tuple([z.number().nonnegative(), z.number().nonnegative()]),
     seed: z.number().int(),
+    memory: z.object({
+      clinics: z.number().int().positive(),
+      providers: z.number().int().positive(),
+      days: z.number().int().positive(),
+      bookingsPerDay: z.number().int().nonnegative(),
+      seconds: z.number().positive(),
+    }),
   }),
   scenarios: z.array(ScenarioResult),
 });

@@ -5,6 +5,7 @@ import { fullCall } from './full-call.ts';
 import type { Scenario } from './scenario.ts';
 import { naiveUncontendedClaims, uncontendedClaims } from './uncontended-claims.ts';
 import { phoneCalls } from './phone-calls.ts';
+import { memory } from './memory.ts';
 
 /** In running order: every baseline runs before the scenarios compared with it. */
 export const scenarios: readonly Scenario[] = [
@@ -17,6 +18,7 @@ export const scenarios: readonly Scenario[] = [
   contention,
   fullCall,
   phoneCalls,
+  memory,
 ];
 
 /** The scenarios asked for plus, transitively, their baselines, so every ratio is measured in the same run. */

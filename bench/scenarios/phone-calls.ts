@@ -18,7 +18,7 @@ const SMS_TIMEOUT_MS = 30_000;
  * mulberry32: a seeded 32-bit generator, so every run pauses alike. Hand-written (four lines) rather than a
  * dependency for the bench alone.
  */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

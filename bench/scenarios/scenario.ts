@@ -1,6 +1,6 @@
 import type { Sql } from '../../src/db/client.ts';
 import type { FakeTwilio } from '../../tests/helpers/fake-twilio.ts';
-import type { FreeSlots } from '../harness/bench-clinic.ts';
+import type { FreeSlots, ManyClinics } from '../harness/bench-clinic.ts';
 import { type LoadSpec, runLoad } from '../harness/load.ts';
 import type { LoadResult, ScenarioResult, Target } from '../harness/results.ts';
 
@@ -14,6 +14,8 @@ export interface BenchOptions {
   phoneCalls: number[];
   pauseSeconds: [number, number];
   seed: number;
+  /** memory: how many clinics to seed, and their size. */
+  memory: ManyClinics;
 }
 
 /** A webhook to load: its full URL and the bearer secret it expects. */
@@ -33,6 +35,8 @@ export interface BenchContext {
   baseline(): Promise<Endpoint>;
   slotkeeper(): Promise<Endpoint & { sql: Sql; demo: Endpoint }>;
   naive(): Promise<Endpoint & { sql: Sql }>;
+  /** A Slotkeeper of its own on a database of many clinics (the memory scenario). */
+  manyClinics(): Promise<{ server: string; slugs: string[]; secret: string; sql: Sql; bookings: number }>;
   /** The fake Twilio the server under test texts through. */
   twilio: FakeTwilio;
   freeSlots: FreeSlots;
@@ -50,6 +54,8 @@ export type ScenarioOutcome =
       steps?: ScenarioResult['steps'];
       doubleBookings?: number;
       notes?: string[];
+      /** Goals judged while running (what `targets` cannot see in the load alone). */
+      judged?: Target[];
     }
   | { status: 'skipped'; reason: string };
 

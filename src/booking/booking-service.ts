@@ -120,6 +120,11 @@ export class BookingService {
   /** Recent alternatives by clinic, service, providers and requested time, valid for one availability version. */
   private readonly alternativesSeen = new Map<string, { version: string; at: number; slots: Slot[] }>();
 
+  /** Sets of alternatives remembered now (at most ALTERNATIVES_KEPT). */
+  get alternativesRemembered(): number {
+    return this.alternativesSeen.size;
+  }
+
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
     const busy = await this.slots.busy(tenant, q.providerIds, q.from, q.to);

@@ -96,6 +96,11 @@ export class CallRegistry {
     return run;
   }
 
+  /** Call actors held in memory now. */
+  get size(): number {
+    return this.live.size;
+  }
+
   /** Drops idle actors and, past the cap, the least recently used ones. Called on the server's housekeeping timer. */
   trim(): void {
     const now = this.o.now();

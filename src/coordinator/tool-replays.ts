@@ -48,6 +48,11 @@ export class ToolReplays {
     this.flushMs = o.flushMs ?? 50;
   }
 
+  /** Records waiting to be written behind. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
   private key(tenantId: string, toolCallId: string): string {
     return `${this.o.redis!.prefix}replay:${tenantId}:${toolCallId}`;
   }
