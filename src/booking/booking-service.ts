@@ -85,6 +85,7 @@ export interface ClaimAttempt {
  * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
  */
 export interface SlotGate {
+  /** Every active booking's busy time that overlaps [from, to), at least. */
   busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
   claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
   /** Changes with every change to the clinic's bookings; undefined when that cannot be vouched for. */
@@ -127,7 +128,9 @@ export class BookingService {
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
-    const busy = await this.slots.busy(tenant, q.providerIds, q.from, q.to);
+    // A slot starting in [from, to) occupies from `before` ahead of it to `duration + after` past it.
+    const { bufferBeforeMinutes, durationMinutes, bufferAfterMinutes } = q.service;
+    const busy = await this.slots.busy(tenant, q.providerIds, q.from - bufferBeforeMinutes * MINUTE, q.to + (durationMinutes + bufferAfterMinutes) * MINUTE);
     return freeSlots({
       rules: {
         timeZone: tenant.timeZone,
@@ -338,3 +341,4 @@ class AlreadyAnswered extends Error {
 }
 
 const dayMs = 86_400_000;
+const MINUTE = 60_000;

@@ -66,7 +66,8 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   }
 
   async busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]> {
-    const days = localDays(from - MAX_BUFFER_MS, to + MAX_BUFFER_MS, tenant.timeZone);
+    // The caller widened [from, to) by its service's buffers; a booking overlapping it lies on one of these days.
+    const days = localDays(from, to, tenant.timeZone);
     const pds = providerIds.flatMap((providerId) => days.map((day) => ({ tenantId: tenant.id, providerId, day })));
     const found = await this.readDays(tenant, pds);
     const now = this.o.now();
