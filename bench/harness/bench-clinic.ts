@@ -79,7 +79,10 @@ export class FreeSlots {
   readonly capacity = CLINIC.providers * UNCONTENDED_DAYS * SLOTS_PER_DAY;
 
   take(): PlannedSlot {
-    const i = this.next++ % this.capacity;
+    return this.at(this.next++ % this.capacity);
+  }
+
+  private at(i: number): PlannedSlot {
     const provider = i % CLINIC.providers;
     const day = 1 + (Math.floor(i / CLINIC.providers) % UNCONTENDED_DAYS);
     const slot = Math.floor(i / (CLINIC.providers * UNCONTENDED_DAYS));
@@ -90,10 +93,12 @@ export class FreeSlots {
     return this.next;
   }
 
-  /** Every slot `take` can hand out, in its order: what the naive server stores for its uncontended claims. */
+  /**
+   * Every slot `take` can hand out, counted from the same day as `take` (a run may cross the clinic's midnight):
+   * what the naive server stores for its uncontended claims.
+   */
   all(): PlannedSlot[] {
-    const fresh = new FreeSlots();
-    return Array.from({ length: this.capacity }, () => fresh.take());
+    return Array.from({ length: this.capacity }, (_, i) => this.at(i));
   }
 }
 

@@ -105,9 +105,10 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     return { server: server.url, slugs: seeded.slugs, secret: seeded.secret, sql: db.sql, bookings: seeded.bookings };
   });
 
+  const naiveFreeSlots = new FreeSlots();
   const naive = lazily(async () => {
     const db = await createDatabase(config.adminDatabaseUrl, `${config.databaseName}_naive`);
-    await loadNaiveSchema(db.sql, [...new FreeSlots().all(), ...slotsAroundContention(config.contendedSlots)]);
+    await loadNaiveSchema(db.sql, [...naiveFreeSlots.all(), ...slotsAroundContention(config.contendedSlots)]);
     const secret = randomBytes(24).toString('base64url');
     const server = await adopt(db, () => startService('bench/naive/server.ts', { DATABASE_URL: db.url, NAIVE_SECRET: secret, PORT: '0' }));
     log(`naive baseline at ${server.url}`);
@@ -129,7 +130,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     naive,
     twilio,
     freeSlots: new FreeSlots(),
-    naiveFreeSlots: new FreeSlots(),
+    naiveFreeSlots,
     caller: () => {
       const n = callers++;
       return { callId: `bench-call-${n}`, toolCallId: `bench-tc-${n}`, customerNumber: `+1617${2_000_000 + (n % 7_000_000)}` };
