@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BookingService } from './booking/booking-service.ts';
 import { HoldSweeper } from './booking/hold-sweeper.ts';
@@ -50,13 +50,9 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
-    // Fastify's two lines per request (received, completed) would triple the webhook's logging: a tool call logs
-    // one line of its own (vapi/run-tool-call.ts), and the hook below logs every other route's completion.
-    disableRequestLogging: true,
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.url === '/vapi/:tenant' && reply.statusCode < 500) return;
-    request.log.info({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request completed');
+    // The webhook's tool calls log one line each (vapi/run-tool-call.ts); fastify's two lines per request
+    // (received, completed) would triple that. Other routes keep them.
+    logController: new LogController({ disableRequestLogging: (request) => request.url.startsWith('/vapi/') }),
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);
@@ -93,7 +89,9 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     machine,
     log: app.log.child({ component: 'calls' }),
     now,
-    maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
+    // A step holds its lock transaction's connection and its effect takes at most one more at a time (transitions
+    // are saved in the lock transaction), so all but two connections may hold call locks and every step progresses.
+    maxConcurrent: Math.max(1, config.DB_POOL_SIZE - 2),
   });
   const calls = new CallService(registry, pepper);
   metrics.countInMemory('slot_actors', () => coordinator.actors.size);

@@ -1,7 +1,8 @@
--- claim_slot_answered: a tool's claim in one statement, so an accepted booking costs one round trip — tenant scope,
---   replay check, claim_slot and the replay record together (sent outside any BEGIN, it is its own transaction).
--- Arguments: tenant; the tool-call id, Vapi call id and tool name the answer is recorded under; the answer to record
---   if the claim creates a booking, with p_id_path naming where in it the new booking's id goes; then claim_slot's.
+-- claim_slot_answered: a claim in one statement, so it costs one round trip — tenant scope, replay check, claim_slot
+--   and the replay record together (sent outside any BEGIN, it is its own transaction).
+-- Arguments: tenant; the tool-call id, Vapi call id and tool name the answer is recorded under (a null tool-call id:
+--   no replay check and no record, as for a hold, whose call step keeps its own); the answer to record if the claim
+--   creates a booking, with p_id_path naming where in it the new booking's id goes; then claim_slot's.
 -- Outcomes: one row. `replayed` set: this tool-call id already has an answer (nothing claimed; the row's claim
 --   columns are null). Otherwise claim_slot's row; `recorded` set only with outcome 'created', and is the stored
 --   answer. Every other outcome records nothing: the caller phrases and records those answers itself.
@@ -35,7 +36,7 @@ begin
   perform set_config('role', 'slotkeeper_tenant', true), set_config('app.tenant_id', p_tenant::text, true);
 
   select t.response into v_answer from tool_call_results t where t.tenant_id = p_tenant and t.tool_call_id = p_tool_call_id;
-  if found then
+  if p_tool_call_id is not null and found then
     return query select null::text, null::uuid, null::uuid, null::text, null::uuid, null::timestamptz, null::timestamptz,
                         null::timestamptz, v_answer, null::jsonb;
     return;
@@ -43,7 +44,8 @@ begin
 
   r := claim_slot(p_tenant, p_provider, p_service, p_start, p_status, p_call_id, p_patient_phone, p_patient_name,
                   p_patient_email);
-  if r.outcome = 'created' then
+  v_answer := null;
+  if r.outcome = 'created' and p_tool_call_id is not null then
     v_answer := jsonb_set(p_answer, p_id_path, to_jsonb(r.booking_id::text));
     insert into tool_call_results (tenant_id, tool_call_id, call_id, tool, response)
     values (p_tenant, p_tool_call_id, p_call_id, p_tool, v_answer)

@@ -198,7 +198,7 @@ export class BookingService {
   }
 
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
-    return this.firstProvider(ctx, input, (providerId) => withTenant(this.sql, ctx.tenant.id, (tx) => claimSlot(tx, claimRequest(ctx, input, providerId))));
+    return this.firstProvider(ctx, input, (providerId) => claimSlot(this.sql, claimRequest(ctx, input, providerId)));
   }
 
   /**

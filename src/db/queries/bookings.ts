@@ -40,14 +40,6 @@ export interface ClaimRequest {
   callId: string | null;
 }
 
-/** One attempt on one provider through the database's claim_slot function (see migrations/002_claim_slot.sql). */
-export async function claimSlot(tx: TenantTx, c: ClaimRequest): Promise<ClaimRow> {
-  const [row] = await tx<ClaimRow[]>`
-    select * from claim_slot(${c.tenantId}, ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status},
-                             ${c.callId}, ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
-  return row!;
-}
-
 /** Where a claim's tool answer is recorded for replay, and the answer to record should it create a booking. */
 export interface ClaimRecord {
   toolCallId: string;
@@ -65,13 +57,23 @@ export type AnsweredClaim = { replayed: unknown } | { row: ClaimRow; recorded: u
  * not a TenantTx, because it must not run inside another transaction's BEGIN … COMMIT.
  */
 export async function claimSlotAnswered(sql: Sql, c: ClaimRequest, record: ClaimRecord): Promise<AnsweredClaim> {
+  const { replayed, recorded, ...row } = await claimStatement(sql, c, record);
+  return replayed !== null ? { replayed } : { row, recorded };
+}
+
+/** One attempt in one statement and one round trip, with nothing recorded (a hold's call step keeps its own). */
+export async function claimSlot(sql: Sql, c: ClaimRequest): Promise<ClaimRow> {
+  const { replayed: _, recorded: __, ...row } = await claimStatement(sql, c, null);
+  return row;
+}
+
+async function claimStatement(sql: Sql, c: ClaimRequest, record: ClaimRecord | null) {
   const [row] = await sql<(ClaimRow & { replayed: unknown | null; recorded: unknown | null })[]>`
-    select * from claim_slot_answered(${c.tenantId}, ${record.toolCallId}, ${record.tool},
-                                      ${sql.json(record.answer(c.providerId) as never)}, ${record.idPath},
+    select * from claim_slot_answered(${c.tenantId}, ${record?.toolCallId ?? null}, ${record?.tool ?? null},
+                                      ${record ? sql.json(record.answer(c.providerId) as never) : null}, ${record?.idPath ?? null},
                                       ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status}, ${c.callId},
                                       ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
-  const { replayed, recorded, ...claim } = row!;
-  return replayed !== null ? { replayed } : { row: claim, recorded };
+  return row!;
 }
 
 /** An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed). */
