@@ -2,7 +2,8 @@
 --   and the replay record together (sent outside any BEGIN, it is its own transaction).
 -- Arguments: tenant; the tool-call id, Vapi call id and tool name the answer is recorded under (a null tool-call id:
 --   no replay check and no record, as for a hold, whose call step keeps its own); the answer to record if the claim
---   creates a booking, with p_id_path naming where in it the new booking's id goes; then claim_slot's.
+--   creates a booking, with p_id_path naming where in it the new booking's id goes; then claim_slot's; then the
+--   reminder text and instants a created confirmed booking queues (queue_reminders), or nulls.
 -- Outcomes: one row. `replayed` set: this tool-call id already has an answer (nothing claimed; the row's claim
 --   columns are null). Otherwise claim_slot's row; `recorded` set only with outcome 'created', and is the stored
 --   answer. Every other outcome records nothing: the caller phrases and records those answers itself.
@@ -23,7 +24,9 @@ create or replace function claim_slot_answered(
   p_call_id       text,
   p_patient_phone text,
   p_patient_name  text,
-  p_patient_email text default null
+  p_patient_email text default null,
+  p_reminder_body text default null,
+  p_reminder_times timestamptz[] default null
 ) returns table (
   outcome text, booking_id uuid, hold_token uuid, status text, provider_id uuid, starts_at timestamptz,
   ends_at timestamptz, expires_at timestamptz, replayed jsonb, recorded jsonb
@@ -44,6 +47,9 @@ begin
 
   r := claim_slot(p_tenant, p_provider, p_service, p_start, p_status, p_call_id, p_patient_phone, p_patient_name,
                   p_patient_email);
+  if r.outcome = 'created' and p_status = 'confirmed' and p_reminder_times is not null then
+    perform queue_reminders(p_tenant, r.booking_id, p_reminder_body, p_reminder_times);
+  end if;
   v_answer := null;
   if r.outcome = 'created' and p_tool_call_id is not null then
     v_answer := jsonb_set(p_answer, p_id_path, to_jsonb(r.booking_id::text));

@@ -9,15 +9,20 @@ import {
   releaseHold,
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import { busyRanges, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
-import type { Service, Tenant } from '../db/queries/tenants.ts';
+import { busyRanges, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRequest } from '../db/queries/bookings.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
-import type { BusyRange, Slot } from '../scheduling/types.ts';
-import { appointmentWords, cancellationText, rescheduleText } from '../sms/texts.ts';
+import type { Slot } from '../scheduling/types.ts';
+import { queueReminders } from '../db/queries/reminders.ts';
+import type { TenantTx } from '../db/tenant-scope.ts';
+import { reminderTimes } from '../scheduling/reminder-times.ts';
+import { type AppointmentWords, appointmentWords, cancellationText, reminderText, rescheduleText } from '../sms/texts.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { clinicZone } from '../scheduling/zone.ts';
+import type { Service } from '../domain/tenant.ts';
+import type { ClaimRow, PatientDetails } from '../domain/booking.ts';
+import type { BookingChangeListener, SlotGate } from '../domain/ports.ts';
 
 export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
 
@@ -59,38 +64,10 @@ export interface ClaimInput {
   patient: PatientDetails;
 }
 
-/** A provider's time changed (claimed, confirmed, released, cancelled, expired): caches of it must be dropped. */
-export interface BookingChange {
-  tenantId: string;
-  providerId: string;
-  startsAt: Date;
-  endsAt: Date;
-}
-
-export interface BookingChangeListener {
-  bookingChanged(change: BookingChange): void;
-}
-
 const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
 
-/** One claim on one provider, as the slot coordinator sees it. */
-export interface ClaimAttempt {
-  providerId: string;
-  service: Service;
-  start: number;
-}
-
-/**
- * What stands between this service and PostgreSQL: the slot coordinator (src/coordinator/) queues and locks claims,
- * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
- */
-export interface SlotGate {
-  /** Every active booking's busy time that overlaps [from, to), at least. */
-  busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
-  claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
-  /** Changes with every change to the clinic's bookings; undefined when that cannot be vouched for. */
-  availabilityVersion?(tenantId: string): string | undefined;
-}
+/** Hears provider time that became free (a cancellation, a released or expired hold, a move), after the commit. */
+export type TimeFreedListener = (tenantId: string, freed: { providerId: string; startsAt: Date; endsAt: Date }) => void;
 
 /** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
 const straightToDatabase = (sql: Sql): SlotGate => ({
@@ -110,6 +87,10 @@ const ALTERNATIVES_KEPT = 10_000;
  * Each database step is its own tenant transaction (db/tenant-scope.ts), committed before its change is reported.
  */
 export class BookingService {
+  private readonly freedListeners: TimeFreedListener[] = [];
+  /** Recent alternatives by clinic, service, providers and requested time, valid for one availability version. */
+  private readonly alternativesSeen = new Map<string, { version: string; at: number; slots: Slot[] }>();
+
   constructor(
     private readonly sql: Sql,
     private readonly now: () => number,
@@ -117,14 +98,6 @@ export class BookingService {
     private readonly changes: BookingChangeListener = ignoreChanges,
     private readonly slots: SlotGate = straightToDatabase(sql),
   ) {}
-
-  /** Recent alternatives by clinic, service, providers and requested time, valid for one availability version. */
-  private readonly alternativesSeen = new Map<string, { version: string; at: number; slots: Slot[] }>();
-
-  /** Sets of alternatives remembered now (at most ALTERNATIVES_KEPT). */
-  get alternativesRemembered(): number {
-    return this.alternativesSeen.size;
-  }
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
@@ -174,6 +147,11 @@ export class BookingService {
     return found;
   }
 
+  /** Sets of alternatives remembered now (at most ALTERNATIVES_KEPT). */
+  get alternativesRemembered(): number {
+    return this.alternativesSeen.size;
+  }
+
   /**
    * The nearest free starts to `around`: that local day first, then the following days. Many callers refused the
    * same slot get the same offer, so it is remembered until the clinic's bookings change (or a few seconds pass):
@@ -197,19 +175,25 @@ export class BookingService {
     return slots;
   }
 
+  onTimeFreed(listener: TimeFreedListener): void {
+    this.freedListeners.push(listener);
+  }
+
+  /** A direct booking (status 'confirmed') queues its reminders in the claim's own transaction. */
+  /** A direct booking (status 'confirmed') queues its reminders in the claim's own statement. */
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
-    return this.firstProvider(ctx, input, (providerId) => claimSlot(this.sql, claimRequest(ctx, input, providerId)));
+    return this.firstProvider(ctx, input, (providerId) => claimSlot(this.sql, this.claimRequest(ctx, input, providerId)));
   }
 
   /**
    * A tool's claim whose answer is kept for replay: each attempt checks for an earlier answer to the tool-call id,
-   * claims and, if it created the booking, records `record.answer` — one statement, one round trip
-   * (claim_slot_answered). Other outcomes are the caller's to phrase and record.
+   * claims, queues a booking's reminders and, if it created the booking, records `record.answer` — one statement,
+   * one round trip (claim_slot_answered). Other outcomes are the caller's to phrase and record.
    */
   async claimAnswered(ctx: TenantContext, input: ClaimInput, record: ClaimRecord): Promise<ClaimAnswer | { kind: 'replayed'; answer: unknown }> {
     const recorded = new Map<string, unknown>();
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
-      const done = await claimSlotAnswered(this.sql, claimRequest(ctx, input, providerId), record);
+      const done = await claimSlotAnswered(this.sql, this.claimRequest(ctx, input, providerId), record);
       if ('replayed' in done) throw new AlreadyAnswered(done.replayed);
       if (done.recorded !== null) recorded.set(providerId, done.recorded);
       return done.row;
@@ -221,14 +205,44 @@ export class BookingService {
     return answer;
   }
 
+  private claimRequest(ctx: TenantContext, input: ClaimInput, providerId: string): ClaimRequest {
+    const words = () => appointmentWords(ctx, input.service.name, providerId, input.start);
+    return {
+      tenantId: ctx.tenant.id,
+      providerId,
+      serviceId: input.service.id,
+      patient: input.patient,
+      start: input.start,
+      status: input.status,
+      callId: input.callId,
+      reminders: input.status === 'confirmed' ? this.reminders(ctx, input.start, words()) : null,
+    };
+  }
+
   /** Gives a hold back; only its token can. Releasing twice is harmless (`not_held`). */
   async releaseHold(tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
     return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => releaseHold(tx, tenantId, bookingId, holdToken)));
   }
 
-  /** Compare-and-set on the hold token, queueing the confirmation SMS in the same transaction. */
-  async confirmHold(request: ConfirmHoldRequest): Promise<BookingChangeRow> {
-    return this.reported(request.tenantId, await withTenant(this.sql, request.tenantId, (tx) => confirmHold(tx, request)));
+  /**
+   * Compare-and-set on the hold token, queueing the confirmation SMS and the reminders in the same transaction;
+   * `alsoOnConfirm` records what else a confirmation means (a waitlist offer accepted) in it too.
+   */
+  async confirmHold(
+    ctx: TenantContext,
+    request: ConfirmHoldRequest,
+    words: AppointmentWords,
+    alsoOnConfirm?: (tx: TenantTx) => Promise<void>,
+  ): Promise<BookingChangeRow> {
+    const row = await withTenant(this.sql, request.tenantId, async (tx) => {
+      const row = await confirmHold(tx, request);
+      if (row.outcome === 'confirmed') {
+        await this.remind(tx, ctx, row.bookingId, row.startsAt!.getTime(), words);
+        await alsoOnConfirm?.(tx);
+      }
+      return row;
+    });
+    return this.reported(request.tenantId, row);
   }
 
   /** Cancels a patient's upcoming appointment and texts them, in one transaction. */
@@ -245,18 +259,24 @@ export class BookingService {
    */
   async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
-      const body = rescheduleText(ctx.tenant, appointmentWords(ctx, input.service.name, providerId, input.start));
-      const text = { callRowId: input.callRowId, body };
-      const row = await withTenant(this.sql, ctx.tenant.id, (tx) =>
-        rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId, text }),
-      );
+      const words = appointmentWords(ctx, input.service.name, providerId, input.start);
+      const text = { callRowId: input.callRowId, body: rescheduleText(ctx.tenant, words) };
+      // The old appointment's reminders are cancelled by reschedule_booking; the new one's are queued with it.
+      const row = await withTenant(this.sql, ctx.tenant.id, async (tx) => {
+        const row = await rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId, text });
+        if (row.outcome === 'created') await this.remind(tx, ctx, row.bookingId!, input.start, words);
+        return row;
+      });
       if (row.outcome === 'not_found') throw new AppointmentGone();
       return row as ClaimRow;
     }).catch((err: unknown) => {
       if (err instanceof AppointmentGone) return { kind: 'not_found' as const };
       throw err;
     });
-    if (answer.kind === 'claimed') this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
+    if (answer.kind === 'claimed') {
+      this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
+      if (!answer.existing) this.freed(ctx.tenant.id, old);
+    }
     return answer;
   }
 
@@ -312,23 +332,34 @@ export class BookingService {
     return closed && !taken ? { kind: 'refused', reason: 'closed', alternatives } : { kind: 'unavailable', alternatives };
   }
 
+  private async remind(tx: TenantTx, ctx: TenantContext, bookingId: string, start: number, words: AppointmentWords): Promise<void> {
+    await queueReminders(tx, { tenantId: ctx.tenant.id, bookingId, ...this.reminders(ctx, start, words) });
+  }
+
+  /** An appointment's reminder text and the instants it goes out. */
+  private reminders(ctx: TenantContext, start: number, words: AppointmentWords): { body: string; times: number[] } {
+    const { tenant } = ctx;
+    const times = reminderTimes(start, this.now(), {
+      timeZone: tenant.timeZone,
+      hoursBefore: tenant.reminderHours,
+      quiet: { start: tenant.quietHoursStart, end: tenant.quietHoursEnd },
+    });
+    return { body: reminderText(tenant, words), times };
+  }
+
   private reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
     if (row.providerId && row.startsAt && row.endsAt && ['released', 'cancelled', 'confirmed', 'expired'].includes(row.outcome)) {
-      this.changes.bookingChanged({ tenantId, providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt });
+      const change = { providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt };
+      this.changes.bookingChanged({ tenantId, ...change });
+      if (row.outcome !== 'confirmed') this.freed(tenantId, change);
     }
     return row;
   }
-}
 
-const claimRequest = (ctx: TenantContext, input: ClaimInput, providerId: string) => ({
-  tenantId: ctx.tenant.id,
-  providerId,
-  serviceId: input.service.id,
-  patient: input.patient,
-  start: input.start,
-  status: input.status,
-  callId: input.callId,
-});
+  private freed(tenantId: string, change: { providerId: string; startsAt: Date; endsAt: Date }): void {
+    for (const listener of this.freedListeners) listener(tenantId, change);
+  }
+}
 
 /** The appointment to move was cancelled or moved meanwhile. */
 class AppointmentGone extends Error {}

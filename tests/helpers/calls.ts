@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../../src/db/embedded.ts';
 import type { Sql } from '../../src/db/client.ts';
-import type { FakeTwilio } from './fake-twilio.ts';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startServer, type RunningServer } from './server.ts';
-import type { ToolReply, VapiClient } from './vapi.ts';
+import type { ToolReply, VapiClient } from '../../testkit/vapi.ts';
 
 export interface PhoneCall {
   id: string;
@@ -42,11 +42,13 @@ export const wrongCode = (code: string): string => code.split('').map((d) => Str
 export async function startServerWithTwilio(
   sql: Sql,
   twilio: FakeTwilio,
-  options: { secretsKey: string; env?: Record<string, string> },
+  options: { secretsKey: string; env?: Record<string, string>; now?: () => number; logStream?: { write(line: string): void } },
 ): Promise<RunningServer> {
   const port = await freePort();
   return startServer(sql, {
     port,
+    now: options.now,
+    logStream: options.logStream,
     env: {
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       SECRETS_KEY: options.secretsKey,

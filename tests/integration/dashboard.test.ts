@@ -7,7 +7,7 @@ import { DASHBOARD_SIGNING_KEY, type EventStream, linkFor, openStream, signIn, t
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET_A = 'dashboard-test-secret-a1';
 const SECRET_B = 'dashboard-test-secret-b2';
@@ -209,7 +209,8 @@ describe('tenant isolation', () => {
       // b's event was sent before a's, so by now it would have reached stream A if it were going to.
       expect(streamA.events.map((e) => e.data.id)).not.toContain(theirs);
       expect(streamB.events.map((e) => e.data.id)).not.toContain(mine);
-      expect(streamA.events.every((e) => e.event === 'change' && e.data.kind === 'booking')).toBe(true);
+      // A booking and the reminder queued with it.
+      expect(streamA.events.every((e) => e.event === 'change' && ['booking', 'sms'].includes(e.data.kind))).toBe(true);
     } finally {
       streamA.close();
       streamB.close();

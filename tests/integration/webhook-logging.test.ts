@@ -5,7 +5,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-logging-secret-01';
 let db: TestDatabase;

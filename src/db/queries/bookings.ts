@@ -1,34 +1,7 @@
 import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
 import type { BusyRange } from '../../scheduling/types.ts';
-
-export type ClaimOutcome =
-  | 'created'
-  | 'existing'
-  | 'conflict'
-  | 'past'
-  | 'too_soon'
-  | 'too_far'
-  | 'closed'
-  | 'unknown_service'
-  | 'unknown_provider';
-
-export interface ClaimRow {
-  outcome: ClaimOutcome;
-  bookingId: string | null;
-  holdToken: string | null;
-  status: 'held' | 'confirmed' | null;
-  providerId: string | null;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  expiresAt: Date | null;
-}
-
-export interface PatientDetails {
-  phone: string;
-  name: string | null;
-  email: string | null;
-}
+import type { ClaimRow, PatientDetails } from '../../domain/booking.ts';
 
 export interface ClaimRequest {
   tenantId: string;
@@ -38,6 +11,8 @@ export interface ClaimRequest {
   start: number;
   status: 'held' | 'confirmed';
   callId: string | null;
+  /** A created confirmed booking's reminders, queued in the same statement (queue_reminders). */
+  reminders?: { body: string; times: number[] } | null;
 }
 
 /** Where a claim's tool answer is recorded for replay, and the answer to record should it create a booking. */
@@ -72,7 +47,8 @@ async function claimStatement(sql: Sql, c: ClaimRequest, record: ClaimRecord | n
     select * from claim_slot_answered(${c.tenantId}, ${record?.toolCallId ?? null}, ${record?.tool ?? null},
                                       ${record ? sql.json(record.answer(c.providerId) as never) : null}, ${record?.idPath ?? null},
                                       ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status}, ${c.callId},
-                                      ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
+                                      ${c.patient.phone}, ${c.patient.name}, ${c.patient.email},
+                                      ${c.reminders?.body ?? null}, ${c.reminders ? c.reminders.times.map((t) => new Date(t).toISOString()) : null}::timestamptz[])`;
   return row!;
 }
 
