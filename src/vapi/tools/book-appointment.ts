@@ -3,9 +3,9 @@ import { answer, type ToolAnswer } from '../answer.ts';
 import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
 import { isAnswer } from './catalog-lookup.ts';
 import { describeClaim } from './describe-claim.ts';
+import { type PresentedSlot, presentSlot, withDate } from './present.ts';
 import { defineTool } from './tool.ts';
 import { isoWithOffset } from '../../scheduling/zone.ts';
-import { type PresentedSlot, presentSlot } from './present.ts';
 
 export const bookAppointment = defineTool({
   name: 'book_appointment',
@@ -21,13 +21,16 @@ export const bookAppointment = defineTool({
     if (isAnswer(req)) return req;
     const { service, preface } = req;
     const booked = (bookingId: string, slot: PresentedSlot, end: number) =>
-      answer('booked', `${preface}You're booked for ${service.name} with ${slot.provider} ${slot.label}.`, {
-        appointment_id: bookingId,
-        start: slot.start,
-        end: isoWithOffset(end, zone),
-        provider: slot.provider,
-        service: service.slug,
-      });
+      withDate(
+        answer('booked', `${preface}You're booked for ${service.name} with ${slot.provider} ${slot.label}.`, {
+          appointment_id: bookingId,
+          start: slot.start,
+          end: isoWithOffset(end, zone),
+          provider: slot.provider,
+          service: service.slug,
+        }),
+        req.date,
+      );
     const end = req.start + service.durationMinutes * 60_000;
     const outcome = await ctx.booking.claimAnswered(
       ctx.tenant,
@@ -49,6 +52,7 @@ export const bookAppointment = defineTool({
     );
     if (outcome.kind === 'replayed') return outcome.answer as ToolAnswer;
     if (outcome.kind === 'claimed' && outcome.recorded) return outcome.recorded as ToolAnswer;
-    return describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) => booked(b.bookingId, slot, b.endsAt.getTime()));
+    const described = describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) => booked(b.bookingId, slot, b.endsAt.getTime()));
+    return withDate(described, req.date);
   },
 });
