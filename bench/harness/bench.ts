@@ -87,12 +87,19 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
     await migrate(db.sql);
     const clinic = await createBenchClinic(db.sql);
+    const withCodes = await createBenchClinic(db.sql, { slug: CLINIC.codesSlug, otpRequired: true, secret: clinic.secret });
     // The demo clinic too (two providers, weekdays 9–5): check_availability's small-clinic case.
     const demoSecret = randomBytes(24).toString('base64url');
     await createDemoClinic(db.sql, { secret: demoSecret });
     const server = await startSlotkeeper(db, true);
     log(`slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`);
-    return { url: `${server.url}/vapi/${clinic.slug}`, secret: clinic.secret, sql: db.sql, demo: { url: `${server.url}/vapi/demo`, secret: demoSecret } };
+    return {
+      url: `${server.url}/vapi/${clinic.slug}`,
+      codesUrl: `${server.url}/vapi/${withCodes.slug}`,
+      secret: clinic.secret,
+      sql: db.sql,
+      demo: { url: `${server.url}/vapi/demo`, secret: demoSecret },
+    };
   });
 
   const manyClinics = lazily(async () => {

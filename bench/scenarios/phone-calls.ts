@@ -157,7 +157,9 @@ export const phoneCalls: Scenario = {
   name: 'phone_calls',
   title: 'Phone calls: N at once, 3–8 s between steps',
   async run(ctx) {
-    const endpoint = await ctx.slotkeeper();
+    // The clinic that asks for a text-message code, as the conversation does.
+    const { codesUrl, ...slotkeeper } = await ctx.slotkeeper();
+    const endpoint = { ...slotkeeper, url: codesUrl };
     const missing = await missingTool(endpoint);
     if (missing) return { status: 'skipped', reason: `${missing} not available` };
     const levels: Level[] = [];

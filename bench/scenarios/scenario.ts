@@ -33,7 +33,8 @@ export interface Caller {
 export interface BenchContext {
   options: BenchOptions;
   baseline(): Promise<Endpoint>;
-  slotkeeper(): Promise<Endpoint & { sql: Sql; demo: Endpoint }>;
+  /** `url` books in one step; `codesUrl` is the same clinic with text-message codes required; `demo` the demo clinic. */
+  slotkeeper(): Promise<Endpoint & { sql: Sql; codesUrl: string; demo: Endpoint }>;
   naive(): Promise<Endpoint & { sql: Sql }>;
   /** A Slotkeeper of its own on a database of many clinics (the memory scenario). */
   manyClinics(): Promise<{ server: string; slugs: string[]; secret: string; sql: Sql; bookings: number }>;

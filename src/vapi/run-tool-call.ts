@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.ts';
 import type { ReplayTicket, ToolReplays } from '../coordinator/tool-replays.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { refuse, type ToolAnswer } from './answer.ts';
+import { failure, refuse, type ToolAnswer } from './answer.ts';
 import type { NormalisedToolCall } from './envelope.ts';
 import { describeInvalidArguments } from './tools/args.ts';
 import { tools } from './tools/index.ts';
@@ -29,7 +29,7 @@ export async function runToolCall(
   const done = (a: ToolAnswer) => {
     stopTimer();
     deps.metrics.toolCalls.inc({ tool: tools.has(call.name) ? call.name : 'unknown', status: a.body.status });
-    log.info({ ...bound, status: a.body.status, ok: a.ok, ...(replayed ? { replayed } : {}) }, 'tool call answered');
+    log.info({ ...bound, status: a.body.status, failed: a.failed === true, ...(replayed ? { replayed } : {}) }, 'tool call answered');
     return a;
   };
 
@@ -59,6 +59,6 @@ export async function runToolCall(
     log.error({ ...bound, err }, 'tool call failed');
     if (ticket?.kind === 'run') await deps.replays.abandon(ticket, tenantId, call.id);
     // Not recorded: the same tool-call id may be retried and should then really run.
-    return done(refuse('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
+    return done(failure('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
   }
 }
