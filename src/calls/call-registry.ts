@@ -163,7 +163,8 @@ export class CallRegistry {
         // the tool call should run again), and fail after the commit.
         return { failed };
       }
-      if (!replay) return { reply };
+      // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
+      if (!replay || reply.failed) return { reply };
       const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
       return { reply: (await saveToolResult(tx, record)) as Reply };
     });

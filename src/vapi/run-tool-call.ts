@@ -2,11 +2,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Sql } from '../db/client.ts';
 import type { ReplayTicket, ToolReplays } from '../coordinator/tool-replays.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { failure, refuse, type ToolAnswer } from './answer.ts';
 import type { NormalisedToolCall } from './envelope.ts';
 import { describeInvalidArguments } from './tools/args.ts';
 import { tools } from './tools/index.ts';
 import type { ToolContext } from './tools/tool.ts';
+import { failure, refuse, type ToolAnswer } from '../domain/answer.ts';
 
 export interface RunDeps {
   sql: Sql;
@@ -53,6 +53,11 @@ export async function runToolCall(
     }
     const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, tool: tool.name, log });
     if (ticket?.kind !== 'run') return done(result);
+    // A step that could not run is not recorded either: a retry of the same id must really run.
+    if (result.failed) {
+      await deps.replays.abandon(ticket, tenantId, call.id);
+      return done(result);
+    }
     const first = await deps.replays.finish(ticket, { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result });
     return done(first as ToolAnswer);
   } catch (err) {

@@ -84,6 +84,22 @@ describe('a call transition that cannot be saved', () => {
   });
 });
 
+describe('a call step that could not run', () => {
+  it('is not recorded for replay: the same tool-call id, sent again once the fault is gone, really runs', async () => {
+    const call = newCall();
+    const start = iso(futureWeekday('10:00', 6));
+    expect(await call.tool('reserve_slot', { start, patient_name: 'Kim Ode' })).toMatchObject({ status: 'held' });
+    const heal = await failWrites('sms_outbox', "new.kind = 'otp'");
+    const failed = await vapi.tool('send_otp', {}, { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' });
+    await heal();
+    expect(failed).toMatchObject({ field: 'error', status: 'internal_error' });
+    const retried = await vapi.tool('send_otp', {}, { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' });
+    expect(retried).toMatchObject({ field: 'result', status: 'sent' });
+    const codes = await db.sql`select 1 from sms_outbox where call_id = (select id from calls where vapi_call_id = ${call.id}) and kind = 'otp'`;
+    expect(codes).toHaveLength(1);
+  });
+});
+
 describe('the end of a call', () => {
   it.each([
     ['call_report', 'calls', 'new.report is not null'],

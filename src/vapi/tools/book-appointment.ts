@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { answer, type ToolAnswer } from '../answer.ts';
 import { bookingArgs, reserveRequest, resolveBookingRequest } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer } from './catalog-lookup.ts';
-import { describeClaim } from './describe-claim.ts';
-import { type PresentedSlot, presentSlot, withDate } from './present.ts';
+import { describeClaim } from '../../booking/describe-claim.ts';
 import { defineTool } from './tool.ts';
 import { isoWithOffset } from '../../scheduling/zone.ts';
+import { answer, type ToolAnswer, withDate } from '../../domain/answer.ts';
+import { type PresentedSlot, presentSlot } from '../../booking/present-slot.ts';
 
 export const bookAppointment = defineTool({
   name: 'book_appointment',
