@@ -124,11 +124,15 @@ async function checkTexts(sql: Sql, twilio: FakeTwilio, report: (check: string, 
   report('texts Twilio got without an outbox row in their callback', (perRow.get('none') ?? []).map((m) => `${m.sid} to ${m.to}`));
   report('outbox rows texted more than once', [...perRow].filter(([id, ms]) => id !== 'none' && ms.length > 1).map(([id, ms]) => `${id}: ${ms.length} texts`));
 
-  const outbox = await sql<{ id: string; kind: string; status: string; providerMessageId: string | null }[]>`
-    select id::text, kind, status, provider_message_id from sms_outbox`;
+  const outbox = await sql<{ id: string; kind: string; status: string; providerMessageId: string | null; deliveryStatus: string | null }[]>`
+    select id::text, kind, status, provider_message_id, delivery_status from sms_outbox`;
+  const texted = new Set(perRow.keys());
   const sids = new Set(twilio.messages.map((m) => m.sid));
   report('outbox rows marked sent whose message Twilio never got', outbox.filter((r) => r.status === 'sent' && !sids.has(r.providerMessageId ?? '')).map((r) => r.id));
-  report('outbox rows never sent (still pending or sending, or failed)', outbox.filter((r) => ['pending', 'sending', 'failed'].includes(r.status)).map((r) => `${r.id} ${r.kind} ${r.status}`));
+  report('texts Twilio took and reported delivered, not recorded as sent', outbox.filter((r) => texted.has(r.id) && (r.status !== 'sent' || r.deliveryStatus !== 'delivered')).map((r) => `${r.id} ${r.kind} ${r.status} ${r.deliveryStatus}`));
+  report('outbox rows never sent (still due, or failed)', outbox.filter((r) => ['pending', 'failed'].includes(r.status)).map((r) => `${r.id} ${r.kind} ${r.status}`));
+  // Claimed for sending, then the sender died before Twilio got it: at most once means it is not sent again.
+  figures['texts lost to a crash between claiming and sending (at most once)'] = outbox.filter((r) => ['sending', 'unknown'].includes(r.status) && !texted.has(r.id)).length;
   for (const r of outbox) figures[`texts: ${r.kind} ${r.status}`] = (figures[`texts: ${r.kind} ${r.status}`] ?? 0) + 1;
   figures['texts Twilio got'] = twilio.messages.length;
 
