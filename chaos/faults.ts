@@ -3,7 +3,7 @@
 import { health, type ServerProcess } from '../tests/helpers/instances.ts';
 import type { PrivateRedis } from '../tests/helpers/private-redis.ts';
 import type { History } from './history.ts';
-import type { PrivatePostgres } from './postgres.ts';
+import type { PrivatePostgres } from '../tests/helpers/private-postgres.ts';
 
 export type FaultKind = 'freeze-instance' | 'kill-redis' | 'crash-postgres' | 'kill-instance-mid-call';
 export const FAULT_KINDS: FaultKind[] = ['freeze-instance', 'kill-redis', 'crash-postgres', 'kill-instance-mid-call'];

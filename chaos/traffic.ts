@@ -10,7 +10,7 @@ import type { History } from './history.ts';
 import type { Random } from './random.ts';
 
 /** What a call does once it holds a slot. */
-export type CallPlan = 'complete' | 'wrong-code-first' | 'hang-up-while-holding' | 'vanish-while-holding';
+export type CallPlan = 'complete' | 'wrong-code-first' | 'three-wrong-codes' | 'hang-up-while-holding' | 'vanish-while-holding';
 
 export type Operation =
   | { kind: 'claim'; n: number; start: string; provider?: string; service: string }
@@ -28,8 +28,9 @@ export interface FlowResult {
 const PROVIDERS = ['Moreno', 'Okafor', undefined] as const;
 const SERVICES = ['consultation', 'follow-up', 'cleaning'] as const;
 const PLANS: [CallPlan, number][] = [
-  ['complete', 0.7],
+  ['complete', 0.65],
   ['wrong-code-first', 0.1],
+  ['three-wrong-codes', 0.05],
   ['hang-up-while-holding', 0.1],
   ['vanish-while-holding', 0.1],
 ];
@@ -44,14 +45,17 @@ export function startTimes(days: number): DateTime[] {
   return out;
 }
 
-/** The n-th operation of the plan; the same seed gives the same sequence. */
-export function operation(random: Random, n: number, starts: DateTime[], callShare: number): Operation {
+/**
+ * The n-th operation of the plan; the same seed gives the same sequence. Without `escalations`, a call planned to
+ * give three wrong codes gives the right one.
+ */
+export function operation(random: Random, n: number, starts: DateTime[], o: { callShare: number; escalations: boolean }): Operation {
   const start = iso(random.pick(starts));
   const provider = random.pick(PROVIDERS);
-  if (!random.chance(callShare)) return { kind: 'claim', n, start, provider, service: random.pick(SERVICES) };
+  if (!random.chance(o.callShare)) return { kind: 'claim', n, start, provider, service: random.pick(SERVICES) };
   let r = random.next();
   const plan = PLANS.find(([, p]) => (r -= p) < 0)?.[0] ?? 'complete';
-  return { kind: 'call', n, start, provider, plan };
+  return { kind: 'call', n, start, provider, plan: plan === 'three-wrong-codes' && !o.escalations ? 'complete' : plan };
 }
 
 const callerNumber = (n: number) => `+1617${String(2530000 + (n % 10_000)).padStart(7, '0')}`;
@@ -112,12 +116,16 @@ export async function runCall(deps: TrafficDeps, op: Extract<Operation, { kind: 
   if (op.plan === 'vanish-while-holding' && deps.mayVanish()) return result('vanished-while-holding', false);
   if (op.plan === 'hang-up-while-holding' || op.plan === 'vanish-while-holding') return hangUp('hung-up-while-holding');
 
-  const verified = await codeAndVerify(deps, call, op.plan === 'wrong-code-first');
+  const wrongCodes = op.plan === 'wrong-code-first' ? 1 : op.plan === 'three-wrong-codes' ? 3 : 0;
+  const verified = await codeAndVerify(deps, call, wrongCodes);
   return hangUp(verified);
 }
 
-/** send_otp, the code as the caller's phone shows it, verify_otp; a lost or late text is asked for again. */
-async function codeAndVerify(deps: TrafficDeps, call: PhoneCall, wrongFirst: boolean): Promise<string> {
+/**
+ * send_otp, the code as the caller's phone shows it, verify_otp (after `wrongCodes` wrong ones: three end in
+ * escalation); a lost or late text is asked for again.
+ */
+async function codeAndVerify(deps: TrafficDeps, call: PhoneCall, wrongCodes: number): Promise<string> {
   for (let sends = 0; sends < 3; sends++) {
     const seen = deps.twilio.messages.filter((m) => m.to === call.number).length;
     const sent = await step(deps, () => call.tool('send_otp'));
@@ -126,10 +134,13 @@ async function codeAndVerify(deps: TrafficDeps, call: PhoneCall, wrongFirst: boo
     const texts = await deps.twilio.waitFor(call.number, seen + 1, 20_000).catch(() => undefined);
     if (!texts) continue;
     const code = codeFrom(texts.at(-1)!.body);
-    if (wrongFirst) {
-      const wrong = await step(deps, () => call.tool('verify_otp', { code: wrongCode(code) }));
-      if (gaveUp(wrong)) return 'gave-up-at-verify_otp';
-      if (wrong.status !== 'wrong_code') return `wrong code answered ${wrong.status}`;
+    let wrong = code;
+    for (let w = 1; w <= wrongCodes; w++) {
+      wrong = wrongCode(wrong);
+      const refused = await step(deps, () => call.tool('verify_otp', { code: wrong }));
+      if (gaveUp(refused)) return 'gave-up-at-verify_otp';
+      if (refused.status !== (w < 3 ? 'wrong_code' : 'escalated')) return `wrong code ${w} answered ${refused.status}`;
+      if (w === 3) return 'escalated';
     }
     const verified = await step(deps, () => call.tool('verify_otp', { code }));
     if (gaveUp(verified)) return 'gave-up-at-verify_otp';

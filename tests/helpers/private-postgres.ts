@@ -1,4 +1,4 @@
-// A PostgreSQL cluster of the suite's own, in a temporary folder on a free port, driven with pg_ctl so it can be
+// A PostgreSQL cluster of a test's own, in a temporary folder on a free port, driven with pg_ctl so it can be
 // stopped the hard way (`-m immediate`: no checkpoint, every backend killed, crash recovery at the next start) and
 // started again on the same port and data.
 import { execFile } from 'node:child_process';
@@ -6,7 +6,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../src/db/embedded.ts';
+import { freePort } from '../../src/db/embedded.ts';
 
 const run = promisify(execFile);
 
