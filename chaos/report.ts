@@ -1,6 +1,6 @@
 // The figures of a run, printed for a person and returned for chaos/results/summary.json.
 import type { Fault } from './faults.ts';
-import { type Exchange, failed } from './history.ts';
+import type { Exchange } from './history.ts';
 import type { Finding } from './checker.ts';
 import type { FlowResult } from './traffic.ts';
 
@@ -24,7 +24,12 @@ const count = <T>(items: T[], key: (item: T) => string) => {
 const line = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
 
 export function printReport(r: RunFacts) {
-  const answers = count(r.exchanges, (e) => `${e.tool ?? e.type}: ${failed(e) ? (e.failure ? 'no answer' : 'internal_error') : (e.reply?.status ?? `HTTP ${e.http}`)}`);
+  const answer = (e: Exchange) => {
+    if (e.reply && !e.failure) return e.reply.status;
+    if (e.http && e.http !== 200) return `HTTP ${e.http}`;
+    return e.failure ? 'no answer' : `HTTP ${e.http}`;
+  };
+  const answers = count(r.exchanges, (e) => `${e.tool ?? e.type}: ${answer(e)}`);
   const perKind = count(r.flows, (f) => f.op.kind);
   const outcomes = {
     claim: count(r.flows.filter((f) => f.op.kind === 'claim'), (f) => f.outcome),
