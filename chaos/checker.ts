@@ -2,7 +2,7 @@
 // Twilio hold afterwards. Each broken promise is a finding; the figures say how much was tried.
 import type { Sql } from '../src/db/client.ts';
 import { overlappingPairs } from '../src/db/queries/bookings.ts';
-import type { FakeTwilio } from '../tests/helpers/fake-twilio.ts';
+import type { FakeTwilio } from '../testkit/fake-twilio.ts';
 import type { Crash, Fault } from './faults.ts';
 import { type Exchange, failed } from './history.ts';
 import type { FlowResult } from './traffic.ts';

@@ -1,7 +1,7 @@
 // Every request the suite sends and what came back (or did not), in order: the record the checker judges.
 import { randomUUID } from 'node:crypto';
 import type { Instance } from '../tests/helpers/instances.ts';
-import { readReply, toolCallsBody, type ToolReply, type VapiClient } from '../tests/helpers/vapi.ts';
+import { readReply, toolCallsBody, type ToolReply, type VapiClient } from '../testkit/vapi.ts';
 import type { Random } from './random.ts';
 
 /** Vapi gives up on a tool call after 20 s; so does the suite. */

@@ -13,7 +13,7 @@ import { connect, type Sql } from '../src/db/client.ts';
 import { freePort } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createDemoClinic } from '../src/tenants/demo-clinic.ts';
-import { startFakeTwilio, type FakeTwilio } from '../tests/helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../testkit/fake-twilio.ts';
 import { type ServerProcess, serverProcesses } from '../tests/helpers/instances.ts';
 import { privateRedis, type PrivateRedis } from '../tests/helpers/private-redis.ts';
 import { check } from './checker.ts';
@@ -77,25 +77,29 @@ async function run(): Promise<number> {
   rmSync(RESULTS, { recursive: true, force: true });
   mkdirSync(RESULTS, { recursive: true });
 
-  const postgres = (started.postgres = await privatePostgres());
+  const postgres = await privatePostgres();
+  started.postgres = postgres;
   const admin = connect(postgres.adminUrl, { max: 1 });
   await admin.unsafe('create database slotkeeper');
   await admin.end();
   const databaseUrl = postgres.urlOf('slotkeeper');
-  const sql = (started.sql = connect(databaseUrl, { max: 4 }));
+  const sql = connect(databaseUrl, { max: 4 });
+  started.sql = sql;
   await migrate(sql);
   await createDemoClinic(sql, { secret: CHAOS_SECRET });
   // One clinic takes the traffic of many here: its hourly cap on texted codes (a toll-fraud guard) must not end calls.
   await sql`update tenants set hold_ttl_seconds = ${HOLD_TTL_SECONDS}, otp_sends_per_hour = 10000`;
-  const redis = (started.redis = await privateRedis());
-  const twilio = (started.twilio = await startFakeTwilio());
+  const redis = await privateRedis();
+  started.redis = redis;
+  const twilio = await startFakeTwilio();
+  started.twilio = twilio;
   started.dataDir = mkdtempSync(join(tmpdir(), 'slotkeeper-chaos-'));
 
   const crashes: Crash[] = [];
   let stopAt = Infinity;
   const ports = await Promise.all([0, 1, 2].map(() => freePort()));
   const logs = ports.map((_, i) => createWriteStream(join(RESULTS, `instance-${i}.log`)));
-  const instances = (started.instances = serverProcesses(
+  const instances = serverProcesses(
     ports,
     {
       databaseUrl,
@@ -125,7 +129,8 @@ async function run(): Promise<number> {
         if (Date.now() < stopAt) void startAgain(instances[i]!);
       },
     },
-  ));
+  );
+  started.instances = instances;
   await Promise.all(instances.map((i) => i.start()));
   log(`3 instances on ports ${ports.join(', ')}; PostgreSQL ${new URL(postgres.adminUrl).port}; Redis ${new URL(redis.url).port}`);
 
@@ -174,9 +179,9 @@ async function run(): Promise<number> {
   await settle(sql);
   const result = await check({ exchanges: history.exchanges, flows, faults, crashes, sql, twilio });
   result.figures['delivery reports Twilio posted (answered 204)'] = reported;
-  writeFileSync(join(RESULTS, 'history.jsonl'), history.exchanges.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  writeFileSync(join(RESULTS, 'history.jsonl'), `${history.exchanges.map((e) => JSON.stringify(e)).join('\n')}\n`);
   const summary = printReport({ seed, short, trafficMs, totalMs: Date.now() - began, exchanges: history.exchanges, flows, faults, ...result });
-  writeFileSync(join(RESULTS, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(join(RESULTS, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await Promise.all(logs.map((s) => new Promise((r) => s.end(r))));
   return result.findings.length > 0 ? 1 : 0;
 }

@@ -3,9 +3,9 @@
 // after a pause, as the assistant would ("please try that again"); a call whose step never gets one is hung up.
 import type { DateTime } from 'luxon';
 import { codeFrom, phoneCall, wrongCode, type PhoneCall } from '../tests/helpers/calls.ts';
-import type { FakeTwilio } from '../tests/helpers/fake-twilio.ts';
+import type { FakeTwilio } from '../testkit/fake-twilio.ts';
 import { futureWeekday, iso, weekdayAfter } from '../tests/helpers/time.ts';
-import type { ToolReply } from '../tests/helpers/vapi.ts';
+import type { ToolReply } from '../testkit/vapi.ts';
 import type { History } from './history.ts';
 import type { Random } from './random.ts';
 
@@ -54,7 +54,14 @@ export function operation(random: Random, n: number, starts: DateTime[], o: { ca
   const provider = random.pick(PROVIDERS);
   if (!random.chance(o.callShare)) return { kind: 'claim', n, start, provider, service: random.pick(SERVICES) };
   let r = random.next();
-  const plan = PLANS.find(([, p]) => (r -= p) < 0)?.[0] ?? 'complete';
+  let plan: CallPlan = 'complete';
+  for (const [candidate, share] of PLANS) {
+    if (r < share) {
+      plan = candidate;
+      break;
+    }
+    r -= share;
+  }
   return { kind: 'call', n, start, provider, plan: plan === 'three-wrong-codes' && !o.escalations ? 'complete' : plan };
 }
 
