@@ -68,6 +68,16 @@ export async function check(input: CheckInput): Promise<{ findings: Finding[]; f
   );
   const unacknowledged = rows.filter((r) => r.status === 'confirmed' && !acknowledged.has(r.id));
   const explained = unacknowledged.filter((r) => (byCall.get(r.sourceCallId ?? '') ?? []).some((e) => failed(e) && inFaultWindow(e)));
+  // A fault may swallow the answer, but the caller asked again: if the last real answer then said anything but
+  // "booked", the caller believes there is no appointment while there is one.
+  const lastAnswer = (callId: string | null) => (byCall.get(callId ?? '') ?? []).filter((e) => e.type === 'tool-calls' && !failed(e)).at(-1);
+  report(
+    'bookings confirmed while the last answer to the caller said otherwise',
+    explained.filter((r) => lastAnswer(r.sourceCallId) !== undefined).map((r) => {
+      const last = lastAnswer(r.sourceCallId)!;
+      return `${r.id} (call ${r.sourceCallId}): last answer ${last.tool} ${last.reply?.status} from instance ${last.instance}`;
+    }),
+  );
   figures['bookings acknowledged "booked"'] = acknowledged.size;
   figures['bookings confirmed in the database'] = rows.filter((r) => r.status === 'confirmed').length;
   figures['confirmed without a "booked" answer, explained by a fault'] = explained.length;
