@@ -199,15 +199,15 @@ async function reportDeliveries(twilio: FakeTwilio): Promise<number> {
 }
 
 /**
- * Until no hold is active (the last one's time and a sweep or two) and the outbox has nothing due. A row left
- * 'sending' by a crash is never sent again (at most once), so it is not waited for.
+ * Until no hold is active (the last one's time and a sweep or two) and the outbox has nothing due (reminders wait
+ * for their time). A row left 'sending' by a crash is never sent again (at most once), so it is not waited for.
  */
 async function settle(sql: Sql): Promise<void> {
   const deadline = Date.now() + (HOLD_TTL_SECONDS + 30) * 1000;
   while (Date.now() < deadline) {
     const [row] = await sql<{ held: number; unsent: number }[]>`
       select (select count(*)::int from bookings where status = 'held') as held,
-             (select count(*)::int from sms_outbox where status = 'pending') as unsent`;
+             (select count(*)::int from sms_outbox where status = 'pending' and next_attempt_at <= now()) as unsent`;
     if (row!.held === 0 && row!.unsent === 0) return;
     await sleep(500);
   }
