@@ -136,8 +136,8 @@ async function checkTexts(sql: Sql, twilio: FakeTwilio, report: (check: string, 
 
   // Rows due later (reminders before an appointment) are not the run's business.
   const outbox = await sql<{ id: string; kind: string; status: string; providerMessageId: string | null; deliveryStatus: string | null }[]>`
-    select id::text, kind, status, provider_message_id, delivery_status from sms_outbox where not (status = 'pending' and next_attempt_at > now())`;
-  const [later] = await sql<{ n: number }[]>`select count(*)::int as n from sms_outbox where status = 'pending' and next_attempt_at > now()`;
+    select id::text, kind, status, provider_message_id, delivery_status from sms_outbox where not (status = 'pending' and (next_attempt_at > now() or send_after > now()))`;
+  const [later] = await sql<{ n: number }[]>`select count(*)::int as n from sms_outbox where status = 'pending' and (next_attempt_at > now() or send_after > now())`;
   figures['texts due later (reminders)'] = later!.n;
   const texted = new Set(perRow.keys());
   const sids = new Set(twilio.messages.map((m) => m.sid));

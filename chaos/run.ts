@@ -207,7 +207,7 @@ async function settle(sql: Sql): Promise<void> {
   while (Date.now() < deadline) {
     const [row] = await sql<{ held: number; unsent: number }[]>`
       select (select count(*)::int from bookings where status = 'held') as held,
-             (select count(*)::int from sms_outbox where status = 'pending' and next_attempt_at <= now()) as unsent`;
+             (select count(*)::int from sms_outbox where status = 'pending' and next_attempt_at <= now() and (send_after is null or send_after <= now())) as unsent`;
     if (row!.held === 0 && row!.unsent === 0) return;
     await sleep(500);
   }
