@@ -48,9 +48,12 @@ export async function check(input: CheckInput): Promise<{ findings: Finding[]; f
   // Requests that got no real answer: forgiven inside a fault window, a finding outside one.
   const failures = exchanges.filter(failed);
   figures['requests without a real answer, in fault windows'] = failures.filter(inFaultWindow).length;
+  // An overloaded instance sheds load (HTTP 503 "busy", asking to retry): the machine's doing, not a broken promise.
+  const shed = (e: Exchange) => e.http === 503;
+  figures['requests shed under load (HTTP 503) outside fault windows'] = failures.filter((e) => !inFaultWindow(e) && shed(e)).length;
   report(
     'requests without a real answer outside any fault window',
-    failures.filter((e) => !inFaultWindow(e)).map((e) => `${e.callId} ${e.tool ?? e.type} on instance ${e.instance}: ${e.failure ?? e.reply?.status}`),
+    failures.filter((e) => !inFaultWindow(e) && !shed(e)).map((e) => `${e.callId} ${e.tool ?? e.type} on instance ${e.instance}: ${e.failure ?? e.reply?.status}`),
   );
   report('faults the cluster did not recover from within 30 s', faults.filter((f) => f.recoveredAt === undefined).map((f) => `${f.kind}: ${f.lastHealth?.join(' | ')}`));
 
