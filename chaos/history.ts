@@ -45,7 +45,7 @@ export class History {
   }
 
   /** A Vapi client for one call: each request goes to a random instance, as behind a load balancer, and is recorded. */
-  client(callId: string): VapiClient {
+  client(callId: string): Pick<VapiClient, 'post' | 'tool'> {
     const send = async (body: unknown, meta: Pick<Exchange, 'type' | 'tool' | 'toolCallId' | 'args'>) => {
       const instance = this.random.int(this.instances.length);
       const e: Exchange = { seq: this.exchanges.length, callId, instance, sentAt: Date.now(), answeredAt: 0, ...meta };

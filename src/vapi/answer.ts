@@ -1,28 +1,5 @@
-/**
- * What a tool says back. `status` is for machines, `say` is one short sentence the assistant can speak; the rest
- * is detail the model may use. Serialised as one compact line, as Vapi requires.
- */
-export interface AnswerBody {
-  status: string;
-  say: string;
-  [detail: string]: unknown;
-}
-
-export interface ToolAnswer {
-  /** false puts the body in Vapi's `error` field: the step did not happen. */
-  ok: boolean;
-  body: AnswerBody;
-}
-
-export const answer = (status: string, say: string, details: Record<string, unknown> = {}): ToolAnswer => ({
-  ok: true,
-  body: { status, say, ...details },
-});
-
-export const refuse = (status: string, say: string, details: Record<string, unknown> = {}): ToolAnswer => ({
-  ok: false,
-  body: { status, say, ...details },
-});
+// Vapi's packaging of an answer: one compact JSON line, in `result`, or in `error` only when the step could not run.
+import type { ToolAnswer } from '../domain/answer.ts';
 
 export interface VapiToolResult {
   toolCallId: string;
@@ -33,5 +10,5 @@ export interface VapiToolResult {
 
 export function toVapiResult(toolCallId: string, name: string, a: ToolAnswer): VapiToolResult {
   const line = JSON.stringify(a.body);
-  return a.ok ? { toolCallId, name, result: line } : { toolCallId, name, error: line };
+  return a.failed ? { toolCallId, name, error: line } : { toolCallId, name, result: line };
 }
