@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -6,8 +6,22 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  const held = new Map<string, () => number>();
   return {
     registry,
+    /** Reports how many entries an in-memory structure holds now (actors, caches), read when /metrics is scraped. */
+    countInMemory(kind: string, count: () => number): void {
+      held.set(kind, count);
+    },
+    inMemory: new Gauge({
+      name: 'slotkeeper_in_memory_entries',
+      help: 'Entries held in memory by kind (slot actors, clinic directory, remembered alternatives, call actors, queued replay records)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      collect() {
+        for (const [kind, count] of held) this.set({ kind }, count());
+      },
+    }),
     toolCalls: new Counter({
       name: 'slotkeeper_tool_calls_total',
       help: 'Vapi tool calls answered, by tool and answer status',
@@ -55,7 +69,7 @@ export function createMetrics() {
     }),
     redisDegraded: new Counter({
       name: 'slotkeeper_redis_degraded_total',
-      help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation, rate_limit)',
+      help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation, rate_limit, replay_record, replay_write_behind)',
       labelNames: ['operation'] as const,
       registers: [registry],
     }),
