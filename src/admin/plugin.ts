@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { BookingService } from '../booking/booking-service.ts';
+import type { DashboardTokens } from '../dashboard/tokens.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { SecretBox } from '../security/secret-box.ts';
@@ -9,6 +10,7 @@ import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
 import { adminErrorHandler } from './errors.ts';
 import { appointmentRoutes } from './routes/appointments.ts';
 import { callRoutes } from './routes/calls.ts';
+import { operatorDashboardLinkRoutes, tenantDashboardLinkRoutes } from './routes/dashboard-links.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
@@ -23,6 +25,8 @@ export interface AdminDeps {
   adminToken?: string;
   /** How Vapi reaches this server, for the webhook URLs the API hands out. */
   publicUrl?: string;
+  /** Signs the dashboard sign-in links the API hands out. */
+  dashboardTokens: DashboardTokens;
   limits: { perTenant: number; perIp: number; windowSeconds: number };
 }
 
@@ -31,6 +35,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(adminErrorHandler);
+  acceptEmptyJsonBodies(app);
   const perIp = limiter(app, { name: 'api-ip', max: deps.limits.perIp, windowSeconds: deps.limits.windowSeconds, key: (r) => r.ip });
   app.addHook('onRequest', async (request, reply) => {
     if (!(await perIp(request, reply))) return reply;
@@ -39,6 +44,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   await app.register(async (operator) => {
     operator.addHook('onRequest', operatorAuth(deps.adminToken));
     await operator.register(operatorRoutes, deps);
+    await operator.register(operatorDashboardLinkRoutes, deps);
   });
 
   await app.register(async (tenant) => {
@@ -63,5 +69,21 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(appointmentRoutes, deps);
     await tenant.register(callRoutes, deps);
     await tenant.register(leadRoutes, deps);
+    await tenant.register(tenantDashboardLinkRoutes, deps);
+  });
+}
+
+/**
+ * `Content-Type: application/json` with no body is what curl with a -H but no -d, and most HTTP clients, send for a
+ * body-less PUT or POST; fastify refuses it ("Body cannot be empty"). Here it is no body: routes that take none
+ * accept it, routes that need one say which fields are missing.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '') return done(null, undefined);
+    return parseJson(request, text, done);
   });
 }
