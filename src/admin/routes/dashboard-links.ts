@@ -13,7 +13,7 @@ const LinkBody = z
     hours: z.number().int().min(1).max(LINK_MAX_HOURS).default(LINK_DEFAULT_HOURS).describe(`How long the link works; default ${LINK_DEFAULT_HOURS} (7 days).`),
   })
   // A POST with no body at all asks for the default link.
-  .optional()
+  .nullish()
   .transform((b) => b ?? { hours: LINK_DEFAULT_HOURS });
 const LinkOut = z.object({
   url: z.string().describe('Opens the dashboard signed in as this clinic; reusable until it expires.'),
