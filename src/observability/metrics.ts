@@ -65,22 +65,18 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
-/** How long one reading of the database gauges serves scrapes: several scrapers at once cost one query. */
-const GAUGES_FRESH_MS = 2000;
-
 /**
  * Gauges read from the database at scrape time: the outbox, open calls, holds, leads (the same in every instance:
  * take max() across instances) and this instance's pool. A failed reading leaves them out of that scrape and
  * `slotkeeper_ops_gauges_up` at 0, so /metrics itself keeps answering while the database is down.
  */
 export function registerOpsGauges(metrics: Metrics, read: () => Promise<OpsGauges>, poolMax: number, onError: (err: unknown) => void): void {
-  let cached: { at: number; value: Promise<OpsGauges | undefined> } | undefined;
-  const reading = () => {
-    if (!cached || Date.now() - cached.at > GAUGES_FRESH_MS) {
-      cached = { at: Date.now(), value: read().catch((err) => (onError(err), undefined)) };
-    }
-    return cached.value;
-  };
+  // One scrape asks every gauge in turn: they share the reading under way, so a scrape costs one query.
+  let pending: Promise<OpsGauges | undefined> | undefined;
+  const reading = () =>
+    (pending ??= read()
+      .catch((err) => (onError(err), undefined))
+      .finally(() => setImmediate(() => (pending = undefined))));
   const gauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (g: Gauge<L>, v: OpsGauges) => void) =>
     new Gauge<L>({
       name, help, labelNames, registers: [metrics.registry],

@@ -49,7 +49,7 @@ describe('body-less requests with a JSON content type', () => {
     const before = (await clinic.api('GET', '/providers')).json.items.length;
     const res = await bodyless('POST', '/providers', clinic.key);
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/^The request body is not valid/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^The request body is not valid/);
     expect((await clinic.api('GET', '/providers')).json.items.length).toBe(before);
     // Broken JSON is still broken JSON.
     const broken = await fetch(`${server.url}/api/v1/providers`, { method: 'POST', headers: { authorization: `Bearer ${clinic.key}`, 'content-type': 'application/json' }, body: '{"name":' });
@@ -72,7 +72,7 @@ describe('dashboard sign-in links from the admin API', () => {
     // With no body at all: the default week.
     const plain = await bodyless('POST', '/dashboard-links', clinic.key);
     expect(plain.status).toBe(201);
-    expect(Date.parse((await plain.json()).expiresAt) - Date.now()).toBeGreaterThan(6 * 24 * 3_600_000);
+    expect(Date.parse(((await plain.json()) as { expiresAt: string }).expiresAt) - Date.now()).toBeGreaterThan(6 * 24 * 3_600_000);
   });
 
   it('needs the write scope, and refuses a bad lifetime', async () => {
