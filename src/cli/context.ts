@@ -92,10 +92,10 @@ export class CliContext {
     return box;
   }
 
-  /** How this machine reaches the server: --url, else the running server's record. */
+  /** How this command reaches the server: --url, else the running server's record, else PUBLIC_URL. */
   serverUrl(given: string | undefined): string {
-    if (given) return given.replace(/\/+$/, '');
-    if (this.server) return this.server.url;
+    const url = given ?? this.server?.url ?? this.config.PUBLIC_URL;
+    if (url) return url.replace(/\/+$/, '');
     throw new CliError(
       `No Slotkeeper server is running from ${this.dataDir}: start one (npm start) and run this again beside it, or name a server with --url.`,
     );

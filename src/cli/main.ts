@@ -136,7 +136,7 @@ const commands: Record<string, Command> = {
       'Prints each tool call and the sentence the assistant would say. The code is read from the SMS outbox, so it works with\n' +
       'the simulated phone and with Twilio alike (with a real Twilio account, --phone should be a phone you own).\n' +
       "--secret defaults to the clinic's stored secret (readable for clinics made by this version, and the demo clinic);\n" +
-      '--url to the server running beside this command; --date (e.g. "next monday", 2026-12-14) to the first free time.',
+      '--url to the server running beside this command, else PUBLIC_URL; --date (e.g. "next monday", 2026-12-14) to the first free time.',
     options: { phone: string, date: string, name: string, url: string, secret: string },
     positionals: { min: 1, max: 1 },
     async run({ values, positionals: [slug] }, io) {
