@@ -3,13 +3,13 @@ import { buildApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { signInLink } from './dashboard/link.ts';
 import { dashboardTokens } from './dashboard/tokens.ts';
-import { connect, type Sql } from './db/client.ts';
-import { EmbeddedPostgresError, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.ts';
-import { migrate } from './db/migrate.ts';
 import { dataDirOf } from './data-dir.ts';
+import { connect, type Sql } from './db/client.ts';
+import { type EmbeddedDatabase, EmbeddedPostgresError, startEmbeddedPostgres } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
 import { keyFingerprints, removeRuntime, runtimeFile, writeRuntime } from './runtime-file.ts';
-import { openSecretBox } from './security/secrets-key.ts';
 import type { SecretBox } from './security/secret-box.ts';
+import { openSecretBox } from './security/secrets-key.ts';
 import { type DemoClinic, ensureDemoClinic } from './tenants/demo-clinic.ts';
 
 /** Everything started so far, stopped in reverse order: requests first, the database last. */
@@ -32,14 +32,15 @@ async function main(): Promise<void> {
   const secrets = await openSecretBox(config, dataDir);
   running.embedded = config.DATABASE_URL ? undefined : await startEmbeddedPostgres(dataDir);
   running.dataDir = dataDir;
-  const databaseUrl = config.DATABASE_URL ?? running.embedded!.url;
-  const sql = (running.sql = connect(databaseUrl, { max: config.DB_POOL_SIZE }));
+  const sql = connect(config.DATABASE_URL ?? running.embedded!.url, { max: config.DB_POOL_SIZE });
+  running.sql = sql;
   await migrate(sql);
   const demo = config.SEED_DEMO
     ? await ensureDemoClinic(sql, { dataDir, secret: config.DEMO_VAPI_SECRET, ownerPhone: config.DEMO_OWNER_PHONE })
     : undefined;
 
-  const app = (running.app = await buildApp({ config, sql, secrets }));
+  const app = await buildApp({ config, sql, secrets });
+  running.app = app;
   await app.listen({ port: config.PORT, host: config.HOST });
   const port = (app.server.address() as { port: number }).port;
   const localUrl = `http://${localHost(config.HOST)}:${port}`;
@@ -62,7 +63,13 @@ function localHost(host: string): string {
 }
 
 /** What is on and where: the first thing a developer reads. */
-function banner(o: { config: Config; secrets: SecretBox; base: string; dataDir: string; demo: DemoClinic | undefined }): string {
+function banner(o: {
+  config: Config;
+  secrets: SecretBox;
+  base: string;
+  dataDir: string;
+  demo: DemoClinic | undefined;
+}): string {
   const { config, base, dataDir, demo } = o;
   const lines = [
     '',
@@ -90,7 +97,7 @@ function banner(o: { config: Config; secrets: SecretBox; base: string; dataDir: 
       `    -d '{"message":{"type":"tool-calls","call":{"id":"demo-call","customer":{"number":"+16172531000"}},"toolCallList":[{"id":"tc1","type":"function","function":{"name":"check_availability","arguments":{"date":"tomorrow"}}}]}}'`,
     );
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** host:port/database, without the user and password. */
@@ -100,10 +107,12 @@ function safeDatabaseName(url: string): string {
 }
 
 function listenForSignals(): void {
-  let closing: Promise<void> | undefined;
+  let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     // A signal to the process group reaches us more than once (npm, tsx and this process all get it).
-    closing ??= shutdown(signal).then((clean) => process.exit(clean ? 0 : 1));
+    if (closing) return;
+    closing = true;
+    void shutdown(signal).then((clean) => process.exit(clean ? 0 : 1));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -62,7 +62,10 @@ export function readRuntime(dataDir: string): ServerRuntime | undefined {
 }
 
 /** The fingerprints of the keys a process would use: the server records its own, the CLI checks its against them. */
-export function keyFingerprints(config: { DASHBOARD_SIGNING_KEY?: string }, secrets: { derive(purpose: string): Buffer }): ServerRuntime['keys'] {
+export function keyFingerprints(
+  config: { DASHBOARD_SIGNING_KEY?: string },
+  secrets: { derive(purpose: string): Buffer },
+): ServerRuntime['keys'] {
   return {
     secrets: fingerprint(secrets.derive('runtime-fingerprint').toString('hex')),
     dashboard: fingerprint(config.DASHBOARD_SIGNING_KEY ?? secrets.derive('dashboard-signing').toString('hex')),

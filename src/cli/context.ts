@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Config, loadConfig } from '../config.ts';
+import { dataDirOf } from '../data-dir.ts';
 import { connect, type Sql } from '../db/client.ts';
 import { startEmbeddedPostgres } from '../db/embedded.ts';
-import { dataDirOf } from '../data-dir.ts';
 import { keyFingerprints, readRuntime, runtimeFile, type ServerRuntime } from '../runtime-file.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { openSecretBox } from '../security/secrets-key.ts';
@@ -52,7 +52,9 @@ export class CliContext {
     if (this.config.DATABASE_URL) return { url: this.config.DATABASE_URL };
     if (this.server) {
       if (this.server.databaseUrl) return { url: this.server.databaseUrl };
-      throw new CliError(`${capital(this.serverName)} uses the DATABASE_URL of its environment: set the same DATABASE_URL for this command.`);
+      throw new CliError(
+        `${capital(this.serverName)} uses the DATABASE_URL of its environment: set the same DATABASE_URL for this command.`,
+      );
     }
     const pgdata = join(this.dataDir, 'pgdata');
     if (!mayCreate && !existsSync(join(pgdata, 'PG_VERSION'))) {
@@ -75,13 +77,17 @@ export class CliContext {
   async secrets(): Promise<SecretBox> {
     const server = this.server;
     if (server && !this.config.SECRETS_KEY && !existsSync(join(this.dataDir, 'secrets-key'))) {
-      throw new CliError(`${capital(this.serverName)} takes SECRETS_KEY from its environment: set the same SECRETS_KEY for this command.`);
+      throw new CliError(
+        `${capital(this.serverName)} takes SECRETS_KEY from its environment: set the same SECRETS_KEY for this command.`,
+      );
     }
     const box = await openSecretBox(this.config, this.dataDir);
     if (server) {
       const mine = keyFingerprints(this.config, box);
       if (mine.secrets !== server.keys.secrets) {
-        throw new CliError(`This command's SECRETS_KEY is not the one ${this.serverName} uses: run it with the server's SECRETS_KEY (or none, if the server has none).`);
+        throw new CliError(
+          `This command's SECRETS_KEY is not the one ${this.serverName} uses: run it with the server's SECRETS_KEY (or none, if the server has none).`,
+        );
       }
       if (mine.dashboard !== server.keys.dashboard) {
         throw new CliError(
@@ -103,7 +109,10 @@ export class CliContext {
 
   /** How the world names the server: PUBLIC_URL, else what the running server calls itself, else the default port. */
   publicUrl(): string {
-    return (this.config.PUBLIC_URL ?? this.server?.publicUrl ?? `http://localhost:${this.config.PORT}`).replace(/\/+$/, '');
+    return (this.config.PUBLIC_URL ?? this.server?.publicUrl ?? `http://localhost:${this.config.PORT}`).replace(
+      /\/+$/,
+      '',
+    );
   }
 }
 

@@ -1,11 +1,13 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { insertApiKey } from '../db/queries/api-keys.ts';
-import { findTenantBySlug, type Tenant } from '../db/queries/tenants.ts';
-import type { Sql } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { LINK_DEFAULT_HOURS, LINK_MAX_HOURS, signInLink } from '../dashboard/link.ts';
 import { dashboardTokens } from '../dashboard/tokens.ts';
-import { API_KEY_SCOPES, type ApiKeyScope, generateApiKey } from '../security/api-keys.ts';
+import type { Sql } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { insertApiKey } from '../db/queries/api-keys.ts';
+import { findTenantBySlug } from '../db/queries/tenants.ts';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../domain/api-key.ts';
+import type { Tenant } from '../domain/tenant.ts';
+import { generateApiKey } from '../security/api-keys.ts';
 import { resealSecrets } from '../security/reseal.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { firstMessage, recommendedSystemPrompt } from '../vapi/prompt.ts';
@@ -64,32 +66,58 @@ async function clinic(sql: Sql, slug: string): Promise<Tenant> {
 const commands: Record<string, Command> = {
   'tenant:create': {
     usage: 'tenant:create --slug <slug> --name <name> --zone <IANA zone> --country <two letters>',
-    summary: "Create a clinic; prints its id, webhook path and Vapi secret (shown once).",
+    summary: 'Create a clinic; prints its id, webhook path and Vapi secret (shown once).',
     details: 'Example: tenant:create --slug praxis-mitte --name "Praxis Mitte" --zone Europe/Berlin --country DE',
     options: { slug: string, name: string, zone: string, country: string },
     async run({ values }, io) {
       const c = 'tenant:create';
-      const input = { slug: need(values, 'slug', c), name: need(values, 'name', c), timeZone: need(values, 'zone', c), country: need(values, 'country', c) };
+      const input = {
+        slug: need(values, 'slug', c),
+        name: need(values, 'name', c),
+        timeZone: need(values, 'zone', c),
+        country: need(values, 'country', c),
+      };
       const ctx = context(io);
       const secrets = await ctx.secrets();
       const { tenant, vapiSecret } = await ctx.withDatabase((sql) => createTenant(sql, secrets, input));
-      io.print(JSON.stringify({ id: tenant.id, slug: tenant.slug, webhookPath: `/vapi/${tenant.slug}`, webhookUrl: `${ctx.publicUrl()}/vapi/${tenant.slug}`, vapiSecret }, null, 2));
+      io.print(
+        JSON.stringify(
+          {
+            id: tenant.id,
+            slug: tenant.slug,
+            webhookPath: `/vapi/${tenant.slug}`,
+            webhookUrl: `${ctx.publicUrl()}/vapi/${tenant.slug}`,
+            vapiSecret,
+          },
+          null,
+          2,
+        ),
+      );
     },
   },
   'key:issue': {
     usage: 'key:issue --tenant <slug> [--scopes read,write,secrets] [--label <text>]',
-    summary: "Issue an admin API key for a clinic (shown once).",
+    summary: 'Issue an admin API key for a clinic (shown once).',
     details: `Scopes: ${API_KEY_SCOPES.join(', ')} (default: all). The key opens /api/v1 for this clinic and signs in to its dashboard.`,
     options: { tenant: string, scopes: string, label: string },
     async run({ values }, io) {
       const slug = need(values, 'tenant', 'key:issue');
-      const scopes = (typeof values.scopes === 'string' ? values.scopes.split(',').map((s) => s.trim()) : [...API_KEY_SCOPES]) as ApiKeyScope[];
+      const scopes = (
+        typeof values.scopes === 'string' ? values.scopes.split(',').map((s) => s.trim()) : [...API_KEY_SCOPES]
+      ) as ApiKeyScope[];
       const unknown = scopes.filter((s) => !API_KEY_SCOPES.includes(s));
-      if (unknown.length) throw new UsageError(`Unknown scope ${unknown.join(', ')}; use ${API_KEY_SCOPES.join(', ')}.`, 'key:issue');
+      if (unknown.length)
+        throw new UsageError(`Unknown scope ${unknown.join(', ')}; use ${API_KEY_SCOPES.join(', ')}.`, 'key:issue');
       const issued = await context(io).withDatabase(async (sql) => {
         const tenant = await clinic(sql, slug);
         const k = generateApiKey();
-        const row = await insertApiKey(sql, { tenantId: tenant.id, prefix: k.prefix, sha256: k.sha256, label: typeof values.label === 'string' ? values.label : null, scopes });
+        const row = await insertApiKey(sql, {
+          tenantId: tenant.id,
+          prefix: k.prefix,
+          sha256: k.sha256,
+          label: typeof values.label === 'string' ? values.label : null,
+          scopes,
+        });
         return { key: k.key, id: row.id, prefix: row.prefix, scopes: row.scopes };
       });
       io.print(JSON.stringify(issued, null, 2));
@@ -106,12 +134,20 @@ const commands: Record<string, Command> = {
       const slug = need(values, 'tenant', 'tools:export');
       const ctx = context(io);
       const base = (typeof values.url === 'string' ? values.url : ctx.publicUrl()).replace(/\/+$/, '');
-      if (!/^https?:\/\/[^/]/.test(base)) throw new UsageError('--url must start with https:// (or http:// for a local test).', 'tools:export');
+      if (!/^https?:\/\/[^/]/.test(base))
+        throw new UsageError('--url must start with https:// (or http:// for a local test).', 'tools:export');
       const tenant = await ctx.withDatabase((sql) => clinic(sql, slug));
       const webhookUrl = `${base}/vapi/${tenant.slug}`;
-      const credentialId = typeof values['credential-id'] === 'string' ? values['credential-id'] : (tenant.vapiCredentialId ?? undefined);
+      const credentialId =
+        typeof values['credential-id'] === 'string' ? values['credential-id'] : (tenant.vapiCredentialId ?? undefined);
       const tools = vapiToolDefinitions({ webhookUrl, credentialId });
-      io.print(JSON.stringify({ webhookUrl, tools, systemPrompt: recommendedSystemPrompt(), firstMessage: firstMessage('{{clinic_name}}') }, null, 2));
+      io.print(
+        JSON.stringify(
+          { webhookUrl, tools, systemPrompt: recommendedSystemPrompt(), firstMessage: firstMessage('{{clinic_name}}') },
+          null,
+          2,
+        ),
+      );
     },
   },
   'dashboard-link': {
@@ -122,7 +158,8 @@ const commands: Record<string, Command> = {
     positionals: { min: 1, max: 2 },
     async run({ positionals: [slug, hoursText] }, io) {
       const hours = hoursText === undefined ? LINK_DEFAULT_HOURS : Number(hoursText);
-      if (!Number.isInteger(hours) || hours < 1 || hours > LINK_MAX_HOURS) throw new UsageError(`hours must be a whole number from 1 to ${LINK_MAX_HOURS}.`, 'dashboard-link');
+      if (!Number.isInteger(hours) || hours < 1 || hours > LINK_MAX_HOURS)
+        throw new UsageError(`hours must be a whole number from 1 to ${LINK_MAX_HOURS}.`, 'dashboard-link');
       const ctx = context(io);
       const secrets = await ctx.secrets();
       const tenant = await ctx.withDatabase((sql) => clinic(sql, slug!));
@@ -130,8 +167,10 @@ const commands: Record<string, Command> = {
     },
   },
   'simulate-call': {
-    usage: 'simulate-call <clinic slug> [--phone +E164] [--date <day>] [--name <patient>] [--url <server>] [--secret <webhook secret>]',
-    summary: 'Play a whole call against the running server, as Vapi would: free times, hold, text code, booking, end of call.',
+    usage:
+      'simulate-call <clinic slug> [--phone +E164] [--date <day>] [--name <patient>] [--url <server>] [--secret <webhook secret>]',
+    summary:
+      'Play a whole call against the running server, as Vapi would: free times, hold, text code, booking, end of call.',
     details:
       'Prints each tool call and the sentence the assistant would say. The code is read from the SMS outbox, so it works with\n' +
       'the simulated phone and with Twilio alike (with a real Twilio account, --phone should be a phone you own).\n' +
@@ -142,14 +181,23 @@ const commands: Record<string, Command> = {
     async run({ values, positionals: [slug] }, io) {
       const opt = (n: string) => (typeof values[n] === 'string' ? (values[n] as string) : undefined);
       const phone = opt('phone') ?? '+12025550143';
-      if (!/^\+[1-9][0-9]{6,14}$/.test(phone)) throw new UsageError('--phone must be an E.164 number like +12025550143.', 'simulate-call');
-      await simulateCall(context(io), io, { slug: slug!, phone, date: opt('date'), patientName: opt('name') ?? 'Sam Sample', url: opt('url'), secret: opt('secret') });
+      if (!/^\+[1-9][0-9]{6,14}$/.test(phone))
+        throw new UsageError('--phone must be an E.164 number like +12025550143.', 'simulate-call');
+      await simulateCall(context(io), io, {
+        slug: slug!,
+        phone,
+        date: opt('date'),
+        patientName: opt('name') ?? 'Sam Sample',
+        url: opt('url'),
+        secret: opt('secret'),
+      });
     },
   },
   migrate: {
     usage: 'migrate',
     summary: 'Apply the migrations not yet applied (the server does this at every start too).',
-    details: 'Uses DATABASE_URL, else the running server\'s database, else the embedded one in the data folder (created if need be).',
+    details:
+      "Uses DATABASE_URL, else the running server's database, else the embedded one in the data folder (created if need be).",
     options: {},
     async run(_args, io) {
       const applied = await context(io).withDatabase((sql) => migrate(sql), { mayCreate: true });
@@ -158,7 +206,8 @@ const commands: Record<string, Command> = {
   },
   'secrets:reseal': {
     usage: 'secrets:reseal',
-    summary: 'After putting a new key first in SECRETS_KEY: re-seal every stored secret with it, so the old key can go.',
+    summary:
+      'After putting a new key first in SECRETS_KEY: re-seal every stored secret with it, so the old key can go.',
     details: 'Run it with the new SECRETS_KEY (new first, old after it), then drop the old key and restart.',
     options: {},
     async run(_args, io) {
@@ -202,8 +251,16 @@ export function commandHelp(name: string): string {
 const wantsHelp = (args: string[]) => args.includes('--help') || args.includes('-h');
 
 /** Runs one command line; throws UsageError (exit 2) or CliError and others (exit 1). */
-export async function run(argv: string[], print: (text: string) => void, io: Partial<Omit<Io, 'print'>> = {}): Promise<void> {
-  const full: Io = { print, note: io.note ?? ((line) => process.stderr.write(`${line}\n`)), env: io.env ?? process.env };
+export async function run(
+  argv: string[],
+  print: (text: string) => void,
+  io: Partial<Omit<Io, 'print'>> = {},
+): Promise<void> {
+  const full: Io = {
+    print,
+    note: io.note ?? ((line) => process.stderr.write(`${line}\n`)),
+    env: io.env ?? process.env,
+  };
   const [name, ...rest] = argv;
   if (name === undefined) throw new UsageError('Give a command.');
   if (name === 'help' || name === '--help' || name === '-h') {
@@ -218,13 +275,24 @@ export async function run(argv: string[], print: (text: string) => void, io: Par
   }
   let parsed: { values: Values; positionals: string[] };
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: command.positionals !== undefined, strict: true }) as typeof parsed;
+    parsed = parseArgs({
+      args: rest,
+      options: command.options,
+      allowPositionals: command.positionals !== undefined,
+      strict: true,
+    }) as typeof parsed;
   } catch (err) {
-    throw new UsageError(`${(err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/\.?$/, '.')}`, name);
+    throw new UsageError(
+      `${(err instanceof Error ? err.message : String(err)).split('\n')[0]!.replace(/\.?$/, '.')}`,
+      name,
+    );
   }
   const { min = 0, max = 0 } = command.positionals ?? {};
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
-    throw new UsageError(parsed.positionals.length < min ? 'Missing arguments.' : `Unexpected argument "${parsed.positionals[max]}".`, name);
+    throw new UsageError(
+      parsed.positionals.length < min ? 'Missing arguments.' : `Unexpected argument "${parsed.positionals[max]}".`,
+      name,
+    );
   }
   await command.run(parsed, full);
 }

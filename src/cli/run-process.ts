@@ -1,5 +1,5 @@
 import { ConfigError } from '../config.ts';
-import { commandHelp, run, usage, UsageError } from './main.ts';
+import { commandHelp, run, UsageError, usage } from './main.ts';
 
 /**
  * Runs the CLI as a process: exit 0 when done, 1 when it failed (one sentence on stderr, no stack trace), 2 for a

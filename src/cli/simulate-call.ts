@@ -2,9 +2,10 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sql } from '../db/client.ts';
-import { findTenantBySlug, type Tenant } from '../db/queries/tenants.ts';
+import { findTenantBySlug } from '../db/queries/tenants.ts';
+import { sha256 } from '../domain/digest.ts';
+import type { Tenant } from '../domain/tenant.ts';
 import { DEMO_SLUG } from '../tenants/demo-clinic.ts';
-import { sha256 } from '../vapi/auth.ts';
 import { type CliContext, CliError } from './context.ts';
 
 export interface SimulateOptions {
@@ -44,17 +45,27 @@ export async function simulateCall(ctx: CliContext, io: Io, o: SimulateOptions):
     const webhook = `${base}/vapi/${tenant.slug}`;
     const post = poster(webhook, tenant, secret);
     const envelope = (message: Record<string, unknown>) => ({
-      message: { ...message, timestamp: Date.now(), call: { id: callId, type: 'inboundPhoneCall', customer: { number: o.phone } }, customer: { number: o.phone } },
+      message: {
+        ...message,
+        timestamp: Date.now(),
+        call: { id: callId, type: 'inboundPhoneCall', customer: { number: o.phone } },
+        customer: { number: o.phone },
+      },
     });
 
     let n = 0;
     const tool = async (name: string, args: Record<string, unknown>): Promise<ToolAnswer> => {
       io.print(`\n→ ${name} ${JSON.stringify(args)}`);
-      const toolCall = { id: `tc${++n}-${randomUUID().slice(0, 8)}`, type: 'function', function: { name, arguments: args } };
+      const toolCall = {
+        id: `tc${++n}-${randomUUID().slice(0, 8)}`,
+        type: 'function',
+        function: { name, arguments: args },
+      };
       const reply = await post(envelope({ type: 'tool-calls', toolCallList: [toolCall] }));
       const entry = (reply as { results?: { result?: string; error?: string }[] }).results?.[0];
       const line = entry?.result ?? entry?.error;
-      if (typeof line !== 'string') throw new CliError(`The server's answer to ${name} has no result: ${JSON.stringify(reply).slice(0, 300)}`);
+      if (typeof line !== 'string')
+        throw new CliError(`The server's answer to ${name} has no result: ${JSON.stringify(reply).slice(0, 300)}`);
       const answer = JSON.parse(line) as ToolAnswer;
       io.print(`  assistant says: "${answer.say}"   (${answer.status})`);
       return answer;
@@ -65,11 +76,17 @@ export async function simulateCall(ctx: CliContext, io: Io, o: SimulateOptions):
 
     io.print(`A simulated call to ${tenant.name} (${tenant.slug}) from ${o.phone}, call id ${callId}, on ${webhook}`);
     const free = await tool('check_availability', o.date ? { date: o.date } : {});
-    const offered = (free.slots ?? free.alternatives) as { start: string; provider: string; label: string }[] | undefined;
+    const offered = (free.slots ?? free.alternatives) as
+      | { start: string; provider: string; label: string }[]
+      | undefined;
     const slot = offered?.[0];
     if (!slot) stop(free, 'no free time was offered');
     io.print(`  caller: "${slot!.label} please, with ${slot!.provider}."`);
-    const held = await tool('reserve_slot', { start: slot!.start, provider: slot!.provider, patient_name: o.patientName });
+    const held = await tool('reserve_slot', {
+      start: slot!.start,
+      provider: slot!.provider,
+      patient_name: o.patientName,
+    });
     if (held.status !== 'held') stop(held, 'the time was not held');
 
     let done = await tool('send_otp', {});
@@ -88,17 +105,23 @@ export async function simulateCall(ctx: CliContext, io: Io, o: SimulateOptions):
     io.print(`  phone ${o.phone} receives: "${confirmation}"`);
 
     io.print('\n→ end-of-call-report');
-    await post(envelope({
-      type: 'end-of-call-report',
-      endedReason: 'customer-ended-call',
-      analysis: { summary: `Simulated call: ${o.patientName} booked ${slot!.label}.`, successEvaluation: 'true' },
-      artifact: { transcript: `AI: ${free.say}\nUser: ${slot!.label} please.\nAI: ${done.say}` },
-    }));
+    await post(
+      envelope({
+        type: 'end-of-call-report',
+        endedReason: 'customer-ended-call',
+        analysis: { summary: `Simulated call: ${o.patientName} booked ${slot!.label}.`, successEvaluation: 'true' },
+        artifact: { transcript: `AI: ${free.say}\nUser: ${slot!.label} please.\nAI: ${done.say}` },
+      }),
+    );
     const [call] = await sql<{ state: string; score: number | null; hot: boolean | null }[]>`
       select c.state, l.score, l.hot from calls c left join leads l on l.call_id = c.id
        where c.tenant_id = ${tenant.id} and c.vapi_call_id = ${callId}`;
-    io.print(`  the call is ${call?.state ?? 'unknown'}${call?.score != null ? `; lead score ${call.score}${call.hot ? ' (hot: the owner is alerted)' : ''}` : ''}.`);
-    io.print(`\nDone. See it on the dashboard (npx slotkeeper dashboard-link ${tenant.slug}) or at GET /api/v1/calls/${callId}.`);
+    io.print(
+      `  the call is ${call?.state ?? 'unknown'}${call?.score != null ? `; lead score ${call.score}${call.hot ? ' (hot: the owner is alerted)' : ''}` : ''}.`,
+    );
+    io.print(
+      `\nDone. See it on the dashboard (npx slotkeeper dashboard-link ${tenant.slug}) or at GET /api/v1/calls/${callId}.`,
+    );
   });
 }
 
@@ -108,9 +131,13 @@ async function webhookSecret(ctx: CliContext, tenant: Tenant, given: string | un
   const secret =
     given ??
     (tenant.vapiSecretSealed ? (await ctx.secrets()).open(tenant.vapiSecretSealed) : undefined) ??
-    (tenant.slug === DEMO_SLUG ? (ctx.config.DEMO_VAPI_SECRET ?? (existsSync(demoFile) ? readFileSync(demoFile, 'utf8').trim() : undefined)) : undefined);
-  if (!secret) throw new CliError(`The webhook secret of "${tenant.slug}" is stored only as a hash: pass it with --secret.`);
-  if (!sha256(secret).equals(tenant.vapiSecretSha256)) throw new CliError(`That is not the webhook secret of "${tenant.slug}".`);
+    (tenant.slug === DEMO_SLUG
+      ? (ctx.config.DEMO_VAPI_SECRET ?? (existsSync(demoFile) ? readFileSync(demoFile, 'utf8').trim() : undefined))
+      : undefined);
+  if (!secret)
+    throw new CliError(`The webhook secret of "${tenant.slug}" is stored only as a hash: pass it with --secret.`);
+  if (!sha256(secret).equals(tenant.vapiSecretSha256))
+    throw new CliError(`That is not the webhook secret of "${tenant.slug}".`);
   return secret;
 }
 
@@ -121,13 +148,18 @@ function poster(url: string, tenant: Tenant, secret: string) {
     const timestamp = String(Date.now());
     const auth: Record<string, string> =
       tenant.webhookAuth === 'hmac'
-        ? { 'x-timestamp': timestamp, 'x-signature': createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex') }
+        ? {
+            'x-timestamp': timestamp,
+            'x-signature': createHmac('sha256', secret).update(`${timestamp}.${raw}`).digest('hex'),
+          }
         : { authorization: `Bearer ${secret}` };
     let res: Response;
     try {
       res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: raw });
     } catch (err) {
-      throw new CliError(`Cannot reach ${url} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}): is the server running?`);
+      throw new CliError(
+        `Cannot reach ${url} (${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}): is the server running?`,
+      );
     }
     const text = await res.text();
     if (!res.ok) throw new CliError(`${url} answered ${res.status}: ${text.slice(0, 300)}`);
@@ -144,7 +176,8 @@ async function waitForText(sql: Sql, tenantId: string, callId: string, kind: str
        where c.tenant_id = ${tenantId} and c.vapi_call_id = ${callId} and o.kind = ${kind}
        order by o.created_at desc limit 1`;
     if (row) return row.bodySealed ? (await ctx.secrets()).open(row.body) : row.body;
-    if (Date.now() > deadline) throw new CliError(`No ${kind} text was queued for the call within ${CODE_WAIT_MS / 1000} s.`);
+    if (Date.now() > deadline)
+      throw new CliError(`No ${kind} text was queued for the call within ${CODE_WAIT_MS / 1000} s.`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

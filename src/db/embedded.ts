@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -50,7 +50,9 @@ const POSTGRES_USER = 'postgres';
 
 function osUser(name: string): { uid: number; gid: number } | undefined {
   try {
-    const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith(`${name}:`));
     const [, , uid, gid] = line?.split(':') ?? [];
     return uid && gid ? { uid: Number(uid), gid: Number(gid) } : undefined;
   } catch {
@@ -144,7 +146,12 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   };
 }
 
-function spawnPostgres(binary: string, databaseDir: string, port: number, user: { uid: number; gid: number } | undefined): Promise<ChildProcess> {
+function spawnPostgres(
+  binary: string,
+  databaseDir: string,
+  port: number,
+  user: { uid: number; gid: number } | undefined,
+): Promise<ChildProcess> {
   const child = spawn(binary, ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], {
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -166,7 +173,11 @@ function spawnPostgres(binary: string, databaseDir: string, port: number, user: 
     child.stderr!.on('data', onData);
     child.once('error', reject);
     child.once('exit', (code, signal) =>
-      reject(new EmbeddedPostgresError(`Embedded PostgreSQL stopped while starting (code ${code}, signal ${signal}):\n${log.trim()}`)),
+      reject(
+        new EmbeddedPostgresError(
+          `Embedded PostgreSQL stopped while starting (code ${code}, signal ${signal}):\n${log.trim()}`,
+        ),
+      ),
     );
   });
 }

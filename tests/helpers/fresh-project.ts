@@ -50,7 +50,9 @@ export function spawnIn(cwd: string, command: string, args: string[], env: NodeJ
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | string>((done) => child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')));
+  const exited = new Promise<number | string>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal ?? 'unknown')),
+  );
   return {
     child,
     output: () => out,
@@ -79,7 +81,12 @@ export function spawnIn(cwd: string, command: string, args: string[], env: NodeJ
 }
 
 /** Runs a command to its end; the exit code and what it printed. */
-export function runIn(cwd: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+export function runIn(
+  cwd: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done, reject) => {
     // stdin not a socket: Debian's bash reads /etc/bash.bashrc when it thinks rshd started it.
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -93,4 +100,5 @@ export function runIn(cwd: string, command: string, args: string[], env: NodeJS.
 }
 
 /** A stack trace line or an uncaught error, which a clean start or stop never prints. */
-export const STACK_TRACE = /^\s+at .+\(.+:\d+:\d+\)$|^\s+at .+:\d+:\d+$|Uncaught|UnhandledPromiseRejection|CONNECTION_CLOSED/m;
+export const STACK_TRACE =
+  /^\s+at .+\(.+:\d+:\d+\)$|^\s+at .+:\d+:\d+$|Uncaught|UnhandledPromiseRejection|CONNECTION_CLOSED/m;

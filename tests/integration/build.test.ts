@@ -2,9 +2,9 @@
 // the Docker image runs) serves, answers a webhook and stops cleanly on SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { bareEnv, freshProject, runIn, spawnIn, STACK_TRACE, type Spawned } from '../helpers/fresh-project.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { bareEnv, freshProject, runIn, type Spawned, STACK_TRACE, spawnIn } from '../helpers/fresh-project.ts';
 
 const project = freshProject({ mode: 0o755 });
 let db: TestDatabase;
@@ -14,7 +14,8 @@ beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => {
-  if (server && server.child.exitCode === null && server.child.signalCode === null) process.kill(-server.child.pid!, 'SIGKILL');
+  if (server && server.child.exitCode === null && server.child.signalCode === null)
+    process.kill(-server.child.pid!, 'SIGKILL');
   await db.drop();
   project.remove();
 });
@@ -27,7 +28,12 @@ describe('the compiled server', () => {
 
     const port = await freePort();
     const secret = 'built-server-demo-secret-0123';
-    server = spawnIn(project.dir, 'node', ['dist/src/main.js'], bareEnv({ DATABASE_URL: db.url, PORT: String(port), DEMO_VAPI_SECRET: secret }));
+    server = spawnIn(
+      project.dir,
+      'node',
+      ['dist/src/main.js'],
+      bareEnv({ DATABASE_URL: db.url, PORT: String(port), DEMO_VAPI_SECRET: secret }),
+    );
     await server.waitFor(/Ask for free times/);
     expect(server.output()).toContain(`database:      DATABASE_URL (127.0.0.1:`);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);

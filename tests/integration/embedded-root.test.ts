@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
-import { bareEnv, freshProject, spawnIn, STACK_TRACE, type Spawned } from '../helpers/fresh-project.ts';
+import { bareEnv, freshProject, type Spawned, STACK_TRACE, spawnIn } from '../helpers/fresh-project.ts';
 
 const asRoot = process.getuid?.() === 0;
 const project = freshProject();

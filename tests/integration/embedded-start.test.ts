@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
 import { bareEnv, freshProject, spawnIn, type Spawned } from '../helpers/fresh-project.ts';
 import { futureWeekday } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 // Enterable by others: embedded PostgreSQL runs as the OS user 'postgres' when we are root (embedded-root.test.ts).
 const project = freshProject({ mode: 0o755 });

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
-import { bareEnv, freshProject, runIn, spawnIn, STACK_TRACE, type Spawned } from '../helpers/fresh-project.ts';
+import { bareEnv, freshProject, runIn, type Spawned, STACK_TRACE, spawnIn } from '../helpers/fresh-project.ts';
 
 const project = freshProject({ mode: 0o755 });
 const cwd = project.dir;
@@ -35,7 +35,7 @@ describe('the first hour, beside a running `npm start`', () => {
     const base = `http://localhost:${port}`;
     expect(banner).toContain(`Slotkeeper is listening on ${base}`);
     expect(banner).toContain(`API docs:      ${base}/docs`);
-    expect(banner).toMatch(/operator API:  off; set ADMIN_TOKEN/);
+    expect(banner).toContain('operator API:  off; set ADMIN_TOKEN');
     expect(banner).toContain(`data folder:   ${join(cwd, '.slotkeeper')}`);
     expect(banner).toContain(`it finds this server through ${join(cwd, '.slotkeeper/server.json')}`);
     expect(banner).toMatch(new RegExp(`demo dashboard: +${base}/dashboard/signin\\?token=`));
@@ -50,7 +50,8 @@ describe('the first hour, beside a running `npm start`', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     // The simulated call, step by step, with what the assistant says.
-    for (const step of ['→ check_availability', '→ reserve_slot', '→ send_otp', '→ verify_otp', '→ end-of-call-report']) expect(run.stdout).toContain(step);
+    for (const step of ['→ check_availability', '→ reserve_slot', '→ send_otp', '→ verify_otp', '→ end-of-call-report'])
+      expect(run.stdout).toContain(step);
     expect(run.stdout).toMatch(/assistant says: "You're booked .*"\s+\(booked\)/);
     expect(run.stdout).toMatch(/receives: ".*your booking code is \d{6}/);
     expect(run.stdout).toContain('the call is ended');
@@ -65,12 +66,27 @@ describe('the first hour, beside a running `npm start`', () => {
     expect(key.stderr).toBe('');
     expect(key.code).toBe(0);
     const issued = JSON.parse(key.stdout);
-    const settings = await fetch(`http://127.0.0.1:${port}/api/v1/settings`, { headers: { authorization: `Bearer ${issued.key}` } });
+    const settings = await fetch(`http://127.0.0.1:${port}/api/v1/settings`, {
+      headers: { authorization: `Bearer ${issued.key}` },
+    });
     expect(settings.status).toBe(200);
 
-    const created = await cli('tenant:create', '--slug', 'first-hour', '--name', 'First Hour Clinic', '--zone', 'Europe/Berlin', '--country', 'DE');
+    const created = await cli(
+      'tenant:create',
+      '--slug',
+      'first-hour',
+      '--name',
+      'First Hour Clinic',
+      '--zone',
+      'Europe/Berlin',
+      '--country',
+      'DE',
+    );
     expect(created.code).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ slug: 'first-hour', webhookUrl: `http://localhost:${port}/vapi/first-hour` });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      slug: 'first-hour',
+      webhookUrl: `http://localhost:${port}/vapi/first-hour`,
+    });
   });
 
   it("prints a dashboard link on the server's own port, and the link signs in", async () => {
@@ -96,7 +112,11 @@ describe('the first hour, beside a running `npm start`', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: slotkeeper/);
     }
-    for (const script of [['dashboard-link', '--', '--help'], ['migrate', '--', '--help'], ['cli', '--', 'help', 'key:issue']]) {
+    for (const script of [
+      ['dashboard-link', '--', '--help'],
+      ['migrate', '--', '--help'],
+      ['cli', '--', 'help', 'key:issue'],
+    ]) {
       const r = await npmRun(...script);
       expect(r.code, script.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: slotkeeper/);

@@ -2,11 +2,11 @@
 // sends, calls and holds in progress, leads, the availability cache, the database pool.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
-import { phoneCall, type PhoneCall } from '../helpers/calls.ts';
+import { type PhoneCall, phoneCall } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
 
 let db: TestDatabase;
 let server: RunningServer;
@@ -52,15 +52,31 @@ describe('/metrics', () => {
     await operator('GET', `/tenants/${tenants.json.items[0].id}`);
     await fetch(`${server.url}/no/such/page`);
     const text = await scrape();
-    expect(value(text, 'slotkeeper_http_request_duration_seconds_count{method="POST",route="/vapi/:tenant",status_code="200"}')).toBeGreaterThanOrEqual(1);
-    expect(value(text, 'slotkeeper_http_request_duration_seconds_count{method="GET",route="/api/v1/tenants/:tenantId",status_code="200"}')).toBe(1);
-    expect(value(text, 'slotkeeper_http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"}')).toBe(1);
+    expect(
+      value(
+        text,
+        'slotkeeper_http_request_duration_seconds_count{method="POST",route="/vapi/:tenant",status_code="200"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      value(
+        text,
+        'slotkeeper_http_request_duration_seconds_count{method="GET",route="/api/v1/tenants/:tenantId",status_code="200"}',
+      ),
+    ).toBe(1);
+    expect(
+      value(text, 'slotkeeper_http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"}'),
+    ).toBe(1);
     expect(text).not.toContain(tenants.json.items[0].id);
   });
 
   it('shows calls and holds in progress, the SMS sends by kind and outcome, and an empty outbox once sent', async () => {
     const offered = await call.tool('check_availability', {});
-    const held = await call.tool('reserve_slot', { start: offered.slots[0].start, provider: offered.slots[0].provider, patient_name: 'Meg Trics' });
+    const held = await call.tool('reserve_slot', {
+      start: offered.slots[0].start,
+      provider: offered.slots[0].provider,
+      patient_name: 'Meg Trics',
+    });
     expect(held.status).toBe('held');
     let text = await scrape();
     expect(value(text, 'slotkeeper_active_holds')).toBe(1);
@@ -77,7 +93,10 @@ describe('/metrics', () => {
     const text = await scrape();
     expect(value(text, 'slotkeeper_active_calls')).toBe(0);
     expect(value(text, 'slotkeeper_active_holds')).toBe(0);
-    expect((value(text, 'slotkeeper_leads_last_24h{hot="true"}') ?? 0) + (value(text, 'slotkeeper_leads_last_24h{hot="false"}') ?? 0)).toBe(1);
+    expect(
+      (value(text, 'slotkeeper_leads_last_24h{hot="true"}') ?? 0) +
+        (value(text, 'slotkeeper_leads_last_24h{hot="false"}') ?? 0),
+    ).toBe(1);
   });
 
   it("shows this instance's database pool and the availability cache", async () => {

@@ -7,7 +7,7 @@ import { freePort } from '../../src/db/embedded.ts';
 import { ADMIN_TOKEN } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { bareEnv, freshProject, ROOT, runIn } from '../helpers/fresh-project.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
 
 const SECRETS_KEY = 'ef'.repeat(32);
 const project = freshProject({ mode: 0o755 });
@@ -17,7 +17,10 @@ let server: RunningServer;
 beforeAll(async () => {
   db = await createTestDatabase();
   const port = await freePort();
-  server = await startServer(db.sql, { port, env: { ADMIN_TOKEN, SECRETS_KEY, PUBLIC_URL: `http://127.0.0.1:${port}` } });
+  server = await startServer(db.sql, {
+    port,
+    env: { ADMIN_TOKEN, SECRETS_KEY, PUBLIC_URL: `http://127.0.0.1:${port}` },
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -34,9 +37,19 @@ describe('docs/onboarding.md', () => {
     const script = ['set -euo pipefail', ...run].join('\n').replaceAll('https://slotkeeper.example.com', server.url);
 
     // The server's environment (step 1), which the CLI commands on the server share; and the ids Vapi would show.
-    const result = await runIn(project.dir, 'bash', ['-c', script], bareEnv({
-      ADMIN_TOKEN, SECRETS_KEY, DATABASE_URL: db.url, PUBLIC_URL: server.url, CREDENTIAL_ID: 'cred_onboarding', ASSISTANT_ID: 'asst_onboarding',
-    }));
+    const result = await runIn(
+      project.dir,
+      'bash',
+      ['-c', script],
+      bareEnv({
+        ADMIN_TOKEN,
+        SECRETS_KEY,
+        DATABASE_URL: db.url,
+        PUBLIC_URL: server.url,
+        CREDENTIAL_ID: 'cred_onboarding',
+        ASSISTANT_ID: 'asst_onboarding',
+      }),
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
 
@@ -55,8 +68,14 @@ describe('docs/onboarding.md', () => {
              (select count(*)::int from bookings b where b.tenant_id = t.id and b.status = 'confirmed') as booked
         from tenants t where t.slug = 'praxis-mitte'`;
     expect(tenant).toEqual({
-      vapiCredentialId: 'cred_onboarding', vapiAssistantId: 'asst_onboarding', ownerAlertPhone: '+4915112345678', minNoticeMinutes: 120,
-      numbers: 1, links: 1, hours: 5, booked: 1,
+      vapiCredentialId: 'cred_onboarding',
+      vapiAssistantId: 'asst_onboarding',
+      ownerAlertPhone: '+4915112345678',
+      minNoticeMinutes: 120,
+      numbers: 1,
+      links: 1,
+      hours: 5,
+      booked: 1,
     });
     // The exported tools carry the saved credential.
     const exported = JSON.parse(readFileSync(join(project.dir, 'praxis-mitte.json'), 'utf8'));

@@ -6,8 +6,8 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
-import { bareEnv, freshProject, spawnIn, STACK_TRACE, type Spawned } from '../helpers/fresh-project.ts';
-import { toolCallsBody } from '../helpers/vapi.ts';
+import { toolCallsBody } from '../../testkit/vapi.ts';
+import { bareEnv, freshProject, type Spawned, STACK_TRACE, spawnIn } from '../helpers/fresh-project.ts';
 
 const project = freshProject({ mode: 0o755 });
 let current: Spawned | undefined;
@@ -30,7 +30,13 @@ describe('shutting down on a signal', () => {
   it('exits 0 without a stack trace, to the process or its group, SIGINT or SIGTERM, again and again', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    for (const [target, signal] of [['group', 'SIGINT'], ['group', 'SIGTERM'], ['process', 'SIGINT'], ['process', 'SIGTERM'], ['group', 'SIGINT']] as const) {
+    for (const [target, signal] of [
+      ['group', 'SIGINT'],
+      ['group', 'SIGTERM'],
+      ['process', 'SIGINT'],
+      ['process', 'SIGTERM'],
+      ['group', 'SIGINT'],
+    ] as const) {
       const round = `${signal} to the ${target}`;
       const { server, banner } = await start(port);
       const secret = banner.match(/demo clinic secret:\s+(\S+)/)![1]!;
@@ -54,7 +60,9 @@ describe('shutting down on a signal', () => {
       let response = '';
       socket.on('data', (d: Buffer) => (response += d.toString()));
       const closed = new Promise((r) => socket.once('close', r));
-      socket.write(`POST /vapi/demo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${secret}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nExpect: 100-continue\r\n\r\n`);
+      socket.write(
+        `POST /vapi/demo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${secret}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nExpect: 100-continue\r\n\r\n`,
+      );
       // Node answers "100 Continue" once it has read the headers and handed the request to fastify.
       while (!response.includes('100 Continue')) await new Promise((r) => socket.once('data', r));
       response = '';

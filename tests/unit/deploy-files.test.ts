@@ -10,12 +10,19 @@ const ROOT = join(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 const metrics = createMetrics();
-registerOpsGauges(metrics, async () => ({ outbox: [], oldestPendingSeconds: 0, activeCalls: 0, activeHolds: 0, leads24h: [], pool: [] }), 1, () => {});
+registerOpsGauges(
+  metrics,
+  async () => ({ outbox: [], oldestPendingSeconds: 0, activeCalls: 0, activeHolds: 0, leads24h: [], pool: [] }),
+  1,
+  () => {},
+);
 const known = new Set(metrics.registry.getMetricsAsArray().map((m) => m.name));
 
 /** The metric names an expression uses, with a histogram's _bucket/_count/_sum folded to the histogram. */
 const metricNames = (expr: string) =>
-  [...expr.matchAll(/\b((?:slotkeeper|nodejs|process)_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, ''));
+  [...expr.matchAll(/\b((?:slotkeeper|nodejs|process)_[a-z0-9_]+)/g)].map((m) =>
+    m[1]!.replace(/_(bucket|count|sum)$/, ''),
+  );
 
 describe('deploy/', () => {
   it('builds every Grafana panel on metrics Slotkeeper exports', () => {
@@ -25,14 +32,26 @@ describe('deploy/', () => {
     for (const name of exprs.flatMap(metricNames)) expect(known, name).toContain(name);
     // What the issue asked an operator to be able to watch.
     const all = exprs.join('\n');
-    for (const m of ['slotkeeper_sms_outbox_messages', 'slotkeeper_sms_sends_total', 'slotkeeper_active_calls', 'slotkeeper_active_holds', 'slotkeeper_leads_last_24h', 'slotkeeper_availability_cache_total', 'slotkeeper_db_pool_connections', 'slotkeeper_http_request_duration_seconds_bucket']) {
+    for (const m of [
+      'slotkeeper_sms_outbox_messages',
+      'slotkeeper_sms_sends_total',
+      'slotkeeper_active_calls',
+      'slotkeeper_active_holds',
+      'slotkeeper_leads_last_24h',
+      'slotkeeper_availability_cache_total',
+      'slotkeeper_db_pool_connections',
+      'slotkeeper_http_request_duration_seconds_bucket',
+    ]) {
       expect(all).toContain(m);
     }
   });
 
   it('alerts only on metrics Slotkeeper exports, each rule with a summary and a severity', () => {
     const rules = parse(read('deploy/prometheus-alerts.yml')).groups.flatMap((g: { rules: unknown[] }) => g.rules) as {
-      alert: string; expr: string; labels: { severity: string }; annotations: { summary: string };
+      alert: string;
+      expr: string;
+      labels: { severity: string };
+      annotations: { summary: string };
     }[];
     expect(rules.length).toBeGreaterThan(5);
     for (const r of rules) {
