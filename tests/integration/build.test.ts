@@ -32,7 +32,7 @@ describe('the compiled server', () => {
       project.dir,
       'node',
       ['dist/src/main.js'],
-      bareEnv({ DATABASE_URL: db.url, PORT: String(port), DEMO_VAPI_SECRET: secret }),
+      bareEnv({ DATABASE_URL: db.url, PORT: String(port), DEMO_VAPI_SECRET: secret, DB_POOL_SIZE: '4' }),
     );
     await server.waitFor(/Ask for free times/);
     expect(server.output()).toContain(`database:      DATABASE_URL (127.0.0.1:`);

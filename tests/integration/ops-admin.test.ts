@@ -17,7 +17,7 @@ let other: TenantHandle;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  server = await startServer(db.sql, { env: { ADMIN_TOKEN } });
+  server = await startServer(db.sql, { env: { ADMIN_TOKEN, DB_POOL_SIZE: '6' } });
   operator = apiClient(server.url, ADMIN_TOKEN);
   clinic = await newTenant(server.url, 'ops-clinic');
   other = await newTenant(server.url, 'ops-other');
