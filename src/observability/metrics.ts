@@ -50,7 +50,7 @@ export function createMetrics() {
     }),
     sms: new Counter({
       name: 'slotkeeper_sms_sends_total',
-      help: 'Outbox send attempts by this instance, by kind (otp, confirmation, cancellation, reschedule, alert) and outcome (sent, retry: failed and will be tried again, failed: given up, unknown: the provider may have it)',
+      help: 'Outbox send attempts by this instance, by kind (otp, confirmation, cancellation, reschedule, alert, reminder, offer) and outcome (sent, retry: failed and will be tried again, failed: given up, unknown: the provider may have it)',
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
