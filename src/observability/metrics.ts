@@ -54,6 +54,12 @@ export function createMetrics() {
       labelNames: ['kind', 'outcome'] as const,
       registers: [registry],
     }),
+    recordsNotSaved: new Counter({
+      name: 'slotkeeper_records_not_saved_total',
+      help: 'Writes of a record that must not be lost (call_transition, call_report, lead, outbox) that failed; each failed its request visibly, for the sender to retry',
+      labelNames: ['record'] as const,
+      registers: [registry],
+    }),
     redisDegraded: new Counter({
       name: 'slotkeeper_redis_degraded_total',
       help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation, rate_limit)',
@@ -154,4 +160,18 @@ export function registerOpsGauges(
   gauge('slotkeeper_leads_last_24h', 'Leads scored in the last 24 hours, hot or not', ['hot'], (g, v) => {
     for (const hot of [true, false]) g.set({ hot: String(hot) }, v.leads24h.find((l) => l.hot === hot)?.count ?? 0);
   });
+}
+
+/** The records that are saved or their request fails: never logged and dropped (docs/operations.md). */
+export type KeptRecord = 'call_transition' | 'call_report' | 'lead' | 'outbox';
+export type RecordsNotSaved = Metrics['recordsNotSaved'];
+
+/** Runs the write of a record that must not be lost: a failure is counted and goes on to fail the request. */
+export async function mustSave<T>(counter: RecordsNotSaved, record: KeptRecord, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    counter.inc({ record });
+    throw err;
+  }
 }

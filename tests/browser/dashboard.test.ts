@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { launchBrowser, type Browser } from '../helpers/browser.ts';
-import { codeFrom, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
+import { codeFrom, phoneCall, startServerWithTwilio, turn } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, linkFor } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
@@ -45,10 +45,11 @@ it('shows an appointment booked through the webhook without reloading the page',
   // Survives only if the page is never reloaded.
   await page.evaluate(() => ((globalThis as any).sameDocument = true));
 
-  const reply = await vapiClient(server.url, 'demo', SECRET).tool('book_appointment', {
-    start: iso(futureWeekday('10:30', 1)),
-    patient_name: 'Maria Lopez',
-  });
+  // The demo clinic needs a code: book_appointment holds and texts it, verify_otp books.
+  const caller = phoneCall(vapiClient(server.url, 'demo', SECRET), '+16175550142');
+  const held = await caller.tool('book_appointment', { start: iso(futureWeekday('10:30', 1)), patient_name: 'Maria Lopez' });
+  expect(held.status).toBe('code_sent');
+  const reply = await caller.tool('verify_otp', { code: codeFrom(await twilio.nextMessage(caller.number, 10_000)) });
   expect(reply.status).toBe('booked');
 
   const item = page.locator(`[data-booking-id="${reply.appointment_id}"]`);
@@ -79,7 +80,7 @@ it('shows a hot lead as its call ends, and the path the call took through the ma
   expect(
     await call.report({
       analysis: { summary: 'New patient asked how much implants cost and booked a consultation.', successEvaluation: 'true' },
-      artifact: { messages: [{ role: 'user', message: "I'm a new patient. How much are implants?" }] },
+      artifact: { messages: [turn('user', "I'm a new patient. How much are implants?")] },
     }),
   ).toBe(200);
 
