@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { limiter } from '../http/rate-limit.ts';
+import { API_GATE, installJsonGate } from '../security/input-hygiene.ts';
 import type { AdminDeps } from './deps.ts';
 import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
 import { adminErrorHandler } from './errors.ts';
@@ -19,7 +20,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(adminErrorHandler);
-  acceptEmptyJsonBodies(app);
+  // The app's JSON gate, except that an empty body is no body (a body-less PUT as HTTP clients send it).
+  installJsonGate(app, { ...API_GATE, emptyIsNone: true });
   const perIp = limiter(app, { name: 'api-ip', max: deps.limits.perIp, windowSeconds: deps.limits.windowSeconds, key: (r) => r.ip });
   app.addHook('onRequest', async (request, reply) => {
     if (!(await perIp(request, reply))) return reply;
@@ -56,20 +58,5 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(tenantDashboardLinkRoutes, deps);
     await tenant.register(smsRoutes, deps);
     await tenant.register(waitlistRoutes, deps);
-  });
-}
-
-/**
- * `Content-Type: application/json` with no body is what curl with a -H but no -d, and most HTTP clients, send for a
- * body-less PUT or POST; fastify refuses it ("Body cannot be empty"). Here it is no body: routes that take none
- * accept it, routes that need one say which fields are missing.
- */
-function acceptEmptyJsonBodies(app: FastifyInstance): void {
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body.toString();
-    if (text === '') return done(null, undefined);
-    return parseJson(request, text, done);
   });
 }
