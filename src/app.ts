@@ -17,11 +17,12 @@ import { adminApi } from './admin/plugin.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerLoadShedding } from './http/load-shedding.ts';
-import { metricsRoutes } from './http/metrics.ts';
+import { measureHttp, metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, registerOpsGauges } from './observability/metrics.ts';
+import { readOpsGauges } from './db/queries/ops-gauges.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
 import { API_GATE, installJsonGate } from './security/input-hygiene.ts';
@@ -69,6 +70,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
   });
   const metrics = createMetrics();
+  measureHttp(app, metrics);
+  registerOpsGauges(metrics, () => readOpsGauges(sql), config.DB_POOL_SIZE, (err) => app.log.warn({ err }, 'metrics: the database gauges could not be read'));
   const tenants = new TenantDirectory(sql);
   const stopHearingCatalog = await tenants.listen();
   app.addHook('onClose', stopHearingCatalog);
@@ -95,7 +98,9 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     });
   }
 
-  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }), now);
+  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }), now, (kind, outcome) =>
+    metrics.sms.inc({ kind, outcome }),
+  );
   const pepper = otpPepper(config, secrets);
   const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
   const registry = new CallRegistry({
@@ -162,6 +167,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     sql, secrets, tenants, booking, waitlist, now,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
+    dashboardTokens: dashboardTokens(config, secrets),
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },
   };
   await app.register((api) => adminApi(api, adminDeps), { prefix: '/api/v1' });
