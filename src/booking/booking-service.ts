@@ -9,7 +9,7 @@ import {
   releaseHold,
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import { busyRanges, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRequest } from '../db/queries/bookings.ts';
+import { busyRanges, callsOwnBooking, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRequest } from '../db/queries/bookings.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
@@ -179,7 +179,6 @@ export class BookingService {
     this.freedListeners.push(listener);
   }
 
-  /** A direct booking (status 'confirmed') queues its reminders in the claim's own transaction. */
   /** A direct booking (status 'confirmed') queues its reminders in the claim's own statement. */
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
     return this.firstProvider(ctx, input, (providerId) => claimSlot(this.sql, this.claimRequest(ctx, input, providerId)));
@@ -290,10 +289,11 @@ export class BookingService {
   /** Runs one claim attempt per provider, in order, through the slot gate, until one claims; otherwise says why. */
   private async firstProvider(
     ctx: TenantContext,
-    input: { service: Service; providerIds: string[]; start: number },
+    input: { service: Service; providerIds: string[]; start: number; callId: string | null },
     attempt: (providerId: string) => Promise<ClaimRow>,
   ): Promise<ClaimAnswer> {
     let taken = false;
+    let knownTaken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
       const row = await this.slots.claim(ctx.tenant, { providerId, service: input.service, start: input.start }, async () => {
@@ -304,7 +304,7 @@ export class BookingService {
         return row;
       });
       if (row === 'known_taken') {
-        taken = true;
+        taken = knownTaken = true;
         continue;
       }
       switch (row.outcome) {
@@ -326,6 +326,17 @@ export class BookingService {
           return { kind: 'refused', reason: row.outcome, alternatives: await this.alternatives(ctx, input.service, input.providerIds, input.start) };
         case 'unknown_service':
           throw new Error(`claim_slot: service ${input.service.id} vanished from tenant ${ctx.tenant.id}`);
+      }
+    }
+    // Memory knows the time is taken, not by whom: a call asking again for the time it already holds or booked (its
+    // first answer lost to a fault, say) must hear that it has it, as claim_slot would tell it.
+    if (knownTaken && input.callId) {
+      const own = await withTenant(this.sql, ctx.tenant.id, (tx) => callsOwnBooking(tx, ctx.tenant.id, input.callId!, input.start));
+      if (own && input.providerIds.includes(own)) {
+        const row = await attempt(own);
+        if (row.outcome === 'created' || row.outcome === 'existing') {
+          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
+        }
       }
     }
     const alternatives = await this.alternatives(ctx, input.service, input.providerIds, input.start);

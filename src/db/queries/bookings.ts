@@ -52,6 +52,15 @@ async function claimStatement(sql: Sql, c: ClaimRequest, record: ClaimRecord | n
   return row!;
 }
 
+/** The provider of this call's own active booking at exactly this start, if it has one. */
+export async function callsOwnBooking(tx: TenantTx, tenantId: string, callId: string, start: number): Promise<string | null> {
+  const [row] = await tx<{ providerId: string }[]>`
+    select provider_id from bookings
+     where tenant_id = ${tenantId} and source_call_id = ${callId} and starts_at = ${new Date(start)}
+       and status in ('held', 'confirmed') and (status = 'confirmed' or expires_at > now())`;
+  return row?.providerId ?? null;
+}
+
 /** An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed). */
 export type ActiveRange = BusyRange & { expiresAt: number | null };
 
