@@ -1,28 +1,22 @@
 // The operator half of the admin API over real HTTP: clinics, their keys, the OpenAPI document, auth failures.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { ADMIN_TOKEN, apiClient, newTenant, type Api } from '../helpers/admin.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import { startServer } from '../helpers/server.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-let operator: Api;
+// The operator's API client, on the file's server.
+const it = integrationTest({ env: { ADMIN_TOKEN, PUBLIC_URL: 'https://sk.example.com' } }).extend(
+  'operator',
+  { scope: 'file' },
+  async ({ server }): Promise<Api> => apiClient(server.url, ADMIN_TOKEN),
+);
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db.sql, { env: { ADMIN_TOKEN, PUBLIC_URL: 'https://sk.example.com' } });
-  operator = apiClient(server.url, ADMIN_TOKEN);
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
-
-const countTenants = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from tenants`)[0]!.n;
+const countTenants = async (db: TestDatabase) => (await db.sql<{ n: number }[]>`select count(*)::int as n from tenants`)[0]!.n;
 
 describe('clinics', () => {
-  it('creates a clinic, shows its secret once, stores only its hash and a sealed copy', async () => {
+  it('creates a clinic, shows its secret once, stores only its hash and a sealed copy', async ({ db, server, operator }) => {
     const res = await operator('POST', '/tenants', { slug: 'north', name: 'North Clinic', timeZone: 'Europe/Berlin', country: 'DE', holdTtlSeconds: 300 });
     expect(res.status).toBe(201);
     expect(res.json.tenant).toMatchObject({ slug: 'north', status: 'active', timeZone: 'Europe/Berlin', holdTtlSeconds: 300, settingsVersion: 1 });
@@ -36,25 +30,25 @@ describe('clinics', () => {
     expect(ack.status).toBe(200);
   });
 
-  it('refuses invalid clinics with a sentence and field details, creating nothing', async () => {
-    const before = await countTenants();
+  it('refuses invalid clinics with a sentence and field details, creating nothing', async ({ db, operator }) => {
+    const before = await countTenants(db);
     const bad = await operator('POST', '/tenants', { slug: 'Bad Slug', name: '', timeZone: 'Mars/Olympus', country: 'usa' });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/^The request body is not valid: \w+: .+\(and 3 more\)\.$/);
     expect(bad.json.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['country', 'name', 'slug', 'timeZone']);
     const unknownField = await operator('POST', '/tenants', { slug: 'x1', name: 'X', timeZone: 'UTC', country: 'US', vapiSecretSealed: 'v1.x' });
     expect(unknownField.status).toBe(400);
-    expect(await countTenants()).toBe(before);
+    expect(await countTenants(db)).toBe(before);
   });
 
-  it('answers a duplicate slug with 409', async () => {
+  it('answers a duplicate slug with 409', async ({ server, operator }) => {
     await newTenant(server.url, 'dup');
     const again = await operator('POST', '/tenants', { slug: 'dup', name: 'Again', timeZone: 'UTC', country: 'US' });
     expect(again.status).toBe(409);
     expect(again.json.error).toBe('A clinic with this slug already exists.');
   });
 
-  it('lists clinics a page at a time and by status', async () => {
+  it('lists clinics a page at a time and by status', async ({ db, server, operator }) => {
     for (const slug of ['page-a', 'page-b', 'page-c']) await newTenant(server.url, slug);
     const first = await operator('GET', '/tenants?limit=2');
     expect(first.status).toBe(200);
@@ -67,11 +61,11 @@ describe('clinics', () => {
       after = next.json.nextAfter;
     }
     expect(seen.map((t) => t.slug)).toEqual([...seen.map((t) => t.slug)].sort());
-    expect(seen).toHaveLength(await countTenants());
+    expect(seen).toHaveLength(await countTenants(db));
     expect((await operator('GET', '/tenants?limit=500')).status).toBe(400);
   });
 
-  it('suspends a clinic: its webhook says it is unavailable, its API refuses; activating restores both', async () => {
+  it('suspends a clinic: its webhook says it is unavailable, its API refuses; activating restores both', async ({ server, operator }) => {
     const t = await newTenant(server.url, 'sleepy');
     const vapi = vapiClient(server.url, 'sleepy', t.vapiSecret);
     expect((await t.api('GET', '/settings')).status).toBe(200);
@@ -90,7 +84,7 @@ describe('clinics', () => {
     expect((await vapi.tool('check_availability', {})).status).not.toBe('clinic_unavailable');
   });
 
-  it('answers an unknown clinic id with 404', async () => {
+  it('answers an unknown clinic id with 404', async ({ operator }) => {
     const missing = '00000000-0000-4000-8000-000000000000';
     for (const [method, path] of [['GET', `/tenants/${missing}`], ['POST', `/tenants/${missing}/suspend`], ['POST', `/tenants/${missing}/api-keys`], ['GET', `/tenants/${missing}/api-keys`]] as const) {
       const res = await operator(method, path, method === 'POST' && path.endsWith('api-keys') ? {} : undefined);
@@ -100,7 +94,7 @@ describe('clinics', () => {
 });
 
 describe('API keys', () => {
-  it('issues a key once, stores only its hash and prefix, and revokes it at once', async () => {
+  it('issues a key once, stores only its hash and prefix, and revokes it at once', async ({ db, server, operator }) => {
     const t = await newTenant(server.url, 'keys');
     const issued = await operator('POST', `/tenants/${t.id}/api-keys`, { label: 'reception', scopes: ['read'] });
     expect(issued.status).toBe(201);
@@ -124,7 +118,7 @@ describe('API keys', () => {
     expect((await readOnly('GET', '/providers')).status).toBe(401);
   });
 
-  it('does not revoke a key through another clinic', async () => {
+  it('does not revoke a key through another clinic', async ({ db, server, operator }) => {
     const a = await newTenant(server.url, 'key-a');
     const b = await newTenant(server.url, 'key-b');
     const [bKey] = await db.sql<{ id: string }[]>`select id from tenant_api_keys where tenant_id = ${b.id}`;
@@ -134,7 +128,7 @@ describe('API keys', () => {
 });
 
 describe('operator authentication', () => {
-  it('refuses no token, a wrong token and a clinic key', async () => {
+  it('refuses no token, a wrong token and a clinic key', async ({ server }) => {
     const t = await newTenant(server.url, 'auth');
     expect((await apiClient(server.url, undefined)('GET', '/tenants')).status).toBe(401);
     expect((await apiClient(server.url, 'x'.repeat(40))('GET', '/tenants')).status).toBe(401);
@@ -144,7 +138,7 @@ describe('operator authentication', () => {
     expect((await apiClient(server.url, ADMIN_TOKEN)('GET', '/providers')).status).toBe(401);
   });
 
-  it('is off without ADMIN_TOKEN', async () => {
+  it('is off without ADMIN_TOKEN', async ({ db }) => {
     const other = await startServer(db.sql);
     try {
       const res = await apiClient(other.url, ADMIN_TOKEN)('GET', '/tenants');
@@ -157,7 +151,7 @@ describe('operator authentication', () => {
 });
 
 describe('OpenAPI', () => {
-  it('documents every admin route from its zod schemas, and serves Swagger UI', async () => {
+  it('documents every admin route from its zod schemas, and serves Swagger UI', async ({ server }) => {
     const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
     const paths = Object.keys(doc.paths);

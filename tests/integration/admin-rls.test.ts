@@ -1,17 +1,18 @@
 // Row-level security: inside withTenant, a query that forgets its tenant_id filter still sees and changes only its
 // own tenant's rows — on every tenant-owned table.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 import { futureWeekday } from '../helpers/time.ts';
 
-let db: TestDatabase;
+const it = integrationTest();
 let a: string;
 let b: string;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
+// Two clinics, each with a row in every tenant-owned table.
+it.beforeAll(async ({ db }) => {
   a = await createDemoClinic(db.sql, { secret: 'rls-secret-aaaaaaaaaaaa', slug: 'rls-a' });
   b = await createDemoClinic(db.sql, { secret: 'rls-secret-bbbbbbbbbbbb', slug: 'rls-b' });
   for (const tenant of [a, b]) {
@@ -30,12 +31,9 @@ beforeAll(async () => {
     await db.sql`insert into leads (tenant_id, call_id, score, reasons, hot) values (${tenant}, ${call!.id}, 80, '[]', true)`;
   }
 });
-afterAll(async () => {
-  await db.drop();
-});
 
 /** Every table with a tenant_id column, as the catalogue knows them: new tables are included by themselves. */
-async function tenantTables(): Promise<string[]> {
+async function tenantTables(db: TestDatabase): Promise<string[]> {
   const rows = await db.sql<{ tableName: string }[]>`
     select c.table_name from information_schema.columns c
       join information_schema.tables t using (table_schema, table_name)
@@ -45,9 +43,9 @@ async function tenantTables(): Promise<string[]> {
 }
 
 describe('row-level security', () => {
-  it('is on for every tenant-owned table and for tenants itself', async () => {
+  it('is on for every tenant-owned table and for tenants itself', async ({ db }) => {
     // call_events has no tenant_id: it belongs to its call's clinic.
-    const tables = [...(await tenantTables()), 'tenants', 'call_events'];
+    const tables = [...(await tenantTables(db)), 'tenants', 'call_events'];
     expect(tables).toEqual(expect.arrayContaining(['bookings', 'patients', 'providers', 'tenant_api_keys', 'tool_call_results', 'calls', 'sms_outbox', 'otp_challenges', 'leads']));
     const rows = await db.sql<{ relname: string; relrowsecurity: boolean }[]>`
       select relname, relrowsecurity from pg_class where relname = any(${tables}) and relnamespace = 'public'::regnamespace`;
@@ -55,8 +53,8 @@ describe('row-level security', () => {
     expect(rows).toHaveLength(tables.length);
   });
 
-  it('a query without a tenant filter sees only its own tenant, on every table', async () => {
-    for (const table of await tenantTables()) {
+  it('a query without a tenant filter sees only its own tenant, on every table', async ({ db }) => {
+    for (const table of await tenantTables(db)) {
       const all = await db.sql<{ tenantId: string }[]>`select distinct tenant_id from ${db.sql(table)}`;
       const seen = await withTenant(db.sql, a, (tx) => tx<{ tenantId: string }[]>`select distinct tenant_id from ${tx(table)}`);
       if (all.length > 0) expect(seen.map((r) => r.tenantId), table).toEqual([a]);
@@ -71,7 +69,7 @@ describe('row-level security', () => {
     expect((await db.sql`select distinct tenant_id from bookings`).length).toBe(2);
   });
 
-  it('an unfiltered update or delete touches only its own tenant, and a row for another tenant is refused', async () => {
+  it('an unfiltered update or delete touches only its own tenant, and a row for another tenant is refused', async ({ db }) => {
     const changed = await withTenant(db.sql, a, (tx) => tx`update providers set active = active returning tenant_id`);
     expect(new Set(changed.map((r) => r.tenantId))).toEqual(new Set([a]));
     await withTenant(db.sql, a, (tx) => tx`delete from date_exceptions`);
@@ -82,7 +80,7 @@ describe('row-level security', () => {
     await expect(withTenant(db.sql, a, (tx) => tx`update patients set tenant_id = ${b}`)).rejects.toThrow(/row-level security/);
   });
 
-  it('ends with the transaction: the pooled connection is back to the operator role afterwards', async () => {
+  it('ends with the transaction: the pooled connection is back to the operator role afterwards', async ({ db }) => {
     const [inside] = await withTenant(db.sql, a, (tx) => tx`select current_user as who, current_setting('app.tenant_id', true) as t`);
     expect(inside).toMatchObject({ who: 'slotkeeper_tenant', t: a });
     const after = await Promise.all(Array.from({ length: 40 }, () => db.sql`select current_user as who, current_setting('app.tenant_id', true) as t`));
@@ -92,7 +90,7 @@ describe('row-level security', () => {
     }
   });
 
-  it('without a tenant set, the tenant role sees nothing', async () => {
+  it('without a tenant set, the tenant role sees nothing', async ({ db }) => {
     const rows = await db.sql.begin(async (tx) => {
       await tx`set local role slotkeeper_tenant`;
       return tx`select count(*)::int as n from bookings`;

@@ -1,32 +1,17 @@
 // Many callers, one slot, over real HTTP: the database must end with no overlap, and every caller with an answer.
 import type { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { describe, expect } from 'vitest';
+import { overlappingPairs } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
+import type { VapiClient } from '../../testkit/vapi.ts';
 
-const SECRET = 'concurrency-test-secret-01';
-let db: TestDatabase;
-let server: RunningServer;
-let vapi: VapiClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  // The claim path alone: book_appointment books at once where the clinic needs no code.
-  await createDemoClinic(db.sql, { secret: SECRET, otpRequired: false });
-  server = await startServer(db.sql);
-  vapi = vapiClient(server.url, 'demo', SECRET);
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
+// The claim path alone: book_appointment books at once where the clinic needs no code.
+const it = integrationTest({ clinic: { secret: 'concurrency-test-secret-01', otpRequired: false } });
 
 const caller = (i: number) => `+1617555${String(1000 + i).padStart(4, '0')}`;
 
-function race(starts: DateTime[], provider?: string) {
+function race(vapi: VapiClient, starts: DateTime[], provider?: string) {
   return Promise.all(
     starts.map((start, i) =>
       vapi.tool('book_appointment', { start: iso(start), patient_name: `Caller ${i}`, ...(provider ? { provider } : {}) }, { customerNumber: caller(i) }),
@@ -35,9 +20,9 @@ function race(starts: DateTime[], provider?: string) {
 }
 
 describe('200 concurrent bookings', () => {
-  it('for the same slot and provider: exactly one booked, every other caller offered alternatives', async () => {
+  it('for the same slot and provider: exactly one booked, every other caller offered alternatives', async ({ db, vapi }) => {
     const start = futureWeekday('10:00', 3);
-    const replies = await race(Array.from({ length: 200 }, () => start), 'Moreno');
+    const replies = await race(vapi, Array.from({ length: 200 }, () => start), 'Moreno');
     const booked = replies.filter((r) => r.status === 'booked');
     const unavailable = replies.filter((r) => r.status === 'unavailable');
     expect(booked).toHaveLength(1);
@@ -48,19 +33,19 @@ describe('200 concurrent bookings', () => {
     expect(row!.n).toBe(1);
   });
 
-  it('for the same slot with any provider: one booking per provider, no more', async () => {
+  it('for the same slot with any provider: one booking per provider, no more', async ({ vapi }) => {
     const start = futureWeekday('11:00', 3);
-    const replies = await race(Array.from({ length: 200 }, () => start));
+    const replies = await race(vapi, Array.from({ length: 200 }, () => start));
     const booked = replies.filter((r) => r.status === 'booked');
     expect(booked.map((r) => r.provider).sort()).toEqual(['Dr. Alice Moreno', 'Dr. Ben Okafor']);
     expect(replies.filter((r) => r.status === 'unavailable')).toHaveLength(198);
   });
 
-  it('for overlapping but different starts of a 30-minute service: no two active bookings overlap', async () => {
+  it('for overlapping but different starts of a 30-minute service: no two active bookings overlap', async ({ db, vapi }) => {
     const base = futureWeekday('13:00', 4);
     // Starts every 5 minutes across two hours, each asked for by several callers at once.
     const starts = Array.from({ length: 200 }, (_, i) => base.plus({ minutes: 5 * (i % 24) }));
-    const replies = await race(starts, 'Okafor');
+    const replies = await race(vapi, starts, 'Okafor');
     expect(replies.every((r) => r.status === 'booked' || r.status === 'unavailable')).toBe(true);
     const booked = replies.filter((r) => r.status === 'booked');
     // 13:00–15:25 holds at most four 30-minute appointments, and any maximal choice at least two.

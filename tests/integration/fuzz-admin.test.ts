@@ -3,15 +3,12 @@
 // exist mixed with random ones, any leaf sometimes hostile, a body sometimes not JSON at all. Asserted for every
 // request: never a 5xx, an answer within 2 s, and nothing written by a refusal or a read.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { answered, changed, FUZZ_RUNS, FUZZ_SEED, fromSchema, hostileString, rowCounts } from '../helpers/fuzz.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-let clinic: TenantHandle;
+let fuzzed: TenantHandle;
 const known = { uuids: [] as string[] };
 const seen = { requests: 0, routes: 0, byStatus: {} as Record<number, number> };
 
@@ -25,17 +22,16 @@ interface Operation {
 }
 let operations: Operation[] = [];
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db.sql, {
-    env: { ADMIN_TOKEN, RATE_LIMIT_API_PER_TENANT: '1000000', RATE_LIMIT_API_PER_IP: '1000000' },
-  });
-  clinic = await newTenant(server.url, 'fuzzclinic');
+const it = integrationTest({ env: { ADMIN_TOKEN, RATE_LIMIT_API_PER_TENANT: '1000000', RATE_LIMIT_API_PER_IP: '1000000' } });
+
+// Two clinics made through the API, and the routes read from the server's own OpenAPI document.
+it.beforeAll(async ({ db, server }) => {
+  fuzzed = await newTenant(server.url, 'fuzzclinic');
   await newTenant(server.url, 'fuzzother');
   // The fuzzed clinic's own id is left out, so the operator routes suspend or change the other clinic, not the one
   // whose key every clinic route uses.
   const ids = await db.sql<{ id: string }[]>`
-    select id from tenants where id <> ${clinic.id} union all select id from providers union all select id from services
+    select id from tenants where id <> ${fuzzed.id} union all select id from providers union all select id from services
     union all select id from bookings`;
   known.uuids = ids.map((r) => r.id);
   const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as { paths: Record<string, Record<string, any>> };
@@ -56,12 +52,10 @@ beforeAll(async () => {
   );
   seen.routes = operations.length;
 });
-afterAll(async () => {
+it.afterAll(() => {
   console.info(
     `fuzz-admin: ${seen.requests} requests over ${seen.routes} routes, answers ${JSON.stringify(seen.byStatus)}`,
   );
-  await server.close();
-  await db.drop();
 });
 
 type Param = { name: string; required?: boolean; schema: never };
@@ -92,7 +86,7 @@ const request = fc.integer({ min: 0, max: 10_000 }).chain((i) => {
 });
 
 describe('admin API fuzz', () => {
-  it(`never a 5xx, never a hang, nothing written by a refusal or a read (${FUZZ_RUNS} requests, seed ${FUZZ_SEED})`, async () => {
+  it(`never a 5xx, never a hang, nothing written by a refusal or a read (${FUZZ_RUNS} requests, seed ${FUZZ_SEED})`, async ({ db, server }) => {
     expect(operations.length).toBeGreaterThan(20);
     await fc.assert(
       fc.asyncProperty(request, async ({ op, params, query, body }) => {
@@ -106,7 +100,7 @@ describe('admin API fuzz', () => {
         const res = await answered(`${server.url}${path}${qs ? `?${qs}` : ''}`, {
           method: op.method,
           headers: {
-            authorization: `Bearer ${op.operator ? ADMIN_TOKEN : clinic.key}`,
+            authorization: `Bearer ${op.operator ? ADMIN_TOKEN : fuzzed.key}`,
             ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
           },
           body,
@@ -124,7 +118,7 @@ describe('admin API fuzz', () => {
 });
 
 describe('found by the admin fuzz', () => {
-  it('a NUL in a query string (GET /tenants?after=%00) is refused with a sentence naming it, not a 500', async () => {
+  it('a NUL in a query string (GET /tenants?after=%00) is refused with a sentence naming it, not a 500', async ({ server }) => {
     const res = await answered(`${server.url}/api/v1/tenants?after=%00`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
@@ -132,10 +126,10 @@ describe('found by the admin fuzz', () => {
     expect(JSON.parse(res.text).error).toMatch(/"after" contains a NUL character/);
   });
 
-  it('a NUL in a body field is refused with the field named, and nothing is created', async () => {
+  it('a NUL in a body field is refused with the field named, and nothing is created', async ({ db, server }) => {
     const res = await answered(`${server.url}/api/v1/providers`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${clinic.key}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${fuzzed.key}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Dr. \u0000Null' }),
     });
     expect(res.status).toBe(400);

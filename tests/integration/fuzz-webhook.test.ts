@@ -3,11 +3,10 @@
 // src/vapi/call-report.ts reads, and any leaf may be hostile. Asserted for every payload: never a 5xx, an answer
 // within 2 s, and nothing written unless the answer says something happened. Seeded (FUZZ_SEED); FUZZ_RUNS cases.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { toolParameters } from '../../src/vapi/tool-export.ts';
 import { tools } from '../../src/vapi/tools/index.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import {
   answered,
   changed,
@@ -19,26 +18,17 @@ import {
   hostileValue,
   rowCounts,
 } from '../helpers/fuzz.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
 
 const SECRET = 'fuzz-webhook-secret-01';
-let db: TestDatabase;
-let server: RunningServer;
 const seen = { payloads: 0, byStatus: {} as Record<number, number>, wrote: 0 };
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: '+16175550199' });
-  server = await startServer(db.sql, {
-    env: { RATE_LIMIT_WEBHOOK_PER_TENANT: '1000000', RATE_LIMIT_WEBHOOK_PER_IP: '1000000' },
-  });
+const it = integrationTest({
+  clinic: { secret: SECRET, ownerPhone: '+16175550199' },
+  env: { RATE_LIMIT_WEBHOOK_PER_TENANT: '1000000', RATE_LIMIT_WEBHOOK_PER_IP: '1000000' },
 });
-afterAll(async () => {
+it.afterAll(() => {
   console.info(
     `fuzz-webhook: ${seen.payloads} payloads, answers ${JSON.stringify(seen.byStatus)}, ${seen.wrote} wrote rows`,
   );
-  await server.close();
-  await db.drop();
 });
 
 // Vapi's server message types (../shared/reference/vapi-protocol.md §1); the ones the webhook acts on get their fields.
@@ -171,7 +161,7 @@ const WRITING_STATUSES = new Set([
 const AUDIT = new Set(['calls', 'callEvents', 'toolCallResults']);
 
 describe('webhook fuzz', () => {
-  it(`never a 5xx, never a hang, nothing written unless answered so (${FUZZ_RUNS} payloads, seed ${FUZZ_SEED})`, async () => {
+  it(`never a 5xx, never a hang, nothing written unless answered so (${FUZZ_RUNS} payloads, seed ${FUZZ_SEED})`, async ({ db, server }) => {
     await fc.assert(
       fc.asyncProperty(body, async (raw) => {
         const before = await rowCounts(db.sql);

@@ -1,36 +1,24 @@
 // No lost record: a call's transition, an end-of-call report, a lead and an outbox row are saved, or the request fails
 // visibly (a tool's `error` answer, a 500 Vapi sends again) and is counted; once the fault is gone the retry keeps it.
 // The faults are real PostgreSQL errors, raised by a trigger the test puts on the table for the length of one step.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
+import type { VapiClient } from '../../testkit/vapi.ts';
 import { phoneCall, reportFields } from '../helpers/calls.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
 const SECRET = 'records-never-lost-secret';
 const OWNER = '+16175550188';
-let db: TestDatabase;
-let server: RunningServer;
-let vapi: VapiClient;
-let clinic: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  clinic = await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: OWNER });
-  // Every lead is hot, so every report queues an owner alert.
-  await db.sql`update tenants set hot_lead_threshold = 0 where id = ${clinic}`;
-  server = await startServer(db.sql);
-  vapi = vapiClient(server.url, 'demo', SECRET);
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
+const it = integrationTest({ clinic: { secret: SECRET, ownerPhone: OWNER } });
+// Every lead is hot, so every report queues an owner alert.
+it.beforeAll(async ({ db, clinic }) => {
+  await db.sql`update tenants set hot_lead_threshold = 0 where id = ${clinic.tenantId}`;
 });
 
 /** Makes every write to `table` matching `when` fail until the returned function is called. */
-async function failWrites(table: string, when: string): Promise<() => Promise<void>> {
+async function failWrites(db: TestDatabase, table: string, when: string): Promise<() => Promise<void>> {
   const fn = `fail_${table}`;
   await db.sql.unsafe(`
     create function ${fn}() returns trigger language plpgsql as $$ begin raise exception 'injected fault on ${table}'; end $$;
@@ -38,7 +26,7 @@ async function failWrites(table: string, when: string): Promise<() => Promise<vo
   return async () => void (await db.sql.unsafe(`drop trigger ${fn} on ${table}; drop function ${fn}();`));
 }
 
-async function notSaved(record: string): Promise<number> {
+async function notSaved(server: RunningServer, record: string): Promise<number> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
   return Number(
     new RegExp(`^slotkeeper_records_not_saved_total\\{record="${record}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0,
@@ -46,12 +34,12 @@ async function notSaved(record: string): Promise<number> {
 }
 
 let n = 0;
-const newCall = () => phoneCall(vapi, `+1617253${String(3000 + n++).padStart(4, '0')}`);
-const callRow = (id: string) =>
+const newCall = (vapi: VapiClient) => phoneCall(vapi, `+1617253${String(3000 + n++).padStart(4, '0')}`);
+const callRow = (db: TestDatabase, id: string) =>
   db.sql<
     { id: string; state: string; version: number; report: unknown }[]
   >`select id, state, version, report from calls where vapi_call_id = ${id}`.then((r) => r[0]);
-const events = (callRowId: string) =>
+const events = (db: TestDatabase, callRowId: string) =>
   db.sql<{ n: number }[]>`select count(*)::int as n from call_events where call_id = ${callRowId}`.then((r) => r[0]!.n);
 const report = reportFields({
   summary: 'Wants a cleaning.',
@@ -61,35 +49,35 @@ const report = reportFields({
 });
 
 describe('a call transition that cannot be saved', () => {
-  it('fails the tool call with an error answer; the retry continues from what Postgres holds, nothing drifts', async () => {
-    const call = newCall();
+  it('fails the tool call with an error answer; the retry continues from what Postgres holds, nothing drifts', async ({ db, server, vapi }) => {
+    const call = newCall(vapi);
     const start = iso(futureWeekday('09:00', 5));
-    const before = await notSaved('call_transition');
-    const heal = await failWrites('call_events', "new.state_after = 'held'");
+    const before = await notSaved(server, 'call_transition');
+    const heal = await failWrites(db, 'call_events', "new.state_after = 'held'");
     const failed = await call.tool('reserve_slot', { start, patient_name: 'Lee Park' });
     await heal();
     expect(failed).toMatchObject({ field: 'error', status: 'internal_error' });
-    expect(await notSaved('call_transition')).toBe(before + 1);
-    const stored = await callRow(call.id);
+    expect(await notSaved(server, 'call_transition')).toBe(before + 1);
+    const stored = await callRow(db, call.id);
     expect(stored?.state).not.toBe('held');
-    expect(await events(stored!.id)).toBe(stored!.version);
+    expect(await events(db, stored!.id)).toBe(stored!.version);
 
     const retried = await call.tool('reserve_slot', { start, patient_name: 'Lee Park' });
     expect(retried).toMatchObject({ field: 'result', status: 'held' });
-    const after = await callRow(call.id);
+    const after = await callRow(db, call.id);
     expect(after?.state).toBe('held');
-    expect(await events(after!.id)).toBe(after!.version);
+    expect(await events(db, after!.id)).toBe(after!.version);
     const holds = await db.sql`select 1 from bookings where source_call_id = ${call.id} and status = 'held'`;
     expect(holds.length).toBe(1);
   });
 });
 
 describe('a call step that could not run', () => {
-  it('is not recorded for replay: the same tool-call id, sent again once the fault is gone, really runs', async () => {
-    const call = newCall();
+  it('is not recorded for replay: the same tool-call id, sent again once the fault is gone, really runs', async ({ db, vapi }) => {
+    const call = newCall(vapi);
     const start = iso(futureWeekday('10:00', 6));
     expect(await call.tool('reserve_slot', { start, patient_name: 'Kim Ode' })).toMatchObject({ status: 'held' });
-    const heal = await failWrites('sms_outbox', "new.kind = 'otp'");
+    const heal = await failWrites(db, 'sms_outbox', "new.kind = 'otp'");
     const failed = await vapi.tool('send_otp', {}, { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' });
     await heal();
     expect(failed).toMatchObject({ field: 'error', status: 'internal_error' });
@@ -101,27 +89,27 @@ describe('a call step that could not run', () => {
 });
 
 describe('the end of a call', () => {
-  it.each([
+  it.for<[string, string, string]>([
     ['call_report', 'calls', 'new.report is not null'],
     ['lead', 'leads', 'true'],
     ['outbox', 'sms_outbox', "new.kind = 'alert'"],
   ])(
     'a %s that cannot be saved answers 500, keeps nothing half-done, and the resent report keeps it all',
-    async (record, table, when) => {
-      const call = newCall();
+    async ([record, table, when], { db, server, vapi }) => {
+      const call = newCall(vapi);
       expect((await call.tool('check_availability', {})).field).toBeDefined();
-      const before = await notSaved(record);
-      const heal = await failWrites(table, when);
+      const before = await notSaved(server, record);
+      const heal = await failWrites(db, table, when);
       const failed = await call.report(report);
       await heal();
       expect(failed).toBe(500);
-      expect(await notSaved(record)).toBe(before + 1);
-      const row = await callRow(call.id);
+      expect(await notSaved(server, record)).toBe(before + 1);
+      const row = await callRow(db, call.id);
       expect(row?.report).toBeNull();
       expect(await db.sql`select 1 from leads where call_id = ${row!.id}`).toHaveLength(0);
 
       expect(await call.report(report)).toBe(200);
-      expect((await callRow(call.id))?.report).not.toBeNull();
+      expect((await callRow(db, call.id))?.report).not.toBeNull();
       expect(await db.sql`select 1 from leads where call_id = ${row!.id}`).toHaveLength(1);
       expect(await db.sql`select 1 from sms_outbox where call_id = ${row!.id} and kind = 'alert'`).toHaveLength(1);
     },

@@ -4,22 +4,16 @@
 import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { FUNCTIONS_DIR } from '../../src/db/migrate.ts';
 import { openIntervals } from '../../src/scheduling/hours.ts';
 import type { DateException, Weekday, WeeklyHours } from '../../src/scheduling/types.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
-let db: TestDatabase;
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
+const it = integrationTest();
 
 describe('sql/functions', () => {
-  it('holds exactly the functions the database has', async () => {
+  it('holds exactly the functions the database has', async ({ db }) => {
     const rows = await db.sql<{ proname: string }[]>`
       select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
        where n.nspname = 'public'
@@ -51,7 +45,7 @@ const scenario = fc.record({
 });
 
 describe('provider_open_hours agrees with scheduling/hours.ts', () => {
-  it('on random hours, exceptions and slots, DST days included', async () => {
+  it('on random hours, exceptions and slots, DST days included', async ({ db }) => {
     const [tenant] = await db.sql<{ id: string }[]>`
       insert into tenants (slug, name, time_zone, country, vapi_secret_sha256)
       values ('agree', 'Agreement', 'UTC', 'US', sha256('x')) returning id`;

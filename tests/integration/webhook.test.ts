@@ -1,86 +1,77 @@
 // The Vapi webhook over real HTTP: credentials, bad input of every kind, the tool answers, idempotency.
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import type { TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
-import { endOfCallReportBody, readReply, statusUpdateBody, toolCallsBody, vapiClient, type VapiClient } from '../../testkit/vapi.ts';
+import { endOfCallReportBody, readReply, statusUpdateBody, toolCallsBody, vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-test-secret-0001';
 const OTHER_SECRET = 'webhook-test-secret-0002';
-let db: TestDatabase;
-let server: RunningServer;
-let vapi: VapiClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await createDemoClinic(db.sql, { secret: SECRET });
+const it = integrationTest({ clinic: { secret: SECRET } });
+// A second clinic, whose secret must not open the first one's webhook.
+it.beforeAll(async ({ db }) => {
   await createDemoClinic(db.sql, { secret: OTHER_SECRET, slug: 'other' });
-  server = await startServer(db.sql);
-  vapi = vapiClient(server.url, 'demo', SECRET);
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
 });
 
-const countBookings = async () => (await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`)[0]!.n;
+const countBookings = async (db: TestDatabase) => (await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`)[0]!.n;
 const availability = toolCallsBody([{ name: 'check_availability', args: {} }]);
 
 describe('authentication', () => {
-  const post = (headers: Record<string, string>, slug = 'demo') =>
+  const post = (server: RunningServer, headers: Record<string, string>, slug = 'demo') =>
     fetch(`${server.url}/vapi/${slug}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(availability) });
 
-  it('refuses a request with no credential, a wrong one, or another clinic’s', async () => {
+  it('refuses a request with no credential, a wrong one, or another clinic’s', async ({ server }) => {
     const attempts: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${OTHER_SECRET}` }, { 'x-vapi-secret': OTHER_SECRET }];
     for (const headers of attempts) {
-      const res = await post(headers);
+      const res = await post(server, headers);
       expect(res.status).toBe(401);
       expect(((await res.json()) as { error: string }).error).toMatch(/unauthorized/i);
     }
   });
 
-  it('refuses an unknown clinic with the same answer as a wrong secret', async () => {
-    const res = await post({ authorization: `Bearer ${SECRET}` }, 'no-such-clinic');
+  it('refuses an unknown clinic with the same answer as a wrong secret', async ({ server }) => {
+    const res = await post(server, { authorization: `Bearer ${SECRET}` }, 'no-such-clinic');
     expect(res.status).toBe(401);
   });
 
-  it('accepts the Bearer token and the legacy X-Vapi-Secret header', async () => {
-    expect((await post({ authorization: `Bearer ${SECRET}` })).status).toBe(200);
-    expect((await post({ 'x-vapi-secret': SECRET })).status).toBe(200);
-    expect((await post({ authorization: `Bearer ${OTHER_SECRET}` }, 'other')).status).toBe(200);
+  it('accepts the Bearer token and the legacy X-Vapi-Secret header', async ({ server }) => {
+    expect((await post(server, { authorization: `Bearer ${SECRET}` })).status).toBe(200);
+    expect((await post(server, { 'x-vapi-secret': SECRET })).status).toBe(200);
+    expect((await post(server, { authorization: `Bearer ${OTHER_SECRET}` }, 'other')).status).toBe(200);
   });
 
-  it('checks the credential before reading the body', async () => {
+  it('checks the credential before reading the body', async ({ vapi }) => {
     const res = await vapi.post(undefined, { raw: '{not json', headers: { authorization: 'Bearer wrong' } });
     expect(res.status).toBe(401);
   });
 });
 
 describe('bad input', () => {
-  it('answers malformed JSON with 400 and a sentence', async () => {
+  it('answers malformed JSON with 400 and a sentence', async ({ vapi }) => {
     const res = await vapi.post(undefined, { raw: '{"message": {"type": "tool-calls",' });
     expect(res.status).toBe(400);
     expect(res.json.error).toBe('The request body is not valid JSON.');
   });
 
-  it('answers a body that is not a Vapi message with 400', async () => {
+  it('answers a body that is not a Vapi message with 400', async ({ vapi }) => {
     const res = await vapi.post({ hello: 'world' });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(/Vapi server message/);
   });
 
-  it('answers an oversized body with 413 and books nothing', async () => {
-    const before = await countBookings();
+  it('answers an oversized body with 413 and books nothing', async ({ db, vapi }) => {
+    const before = await countBookings(db);
     const huge = toolCallsBody([{ name: 'book_appointment', args: { patient_name: 'x'.repeat(3 * 1024 * 1024), start: iso(futureWeekday('10:00')) } }]);
     const res = await vapi.post(huge);
     expect(res.status).toBe(413);
     expect(res.json.error).toMatch(/too large/);
-    expect(await countBookings()).toBe(before);
+    expect(await countBookings(db)).toBe(before);
   });
 
-  it('acknowledges message types it does not act on with 200 {}', async () => {
+  it('acknowledges message types it does not act on with 200 {}', async ({ vapi }) => {
     for (const type of ['status-update', 'conversation-update', 'hang', 'speech-update', 'something-new']) {
       const res = await vapi.post({ message: { type, call: { id: 'c1' } } });
       expect(res.status).toBe(200);
@@ -88,7 +79,7 @@ describe('bad input', () => {
     }
   });
 
-  it('acknowledges a status-update or end-of-call-report without a call, and says so in the log', async () => {
+  it('acknowledges a status-update or end-of-call-report without a call, and says so in the log', async ({ db }) => {
     const lines: string[] = [];
     const logged = await startServer(db.sql, { env: { LOG_LEVEL: 'warn' }, logStream: { write: (line) => void lines.push(line) } });
     try {
@@ -106,14 +97,14 @@ describe('bad input', () => {
     }
   });
 
-  it('answers an unknown tool with a speakable sentence in the result', async () => {
+  it('answers an unknown tool with a speakable sentence in the result', async ({ vapi }) => {
     const reply = await vapi.tool('launch_rocket', {});
     expect(reply).toMatchObject({ field: 'result', status: 'unknown_tool' });
     expect(reply.say).toMatch(/check_availability/);
   });
 
-  it('answers wrong argument types and missing arguments with a sentence, writing nothing', async () => {
-    const before = await countBookings();
+  it('answers wrong argument types and missing arguments with a sentence, writing nothing', async ({ db, vapi }) => {
+    const before = await countBookings(db);
     const missing = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')) });
     expect(missing).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     expect(missing.say).toMatch(/patient_name is required/);
@@ -123,11 +114,11 @@ describe('bad input', () => {
     expect(badEnum.say).toMatch(/time_of_day must be one of morning, afternoon, evening/);
     const notJson = await vapi.tool('check_availability', '{"date": tomorrow');
     expect(notJson).toMatchObject({ field: 'result', status: 'invalid_arguments' });
-    expect(await countBookings()).toBe(before);
+    expect(await countBookings(db)).toBe(before);
   });
 
-  it('refuses closed days, past times, impossible dates and bad phone numbers, writing nothing', async () => {
-    const before = await countBookings();
+  it('refuses closed days, past times, impossible dates and bad phone numbers, writing nothing', async ({ db, vapi }) => {
+    const before = await countBookings(db);
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ start: iso(futureSaturday('10:00')), patient_name: 'Ann Lee' }, 'closed'],
       [{ date: DateTime.now().setZone('America/New_York').minus({ days: 2 }).toISODate(), time: '10:00', patient_name: 'Ann Lee' }, 'past'],
@@ -144,17 +135,17 @@ describe('bad input', () => {
     // A caller number the clinic's country cannot read.
     const badNumber = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee' }, { customerNumber: '12' });
     expect(badNumber).toMatchObject({ field: 'result', status: 'invalid_phone' });
-    expect(await countBookings()).toBe(before);
+    expect(await countBookings(db)).toBe(before);
   });
 
-  it('needs a phone number when the call has none (a web call)', async () => {
+  it('needs a phone number when the call has none (a web call)', async ({ vapi }) => {
     const reply = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:30', 9)), patient_name: 'Web Caller' }, { customerNumber: null });
     expect(reply).toMatchObject({ field: 'result', status: 'missing_phone' });
   });
 });
 
 describe('tools', () => {
-  it('check_availability offers a few future slots with ISO start, provider and a spoken label', async () => {
+  it('check_availability offers a few future slots with ISO start, provider and a spoken label', async ({ vapi }) => {
     const day = futureWeekday('00:00', 3);
     const reply = await vapi.tool('check_availability', { date: day.toISODate(), time_of_day: 'afternoon' });
     expect(reply).toMatchObject({ field: 'result', status: 'ok' });
@@ -169,7 +160,7 @@ describe('tools', () => {
     }
   });
 
-  it('check_availability with no date offers the earliest openings, in order, honouring the time of day', async () => {
+  it('check_availability with no date offers the earliest openings, in order, honouring the time of day', async ({ vapi }) => {
     const reply = await vapi.tool('check_availability', { time_of_day: 'morning' });
     expect(reply).toMatchObject({ field: 'result', status: 'ok' });
     const starts = reply.slots.map((s: { start: string }) => DateTime.fromISO(s.start, { setZone: true }));
@@ -181,12 +172,12 @@ describe('tools', () => {
     expect(earlier.slots[0].start).toBe(reply.slots[0].start);
   });
 
-  it('accepts arguments sent as a JSON string', async () => {
+  it('accepts arguments sent as a JSON string', async ({ vapi }) => {
     const reply = await vapi.tool('check_availability', JSON.stringify({ date: futureWeekday('00:00', 3).toISODate() }));
     expect(reply).toMatchObject({ field: 'result', status: 'ok' });
   });
 
-  it('book_appointment on a clinic with codes holds the slot under the caller’s number (whatever the model says) and sends the code', async () => {
+  it('book_appointment on a clinic with codes holds the slot under the caller’s number (whatever the model says) and sends the code', async ({ db, vapi }) => {
     const start = futureWeekday('11:00', 4);
     const args = { start: iso(start), patient_name: 'mary o’brien', provider: 'Moreno', patient_phone: '+16175550000' };
     const reply = await vapi.tool('book_appointment', args, { customerNumber: '(617) 253-1000' });
@@ -199,7 +190,7 @@ describe('tools', () => {
     expect(codes).toEqual([{ phoneE164: '+16172531000' }]);
   });
 
-  it('offers alternatives when the slot is taken', async () => {
+  it('offers alternatives when the slot is taken', async ({ vapi }) => {
     const start = futureWeekday('14:00', 4);
     const first = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' });
     expect(first.status).toBe('code_sent');
@@ -210,7 +201,7 @@ describe('tools', () => {
     expect(second.say).toContain(second.alternatives[0].label);
   });
 
-  it('moves a date whose year is stale to its next occurrence and says so', async () => {
+  it('moves a date whose year is stale to its next occurrence and says so', async ({ vapi }) => {
     const target = futureWeekday('10:00', 10);
     const stale = target.minus({ years: 2 });
     const reply = await vapi.tool('book_appointment', { date: stale.toISODate(), time: '10:00', patient_name: 'Old Year' }, { customerNumber: '+16175559876' });
@@ -219,17 +210,17 @@ describe('tools', () => {
     expect(reply.say).toMatch(/I've taken that as/);
   });
 
-  it('returns the first answer to a repeated tool-call id and books nothing new', async () => {
+  it('returns the first answer to a repeated tool-call id and books nothing new', async ({ db, vapi }) => {
     const start = futureWeekday('15:30', 5);
     const args = { start: iso(start), patient_name: 'Dee Dupe' };
     const first = await vapi.tool('book_appointment', args, { toolCallId: 'call_dup_1', callId: 'dup-call' });
-    const before = await countBookings();
+    const before = await countBookings(db);
     const again = await vapi.tool('book_appointment', args, { toolCallId: 'call_dup_1', callId: 'dup-call' });
     expect(again).toEqual(first);
-    expect(await countBookings()).toBe(before);
+    expect(await countBookings(db)).toBe(before);
   });
 
-  it('finds the static parameters where Vapi merges them: the arguments, the message or the request body', async () => {
+  it('finds the static parameters where Vapi merges them: the arguments, the message or the request body', async ({ db, vapi }) => {
     const start = futureWeekday('09:30', 11);
     const cases = [
       { at: 'arguments', number: '+16175550201' },
@@ -252,7 +243,7 @@ describe('tools', () => {
     }
   });
 
-  it('answers several tool calls in one message in order, with matching ids', async () => {
+  it('answers several tool calls in one message in order, with matching ids', async ({ vapi }) => {
     const body = toolCallsBody([
       { id: 'tc_a', name: 'check_availability', args: {} },
       { id: 'tc_b', name: 'nope', args: {} },
@@ -269,7 +260,7 @@ describe('tools', () => {
 });
 
 describe('operations', () => {
-  it('reports database health and per-tool metrics', async () => {
+  it('reports database health and per-tool metrics', async ({ server }) => {
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
