@@ -112,6 +112,59 @@ describe('restart in the middle of a call', () => {
   });
 });
 
+describe('an escalated call ended on another instance meanwhile', () => {
+  it('stays ended: the release of the escalated hold does not save over the end', async () => {
+    const number = '+16172531109';
+    const [a, b] = await Promise.all([start(), start()]);
+    // The first release_hold after this waits, before it locks any row, on an advisory lock the test holds: A's
+    // release of the escalated hold is then still under way when B is told the call ended.
+    const GATE = 730_001;
+    const gate = await db.sql.reserve();
+    await gate`select pg_advisory_lock(${GATE})`;
+    await db.sql.unsafe(`
+      create sequence escalation_gate;
+      create function escalation_gate() returns trigger language plpgsql security definer as $$ begin
+        if current_query() like '%release_hold%' and nextval('escalation_gate') = 1 then
+          perform pg_advisory_lock(${GATE}); perform pg_advisory_unlock(${GATE});
+        end if;
+        return null;
+      end $$;
+      create trigger escalation_gate before update on bookings for each statement execute function escalation_gate();`);
+    const advisoryWaiters = async () =>
+      (await db.sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)[0]!.n;
+    try {
+      const onA = phoneCall(vapiClient(a.url, 'demo', SECRET), number);
+      const onB = phoneCall(vapiClient(b.url, 'demo', SECRET), number, onA.id);
+      expect((await onA.tool('reserve_slot', { start: iso(futureWeekday('12:30', 3)), patient_name: 'Eve Lund' })).status).toBe('held');
+      expect((await onA.tool('send_otp')).status).toBe('sent');
+      const wrong = wrongCode(codeFrom((await twilio.waitFor(number, 1))[0]!.body));
+      expect((await onA.tool('verify_otp', { code: wrong })).status).toBe('wrong_code');
+      expect((await onA.tool('verify_otp', { code: wrong })).status).toBe('wrong_code');
+      const escalated = onA.tool('verify_otp', { code: wrong });
+      await eventually(advisoryWaiters, (n) => n === 1);
+      // The end reaches B while A's release waits; B either ends the call or waits for the call's lock.
+      let hungUp: number | undefined;
+      const ended = onB.hangUp().then((status) => (hungUp = status));
+      await eventually(async () => hungUp ?? (await advisoryWaiters()), (v) => v === 200 || v === 2);
+      await gate`select pg_advisory_unlock(${GATE})`;
+      expect((await escalated).status).toBe('escalated');
+      expect(await ended).toBe(200);
+      // A's release finished (its completion is an event of the call), and the call is still ended.
+      const events = () =>
+        db.sql<{ eventType: string; stateAfter: string }[]>`
+          select event_type, state_after from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${onA.id} order by seq`;
+      const trail = await eventually(events, (rows) => rows.some((r) => r.eventType.startsWith('xstate.done.actor.releaseForHuman')));
+      const [call] = await db.sql<{ state: string }[]>`select state from calls where vapi_call_id = ${onA.id}`;
+      expect(call!.state).toBe('ended');
+      expect(trail.at(-1)!.stateAfter).toBe('ended');
+    } finally {
+      gate.release();
+      await db.sql.unsafe('drop trigger escalation_gate on bookings; drop function escalation_gate(); drop sequence escalation_gate;');
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe('the outbox', () => {
   it('retries when Twilio fails the first attempts and delivers exactly once', async () => {
     const number = '+16172531104';
