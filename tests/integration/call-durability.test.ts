@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput } from '../../machines/call-machine.ts';
 import { replayCall } from '../../src/calls/replay-call.ts';
+import { saveTransition } from '../../src/db/queries/calls.ts';
+import { withTenant } from '../../src/db/tenant-scope.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { codeFrom, eventually, type PhoneCall, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
@@ -162,6 +164,26 @@ describe('an escalated call ended on another instance meanwhile', () => {
       await db.sql.unsafe('drop trigger escalation_gate on bookings; drop function escalation_gate(); drop sequence escalation_gate;');
       await Promise.all([a.close(), b.close()]);
     }
+  });
+});
+
+describe('a transition saved after its step answered', () => {
+  it('is not written over a call another instance has moved on (a compare-and-set on the version)', async () => {
+    const number = '+16172531110';
+    await withCall(number, async (call) => {
+      expect((await call.tool('reserve_slot', { start: iso(futureWeekday('13:30', 3)), patient_name: 'Ida Moss' })).status).toBe('held');
+      expect((await call.hangUp())).toBe(200);
+      const read = async () =>
+        (await db.sql<{ id: string; tenantId: string; state: string; version: number; events: number }[]>`
+          select c.id, c.tenant_id, c.state, c.version, (select count(*)::int from call_events e where e.call_id = c.id) as events
+            from calls c where c.vapi_call_id = ${call.id}`)[0]!;
+      const ended = await read();
+      expect(ended.state).toBe('ended');
+      // What an instance that last saw the call one version earlier would save late: the call held again.
+      const late = { callRowId: ended.id, expectedVersion: ended.version - 1, snapshot: {}, state: 'held', flagged: false, event: { type: 'late' }, before: 'held' };
+      expect(await withTenant(db.sql, ended.tenantId, (tx) => saveTransition(tx, late))).toBeUndefined();
+      expect(await read()).toEqual(ended);
+    });
   });
 });
 
