@@ -1,6 +1,7 @@
-// The load: one-step claims (book_appointment) and whole calls (reserve_slot → send_otp → the code from the texted
-// message → verify_otp → the call's end), from a plan fixed by the seed. A step without a real answer is retried
-// after a pause, as the assistant would ("please try that again"); a call whose step never gets one is hung up.
+// The load: one-step claims (book_appointment; where it answers code_sent, the texted code → verify_otp) and whole
+// calls (reserve_slot → send_otp → the code from the texted message → verify_otp → the call's end), from a plan fixed
+// by the seed. A step without a real answer is retried after a pause, as the assistant would ("please try that
+// again"); a call whose step never gets one is hung up.
 import type { DateTime } from 'luxon';
 import { codeFrom, phoneCall, wrongCode, type PhoneCall } from '../tests/helpers/calls.ts';
 import type { FakeTwilio } from '../testkit/fake-twilio.ts';
@@ -98,11 +99,17 @@ async function ending(deps: TrafficDeps, send: () => Promise<number>): Promise<b
 
 export async function runClaim(deps: TrafficDeps, op: Extract<Operation, { kind: 'claim' }>): Promise<FlowResult> {
   const callId = `claim-${op.n}`;
+  const number = callerNumber(op.n);
   const vapi = deps.history.client(callId);
   const args = { start: op.start, patient_name: `Chaos Claimant ${op.n}`, service: op.service, ...(op.provider ? { provider: op.provider } : {}) };
+  const texted = textsTo(deps, number);
   // One tool-call id for every try: a redelivery of the same request, which must not book twice.
-  const reply = await step(deps, () => vapi.tool('book_appointment', args, { customerNumber: callerNumber(op.n), toolCallId: `tc-${callId}` }));
-  return { op, callId, outcome: gaveUp(reply) ? 'gave-up-at-book_appointment' : reply.status, hungUp: false };
+  const reply = await step(deps, () => vapi.tool('book_appointment', args, { customerNumber: number, toolCallId: `tc-${callId}` }));
+  const result = (outcome: string): FlowResult => ({ op, callId, outcome, hungUp: false });
+  if (gaveUp(reply)) return result('gave-up-at-book_appointment');
+  // A clinic that needs a code holds the time and texts it: the caller reads it out, and only verify_otp books.
+  if (reply.status !== 'code_sent') return result(reply.status);
+  return result(await codeAndVerify(deps, phoneCall(vapi, number, callId), 0, texted));
 }
 
 export async function runCall(deps: TrafficDeps, op: Extract<Operation, { kind: 'call' }>): Promise<FlowResult> {
@@ -128,16 +135,22 @@ export async function runCall(deps: TrafficDeps, op: Extract<Operation, { kind: 
   return hangUp(verified);
 }
 
+const textsTo = (deps: TrafficDeps, number: string) => deps.twilio.messages.filter((m) => m.to === number).length;
+
 /**
  * send_otp, the code as the caller's phone shows it, verify_otp (after `wrongCodes` wrong ones: three end in
- * escalation); a lost or late text is asked for again.
+ * escalation); a lost or late text is asked for again. `textedBefore`: a step already sent the code
+ * (book_appointment's code_sent), and the phone had this many texts before it; the first send_otp is skipped.
  */
-async function codeAndVerify(deps: TrafficDeps, call: PhoneCall, wrongCodes: number): Promise<string> {
+async function codeAndVerify(deps: TrafficDeps, call: PhoneCall, wrongCodes: number, textedBefore?: number): Promise<string> {
   for (let sends = 0; sends < 3; sends++) {
-    const seen = deps.twilio.messages.filter((m) => m.to === call.number).length;
-    const sent = await step(deps, () => call.tool('send_otp'));
-    if (gaveUp(sent)) return 'gave-up-at-send_otp';
-    if (sent.status !== 'sent') return sent.status;
+    const alreadySent = sends === 0 && textedBefore !== undefined;
+    const seen = alreadySent ? textedBefore : textsTo(deps, call.number);
+    if (!alreadySent) {
+      const sent = await step(deps, () => call.tool('send_otp'));
+      if (gaveUp(sent)) return 'gave-up-at-send_otp';
+      if (sent.status !== 'sent') return sent.status;
+    }
     const texts = await deps.twilio.waitFor(call.number, seen + 1, 20_000).catch(() => undefined);
     if (!texts) continue;
     const code = codeFrom(texts.at(-1)!.body);

@@ -170,7 +170,7 @@ export const callMachine = setup({
   initial: 'idle',
   on: {
     END: '.ending',
-    ESCALATE: { target: '.escalated', actions: { type: 'answer', params: say.escalated } },
+    ESCALATE: { target: '.escalating', actions: { type: 'answer', params: say.escalated } },
   },
   states: {
     // Greeting: nothing held yet. Choosing: a time was refused and alternatives offered. Both accept the same steps.
@@ -268,7 +268,7 @@ export const callMachine = setup({
             actions: { type: 'answer', params: reply('rate_limited', "I can't send another code right now; please use the one I already sent.") },
           },
           {
-            target: 'escalated',
+            target: 'escalating',
             actions: {
               type: 'answer',
               params: reply('escalated', "I can't send a code to that number right now; a member of our staff will call you back to finish the booking."),
@@ -329,7 +329,7 @@ export const callMachine = setup({
           },
           {
             guard: 'lastWrongCode',
-            target: 'escalated',
+            target: 'escalating',
             actions: assign(({ context }) => ({
               wrongCodes: context.wrongCodes + 1,
               reply: reply('escalated', "That code doesn't match either. I've released the time and a member of our staff will call you back shortly."),
@@ -426,9 +426,14 @@ export const callMachine = setup({
       on: choosingSteps(),
     },
 
-    escalated: {
+    // A busy step: the release completes under the call's lock, before the answer, so its completion is never saved
+    // after (and over) a later step such as the call's end on another instance.
+    escalating: {
+      tags: BUSY_TAG,
       entry: 'flag',
-      invoke: { id: 'releaseForHuman', src: 'releaseHold', input: ({ context }) => ({ hold: context.hold, context }), onDone: { actions: 'forgetHold' }, onError: {} },
+      invoke: { id: 'releaseForHuman', src: 'releaseHold', input: ({ context }) => ({ hold: context.hold, context }), onDone: { target: 'escalated', actions: 'forgetHold' }, onError: 'escalated' },
+    },
+    escalated: {
       on: {
         '*': { actions: { type: 'answer', params: say.escalated } },
         ESCALATE: { actions: { type: 'answer', params: say.escalated } },

@@ -11,6 +11,9 @@ import type { ProvidedCallMachine } from './call-effects.ts';
 
 type CallActor = Actor<ProvidedCallMachine>;
 
+/** The version of a copy another instance has overtaken: no stored call has it, so the next step reloads. */
+const STALE = -1;
+
 interface Live {
   actor: CallActor;
   row: CallRow;
@@ -257,13 +260,23 @@ export class CallRegistry {
       // Saved in order, each as soon as it happened; the event waits for them (step awaits `writes`), so a transition
       // that is not saved fails its event visibly, and the ones after it are not attempted.
       live.writes = live.writes.then(async () => {
-        const transition = { callRowId: live.row.id, snapshot, state: after, flagged, event, before };
+        const transition = { callRowId: live.row.id, expectedVersion: live.version, snapshot, state: after, flagged, event, before };
         // Inside the step's lock transaction when there is one (committed with the step's replay record); a
         // transition after the step answered (an effect outlasting the step timeout) gets its own.
         const tx = live.tx;
-        live.version = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
+        const saved = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
           tx ? saveTransition(tx, transition) : withTenant(this.o.sql, live.row.tenantId, (t) => saveTransition(t, transition)),
         );
+        if (saved !== undefined) {
+          live.version = saved;
+          return;
+        }
+        // Under the lock the version was compared when the step began: a mismatch there is a broken lock, and fails.
+        if (tx) throw new Error(`call ${live.row.vapiCallId} changed under its lock (expected version ${transition.expectedVersion})`);
+        // Outside it, another instance moved the call on (it may have ended it): what it saved stands. This copy is
+        // out of date; no stored version matches this one, so the call's next step here reloads it.
+        this.o.log.info({ callId: live.row.vapiCallId, event: event.type, state: after }, 'late call transition not saved: the call moved on elsewhere');
+        live.version = STALE;
       });
       // Handled by step's await; this only keeps an event that never got that far from crashing the process.
       live.writes.catch((err: unknown) => this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved; the event fails'));

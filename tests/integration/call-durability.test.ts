@@ -3,6 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallInput } from '../../machines/call-machine.ts';
 import { replayCall } from '../../src/calls/replay-call.ts';
+import { saveTransition } from '../../src/db/queries/calls.ts';
+import { withTenant } from '../../src/db/tenant-scope.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { codeFrom, eventually, type PhoneCall, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
@@ -108,6 +110,79 @@ describe('restart in the middle of a call', () => {
          where c.vapi_call_id = ${call.id} order by seq`;
       for (let i = 1; i < seqs.length; i++) expect(seqs[i]!.stateBefore).toBe(seqs[i - 1]!.stateAfter);
       await twilio.waitFor(number, 3);
+    });
+  });
+});
+
+describe('an escalated call ended on another instance meanwhile', () => {
+  it('stays ended: the release of the escalated hold does not save over the end', async () => {
+    const number = '+16172531109';
+    const [a, b] = await Promise.all([start(), start()]);
+    // The first release_hold after this waits, before it locks any row, on an advisory lock the test holds: A's
+    // release of the escalated hold is then still under way when B is told the call ended.
+    const GATE = 730_001;
+    const gate = await db.sql.reserve();
+    await gate`select pg_advisory_lock(${GATE})`;
+    await db.sql.unsafe(`
+      create sequence escalation_gate;
+      create function escalation_gate() returns trigger language plpgsql security definer as $$ begin
+        if current_query() like '%release_hold%' and nextval('escalation_gate') = 1 then
+          perform pg_advisory_lock(${GATE}); perform pg_advisory_unlock(${GATE});
+        end if;
+        return null;
+      end $$;
+      create trigger escalation_gate before update on bookings for each statement execute function escalation_gate();`);
+    const advisoryWaiters = async () =>
+      (await db.sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)[0]!.n;
+    try {
+      const onA = phoneCall(vapiClient(a.url, 'demo', SECRET), number);
+      const onB = phoneCall(vapiClient(b.url, 'demo', SECRET), number, onA.id);
+      expect((await onA.tool('reserve_slot', { start: iso(futureWeekday('12:30', 3)), patient_name: 'Eve Lund' })).status).toBe('held');
+      expect((await onA.tool('send_otp')).status).toBe('sent');
+      const wrong = wrongCode(codeFrom((await twilio.waitFor(number, 1))[0]!.body));
+      expect((await onA.tool('verify_otp', { code: wrong })).status).toBe('wrong_code');
+      expect((await onA.tool('verify_otp', { code: wrong })).status).toBe('wrong_code');
+      const escalated = onA.tool('verify_otp', { code: wrong });
+      await eventually(advisoryWaiters, (n) => n === 1);
+      // The end reaches B while A's release waits; B either ends the call or waits for the call's lock.
+      let hungUp: number | undefined;
+      const ended = onB.hangUp().then((status) => (hungUp = status));
+      await eventually(async () => hungUp ?? (await advisoryWaiters()), (v) => v === 200 || v === 2);
+      await gate`select pg_advisory_unlock(${GATE})`;
+      expect((await escalated).status).toBe('escalated');
+      expect(await ended).toBe(200);
+      // A's release finished (its completion is an event of the call), and the call is still ended.
+      const events = () =>
+        db.sql<{ eventType: string; stateAfter: string }[]>`
+          select event_type, state_after from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${onA.id} order by seq`;
+      const trail = await eventually(events, (rows) => rows.some((r) => r.eventType.startsWith('xstate.done.actor.releaseForHuman')));
+      const [call] = await db.sql<{ state: string }[]>`select state from calls where vapi_call_id = ${onA.id}`;
+      expect(call!.state).toBe('ended');
+      expect(trail.at(-1)!.stateAfter).toBe('ended');
+    } finally {
+      gate.release();
+      await db.sql.unsafe('drop trigger escalation_gate on bookings; drop function escalation_gate(); drop sequence escalation_gate;');
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('a transition saved after its step answered', () => {
+  it('is not written over a call another instance has moved on (a compare-and-set on the version)', async () => {
+    const number = '+16172531110';
+    await withCall(number, async (call) => {
+      expect((await call.tool('reserve_slot', { start: iso(futureWeekday('13:30', 3)), patient_name: 'Ida Moss' })).status).toBe('held');
+      expect((await call.hangUp())).toBe(200);
+      const read = async () =>
+        (await db.sql<{ id: string; tenantId: string; state: string; version: number; events: number }[]>`
+          select c.id, c.tenant_id, c.state, c.version, (select count(*)::int from call_events e where e.call_id = c.id) as events
+            from calls c where c.vapi_call_id = ${call.id}`)[0]!;
+      const ended = await read();
+      expect(ended.state).toBe('ended');
+      // What an instance that last saw the call one version earlier would save late: the call held again.
+      const late = { callRowId: ended.id, expectedVersion: ended.version - 1, snapshot: {}, state: 'held', flagged: false, event: { type: 'late' }, before: 'held' };
+      expect(await withTenant(db.sql, ended.tenantId, (tx) => saveTransition(tx, late))).toBeUndefined();
+      expect(await read()).toEqual(ended);
     });
   });
 });

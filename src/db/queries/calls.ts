@@ -33,21 +33,25 @@ export async function insertCall(
   return row!;
 }
 
-/** Saves the snapshot after one transition and appends the event to the audit trail; returns the new version. */
+/**
+ * Saves the snapshot after one transition and appends the event to the audit trail; returns the new version. A
+ * compare-and-set on the version the saving copy last saw: when the stored call has moved on since (another instance
+ * handled a step), nothing is written and the answer is undefined.
+ */
 export async function saveTransition(
   tx: TenantTx,
-  t: { callRowId: string; snapshot: unknown; state: string; flagged: boolean; event: { type: string }; before: string },
-): Promise<number> {
+  t: { callRowId: string; expectedVersion: number; snapshot: unknown; state: string; flagged: boolean; event: { type: string }; before: string },
+): Promise<number | undefined> {
   const [row] = await tx<{ version: number }[]>`
     with u as (
       update calls set snapshot = ${tx.json(t.snapshot as never)}, state = ${t.state}, version = version + 1,
                        flagged_for_human = flagged_for_human or ${t.flagged}, updated_at = now()
-       where id = ${t.callRowId}
+       where id = ${t.callRowId} and version = ${t.expectedVersion}
       returning version)
     insert into call_events (call_id, seq, event_type, event, state_before, state_after)
     select ${t.callRowId}, u.version, ${t.event.type}, ${tx.json(t.event as never)}, ${t.before}, ${t.state} from u
     returning seq as version`;
-  return row!.version;
+  return row?.version;
 }
 
 export interface CallReport {
