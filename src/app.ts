@@ -133,6 +133,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     apiKeys: dashboardKeyVerifier(sql),
     secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
     heartbeatMs: config.DASHBOARD_HEARTBEAT_MS,
+    booking,
+    tenants,
   });
   return app;
 }

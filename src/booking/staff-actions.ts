@@ -5,7 +5,7 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { normaliseName } from '../scheduling/names.ts';
 import { toE164 } from '../scheduling/phone.ts';
 import type { TenantContext } from '../tenants/directory.ts';
-import type { BookingService, ClaimAnswer } from './booking-service.ts';
+import type { BookingService, ClaimAnswer, RefusalReason } from './booking-service.ts';
 
 /**
  * What staff do by hand — book, move, cancel — through the same BookingService claim path as the phone, for every
@@ -99,3 +99,11 @@ export async function staffMove(deps: StaffDeps, ctx: TenantContext, id: string,
   if (outcome.kind !== 'claimed') return { kind: 'not_claimed', outcome };
   return { kind: 'done', appointment: (await find(deps, tid, outcome.booking.bookingId))! };
 }
+
+/** Why a time cannot be booked at all, as staff read it. */
+export const REFUSALS: Record<RefusalReason, string> = {
+  past: 'That time has already passed.',
+  too_soon: 'That is sooner than the clinic’s minimum notice.',
+  too_far: 'That is further ahead than the clinic books.',
+  closed: 'Nobody offering this service works at that time.',
+};

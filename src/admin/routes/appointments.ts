@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { ClaimAnswer, RefusalReason } from '../../booking/booking-service.ts';
-import { staffBook, staffCancel, staffMove, type StaffAnswer } from '../../booking/staff-actions.ts';
+import type { ClaimAnswer } from '../../booking/booking-service.ts';
+import { REFUSALS, staffBook, staffCancel, staffMove, type StaffAnswer } from '../../booking/staff-actions.ts';
 import { findAppointment, listAppointments, type AppointmentRow } from '../../db/queries/appointments.ts';
 import type { Slot } from '../../scheduling/types.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
@@ -177,11 +177,4 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     request.log.info({ appointmentId: a.id }, 'appointment booked by staff');
     return reply.code(201).send(present(a, ctx.tenant.timeZone));
   });
-};
-
-const REFUSALS: Record<RefusalReason, string> = {
-  past: 'That time has already passed.',
-  too_soon: 'That is sooner than the clinic’s minimum notice.',
-  too_far: 'That is further ahead than the clinic books.',
-  closed: 'Nobody offering this service works at that time.',
 };
