@@ -74,11 +74,11 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
   };
 
   /** A staff answer as a reply: the appointment's new time in words, or the refusal with up to three alternatives. */
-  const answer = (reply: FastifyReply, ctx: TenantContext, a: StaffAnswer, done: (when: string, provider: string) => string) => {
+  const answer = (reply: FastifyReply, ctx: TenantContext, a: StaffAnswer, done: (when: string, provider: string, patient: string | null) => string) => {
     const zone = clinicZone(ctx.tenant.timeZone);
     const when = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat("ccc d LLL 'at' h:mm a");
     const provider = (id: string) => ctx.catalog.providers.find((p) => p.id === id)?.name ?? 'the provider';
-    if (a.kind === 'done') return reply.send({ say: done(when(a.appointment.startsAt.getTime()), a.appointment.providerName), id: a.appointment.id });
+    if (a.kind === 'done') return reply.send({ say: done(when(a.appointment.startsAt.getTime()), a.appointment.providerName, a.appointment.patientName), id: a.appointment.id });
     if (a.kind === 'refused') return reply.code(a.status).send({ error: a.say });
     const alternatives = a.outcome.alternatives.map((s) => ({ start: new Date(s.start).toISOString(), providerId: s.providerId, label: `${when(s.start)} with ${provider(s.providerId)}` }));
     const error = a.outcome.kind === 'unavailable' ? 'That time was just taken.' : REFUSALS[a.outcome.reason];
@@ -91,7 +91,7 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     const ctx = await deps.context(deps.who(request).tenant);
     const a = await staffBook(deps, ctx, { serviceId: b.serviceId, providerId: b.providerId, start: Date.parse(b.start), patient: { name: b.name, phone: b.phone } });
     if (a.kind === 'done') request.log.info({ appointmentId: a.appointment.id }, 'appointment booked from the dashboard');
-    return answer(reply, ctx, a, (when, provider) => `Booked ${b.name} for ${when} with ${provider}; a confirmation text is on its way.`);
+    return answer(reply, ctx, a, (when, provider, patient) => `Booked ${patient ?? b.name} for ${when} with ${provider}.`);
   });
 
   app.post('/dashboard/actions/move', guarded, async (request, reply) => {

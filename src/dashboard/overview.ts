@@ -170,7 +170,7 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
   for (const r of rows) {
     const index = out.findIndex((d) => d.date === DateTime.fromJSDate(r.startsAt, { zone }).toISODate());
     const word = appointmentWord(r);
-    if (index < 0 || (index >= DAYS_WITH_GAPS && (word === 'released' || word === 'no-show'))) continue;
+    if (index < 0) continue;
     const upcoming = r.startsAt.getTime() > now;
     providerOf(out[index]!, r.providerId, r.providerName).items.push({
       id: r.id,

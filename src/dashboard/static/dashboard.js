@@ -128,34 +128,35 @@ function gap(g, p) {
 const dayIsOver = (day) => day.providers.every((p) => p.gaps.length === 0 && p.items.every((i) => Date.parse(i.end) <= serverNow()));
 const firstDay = () => (dayIsOver(data.days[0]) && data.days[1] ? 1 : 0);
 
+// A provider's day: appointments and free gaps in time order; holds given back folded away under a toggle.
+function providerSection(p, tag = 'h3') {
+  const shown = p.items.filter((i) => i.word !== 'released');
+  const released = p.items.filter((i) => i.word === 'released');
+  const rows = [...shown.map((i) => ({ at: i.start, el: appointment(i, p.name) })), ...p.gaps.map((g) => ({ at: g.start, el: gap(g, p) }))]
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((r) => r.el);
+  return h('section', { class: 'provider', 'aria-label': p.name, 'data-provider': p.id },
+    h(tag, {}, p.name),
+    rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'empty' }, 'Nothing booked, no free time left.'),
+    released.length
+      ? h('details', { class: 'released' }, h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
+          h('ul', { class: 'list' }, released.map((i) => appointment(i, p.name))))
+      : null);
+}
+
 function renderToday() {
   const today = data.days[firstDay()];
-  const box = document.querySelector('#today .providers');
   const date = new Date(`${today.date}T12:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
   document.getElementById('today-h').textContent = `${today.label} · ${date}`;
   document.getElementById('today').dataset.date = today.date;
-  fill(box, today.providers.map((p) => {
-    const shown = p.items.filter((i) => i.word !== 'released');
-    const released = p.items.filter((i) => i.word === 'released');
-    const rows = [...shown.map((i) => ({ at: i.start, el: appointment(i, p.name) })), ...p.gaps.map((g) => ({ at: g.start, el: gap(g, p) }))]
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((r) => r.el);
-    return h('section', { class: 'provider', 'aria-label': p.name, 'data-provider': p.id },
-      h('h3', {}, p.name),
-      rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'empty' }, 'Nothing left today.'),
-      released.length
-        ? h('details', { class: 'released' }, h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
-            h('ul', { class: 'list' }, released.map((i) => appointment(i, p.name))))
-        : null);
-  }), 'Nobody works today.');
+  fill(document.querySelector('#today .providers'), today.providers.map((p) => providerSection(p)), 'Nobody works this day.');
   document.getElementById('book-any').hidden = false;
 }
 
 function renderUpcoming() {
-  const box = document.querySelector('#upcoming .days');
-  fill(box, data.days.slice(firstDay() + 1).filter((day) => day.providers.some((p) => p.items.length)).map((day) =>
+  fill(document.querySelector('#upcoming .days'), data.days.slice(firstDay() + 1).filter((day) => day.providers.some((p) => p.items.length)).map((day) =>
     h('section', { class: 'day', 'aria-label': day.label, 'data-date': day.date },
       h('h3', {}, day.label),
-      day.providers.map((p) => h('div', { class: 'provider' }, h('h4', {}, p.name), h('ul', { class: 'list' }, p.items.map((i) => appointment(i, p.name))))))),
+      day.providers.filter((p) => p.items.length).map((p) => providerSection({ ...p, gaps: [] }, 'h4')))),
   'Nothing booked in the coming days.');
 }
 
@@ -238,7 +239,7 @@ function openBook({ providerId, start }) {
   options(field('serviceId'), services.map((s) => ({ value: s.id, label: `${s.name} (${s.minutes} min)` })), services[0] && services[0].id);
   providerOptions(field('providerId'), field('serviceId').value, providerId);
   field('date').value = localDate(start || new Date(serverNow()).toISOString());
-  parts.note.textContent = 'The patient gets a confirmation text.';
+  parts.note.textContent = 'For a caller on the phone or at the desk: the same booking rules as the phone line.';
   parts.error.textContent = '';
   parts.dialog.showModal();
   loadSlots(parts, start);

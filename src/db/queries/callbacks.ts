@@ -105,7 +105,7 @@ export async function openCallbacks(
   // Each source in parentheses: one may end with its own order by (distinct on).
   const sources = CALLBACK_SOURCES.map((s) => tx`(${s.rows(tx, tenantId, o.days)})`);
   const union = sources.slice(1).reduce((all, q) => tx`${all} union all ${q}`, sources[0]!);
-  const only = o.only ? JSON.stringify(o.only) : null;
+  const only = o.only ? tx.json(o.only) : null;
   return tx<CallbackRow[]>`
     select q.kind, q.source_id, q.call_id, q.phone, pt.name, q.reason, q.at
       from (${union}) q
@@ -127,7 +127,7 @@ export async function markCallbacksDone(
   const rows = await tx`
     insert into callback_done (tenant_id, source_kind, source_id, what, handled_by, key_id)
     select ${tenantId}, w.kind, w.id, w.what, ${by.name}, ${by.keyId}
-      from jsonb_to_recordset(${JSON.stringify(items)}::jsonb) as w(kind text, id text, what text)
+      from jsonb_to_recordset(${tx.json(items)}::jsonb) as w(kind text, id text, what text)
     on conflict do nothing
     returning source_id`;
   return rows.length;
