@@ -21,6 +21,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics } from './observability/metrics.ts';
+import { liveCallInspector } from './observability/stately-inspector.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
 import type { SecretBox } from './security/secret-box.ts';
@@ -74,12 +75,15 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }));
   const pepper = otpPepper(config, secrets);
   const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
+  const inspector = config.STATELY_INSPECT_URL ? liveCallInspector(config.STATELY_INSPECT_URL) : undefined;
+  if (inspector) app.addHook('onClose', async () => inspector.stop());
   const registry = new CallRegistry({
     sql,
     machine,
     log: app.log.child({ component: 'calls' }),
     now,
     maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
+    inspect: inspector?.inspect,
   });
   const calls = new CallService(registry, pepper);
   const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));

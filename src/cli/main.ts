@@ -9,6 +9,7 @@ import { resealSecrets } from '../security/reseal.ts';
 import { openSecretBox } from '../security/secrets-key.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { firstMessage, recommendedSystemPrompt } from '../vapi/prompt.ts';
+import { INSPECTOR_DEFAULT_URL, inspectReplay } from './inspect-replay.ts';
 import { vapiToolDefinitions } from '../vapi/tool-export.ts';
 
 export const USAGE = `Usage: slotkeeper <command> [options]   (npm run cli -- <command> …)
@@ -20,6 +21,8 @@ export const USAGE = `Usage: slotkeeper <command> [options]   (npm run cli -- <c
   tools:export  --tenant berlin-mitte --url https://slotkeeper.example.com [--credential-id <Vapi credential id>]
                 Prints the clinic's Vapi tool definitions, the recommended system prompt and first message as JSON.
   prompt        Prints the recommended system prompt.
+  inspect:replay --call <Vapi call id> [--tenant berlin-mitte] [--url ws://localhost:8080]
+                Replays a stored call into the Stately inspector's WebSocket server. Needs DATABASE_URL.
   secrets:reseal
                 After putting a new key first in SECRETS_KEY: re-seals every stored secret with it, so the old key
                 can be removed. Needs DATABASE_URL.`;
@@ -57,6 +60,7 @@ export async function run(argv: string[], print: (text: string) => void): Promis
       label: { type: 'string' },
       url: { type: 'string' },
       'credential-id': { type: 'string' },
+      call: { type: 'string' },
     },
   });
   switch (command) {
@@ -100,6 +104,9 @@ export async function run(argv: string[], print: (text: string) => void): Promis
       print(JSON.stringify({ resealed: changed }));
       return;
     }
+    case 'inspect:replay':
+      print(JSON.stringify(await withDatabase((sql) => inspectReplay(sql, { call: need(values, 'call'), tenant: values.tenant, url: values.url ?? INSPECTOR_DEFAULT_URL }))));
+      return;
     case 'prompt':
       print(recommendedSystemPrompt());
       return;
