@@ -214,14 +214,15 @@ function options(select, items, selected) {
   select.replaceChildren(...items.map((o) => h('option', { value: o.value, selected: o.value === selected }, o.label)));
 }
 
-async function loadSlots(parts, wanted) {
+/** Fills the time list for the dialog's service, provider and day; keeps an error already shown when asked. */
+async function loadSlots(parts, wanted, keepError = false) {
   const { field, error } = parts;
   const params = new URLSearchParams({ serviceId: field('serviceId').value, date: field('date').value });
   if (field('providerId').value) params.set('providerId', field('providerId').value);
   const res = await fetch(`/dashboard/api/slots?${params}`, { headers: { accept: 'application/json' } });
   const body = await res.json();
   const slots = res.ok ? body.slots : [];
-  error.textContent = res.ok ? (slots.length ? '' : 'No free time that day; try another day or provider.') : body.error;
+  if (!keepError) error.textContent = res.ok ? (slots.length ? '' : 'No free time that day; try another day or provider.') : body.error;
   const first = slots.find((s) => !wanted || Date.parse(s.start) >= Date.parse(wanted)) || slots[0];
   options(field('start'), slots.map((s) => ({ value: `${s.start}|${s.providerId}`, label: s.label })), first && `${first.start}|${first.providerId}`);
 }
@@ -311,7 +312,7 @@ for (const id of ['book-dialog', 'move-dialog', 'cancel-dialog']) {
       refreshSoon();
     } else {
       error.textContent = r.alternatives && r.alternatives.length ? `${r.error} Free nearby: ${r.alternatives.map((a) => a.label).join('; ')}.` : r.error;
-      if (form.dataset.action !== 'cancel') loadSlots(parts);
+      if (form.dataset.action !== 'cancel') loadSlots(parts, undefined, true);
     }
   });
 }
@@ -348,10 +349,15 @@ async function refreshCall() {
   const res = await fetch(location.href, { headers: { accept: 'text/html' } });
   if (!res.ok) return;
   const fresh = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('main[data-page]');
-  // Open "machine" toggles stay open across a refresh.
+  // Open "machine" toggles and the diagram's zoom stay as they were across a refresh.
   const open = new Set([...main.querySelectorAll('details[open]')].map((d) => d.closest('[data-seq]')?.dataset.seq));
+  const zoomed = [...main.querySelectorAll('[data-zoom][aria-pressed="true"]')].map((b) => b.getAttribute('aria-controls'));
   if (fresh) main.replaceChildren(...fresh.childNodes);
   for (const seq of open) main.querySelector(`[data-seq="${seq}"] details`)?.setAttribute('open', '');
+  for (const id of zoomed) {
+    document.getElementById(id)?.classList.add('actual');
+    main.querySelector(`[data-zoom][aria-controls="${id}"]`)?.setAttribute('aria-pressed', 'true');
+  }
   main.dataset.loaded = String(Number(main.dataset.loaded || 0) + 1);
 }
 
