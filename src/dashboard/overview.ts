@@ -117,7 +117,7 @@ export async function loadOverview(sql: Sql, tenant: DashboardTenant, ctx: Tenan
       to: maskPhone(m.toE164),
       status: smsStatus(m),
       error: m.lastError ?? (m.deliveryErrorCode ? `error ${m.deliveryErrorCode}` : null),
-      text: smsShownText(m),
+      text: smsShownText(m, true),
       callId: m.callId,
       createdAt: m.createdAt.toISOString(),
     })),

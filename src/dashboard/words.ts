@@ -51,10 +51,11 @@ export const smsKindWords = (kind: string): string => SMS_KINDS[kind] ?? kind;
 
 /**
  * A text as staff may read it. Codes never appear: a code text is stored sealed and is not opened here (its wording
- * is shown with the code hidden), and any run of 4–8 digits in a code text that is not sealed is hidden too.
+ * is shown with the code hidden), and any run of 4–8 digits in a code text that is not sealed is hidden too. On
+ * screens others can see (`maskNumbers`), phone numbers inside a text are masked like everywhere else there.
  */
-export function smsShownText(m: { kind: string; body: string; bodySealed: boolean }): string {
-  if (m.kind !== 'otp') return m.body;
+export function smsShownText(m: { kind: string; body: string; bodySealed: boolean }, maskNumbers = false): string {
+  if (m.kind !== 'otp') return maskNumbers ? m.body.replace(/\+[1-9]\d{6,14}/g, (p) => maskPhone(p)!) : m.body;
   if (m.bodySealed) return 'Booking code text (the code is hidden).';
   return m.body.replace(/\b\d{4,8}\b/g, '••••');
 }
@@ -93,9 +94,8 @@ export function timelineSentence(e: TimelineEvent): string {
       return e.stateBefore === 'ended' || e.stateBefore === 'ending' ? 'Call ended' : 'Caller hung up';
     case 'xstate.done.actor.reserve': {
       if (kind !== 'held') return text(get(output, 'reply', 'body', 'say')) ? `Time not held: ${get(output, 'reply', 'body', 'say')}` : 'Time not held';
-      const label = text(get(output, 'hold', 'label'));
-      const service = text(get(output, 'hold', 'serviceName'));
-      return `Held ${[service, label].filter(Boolean).join(', ') || 'a time'}`;
+      // The label is the time as it was said to the caller, e.g. "consultation with Dr. Moreno Wednesday at 9:30 AM".
+      return `Held ${text(get(output, 'hold', 'label')) ?? 'a time'}`;
     }
     case 'xstate.done.actor.sendCode':
       if (kind === 'sent') return `Code texted to ${maskPhone(text(get(output, 'to'))) ?? 'the caller'}`;

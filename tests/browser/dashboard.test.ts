@@ -101,7 +101,7 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
     await expect(item.locator('.badge').textContent()).resolves.toBe('released');
     expect(await item.textContent()).not.toContain('cancelled');
     expect(await item.evaluate((el) => getComputedStyle(el.querySelector('.what')!).textDecorationLine)).not.toContain('line-through');
-    await browser.screenshot(page, `dashboard-callback-${size.name}`);
+    await browser.screenshot(page, `dashboard-callback-${size.name}`, { doc: true });
 
     // Done needs a name (the page remembers the last one: cleared here); then the entry leaves the queue and
     // "Handled today" says who.
@@ -281,7 +281,8 @@ describe('what the page shows', () => {
     await page.getByRole('button', { name: 'Actual size' }).click();
     expect(await page.getByRole('button', { name: 'Actual size' }).getAttribute('aria-pressed')).toBe('true');
     expect(await fitsWidth(page)).toBe(true);
-    await browser.screenshot(page, `diagram-actual-${size.name}`);
+    await page.locator('#diagram-box').scrollIntoViewIfNeeded();
+    await browser.screenshot(page, `diagram-actual-${size.name}`, { fullPage: false });
     await page.close();
   });
 

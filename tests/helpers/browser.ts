@@ -13,7 +13,7 @@ const DOCS_DIR = process.env.SLOTKEEPER_DOC_SCREENSHOTS;
 export interface Browser {
   context: BrowserContext;
   /** Saves a screenshot of the page under tests/artifacts/ (git-ignored), and `doc` ones to the docs when asked. */
-  screenshot(page: import('playwright-core').Page, name: string, opts?: { doc?: boolean }): Promise<void>;
+  screenshot(page: import('playwright-core').Page, name: string, opts?: { doc?: boolean; fullPage?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,8 +30,9 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
   return {
     context,
     async screenshot(page, name, opts = {}) {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-      if (opts.doc && DOCS_DIR) await page.screenshot({ path: join(DOCS_DIR, `${name}.png`), fullPage: true });
+      const fullPage = opts.fullPage ?? true;
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+      if (opts.doc && DOCS_DIR) await page.screenshot({ path: join(DOCS_DIR, `${name}.png`), fullPage });
     },
     async close() {
       await context.close();

@@ -63,6 +63,7 @@ if (handledBy) {
 function renderCallbacks() {
   const list = document.querySelector('#callbacks .list');
   document.getElementById('callbacks-h').textContent = data.callbacks.length ? `Call back (${data.callbacks.length})` : 'Call back';
+  document.getElementById('callbacks').classList.toggle('waiting', data.callbacks.length > 0);
   fill(list, data.callbacks.map((cb) => {
     const who = cb.name || 'Name unknown';
     const done = h('button', { type: 'button', class: 'primary', 'aria-label': `Done: ${who}`, onclick: () => markDone(cb, done) }, 'Done');
@@ -94,7 +95,7 @@ async function markDone(cb, button) {
 
 function renderDone() {
   fill(document.querySelector('#done .list'), data.done.map((d) =>
-    h('li', {}, h('span', { class: 'time' }, clock(d.at)), `${d.what} — `, h('span', { class: 'meta' }, `by ${d.handledBy}`))),
+    h('li', {}, h('span', { class: 'time' }, clock(d.at)), ' ', d.what, ' ', h('span', { class: 'meta' }, `— handled by ${d.handledBy}`))),
   'Nothing handled yet today.');
 }
 
