@@ -72,6 +72,22 @@ async function seriousViolations(page: Page): Promise<string[]> {
 /** No sideways scrolling: the page's content fits the viewport's width. */
 const fitsWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
+/** One whole call that holds, is texted a code, reads it back, books and ends with a hot report; made once. */
+let booked: Promise<{ call: ReturnType<typeof phoneCall>; code: string }> | undefined;
+function bookedCall() {
+  booked ??= (async () => {
+    const call = phoneCall(vapi(), '+16175550155');
+    expect((await call.tool('reserve_slot', { start: iso(futureWeekday('09:30', 2)), patient_name: 'Noor Haddad' })).status).toBe('held');
+    expect((await call.tool('send_otp')).status).toBe('sent');
+    const code = codeFrom(await twilio.nextMessage(call.number, 10_000));
+    expect((await call.tool('verify_otp', { code })).status).toBe('booked');
+    expect(await call.hangUp()).toBe(200);
+    expect(await call.report(reportFields({ summary: 'New patient asked how much implants cost and booked a consultation.', callerSays: "I'm a new patient. How much are implants?", seconds: 90, successEvaluation: 'true' }))).toBe(200);
+    return { call, code };
+  })();
+  return booked;
+}
+
 let callSeq = 0;
 const nextNumber = () => `+1617555${String(1100 + ++callSeq)}`;
 
@@ -183,13 +199,7 @@ describe('what the page shows', () => {
     await expect(item.textContent()).resolves.toContain('Maria Lopez');
     expect(await item.getAttribute('data-word')).toBe('booked');
 
-    const call = phoneCall(vapi(), '+16175550155');
-    expect((await call.tool('reserve_slot', { start: iso(futureWeekday('09:30', 2)), patient_name: 'Noor Haddad' })).status).toBe('held');
-    expect((await call.tool('send_otp')).status).toBe('sent');
-    const code = codeFrom(await twilio.nextMessage(call.number, 10_000));
-    expect((await call.tool('verify_otp', { code })).status).toBe('booked');
-    expect(await call.hangUp()).toBe(200);
-    expect(await call.report(reportFields({ summary: 'New patient asked how much implants cost and booked a consultation.', callerSays: "I'm a new patient. How much are implants?", seconds: 90, successEvaluation: 'true' }))).toBe(200);
+    const { call, code } = await bookedCall();
 
     const hot = page.getByRole('region', { name: 'Hot leads' }).locator(`li.lead.hot[data-call-id]`).filter({ hasText: 'Noor Haddad' });
     await hot.waitFor();
@@ -236,7 +246,8 @@ describe('what the page shows', () => {
   });
 
   it.each(SIZES)('draws the machine at $name size with its path highlighted, fitting the screen, no label clipped or overlapping', async (size) => {
-    const [{ id }] = await db.sql<[{ id: string }]>`select id from calls where caller_number = '+16175550155'`;
+    const { call } = await bookedCall();
+    const [{ id }] = await db.sql<[{ id: string }]>`select id from calls where vapi_call_id = ${call.id}`;
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: size.width, height: size.height });
     await page.goto(linkFor(server.url, clinic));

@@ -323,9 +323,20 @@ for (const id of ['book-dialog', 'move-dialog', 'cancel-dialog']) {
 document.addEventListener('click', (e) => {
   const button = e.target.closest && e.target.closest('[data-zoom]');
   if (!button) return;
-  const actual = document.getElementById(button.getAttribute('aria-controls')).classList.toggle('actual');
+  const box = document.getElementById(button.getAttribute('aria-controls'));
+  const actual = box.classList.toggle('actual');
   button.setAttribute('aria-pressed', String(actual));
+  if (actual) centreOnPath(box);
 });
+
+// At actual size the drawing is wider than a phone: scroll sideways to where this call went.
+function centreOnPath(box) {
+  const visited = [...box.querySelectorAll('g.node.visited rect')].map((r) => r.getBoundingClientRect());
+  if (!visited.length) return;
+  const left = box.getBoundingClientRect().left;
+  const middle = visited.reduce((sum, r) => sum + r.left + r.width / 2, 0) / visited.length;
+  box.scrollLeft += middle - left - box.clientWidth / 2;
+}
 
 // ---- Live refresh ----
 async function refreshOverview() {
