@@ -7,6 +7,7 @@ COPY bin ./bin
 COPY src ./src
 COPY machines ./machines
 COPY migrations ./migrations
+COPY sql ./sql
 # The data folder (generated secrets key) is a volume; created here so it belongs to the unprivileged user.
 RUN mkdir -p /app/.slotkeeper && chown node:node /app/.slotkeeper
 ENV NODE_ENV=production

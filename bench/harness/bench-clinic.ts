@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Sql } from '../../src/db/client.ts';
-import { sha256 } from '../../src/vapi/auth.ts';
+import { sha256 } from '../../src/domain/digest.ts';
 
 /**
  * The benchmark clinic: many providers open long hours every day far ahead, so uncontended claims never run out of

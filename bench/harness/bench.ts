@@ -9,7 +9,7 @@ import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
 import { CLINIC, createBenchClinic, FreeSlots, slotsAroundContention } from './bench-clinic.ts';
 import { type BenchDatabase, createDatabase } from './databases.ts';
-import { startFakeTwilio } from '../../tests/helpers/fake-twilio.ts';
+import { startFakeTwilio } from '../../testkit/fake-twilio.ts';
 import { describeMachine, redisVersion } from './machine.ts';
 import { type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { readReply, type ToolCallSpec, toolCallsBody } from '../../tests/helpers/vapi.ts';
+import { readReply, type ToolCallSpec, toolCallsBody } from '../../testkit/vapi.ts';
 
 export interface Latency {
   p50: number;

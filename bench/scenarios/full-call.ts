@@ -1,5 +1,5 @@
 import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
-import { readReply, type ToolReply, toolCallsBody } from '../../tests/helpers/vapi.ts';
+import { readReply, type ToolReply, toolCallsBody } from '../../testkit/vapi.ts';
 import type { Latency } from '../harness/load.ts';
 import { round } from '../harness/load.ts';
 import { PATIENT_NAME } from './uncontended-claims.ts';

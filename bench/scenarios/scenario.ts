@@ -1,5 +1,5 @@
 import type { Sql } from '../../src/db/client.ts';
-import type { FakeTwilio } from '../../tests/helpers/fake-twilio.ts';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { FreeSlots } from '../harness/bench-clinic.ts';
 import { type LoadSpec, runLoad } from '../harness/load.ts';
 import type { LoadResult, ScenarioResult, Target } from '../harness/results.ts';

@@ -4,9 +4,11 @@ import type { CredentialVerifier } from '../dashboard/session.ts';
 import type { Sql } from '../db/client.ts';
 import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
 import { findApiKeyByPrefix, type PresentedKey, touchApiKey } from '../db/queries/api-keys.ts';
-import { apiKeyPrefix, type ApiKeyScope } from '../security/api-keys.ts';
-import { secretMatches, sha256 } from '../vapi/auth.ts';
+import { apiKeyPrefix } from '../security/api-keys.ts';
 import { ApiError } from './errors.ts';
+import { sha256 } from '../domain/digest.ts';
+import type { ApiKeyScope } from '../domain/api-key.ts';
+import { secretMatches } from '../domain/digest.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

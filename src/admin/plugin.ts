@@ -1,10 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import type { BookingService } from '../booking/booking-service.ts';
-import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
-import type { SecretBox } from '../security/secret-box.ts';
-import type { TenantDirectory } from '../tenants/directory.ts';
+import type { AdminDeps } from './deps.ts';
 import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
 import { adminErrorHandler } from './errors.ts';
 import { appointmentRoutes } from './routes/appointments.ts';
@@ -13,18 +10,6 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { settingsRoutes } from './routes/settings.ts';
-
-export interface AdminDeps {
-  sql: Sql;
-  secrets: SecretBox;
-  tenants: TenantDirectory;
-  booking: BookingService;
-  now: () => number;
-  adminToken?: string;
-  /** How Vapi reaches this server, for the webhook URLs the API hands out. */
-  publicUrl?: string;
-  limits: { perTenant: number; perIp: number; windowSeconds: number };
-}
 
 /** `/api/v1`: one zod schema per route validates, types and documents it (OpenAPI at /docs). */
 export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {

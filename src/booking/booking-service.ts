@@ -9,15 +9,17 @@ import {
   releaseHold,
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import { busyRanges, claimSlot, type ClaimRow, type PatientDetails } from '../db/queries/bookings.ts';
-import type { Service, Tenant } from '../db/queries/tenants.ts';
+import { busyRanges, claimSlot } from '../db/queries/bookings.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
-import type { BusyRange, Slot } from '../scheduling/types.ts';
+import type { Slot } from '../scheduling/types.ts';
 import { appointmentWords, cancellationText, rescheduleText } from '../sms/texts.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { clinicZone } from '../scheduling/zone.ts';
+import type { Service } from '../domain/tenant.ts';
+import type { ClaimRow, PatientDetails } from '../domain/booking.ts';
+import type { BookingChangeListener, SlotGate } from '../domain/ports.ts';
 
 export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
 
@@ -59,35 +61,7 @@ export interface ClaimInput {
   patient: PatientDetails;
 }
 
-/** A provider's time changed (claimed, confirmed, released, cancelled, expired): caches of it must be dropped. */
-export interface BookingChange {
-  tenantId: string;
-  providerId: string;
-  startsAt: Date;
-  endsAt: Date;
-}
-
-export interface BookingChangeListener {
-  bookingChanged(change: BookingChange): void;
-}
-
 const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
-
-/** One claim on one provider, as the slot coordinator sees it. */
-export interface ClaimAttempt {
-  providerId: string;
-  service: Service;
-  start: number;
-}
-
-/**
- * What stands between this service and PostgreSQL: the slot coordinator (src/coordinator/) queues and locks claims,
- * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
- */
-export interface SlotGate {
-  busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
-  claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
-}
 
 /** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
 const straightToDatabase = (sql: Sql): SlotGate => ({

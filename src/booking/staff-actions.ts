@@ -1,9 +1,9 @@
 import type { Sql } from '../db/client.ts';
 import { type AppointmentRow, findAppointment } from '../db/queries/appointments.ts';
-import type { Service } from '../db/queries/tenants.ts';
+import type { Service } from '../domain/tenant.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import { normaliseName } from '../scheduling/names.ts';
-import { toE164 } from '../scheduling/phone.ts';
+import { normaliseName } from '../patients/names.ts';
+import { toE164 } from '../patients/phone.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import type { BookingService, ClaimAnswer, RefusalReason } from './booking-service.ts';
 

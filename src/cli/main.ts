@@ -4,13 +4,14 @@ import { connect, type Sql } from '../db/client.ts';
 import { insertApiKey } from '../db/queries/api-keys.ts';
 import { findTenantBySlug } from '../db/queries/tenants.ts';
 import { dataDirOf } from '../data-dir.ts';
-import { API_KEY_SCOPES, type ApiKeyScope, generateApiKey } from '../security/api-keys.ts';
+import { generateApiKey } from '../security/api-keys.ts';
 import { resealSecrets } from '../security/reseal.ts';
 import { openSecretBox } from '../security/secrets-key.ts';
 import { createTenant } from '../tenants/create-tenant.ts';
 import { firstMessage, recommendedSystemPrompt } from '../vapi/prompt.ts';
 import { INSPECTOR_DEFAULT_URL, inspectReplay } from './inspect-replay.ts';
 import { vapiToolDefinitions } from '../vapi/tool-export.ts';
+import { API_KEY_SCOPES, type ApiKeyScope } from '../domain/api-key.ts';
 
 export const USAGE = `Usage: slotkeeper <command> [options]   (npm run cli -- <command> …)
 

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BookingChange, BookingChangeListener, ClaimAttempt, SlotGate } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
-import { busyRanges, type ClaimOutcome, type ClaimRow } from '../db/queries/bookings.ts';
-import type { Tenant } from '../db/queries/tenants.ts';
+import { busyRanges } from '../db/queries/bookings.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { BusyRange } from '../scheduling/types.ts';
@@ -13,6 +11,9 @@ import { InvalidationBus } from './invalidation-bus.ts';
 import { ProviderDayActors } from './provider-day-actors.ts';
 import { dayBounds, daysInAnyZone, localDays, MAX_BUFFER_MS, type ProviderDay, providerDayKey } from './provider-day.ts';
 import { RedisAvailabilityCache } from './redis-availability-cache.ts';
+import type { Tenant } from '../domain/tenant.ts';
+import type { ClaimOutcome, ClaimRow } from '../domain/booking.ts';
+import type { BookingChange, BookingChangeListener, ClaimAttempt, SlotGate } from '../domain/ports.ts';
 
 export interface CoordinatorOptions {
   sql: Sql;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { BookingChange } from '../booking/booking-service.ts';
+import type { BookingChange } from '../domain/ports.ts';
 
 const Message = z.object({
   origin: z.string(),

@@ -1,17 +1,12 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { redisScript } from '../redis/scripts.ts';
 import type { AvailabilityCache, CachedDays, DayBookings } from './availability-cache.ts';
 
 // [start, end, expiresAt | null] per booking: compact, and checked on the way back in.
 const Stored = z.array(z.tuple([z.number(), z.number(), z.number().nullable()]));
 
-// Stores the value only if the version key still holds what the reader saw, so a read that raced an
-// invalidation cannot put the old bookings back.
-const FILL_IF_UNCHANGED = `
-if (redis.call('get', KEYS[2]) or '0') == ARGV[1] then
-  return redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3])
-end
-return 0`;
+const FILL_IF_UNCHANGED = redisScript('fill-if-unchanged');
 
 const VERSION_TTL_SECONDS = 2 * 86_400;
 

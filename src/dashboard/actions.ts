@@ -10,8 +10,7 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { CALLBACK_DAYS } from './overview.ts';
-import type { SignedIn } from './routes.ts';
-import { csrfValid } from './session.ts';
+import { csrfValid, type SignedIn } from './session.ts';
 import type { DashboardTokens } from './tokens.ts';
 import { maskPhone } from './words.ts';
 

@@ -133,8 +133,8 @@ export function groupCallbacks(rows: CallbackRow[]): Callback[] {
   const byKey = new Map<string, Callback>();
   for (const r of rows) {
     const key = r.phone ?? `call:${r.callId ?? `${r.kind}:${r.sourceId}`}`;
-    let cb = byKey.get(key);
-    if (!cb) byKey.set(key, (cb = { key, items: [], name: r.name, phone: r.phone, reasons: [], at: r.at.toISOString(), callId: r.callId }));
+    const cb = byKey.get(key) ?? { key, items: [], name: r.name, phone: r.phone, reasons: [], at: r.at.toISOString(), callId: r.callId };
+    byKey.set(key, cb);
     cb.items.push({ kind: r.kind, id: r.sourceId });
     if (!cb.reasons.includes(r.reason)) cb.reasons.push(r.reason);
   }
@@ -157,8 +157,10 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
     return { date: d.toISODate()!, label: i === 0 ? 'Today' : i === 1 ? 'Tomorrow' : d.toFormat('cccc d LLLL'), providers: [] };
   });
   const providerOf = (day: ScheduleDay, id: string, name: string) => {
-    let p = day.providers.find((x) => x.id === id);
-    if (!p) day.providers.push((p = { id, name, items: [], gaps: [] }));
+    const found = day.providers.find((x) => x.id === id);
+    if (found) return found;
+    const p: ProviderDay = { id, name, items: [], gaps: [] };
+    day.providers.push(p);
     return p;
   };
   const gapDays = out.slice(0, DAYS_WITH_GAPS);

@@ -9,7 +9,7 @@ import type { TenantDirectory } from '../tenants/directory.ts';
 import { actionRoutes } from './actions.ts';
 import type { DashboardHub } from './hub.ts';
 import { loadOverview } from './overview.ts';
-import { type CredentialVerifier, csrfToken, type DashboardSession, endSession, readSession, startSession } from './session.ts';
+import { type CredentialVerifier, csrfToken, type DashboardSession, endSession, readSession, type SignedIn, startSession } from './session.ts';
 import type { DashboardTokens } from './tokens.ts';
 import { callPage, dashboardPage, notFoundPage, signInPage } from './views.ts';
 
@@ -33,10 +33,6 @@ const ASSETS = new URL('./static/', import.meta.url);
 const ASSET_TYPES = { 'dashboard.js': 'text/javascript; charset=utf-8', 'dashboard.css': 'text/css; charset=utf-8' } as const;
 // Everything the pages load comes from here: an injected script or style would not run.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-export interface SignedIn {
-  tenant: DashboardTenant;
-  session: DashboardSession;
-}
 const signedInAs = new WeakMap<FastifyRequest, SignedIn>();
 
 export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptions): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DashboardTenant } from '../db/queries/dashboard.ts';
 import type { DashboardTokens } from './tokens.ts';
 
 export const SESSION_COOKIE = 'sk_dashboard';
@@ -12,6 +13,12 @@ export const SESSION_HOURS = 12;
 export interface DashboardSession {
   tenantId: string;
   keyId: string | null;
+}
+
+/** A request's signed-in clinic (active, checked on this request) and the session it came from. */
+export interface SignedIn {
+  tenant: DashboardTenant;
+  session: DashboardSession;
 }
 
 /**

@@ -13,7 +13,7 @@ export function layout(title: string, body: Html, opts: { script?: boolean; csrf
 <title>${title}</title>
 <link rel="stylesheet" href="/dashboard/assets/dashboard.css">
 ${opts.csrf ? html`<meta name="csrf-token" content="${opts.csrf}">` : ''}
-${opts.script ? html`<script src="/dashboard/assets/dashboard.js" defer></script>` : ''}
+${opts.script ? html`<script type="module" src="/dashboard/assets/dashboard.js"></script>` : ''}
 </head>
 <body>
 ${body}

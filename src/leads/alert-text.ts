@@ -1,7 +1,7 @@
-import type { LeadScore } from './score.ts';
 
 /** Room for the reasons in one 160-character SMS segment where possible; the link is what matters most. */
 const MAX_LENGTH = 300;
+import type { LeadScore } from '../domain/lead.ts';
 
 /**
  * The owner's hot-lead text: who called, the score, the strongest reasons, and where to see the call. The caller's

@@ -3,8 +3,9 @@ import { callFacts, findEndedCall, insertLead } from '../db/queries/leads.ts';
 import type { TenantTx } from '../db/tenant-scope.ts';
 import { hotLeadText } from './alert-text.ts';
 import { signalsFromReport } from './report.ts';
-import { type LeadScore, scoreLead } from './score.ts';
+import { scoreLead } from './score.ts';
 import { DEFAULT_LEAD_WEIGHTS, LeadWeights } from './weights.ts';
+import type { LeadScore } from '../domain/lead.ts';
 
 export interface RecordedLead extends LeadScore {
   hot: boolean;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CallReport } from '../db/queries/calls.ts';
-import type { LeadSignals } from './score.ts';
+import type { LeadSignals } from '../domain/lead.ts';
+import type { CallFacts } from '../domain/lead.ts';
 
 // The report's columns on `calls` (src/vapi/call-report.ts reads them) have the summary, transcript and analysis but
 // not who said what: the caller's turns come from the raw message kept beside them. Lenient: only what is read is
@@ -12,9 +13,6 @@ const RawReport = z.looseObject({
   messages: Turns,
   durationSeconds: z.number().nonnegative().optional().catch(undefined),
 });
-
-/** What the call's own records say (bookings, the machine's path, the patients table), not the model. */
-export type CallFacts = Pick<LeadSignals, 'booked' | 'held' | 'codeVerified' | 'escalated' | 'newPatient'>;
 
 export function signalsFromReport(report: CallReport, facts: CallFacts): LeadSignals {
   const raw = RawReport.safeParse(report.report);

@@ -1,36 +1,5 @@
 import type { LeadWeights } from './weights.ts';
-
-/** What one finished call really tells us; built from the end-of-call report and the call's own records. */
-export interface LeadSignals {
-  /** The service of the appointment confirmed during the call, if one was. */
-  booked: { name: string; valueCents: number } | null;
-  /** A slot was held at some point in the call. */
-  held: boolean;
-  codeVerified: boolean;
-  escalated: boolean;
-  /** What the caller said (their turns only: the assistant asking "is it an emergency?" is no signal). */
-  callerText: string;
-  /** Vapi's analysis summary, written about the caller. */
-  summary: string;
-  structuredData: Record<string, unknown> | null;
-  /** Vapi sends it as a string whatever the rubric: "true", "false", "8/10", "80%", "B", … */
-  successEvaluation: string | null;
-  durationSeconds: number | null;
-  /** true: not known before this call; false: a returning patient; null: no way to tell (no caller number). */
-  newPatient: boolean | null;
-}
-
-export interface LeadReason {
-  points: number;
-  text: string;
-}
-
-export interface LeadScore {
-  /** 0–100. */
-  score: number;
-  /** Why, strongest first; only what moved the score. */
-  reasons: LeadReason[];
-}
+import type { LeadReason, LeadScore, LeadSignals } from '../domain/lead.ts';
 
 /**
  * The lead score: `base` plus the points of every signal present, clamped to 0–100. Each signal adds its weight once

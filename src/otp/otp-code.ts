@@ -1,4 +1,4 @@
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 
@@ -27,5 +27,3 @@ export function otpDigest(pepper: Buffer, b: OtpBinding, code: string): Buffer {
   return createHmac('sha256', pepper).update([b.tenantId, b.phone, b.bookingId, b.callRowId, code].join('|'), 'utf8').digest();
 }
 
-/** Constant time: both are 32-byte digests. */
-export const digestsMatch = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);

@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256 } from '../vapi/auth.ts';
-
-export const API_KEY_SCOPES = ['read', 'write', 'secrets'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+import { sha256 } from '../domain/digest.ts';
 
 /** `sk_<12 chars>_<43 chars>`: the first part is stored in the clear to find the key, the whole key only hashed. */
 const KEY = /^(sk_[a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;

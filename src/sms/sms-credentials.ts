@@ -1,16 +1,11 @@
 import type { Config } from '../config.ts';
 import type { SecretBox } from '../security/secret-box.ts';
+import type { TenantSmsSettings } from '../domain/tenant.ts';
 
 export interface TwilioCredentials {
   accountSid: string;
   authToken: string;
   from: string;
-}
-
-export interface TenantSmsSettings {
-  twilioAccountSid: string | null;
-  twilioAuthTokenSealed: string | null;
-  twilioFromNumber: string | null;
 }
 
 /**

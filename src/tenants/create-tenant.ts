@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../db/client.ts';
 import { insertTenant, replaceVapiSecret, type SettingsPatch, type TenantSettings } from '../db/queries/tenant-admin.ts';
 import type { SecretBox } from '../security/secret-box.ts';
-import { sha256 } from '../vapi/auth.ts';
+import { sha256 } from '../domain/digest.ts';
 
 export interface NewTenant extends SettingsPatch {
   slug: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readOrCreateFile } from '../data-dir.ts';
 import type { Sql } from '../db/client.ts';
 import { countTenants } from '../db/queries/tenants.ts';
-import { sha256 } from '../vapi/auth.ts';
+import { sha256 } from '../domain/digest.ts';
 
 export const DEMO_SLUG = 'demo';
 

@@ -1,6 +1,7 @@
 import type { Sql } from '../db/client.ts';
-import { type Catalog, type Tenant, findTenantBySlug, loadCatalog } from '../db/queries/tenants.ts';
+import { findTenantBySlug, loadCatalog } from '../db/queries/tenants.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import type { Catalog, Tenant } from '../domain/tenant.ts';
 
 export interface TenantContext {
   tenant: Tenant;

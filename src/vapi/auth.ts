@@ -1,9 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Tenant } from '../db/queries/tenants.ts';
 import { checkTimestamp } from './hmac.ts';
-
-export const sha256 = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
+import type { Tenant } from '../domain/tenant.ts';
+import { secretMatches } from '../domain/digest.ts';
 
 /** The credential Vapi sends: a Bearer token (custom credential) or the legacy X-Vapi-Secret header. */
 export function presentedSecret(headers: IncomingHttpHeaders): string | undefined {
@@ -12,10 +10,6 @@ export function presentedSecret(headers: IncomingHttpHeaders): string | undefine
   const legacy = headers['x-vapi-secret'];
   return typeof legacy === 'string' ? legacy : undefined;
 }
-
-/** Constant time: both sides are SHA-256 digests, so equal length whatever was presented. */
-export const secretMatches = (presented: string, storedSha256: Buffer): boolean =>
-  timingSafeEqual(sha256(presented), storedSha256);
 
 /**
  * What the headers prove before the body is read. A bearer clinic is settled here; an HMAC clinic passes a fresh

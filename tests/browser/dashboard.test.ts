@@ -14,10 +14,10 @@ import { launchBrowser, type Browser } from '../helpers/browser.ts';
 import { codeFrom, phoneCall, reportFields, startServerWithTwilio } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, linkFor } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'browser-test-secret-0001';
 const OWNER = '+12125550143';

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../../src/db/embedded.ts';
 import type { Sql } from '../../src/db/client.ts';
-import type { FakeTwilio } from './fake-twilio.ts';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startServer, type RunningServer } from './server.ts';
-import type { ToolReply, VapiClient } from './vapi.ts';
+import type { ToolReply, VapiClient } from '../../testkit/vapi.ts';
 
 export interface PhoneCall {
   id: string;

@@ -2,7 +2,7 @@
 import type { DateTime } from 'luxon';
 import type { Instance } from './instances.ts';
 import { iso } from './time.ts';
-import { vapiClient, type ToolReply } from './vapi.ts';
+import { vapiClient, type ToolReply } from '../../testkit/vapi.ts';
 
 export interface StormOptions {
   instances: Instance[];

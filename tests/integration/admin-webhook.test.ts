@@ -11,7 +11,7 @@ import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { readReply, toolCallsBody, vapiClient } from '../helpers/vapi.ts';
+import { readReply, toolCallsBody, vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let server: RunningServer;

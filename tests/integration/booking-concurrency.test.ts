@@ -5,7 +5,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'concurrency-test-secret-01';
 let db: TestDatabase;

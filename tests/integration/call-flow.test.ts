@@ -5,10 +5,10 @@ import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { codeFrom, eventually, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
-import { FAKE_FROM, startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { FAKE_FROM, startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'call-flow-test-secret-01';
 let db: TestDatabase;

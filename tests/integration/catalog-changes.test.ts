@@ -6,7 +6,7 @@ import { eventually } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'catalog-changes-secret-01';
 /** Far below the directory's 10 s lifetime: an answer that changes within it was told, not expired. */

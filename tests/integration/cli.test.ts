@@ -8,7 +8,7 @@ import { vapiToolDefinitions } from '../../src/vapi/tool-export.ts';
 import { apiClient } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let server: RunningServer;

@@ -6,7 +6,7 @@ import { claimStorm } from '../helpers/claim-storm.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { type Instances, metric, startInstances } from '../helpers/instances.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'coordinator-cluster-secret-01';
 let db: TestDatabase;

@@ -7,7 +7,7 @@ import { createTestDatabase, overlappingPairs, type TestDatabase } from '../help
 import { health, type Instance, type Instances, metric, startInstances } from '../helpers/instances.ts';
 import { privateRedis, type PrivateRedis } from '../helpers/private-redis.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'coordinator-outage-secret-01';
 let db: TestDatabase;

@@ -9,7 +9,7 @@ import { csrfFor, DASHBOARD_SIGNING_KEY, signIn, staffAction } from '../helpers/
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'dashboard-actions-secret-1';
 const OTHER_SECRET = 'dashboard-actions-secret-2';

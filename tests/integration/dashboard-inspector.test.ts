@@ -9,7 +9,7 @@ import { eventually, phoneCall } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'inspector-test-secret-01';
 const CALLER = '+16175550301';
@@ -75,12 +75,7 @@ describe('the Stately inspector', () => {
 
   it('inspect:replay sends a stored call, by its Vapi call id, from its recorded events, ending where the call ended', async () => {
     const app = await startServer(db.sql);
-    let call;
-    try {
-      call = await escalatedCall(app.url);
-    } finally {
-      await app.close();
-    }
+    const call = await escalatedCall(app.url).finally(() => app.close());
     const [stored] = await db.sql<{ state: string; n: number }[]>`
       select c.state, (select count(*)::int from call_events e where e.call_id = c.id) as n from calls c where vapi_call_id = ${call.id}`;
     receiver = await startReceiver();

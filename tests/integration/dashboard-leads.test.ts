@@ -8,10 +8,10 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { codeFrom, eventually, phoneCall, reportFields, startServerWithTwilio, type PhoneCall } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, openStream, signIn } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const OWNER = '+12125550142';
 const SECRET = 'leads-test-secret-000001';

@@ -7,7 +7,7 @@ import { DASHBOARD_SIGNING_KEY, type EventStream, linkFor, openStream, signIn, t
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET_A = 'dashboard-test-secret-a1';
 const SECRET_B = 'dashboard-test-secret-b2';

@@ -8,12 +8,12 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
 import { futureWeekday } from '../helpers/time.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const project = mkdtempSync(join(tmpdir(), 'slotkeeper-fresh-'));
 chmodSync(project, 0o755); // embedded PostgreSQL runs as the OS user 'postgres' when we are root
-for (const entry of ['src', 'machines', 'migrations', 'package.json', 'tsconfig.json']) {
+for (const entry of ['src', 'machines', 'migrations', 'sql', 'package.json', 'tsconfig.json']) {
   if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
 }
 symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));

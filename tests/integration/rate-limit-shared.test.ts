@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { metric } from '../helpers/instances.ts';
 import { privateRedis, type PrivateRedis } from '../helpers/private-redis.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
-import { vapiClient } from '../helpers/vapi.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'rate-limit-shared-secret-1';
 let db: TestDatabase;

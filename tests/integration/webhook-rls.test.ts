@@ -13,10 +13,10 @@ import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
 import { codeFrom, eventually, phoneCall, reportFields, startServerWithTwilio } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, signIn } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../helpers/fake-twilio.ts';
+import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-rls-secret-0001';
 const OWNER = '+12125550177';

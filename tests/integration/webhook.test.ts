@@ -5,7 +5,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
-import { readReply, toolCallsBody, vapiClient, type VapiClient } from '../helpers/vapi.ts';
+import { readReply, toolCallsBody, vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-test-secret-0001';
 const OTHER_SECRET = 'webhook-test-secret-0002';

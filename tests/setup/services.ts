@@ -10,7 +10,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { connect } from '../../src/db/client.ts';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.ts';
-import { MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
+import { FUNCTIONS_DIR, MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -87,7 +87,9 @@ async function ensurePostgres(): Promise<{ url: string; stop?: () => Promise<voi
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
-  for (const f of readdirSync(MIGRATIONS_DIR).sort()) hash.update(f).update(readFileSync(join(MIGRATIONS_DIR, f)));
+  for (const dir of [MIGRATIONS_DIR, FUNCTIONS_DIR]) {
+    for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  }
   return hash.digest('hex').slice(0, 12);
 }
 

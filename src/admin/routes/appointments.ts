@@ -10,8 +10,8 @@ import type { TenantContext } from '../../tenants/directory.ts';
 import { asTenant, principal } from '../auth.ts';
 import { decodeCursor, pageOf } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { E164, errors, IdParams, Limit, LocalDate, Uuid } from '../schemas.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['appointments'];

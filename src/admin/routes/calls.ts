@@ -4,8 +4,8 @@ import { callEvents, findCall, listCalls, type CallSummaryRow } from '../../db/q
 import { asTenant, principal } from '../auth.ts';
 import { decodeCursor, pageOf } from '../cursor.ts';
 import { notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { E164, errors, IdParams, iso, Limit, QueryFlag } from '../schemas.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['calls'];

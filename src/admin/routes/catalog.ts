@@ -18,8 +18,8 @@ import {
 import type { TenantTx } from '../../db/tenant-scope.ts';
 import { asTenant, principal } from '../auth.ts';
 import { notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { errors, IdParams, LocalDate, Uuid, WallTime } from '../schemas.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
 

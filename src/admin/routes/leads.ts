@@ -4,8 +4,8 @@ import { findLead, listLeads, type AdminLeadRow } from '../../db/queries/leads-a
 import { asTenant, principal } from '../auth.ts';
 import { decodeCursor, pageOf } from '../cursor.ts';
 import { notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { E164, errors, IdParams, Limit, LocalDate, QueryFlag } from '../schemas.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
 const tags = ['leads'];

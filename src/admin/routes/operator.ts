@@ -2,12 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { insertApiKey, listApiKeys, revokeApiKey, type ApiKeyRow } from '../../db/queries/api-keys.ts';
 import { findTenantSettings, listTenants, setTenantStatus } from '../../db/queries/tenant-admin.ts';
-import { API_KEY_SCOPES, generateApiKey } from '../../security/api-keys.ts';
+import { generateApiKey } from '../../security/api-keys.ts';
 import { createTenant } from '../../tenants/create-tenant.ts';
 import { notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { errors, iso, Limit, Uuid } from '../schemas.ts';
 import { NewTenantBody, TenantOut, tenantOut } from './tenant-schemas.ts';
+import { API_KEY_SCOPES } from '../../domain/api-key.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const ApiKeyOut = z.object({
   id: z.uuid(),

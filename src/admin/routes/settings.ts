@@ -5,9 +5,9 @@ import { findTenantSettings, setTwilioCredentials, updateTenantSettings } from '
 import { rotateVapiSecret } from '../../tenants/create-tenant.ts';
 import { asTenant, principal } from '../auth.ts';
 import { ApiError, notFound } from '../errors.ts';
-import type { AdminDeps } from '../plugin.ts';
 import { E164, errors } from '../schemas.ts';
 import { SettingsPatch, TenantOut, tenantOut } from './tenant-schemas.ts';
+import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
 const etag = (version: number) => `"${version}"`;

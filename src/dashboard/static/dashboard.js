@@ -1,7 +1,6 @@
 // The dashboard's only script: fills the panels from /dashboard/api/overview, refreshes them when the server says
 // something changed (Server-Sent Events), and sends staff actions (book, move, cancel, no-show, call back done) with
 // the page's CSRF token. Builds DOM nodes with textContent only, so data never becomes markup.
-'use strict';
 
 const main = document.querySelector('main[data-page]');
 const statusLine = document.getElementById('live-status');
@@ -238,7 +237,7 @@ function openBook({ providerId, start }) {
   const parts = dialogParts('book-dialog');
   const { field } = parts;
   const services = data.catalog.services.filter((s) => !providerId || s.providerIds.includes(providerId));
-  options(field('serviceId'), services.map((s) => ({ value: s.id, label: `${s.name} (${s.minutes} min)` })), services[0] && services[0].id);
+  options(field('serviceId'), services.map((s) => ({ value: s.id, label: `${s.name} (${s.minutes} min)` })), services[0]?.id);
   providerOptions(field('providerId'), field('serviceId').value, providerId);
   field('date').value = localDate(start || new Date(serverNow()).toISOString());
   parts.note.textContent = 'For a caller on the phone or at the desk: the same booking rules as the phone line.';
@@ -312,7 +311,7 @@ for (const id of ['book-dialog', 'move-dialog', 'cancel-dialog']) {
       flash(r.say);
       refreshSoon();
     } else {
-      error.textContent = r.alternatives && r.alternatives.length ? `${r.error} Free nearby: ${r.alternatives.map((a) => a.label).join('; ')}.` : r.error;
+      error.textContent = r.alternatives?.length ? `${r.error} Free nearby: ${r.alternatives.map((a) => a.label).join('; ')}.` : r.error;
       if (form.dataset.action !== 'cancel') loadSlots(parts, undefined, true);
     }
   });
@@ -321,7 +320,7 @@ for (const id of ['book-dialog', 'move-dialog', 'cancel-dialog']) {
 // ---- Diagram zoom (call page) ----
 // Delegated: the call page's content is swapped on every refresh.
 document.addEventListener('click', (e) => {
-  const button = e.target.closest && e.target.closest('[data-zoom]');
+  const button = e.target.closest?.('[data-zoom]');
   if (!button) return;
   const box = document.getElementById(button.getAttribute('aria-controls'));
   const actual = box.classList.toggle('actual');

@@ -1,5 +1,5 @@
 import type { Queryable } from '../client.ts';
-import type { ApiKeyScope } from '../../security/api-keys.ts';
+import type { ApiKeyScope } from '../../domain/api-key.ts';
 
 export interface ApiKeyRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
-import type { ClaimRow } from './bookings.ts';
+import type { ClaimRow } from '../../domain/booking.ts';
 
 /** What the booking-change functions of migrations/003_calls.sql and 004_sms_otp.sql return. */
 export interface BookingChangeRow {

@@ -1,34 +1,7 @@
 import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
 import type { BusyRange } from '../../scheduling/types.ts';
-
-export type ClaimOutcome =
-  | 'created'
-  | 'existing'
-  | 'conflict'
-  | 'past'
-  | 'too_soon'
-  | 'too_far'
-  | 'closed'
-  | 'unknown_service'
-  | 'unknown_provider';
-
-export interface ClaimRow {
-  outcome: ClaimOutcome;
-  bookingId: string | null;
-  holdToken: string | null;
-  status: 'held' | 'confirmed' | null;
-  providerId: string | null;
-  startsAt: Date | null;
-  endsAt: Date | null;
-  expiresAt: Date | null;
-}
-
-export interface PatientDetails {
-  phone: string;
-  name: string | null;
-  email: string | null;
-}
+import type { ClaimRow, PatientDetails } from '../../domain/booking.ts';
 
 export interface ClaimRequest {
   tenantId: string;

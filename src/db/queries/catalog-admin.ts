@@ -1,5 +1,5 @@
 import type { TenantTx } from '../tenant-scope.ts';
-import type { Service } from './tenants.ts';
+import type { Service } from '../../domain/tenant.ts';
 
 // The admin API's reads and writes of a clinic's catalogue. Every statement is scoped by tenant_id, so an id of
 // another clinic reads as "not found" and changes nothing.

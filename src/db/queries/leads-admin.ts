@@ -1,5 +1,5 @@
 import type { TenantTx } from '../tenant-scope.ts';
-import type { LeadReason } from '../../leads/score.ts';
+import type { LeadReason } from '../../domain/lead.ts';
 
 export interface AdminLeadRow {
   id: string;

@@ -1,7 +1,7 @@
 import type { TenantTx } from '../tenant-scope.ts';
-import type { CallFacts } from '../../leads/report.ts';
-import type { LeadReason } from '../../leads/score.ts';
 import type { CallReport } from './calls.ts';
+import type { LeadReason } from '../../domain/lead.ts';
+import type { CallFacts } from '../../domain/lead.ts';
 
 export interface EndedCall extends CallReport {
   id: string;

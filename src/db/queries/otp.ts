@@ -1,5 +1,5 @@
 import type { TenantTx } from '../tenant-scope.ts';
-import { digestsMatch } from '../../otp/otp-code.ts';
+import { digestsMatch } from '../../domain/digest.ts';
 
 export type IssueOutcome = 'issued' | 'existing' | 'hold_gone' | 'limit_hold' | 'limit_phone' | 'limit_tenant';
 

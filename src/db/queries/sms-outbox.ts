@@ -1,6 +1,6 @@
 import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
-import type { TenantSmsSettings } from '../../sms/sms-credentials.ts';
+import type { TenantSmsSettings } from '../../domain/tenant.ts';
 
 export interface ClaimedSms extends TenantSmsSettings {
   id: string;

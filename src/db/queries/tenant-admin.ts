@@ -1,5 +1,5 @@
 import type { Queryable } from '../client.ts';
-import type { Tenant } from './tenants.ts';
+import type { Tenant } from '../../domain/tenant.ts';
 
 /** A clinic's settings as the admin API shows them; secrets are never among them. */
 export interface TenantSettings extends Omit<Tenant, 'vapiSecretSha256' | 'vapiSecretSealed'> {

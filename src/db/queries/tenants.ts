@@ -1,57 +1,7 @@
 import type { TenantTx } from '../tenant-scope.ts';
 import type { Sql } from '../client.ts';
-import type { DateException, WeeklyHours } from '../../scheduling/types.ts';
-
-export interface Tenant {
-  id: string;
-  slug: string;
-  name: string;
-  timeZone: string;
-  country: string;
-  holdTtlSeconds: number;
-  otpRequired: boolean;
-  slotStepMinutes: number;
-  minNoticeMinutes: number;
-  horizonDays: number;
-  hotLeadThreshold: number;
-  ownerAlertPhone: string | null;
-  vapiSecretSha256: Buffer;
-  otpLength: number;
-  otpTtlSeconds: number;
-  allowOtherPhone: boolean;
-  smsCodeText: string | null;
-  smsConfirmationText: string | null;
-  cancelInstructions: string | null;
-  status: 'active' | 'suspended';
-  webhookAuth: 'bearer' | 'hmac';
-  /** Sealed with SECRETS_KEY; open it only to check an HMAC signature. */
-  vapiSecretSealed: string | null;
-  vapiAssistantId: string | null;
-  vapiCredentialId: string | null;
-}
-
-export interface Provider {
-  id: string;
-  name: string;
-}
-
-export interface Service {
-  id: string;
-  slug: string;
-  name: string;
-  durationMinutes: number;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  valueCents: number;
-  providerIds: string[];
-}
-
-export interface Catalog {
-  providers: Provider[];
-  services: Service[];
-  hours: WeeklyHours[];
-  exceptions: DateException[];
-}
+import type { WeeklyHours } from '../../scheduling/types.ts';
+import type { Catalog, Provider, Service, Tenant } from '../../domain/tenant.ts';
 
 export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant | undefined> {
   const [row] = await sql<Tenant[]>`

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { Provider, Service } from '../../db/queries/tenants.ts';
 import { resolveStart } from '../../scheduling/dates.ts';
-import { normaliseName } from '../../scheduling/names.ts';
-import { toE164 } from '../../scheduling/phone.ts';
+import { normaliseName } from '../../patients/names.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import type { ToolContext } from './tool.ts';
+import type { Provider, Service } from '../../domain/tenant.ts';
 
 /** The arguments of every tool that takes a time for a patient (book_appointment, reserve_slot). */
 export const bookingArgs = {

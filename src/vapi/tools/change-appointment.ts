@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChangeRequest } from '../../calls/change-appointment.ts';
 import { resolveDay, resolveStart } from '../../scheduling/dates.ts';
-import { toE164 } from '../../scheduling/phone.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';

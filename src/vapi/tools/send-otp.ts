@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { toE164 } from '../../scheduling/phone.ts';
+import { toE164 } from '../../patients/phone.ts';
 import { refuse } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { callStep } from './call-step.ts';

@@ -1,12 +1,13 @@
 // Lead scoring over end-of-call reports shaped like Vapi's (../shared/reference/vapi-protocol.md §3.2).
 import { describe, expect, it } from 'vitest';
 import type { CallReport } from '../../../src/db/queries/calls.ts';
-import { signalsFromReport, type CallFacts } from '../../../src/leads/report.ts';
+import { signalsFromReport } from '../../../src/leads/report.ts';
 import { hotLeadText } from '../../../src/leads/alert-text.ts';
 import { findPhrase, readEvaluation, scoreLead } from '../../../src/leads/score.ts';
 import { DEFAULT_LEAD_WEIGHTS, LeadWeights } from '../../../src/leads/weights.ts';
 import { readCallReport } from '../../../src/vapi/call-report.ts';
 import { Envelope } from '../../../src/vapi/envelope.ts';
+import type { CallFacts } from '../../../src/domain/lead.ts';
 
 /** The report as the webhook stores it on the call (src/vapi/call-report.ts), which is what scoring reads. */
 const stored = (message: object): CallReport => readCallReport(Envelope.parse({ message }).message);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toE164 } from '../../../src/scheduling/phone.ts';
+import { toE164 } from '../../../src/patients/phone.ts';
 
 const INVALID = { ok: false, say: "That phone number doesn't look right; could you say it again with the area code?" };
 

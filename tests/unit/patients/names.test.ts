@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseName } from '../../../src/scheduling/names.ts';
+import { normaliseName } from '../../../src/patients/names.ts';
 
 const name = (input: string) => normaliseName(input);
 

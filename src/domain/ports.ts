@@ -1,0 +1,33 @@
+// The ports between the booking service and what stands before PostgreSQL (the slot coordinator), and the listener
+// of booking changes that caches and other instances hear.
+import type { BusyRange } from '../scheduling/types.ts';
+import type { ClaimRow } from './booking.ts';
+import type { Service, Tenant } from './tenant.ts';
+
+/** A provider's time changed (claimed, confirmed, released, cancelled, expired): caches of it must be dropped. */
+export interface BookingChange {
+  tenantId: string;
+  providerId: string;
+  startsAt: Date;
+  endsAt: Date;
+}
+
+export interface BookingChangeListener {
+  bookingChanged(change: BookingChange): void;
+}
+
+/** One claim on one provider, as the slot coordinator sees it. */
+export interface ClaimAttempt {
+  providerId: string;
+  service: Service;
+  start: number;
+}
+
+/**
+ * What stands between this service and PostgreSQL: the slot coordinator (src/coordinator/) queues and locks claims,
+ * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
+ */
+export interface SlotGate {
+  busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
+  claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
+}
