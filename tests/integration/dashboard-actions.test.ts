@@ -159,9 +159,12 @@ describe('staff actions', () => {
 
   it('a booked appointment that has started can be marked a no-show, and reads so', async () => {
     const id = (await vapi().tool('book_appointment', { start: iso(futureWeekday('09:00', 4)), patient_name: 'Noor Haddad' })).appointment_id as string;
-    // Its time has come: moved into the past of today, as the clock would.
-    await db.sql`update bookings set starts_at = now() - interval '20 minutes', ends_at = now() + interval '10 minutes',
-                   occupied = tstzrange(now() - interval '20 minutes', now() + interval '10 minutes') where id = ${id}`;
+    // Its time has come: moved to have started today (not before the clinic's midnight), as the clock would.
+    await db.sql`
+      with t as (select greatest(now() - interval '20 minutes',
+                                 date_trunc('day', now() at time zone 'America/New_York') at time zone 'America/New_York') as s)
+      update bookings set starts_at = t.s, ends_at = now() + interval '10 minutes', occupied = tstzrange(t.s, now() + interval '10 minutes')
+        from t where id = ${id}`;
     expect(items(await overview()).find((i: any) => i.id === id)).toMatchObject({ word: 'booked', can: { noShow: true, move: false, cancel: false } });
     expect(await act('no-show', { appointmentId: id })).toMatchObject({ status: 200, body: { say: 'Marked as a no-show.' } });
     expect(items(await overview()).find((i: any) => i.id === id).word).toBe('no-show');

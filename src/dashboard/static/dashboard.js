@@ -216,11 +216,19 @@ function options(select, items, selected) {
 
 /** Fills the time list for the dialog's service, provider and day; keeps an error already shown when asked. */
 async function loadSlots(parts, wanted, keepError = false) {
-  const { field, error } = parts;
+  const { field, error, form } = parts;
   const params = new URLSearchParams({ serviceId: field('serviceId').value, date: field('date').value });
   if (field('providerId').value) params.set('providerId', field('providerId').value);
+  // Only the latest request fills the list: an earlier answer arriving late would offer another day's times.
+  const ask = String(Number(form.dataset.slotsAsked || 0) + 1);
+  form.dataset.slotsAsked = ask;
+  const submit = form.querySelector('button[type="submit"]');
+  submit.disabled = true;
   const res = await fetch(`/dashboard/api/slots?${params}`, { headers: { accept: 'application/json' } });
   const body = await res.json();
+  if (ask !== form.dataset.slotsAsked) return;
+  submit.disabled = false;
+  form.dataset.slotsFor = params.get('date');
   const slots = res.ok ? body.slots : [];
   if (!keepError) error.textContent = res.ok ? (slots.length ? '' : 'No free time that day; try another day or provider.') : body.error;
   const first = slots.find((s) => !wanted || Date.parse(s.start) >= Date.parse(wanted)) || slots[0];
