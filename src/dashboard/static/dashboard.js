@@ -129,14 +129,14 @@ const dayIsOver = (day) => day.providers.every((p) => p.gaps.length === 0 && p.i
 const firstDay = () => (dayIsOver(data.days[0]) && data.days[1] ? 1 : 0);
 
 // A provider's day: appointments and free gaps in time order; holds given back folded away under a toggle.
-function providerSection(p, tag = 'h3') {
+function providerSection(p, tag = 'h3', emptyText = 'Nothing booked, no free time left.') {
   const shown = p.items.filter((i) => i.word !== 'released');
   const released = p.items.filter((i) => i.word === 'released');
   const rows = [...shown.map((i) => ({ at: i.start, el: appointment(i, p.name) })), ...p.gaps.map((g) => ({ at: g.start, el: gap(g, p) }))]
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((r) => r.el);
   return h('section', { class: 'provider', 'aria-label': p.name, 'data-provider': p.id },
     h(tag, {}, p.name),
-    rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'empty' }, 'Nothing booked, no free time left.'),
+    rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'empty' }, emptyText),
     released.length
       ? h('details', { class: 'released' }, h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
           h('ul', { class: 'list' }, released.map((i) => appointment(i, p.name))))
@@ -156,7 +156,7 @@ function renderUpcoming() {
   fill(document.querySelector('#upcoming .days'), data.days.slice(firstDay() + 1).filter((day) => day.providers.some((p) => p.items.length)).map((day) =>
     h('section', { class: 'day', 'aria-label': day.label, 'data-date': day.date },
       h('h3', {}, day.label),
-      day.providers.filter((p) => p.items.length).map((p) => providerSection({ ...p, gaps: [] }, 'h4')))),
+      day.providers.filter((p) => p.items.length).map((p) => providerSection({ ...p, gaps: [] }, 'h4', 'Nothing booked.')))),
   'Nothing booked in the coming days.');
 }
 
