@@ -26,7 +26,11 @@ import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
+import { InboundSms } from './sms/inbound.ts';
+import { twilioInboundRoutes } from './sms/inbound-route.ts';
+import { OptOuts } from './sms/opt-outs.ts';
 import { twilioStatusRoutes } from './sms/status-route.ts';
+import { WaitlistService } from './waitlist/waitlist-service.ts';
 import { TenantDirectory } from './tenants/directory.ts';
 import { vapiRoutes } from './vapi/route.ts';
 
@@ -72,7 +76,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     });
   }
 
-  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }));
+  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }), now);
   const pepper = otpPepper(config, secrets);
   const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
   const inspector = config.STATELY_INSPECT_URL ? liveCallInspector(config.STATELY_INSPECT_URL) : undefined;
@@ -87,13 +91,22 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const calls = new CallService(registry, pepper);
   const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
+  const waitlist = new WaitlistService({
+    sql, booking, tenants, now,
+    log: app.log.child({ component: 'waitlist' }),
+    smsQueued: () => outbox.kick(),
+    sweepIntervalMs: config.HOLD_SWEEP_INTERVAL_MS,
+  });
+  const inbound = new InboundSms({ sql, booking, waitlist, log: app.log.child({ component: 'sms-inbound' }), smsQueued: () => outbox.kick() });
+  const optOuts = new OptOuts(sql);
   const housekeeping = setInterval(() => registry.trim(), 60_000).unref();
   outbox.start();
   sweeper.start();
+  waitlist.start();
   app.addHook('onClose', async () => {
     clearInterval(housekeeping);
     await registry.close();
-    await Promise.all([outbox.stop(), sweeper.stop()]);
+    await Promise.all([outbox.stop(), sweeper.stop(), waitlist.stop()]);
   });
 
   installErrorHandler(app);
@@ -111,15 +124,16 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const window = config.RATE_LIMIT_WINDOW_SECONDS;
   await app.register(vapiRoutes, {
-    sql, tenants, booking, calls, metrics, secrets, now,
+    sql, tenants, booking, calls, waitlist, optOuts, metrics, secrets, now,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
     smsQueued: () => outbox.kick(),
   });
   await app.register(twilioStatusRoutes, { sql, config, secrets });
+  await app.register(twilioInboundRoutes, { sql, config, secrets, tenants, inbound });
   const adminDeps = {
-    sql, secrets, tenants, booking, now,
+    sql, secrets, tenants, booking, waitlist, now,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },

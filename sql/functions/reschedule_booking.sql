@@ -5,7 +5,8 @@
 -- Locks: claim_slot's provider-day advisory locks, then the old booking's row.
 -- Why this order: the new slot is claimed (confirmed) first, then the old one cancelled and the text queued, in one
 --   transaction, so the patient never ends up with neither. A new time overlapping the old one's own provider time
---   is refused as a conflict by claim_slot, like any other taken time.
+--   is refused as a conflict by claim_slot, like any other taken time. The old appointment's pending reminders are
+--   cancelled here; the caller queues the new one's in the same transaction (src/booking/booking-service.ts).
 -- History: first created in migrations/009_change_texts.sql; this file is its live definition.
 create or replace function reschedule_booking(
   p_tenant uuid, p_old uuid, p_patient_phone text, p_provider uuid, p_service uuid, p_start timestamptz, p_call_id text,
@@ -29,6 +30,8 @@ begin
   r := claim_slot(p_tenant, p_provider, p_service, p_start, 'confirmed', p_call_id, pat.phone_e164, pat.name, pat.email);
   if r.outcome = 'created' then
     update bookings set status = 'cancelled', cancelled_at = now() where id = old_b.id;
+    update sms_outbox set status = 'cancelled'
+     where booking_id = old_b.id and kind = 'reminder' and status = 'pending';
     if p_sms_body is not null then
       insert into sms_outbox (tenant_id, call_id, booking_id, kind, to_e164, body, dedupe_key)
       values (p_tenant, p_sms_call, r.booking_id, 'reschedule', pat.phone_e164, p_sms_body, 'reschedule:' || r.booking_id)

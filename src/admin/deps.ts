@@ -3,12 +3,14 @@ import type { BookingService } from '../booking/booking-service.ts';
 import type { Sql } from '../db/client.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantDirectory } from '../tenants/directory.ts';
+import type { WaitlistService } from '../waitlist/waitlist-service.ts';
 
 export interface AdminDeps {
   sql: Sql;
   secrets: SecretBox;
   tenants: TenantDirectory;
   booking: BookingService;
+  waitlist: WaitlistService;
   now: () => number;
   adminToken?: string;
   /** How Vapi reaches this server, for the webhook URLs the API hands out. */

@@ -10,6 +10,8 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { smsRoutes } from './routes/sms.ts';
+import { waitlistRoutes } from './routes/waitlist.ts';
 
 /** `/api/v1`: one zod schema per route validates, types and documents it (OpenAPI at /docs). */
 export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<void> {
@@ -48,5 +50,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(appointmentRoutes, deps);
     await tenant.register(callRoutes, deps);
     await tenant.register(leadRoutes, deps);
+    await tenant.register(smsRoutes, deps);
+    await tenant.register(waitlistRoutes, deps);
   });
 }

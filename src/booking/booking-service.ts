@@ -14,7 +14,10 @@ import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
 import type { Slot } from '../scheduling/types.ts';
-import { appointmentWords, cancellationText, rescheduleText } from '../sms/texts.ts';
+import { queueReminders } from '../db/queries/reminders.ts';
+import type { TenantTx } from '../db/tenant-scope.ts';
+import { reminderTimes } from '../scheduling/reminder-times.ts';
+import { type AppointmentWords, appointmentWords, cancellationText, reminderText, rescheduleText } from '../sms/texts.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 import type { Service } from '../domain/tenant.ts';
@@ -63,6 +66,9 @@ export interface ClaimInput {
 
 const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
 
+/** Hears provider time that became free (a cancellation, a released or expired hold, a move), after the commit. */
+export type TimeFreedListener = (tenantId: string, freed: { providerId: string; startsAt: Date; endsAt: Date }) => void;
+
 /** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
 const straightToDatabase = (sql: Sql): SlotGate => ({
   busy: (tenant, providerIds, from, to) => withTenant(sql, tenant.id, (tx) => busyRanges(tx, tenant.id, providerIds, from - dayMs, to + dayMs)),
@@ -78,6 +84,8 @@ const ALTERNATIVES = 3;
  * Each database step is its own tenant transaction (db/tenant-scope.ts), committed before its change is reported.
  */
 export class BookingService {
+  private readonly freedListeners: TimeFreedListener[] = [];
+
   constructor(
     private readonly sql: Sql,
     private readonly now: () => number,
@@ -140,10 +148,15 @@ export class BookingService {
     return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
   }
 
+  onTimeFreed(listener: TimeFreedListener): void {
+    this.freedListeners.push(listener);
+  }
+
+  /** A direct booking (status 'confirmed') queues its reminders in the claim's own transaction. */
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
     const answer = await this.firstProvider(ctx, input, (providerId) =>
-      withTenant(this.sql, ctx.tenant.id, (tx) =>
-        claimSlot(tx, {
+      withTenant(this.sql, ctx.tenant.id, async (tx) => {
+        const row = await claimSlot(tx, {
           tenantId: ctx.tenant.id,
           providerId,
           serviceId: input.service.id,
@@ -151,8 +164,12 @@ export class BookingService {
           start: input.start,
           status: input.status,
           callId: input.callId,
-        }),
-      ),
+        });
+        if (row.outcome === 'created' && row.status === 'confirmed') {
+          await this.remind(tx, ctx, row.bookingId!, input.start, appointmentWords(ctx, input.service.name, providerId, input.start));
+        }
+        return row;
+      }),
     );
     return answer as ClaimAnswer;
   }
@@ -162,9 +179,25 @@ export class BookingService {
     return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => releaseHold(tx, tenantId, bookingId, holdToken)));
   }
 
-  /** Compare-and-set on the hold token, queueing the confirmation SMS in the same transaction. */
-  async confirmHold(request: ConfirmHoldRequest): Promise<BookingChangeRow> {
-    return this.reported(request.tenantId, await withTenant(this.sql, request.tenantId, (tx) => confirmHold(tx, request)));
+  /**
+   * Compare-and-set on the hold token, queueing the confirmation SMS and the reminders in the same transaction;
+   * `alsoOnConfirm` records what else a confirmation means (a waitlist offer accepted) in it too.
+   */
+  async confirmHold(
+    ctx: TenantContext,
+    request: ConfirmHoldRequest,
+    words: AppointmentWords,
+    alsoOnConfirm?: (tx: TenantTx) => Promise<void>,
+  ): Promise<BookingChangeRow> {
+    const row = await withTenant(this.sql, request.tenantId, async (tx) => {
+      const row = await confirmHold(tx, request);
+      if (row.outcome === 'confirmed') {
+        await this.remind(tx, ctx, row.bookingId, row.startsAt!.getTime(), words);
+        await alsoOnConfirm?.(tx);
+      }
+      return row;
+    });
+    return this.reported(request.tenantId, row);
   }
 
   /** Cancels a patient's upcoming appointment and texts them, in one transaction. */
@@ -181,18 +214,24 @@ export class BookingService {
    */
   async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
-      const body = rescheduleText(ctx.tenant, appointmentWords(ctx, input.service.name, providerId, input.start));
-      const text = { callRowId: input.callRowId, body };
-      const row = await withTenant(this.sql, ctx.tenant.id, (tx) =>
-        rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId, text }),
-      );
+      const words = appointmentWords(ctx, input.service.name, providerId, input.start);
+      const text = { callRowId: input.callRowId, body: rescheduleText(ctx.tenant, words) };
+      // The old appointment's reminders are cancelled by reschedule_booking; the new one's are queued with it.
+      const row = await withTenant(this.sql, ctx.tenant.id, async (tx) => {
+        const row = await rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId, text });
+        if (row.outcome === 'created') await this.remind(tx, ctx, row.bookingId!, input.start, words);
+        return row;
+      });
       if (row.outcome === 'not_found') throw new AppointmentGone();
       return row as ClaimRow;
     }).catch((err: unknown) => {
       if (err instanceof AppointmentGone) return { kind: 'not_found' as const };
       throw err;
     });
-    if (answer.kind === 'claimed') this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
+    if (answer.kind === 'claimed') {
+      this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
+      if (!answer.existing) this.freed(ctx.tenant.id, old);
+    }
     return answer;
   }
 
@@ -248,11 +287,27 @@ export class BookingService {
     return closed && !taken ? { kind: 'refused', reason: 'closed', alternatives } : { kind: 'unavailable', alternatives };
   }
 
+  private async remind(tx: TenantTx, ctx: TenantContext, bookingId: string, start: number, words: AppointmentWords): Promise<void> {
+    const { tenant } = ctx;
+    const times = reminderTimes(start, this.now(), {
+      timeZone: tenant.timeZone,
+      hoursBefore: tenant.reminderHours,
+      quiet: { start: tenant.quietHoursStart, end: tenant.quietHoursEnd },
+    });
+    await queueReminders(tx, { tenantId: tenant.id, bookingId, body: reminderText(tenant, words), times });
+  }
+
   private reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
     if (row.providerId && row.startsAt && row.endsAt && ['released', 'cancelled', 'confirmed', 'expired'].includes(row.outcome)) {
-      this.changes.bookingChanged({ tenantId, providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt });
+      const change = { providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt };
+      this.changes.bookingChanged({ tenantId, ...change });
+      if (row.outcome !== 'confirmed') this.freed(tenantId, change);
     }
     return row;
+  }
+
+  private freed(tenantId: string, change: { providerId: string; startsAt: Date; endsAt: Date }): void {
+    for (const listener of this.freedListeners) listener(tenantId, change);
   }
 }
 

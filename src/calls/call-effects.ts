@@ -69,14 +69,14 @@ export function provideCallEffects(deps: CallEffectsDeps) {
 
   const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
     const t = await tenantOf(c);
-    const body = confirmationText(t.tenant, appointmentWords(t, hold.serviceName, hold.providerId, hold.startsAt));
-    const row = await deps.booking.confirmHold({
+    const words = appointmentWords(t, hold.serviceName, hold.providerId, hold.startsAt);
+    const row = await deps.booking.confirmHold(t, {
       tenantId: c.tenantId,
       bookingId: hold.bookingId,
       holdToken: hold.holdToken,
       callRowId: c.callRowId,
-      sms: { to: hold.patientPhone, body },
-    });
+      sms: { to: hold.patientPhone, body: confirmationText(t.tenant, words) },
+    }, words);
     if (row.outcome !== 'confirmed' && row.outcome !== 'already') return { kind: 'hold_gone' };
     deps.smsQueued();
     return { kind: 'booked', appointmentId: hold.bookingId };

@@ -27,6 +27,12 @@ export interface Tenant {
   vapiSecretSealed: string | null;
   vapiAssistantId: string | null;
   vapiCredentialId: string | null;
+  /** Hours before an appointment its reminders go out; empty: none. */
+  reminderHours: number[];
+  /** "21:00" and "08:00": no reminder or offer between them, clinic time. */
+  quietHoursStart: string;
+  quietHoursEnd: string;
+  waitlistOfferMinutes: number;
 }
 
 export interface Provider {

@@ -1,14 +1,6 @@
 import { DateTime } from 'luxon';
 import { clinicDaysCovering, openIntervalsOn, type Interval, type ZonedInterval } from './hours.ts';
-import type {
-  BusyRange,
-  DateException,
-  SchedulingRules,
-  ServiceSpec,
-  Slot,
-  TimeOfDay,
-  WeeklyHours,
-} from './types.ts';
+import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
 import { clinicZone } from './zone.ts';
 
 const MINUTE = 60_000;

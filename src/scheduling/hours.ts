@@ -160,7 +160,8 @@ export function openIntervals(
   exceptions: readonly DateException[],
   timeZone: string,
 ): Interval[] {
-  return openIntervalsOn(providerId, clinicDay(localDate, timeZone), hours, exceptions).map(
-    ({ start, end }) => ({ start, end }),
-  );
+  return openIntervalsOn(providerId, clinicDay(localDate, timeZone), hours, exceptions).map(({ start, end }) => ({
+    start,
+    end,
+  }));
 }

@@ -72,7 +72,9 @@ export function nextOpenDay(input: OpeningInput): { date: string; say: string } 
   for (const day of clinicDaysCovering(now, last, zone)) {
     const intervals = mergedIntervals(input, day).filter((i) => i.end > now);
     if (intervals.length === 0) continue;
-    const times = intervals.map((i) => `${spokenTime(Math.max(i.start, now), zone)} to ${spokenTime(i.end, zone)}`).join(' and ');
+    const times = intervals
+      .map((i) => `${spokenTime(Math.max(i.start, now), zone)} to ${spokenTime(i.end, zone)}`)
+      .join(' and ');
     return { date: day.date, say: `${dayWords(day.date, zone, now)} from ${times}` };
   }
   return null;

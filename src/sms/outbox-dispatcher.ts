@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
-import { claimDueSms, type ClaimedSms, markSmsFailed, markSmsSent } from '../db/queries/sms-outbox.ts';
+import { claimDueSms, type ClaimedSms, markSmsFailed, markSmsSent, suppressOptedOut } from '../db/queries/sms-outbox.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { twilioCredentials } from './sms-credentials.ts';
 import { SmsSendError, type SmsSender } from './sms-sender.ts';
@@ -28,6 +28,8 @@ export class OutboxDispatcher {
     private readonly config: Config,
     private readonly secrets: SecretBox,
     private readonly log: FastifyBaseLogger,
+    /** Decides when a scheduled message (a reminder) is due. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   start(): void {
@@ -58,7 +60,10 @@ export class OutboxDispatcher {
 
   private async drain(): Promise<void> {
     try {
-      for (let batch = await claimDueSms(this.sql, BATCH); batch.length > 0; batch = await claimDueSms(this.sql, BATCH)) {
+      const suppressed = await suppressOptedOut(this.sql, this.now());
+      if (suppressed > 0) this.log.info({ suppressed }, 'sms outbox: messages to opted-out numbers suppressed');
+      const due = () => claimDueSms(this.sql, BATCH, this.now());
+      for (let batch = await due(); batch.length > 0; batch = await due()) {
         await Promise.all(batch.map((m) => this.deliver(m)));
       }
     } catch (err) {

@@ -53,3 +53,29 @@ export const cancellationText = (t: TextSettings, a: AppointmentWords): string =
 
 export const rescheduleText = (t: TextSettings, a: AppointmentWords): string =>
   fill(RESCHEDULE_TEXT, { clinic: t.name, ...a, cancel: t.cancelInstructions ?? DEFAULT_CANCEL_INSTRUCTIONS });
+
+export const REMINDER_TEXT = '{clinic}: reminder of your {service} with {provider}, {when}. Reply C to confirm, R to reschedule, CANCEL to cancel.';
+export const OFFER_TEXT = '{clinic}: a {service} with {provider}, {when}, just opened up. Reply YES within {minutes} min to book it, or NO to pass.';
+
+export const reminderText = (t: TextSettings, a: AppointmentWords): string => fill(REMINDER_TEXT, { clinic: t.name, ...a });
+
+export const offerText = (t: TextSettings, a: AppointmentWords, minutes: number): string =>
+  fill(OFFER_TEXT, { clinic: t.name, ...a, minutes: String(minutes) });
+
+// Answers to a patient's text (TwiML replies, src/sms/inbound.ts). STOP/START/HELP wording follows the carriers' rules:
+// say who is texting, how to opt back in or out, and where to get help.
+export const repliesText = {
+  optedOut: (clinic: string) => `${clinic}: you won't get more texts from us. Reply START to get them again.`,
+  optedIn: (clinic: string) => `${clinic}: you'll get our texts again. Reply STOP to stop them.`,
+  help: (clinic: string, phone: string | null) =>
+    `${clinic}${phone ? `, ${phone}` : ''}: appointment texts. Reply C to confirm, R to reschedule, CANCEL to cancel, STOP to stop texts.`,
+  reminderHelp: (clinic: string) => `${clinic}: reply C to confirm, R to reschedule or CANCEL to cancel your appointment. HELP for help.`,
+  confirmed: (clinic: string, a: AppointmentWords) => `${clinic}: thanks, your ${a.service} with ${a.provider}, ${a.when}, is confirmed.`,
+  callBack: (clinic: string) => `${clinic}: we'll call you to find a new time.`,
+  cancelQuestion: (clinic: string, a: AppointmentWords) =>
+    `${clinic}: reply YES to cancel your ${a.service} with ${a.provider}, ${a.when}, or NO to keep it.`,
+  kept: (clinic: string, a: AppointmentWords) => `${clinic}: your ${a.service} with ${a.provider}, ${a.when}, stays booked.`,
+  offerHelp: (clinic: string, a: AppointmentWords) => `${clinic}: reply YES to book ${a.service} with ${a.provider}, ${a.when}, or NO to pass.`,
+  offerGone: (clinic: string) => `${clinic}: sorry, that time is no longer available. You're still on our waitlist.`,
+  offerDeclined: (clinic: string) => `${clinic}: no problem, you're still on our waitlist.`,
+};

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { CallService } from '../calls/call-service.ts';
+import type { OptOuts } from '../sms/opt-outs.ts';
+import type { WaitlistService } from '../waitlist/waitlist-service.ts';
 import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
@@ -27,6 +29,8 @@ export interface VapiRouteOptions {
   tenants: TenantDirectory;
   booking: BookingService;
   calls: CallService;
+  waitlist: WaitlistService;
+  optOuts: OptOuts;
   metrics: Metrics;
   secrets: SecretBox;
   now: () => number;
@@ -143,6 +147,8 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         log,
         booking: opts.booking,
         calls: opts.calls,
+        waitlist: opts.waitlist,
+        optOuts: opts.optOuts,
       };
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.

@@ -42,3 +42,25 @@ export async function newTenant(baseUrl: string, slug: string, extra: Record<str
   if (issued.status !== 201) throw new Error(`key issue answered ${issued.status}: ${JSON.stringify(issued.json)}`);
   return { id: created.json.tenant.id, slug, vapiSecret: created.json.vapiSecret, key: issued.json.key, api: apiClient(baseUrl, issued.json.key) };
 }
+
+export interface BookableClinic extends TenantHandle {
+  providerId: string;
+  serviceId: string;
+}
+
+/** A clinic set up through the API: one provider, one 30-minute consultation, Monday–Friday `start`–`end`. */
+export async function bookableClinic(
+  baseUrl: string,
+  slug: string,
+  o: { start?: string; end?: string; settings?: Record<string, unknown> } = {},
+): Promise<BookableClinic> {
+  const t = await newTenant(baseUrl, slug, o.settings);
+  const provider = await t.api('POST', '/providers', { name: `Dr. ${slug}` });
+  const service = await t.api('POST', '/services', { slug: 'consultation', name: 'consultation', durationMinutes: 30 });
+  const linked = await t.api('PUT', `/providers/${provider.json.id}/services/${service.json.id}`);
+  const week = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: o.start ?? '09:00', end: o.end ?? '17:00' }));
+  const hours = await t.api('PUT', `/providers/${provider.json.id}/hours`, { hours: week });
+  const statuses = [provider.status, service.status, linked.status, hours.status];
+  if (statuses.join() !== '201,201,200,200') throw new Error(`clinic set-up answered ${statuses.join()}`);
+  return { ...t, providerId: provider.json.id, serviceId: service.json.id };
+}

@@ -42,11 +42,13 @@ export const wrongCode = (code: string): string => code.split('').map((d) => Str
 export async function startServerWithTwilio(
   sql: Sql,
   twilio: FakeTwilio,
-  options: { secretsKey: string; env?: Record<string, string> },
+  options: { secretsKey: string; env?: Record<string, string>; now?: () => number; logStream?: { write(line: string): void } },
 ): Promise<RunningServer> {
   const port = await freePort();
   return startServer(sql, {
     port,
+    now: options.now,
+    logStream: options.logStream,
     env: {
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       SECRETS_KEY: options.secretsKey,

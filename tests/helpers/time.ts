@@ -26,3 +26,7 @@ export function futureSaturday(time: string, daysAhead = 2, zone = ZONE): DateTi
 }
 
 export const iso = (d: DateTime) => d.toISO({ suppressMilliseconds: true })!;
+
+/** "1st", "2nd", "11th", "23rd": a day of the month as a caller's transcript writes it. */
+export const ordinal = (n: number) =>
+  `${n}${n % 10 === 1 && n % 100 !== 11 ? 'st' : n % 10 === 2 && n % 100 !== 12 ? 'nd' : n % 10 === 3 && n % 100 !== 13 ? 'rd' : 'th'}`;

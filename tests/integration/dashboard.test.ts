@@ -209,7 +209,8 @@ describe('tenant isolation', () => {
       // b's event was sent before a's, so by now it would have reached stream A if it were going to.
       expect(streamA.events.map((e) => e.data.id)).not.toContain(theirs);
       expect(streamB.events.map((e) => e.data.id)).not.toContain(mine);
-      expect(streamA.events.every((e) => e.event === 'change' && e.data.kind === 'booking')).toBe(true);
+      // A booking and the reminder queued with it.
+      expect(streamA.events.every((e) => e.event === 'change' && ['booking', 'sms'].includes(e.data.kind))).toBe(true);
     } finally {
       streamA.close();
       streamB.close();

@@ -4,6 +4,10 @@ import { Country, E164, Slug, TimeZone } from '../schemas.ts';
 
 // A clinic's settings: the operator sets them at creation, the clinic edits them later (settings.ts).
 
+/** The reminder lead times a clinic may pick (the database's check on tenants.reminder_hours). */
+const REMINDER_HOURS = [1, 2, 3, 4, 6, 12, 24, 48, 72] as const;
+const ClockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time like 21:00');
+
 export const SettingsFields = {
   name: z.string().trim().min(1).max(200),
   timeZone: TimeZone,
@@ -25,6 +29,14 @@ export const SettingsFields = {
   smsCodeText: z.string().min(10).max(480).refine((t) => t.includes('{code}'), 'must contain {code}').nullable().describe('null: the built-in text'),
   smsConfirmationText: z.string().min(10).max(480).nullable().describe('null: the built-in text'),
   cancelInstructions: z.string().min(1).max(160).nullable().describe('null: the built-in text'),
+  reminderHours: z
+    .array(z.union(REMINDER_HOURS.map((h) => z.literal(h)) as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]]))
+    .max(3)
+    .refine((hs) => new Set(hs).size === hs.length, 'must not repeat an hour')
+    .describe(`Hours before an appointment its reminders go out, each one of ${REMINDER_HOURS.join(', ')}; [] sends none.`),
+  quietHoursStart: ClockTime.describe('No reminder or offer from this time (clinic time)…'),
+  quietHoursEnd: ClockTime.describe('…until this time; equal times mean no quiet hours.'),
+  waitlistOfferMinutes: z.number().int().min(5).max(120).describe('How long a waitlist offer holds a freed slot.'),
 };
 
 export const SettingsPatch = z.strictObject(SettingsFields).partial();
@@ -75,6 +87,10 @@ export const tenantOut = (t: TenantSettings): z.infer<typeof TenantOut> => ({
   smsCodeText: t.smsCodeText,
   smsConfirmationText: t.smsConfirmationText,
   cancelInstructions: t.cancelInstructions,
+  reminderHours: t.reminderHours,
+  quietHoursStart: t.quietHoursStart,
+  quietHoursEnd: t.quietHoursEnd,
+  waitlistOfferMinutes: t.waitlistOfferMinutes,
   twilioAccountSid: t.twilioAccountSid,
   twilioFromNumber: t.twilioFromNumber,
   twilioConfigured: t.twilioConfigured,

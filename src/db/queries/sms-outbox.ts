@@ -12,17 +12,38 @@ export interface ClaimedSms extends TenantSmsSettings {
   attempts: number;
 }
 
-/** Takes due messages for sending; SKIP LOCKED so several dispatchers (instances) never take the same row. */
-export async function claimDueSms(sql: Sql, limit: number): Promise<ClaimedSms[]> {
+/**
+ * Takes due messages for sending; SKIP LOCKED so several dispatchers (instances) never take the same row. `now` is the
+ * dispatcher's clock for scheduled rows (send_after: reminders); retries keep the database's clock. A row to a number
+ * that opted out of the clinic's texts is never taken (see suppressOptedOut).
+ */
+export async function claimDueSms(sql: Sql, limit: number, now: number): Promise<ClaimedSms[]> {
   return sql<ClaimedSms[]>`
     with due as (
-      select id from sms_outbox where status = 'pending' and next_attempt_at <= now()
-       order by next_attempt_at limit ${limit} for update skip locked)
+      select o.id from sms_outbox o
+       where o.status = 'pending' and o.next_attempt_at <= now()
+         and (o.send_after is null or o.send_after <= ${new Date(now)})
+         and not exists (select 1 from sms_opt_outs x where x.tenant_id = o.tenant_id and x.phone_e164 = o.to_e164)
+       order by o.next_attempt_at limit ${limit} for update of o skip locked)
     update sms_outbox o set status = 'sending', attempts = o.attempts + 1, claimed_at = now()
       from due, tenants t
      where o.id = due.id and t.id = o.tenant_id
     returning o.id, o.tenant_id, o.kind, o.to_e164, o.body, o.body_sealed, o.attempts,
               t.twilio_account_sid, t.twilio_auth_token_sealed, t.twilio_from_number`;
+}
+
+/**
+ * Due messages to numbers that opted out of the clinic's texts become 'suppressed': never sent, even after a later
+ * START (a reminder is only worth its moment). Counted per pass for the log.
+ */
+export async function suppressOptedOut(sql: Sql, now: number): Promise<number> {
+  const rows = await sql`
+    update sms_outbox o set status = 'suppressed', last_error = 'the number opted out of this clinic''s texts'
+      from sms_opt_outs x
+     where o.status = 'pending' and x.tenant_id = o.tenant_id and x.phone_e164 = o.to_e164
+       and (o.send_after is null or o.send_after <= ${new Date(now)})
+    returning o.id`;
+  return rows.length;
 }
 
 export async function markSmsSent(sql: Sql, id: string, providerMessageId: string): Promise<void> {

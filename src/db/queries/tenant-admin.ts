@@ -34,6 +34,10 @@ export const EDITABLE_SETTINGS = [
   'smsCodeText',
   'smsConfirmationText',
   'cancelInstructions',
+  'reminderHours',
+  'quietHoursStart',
+  'quietHoursEnd',
+  'waitlistOfferMinutes',
 ] as const;
 export type SettingsPatch = Partial<Pick<TenantSettings, (typeof EDITABLE_SETTINGS)[number]>>;
 
@@ -41,7 +45,9 @@ const COLUMNS = `id, slug, name, status, time_zone, country, hold_ttl_seconds, o
   min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, webhook_auth, vapi_assistant_id,
   vapi_credential_id, otp_length, otp_ttl_seconds, otp_sends_per_hour, allow_other_phone, sms_code_text,
   sms_confirmation_text, cancel_instructions, twilio_account_sid, twilio_from_number,
-  twilio_auth_token_sealed is not null as twilio_configured, settings_version, created_at`;
+  twilio_auth_token_sealed is not null as twilio_configured, settings_version, created_at, reminder_hours,
+  to_char(quiet_hours_start, 'HH24:MI') as quiet_hours_start, to_char(quiet_hours_end, 'HH24:MI') as quiet_hours_end,
+  waitlist_offer_minutes`;
 
 export interface NewTenantRow {
   slug: string;

@@ -8,7 +8,9 @@ export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant |
     select id, slug, name, time_zone, country, hold_ttl_seconds, otp_required, slot_step_minutes,
            min_notice_minutes, horizon_days, hot_lead_threshold, owner_alert_phone, vapi_secret_sha256,
            otp_length, otp_ttl_seconds, allow_other_phone, sms_code_text, sms_confirmation_text, cancel_instructions,
-           status, webhook_auth, vapi_secret_sealed, vapi_assistant_id, vapi_credential_id
+           status, webhook_auth, vapi_secret_sealed, vapi_assistant_id, vapi_credential_id, reminder_hours,
+           to_char(quiet_hours_start, 'HH24:MI') as quiet_hours_start, to_char(quiet_hours_end, 'HH24:MI') as quiet_hours_end,
+           waitlist_offer_minutes
       from tenants where slug = ${slug}`;
   return row;
 }

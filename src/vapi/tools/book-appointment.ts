@@ -4,6 +4,7 @@ import { answer } from '../answer.ts';
 import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
 import { isAnswer } from './catalog-lookup.ts';
 import { describeClaim } from './describe-claim.ts';
+import { withDate } from './present.ts';
 import { defineTool } from './tool.ts';
 import { clinicZone } from '../../scheduling/zone.ts';
 
@@ -28,7 +29,7 @@ export const bookAppointment = defineTool({
       callId: ctx.callId,
       patient: { phone: req.phone, name: req.name, email: req.email },
     });
-    return describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) =>
+    const described = describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) =>
       answer('booked', `${preface}You're booked for ${service.name} with ${slot.provider} ${slot.label}.`, {
         appointment_id: b.bookingId,
         start: slot.start,
@@ -37,5 +38,6 @@ export const bookAppointment = defineTool({
         service: service.slug,
       }),
     );
+    return withDate(described, req.date);
   },
 });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { resolveStart } from '../../scheduling/dates.ts';
+import { resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { normaliseName } from '../../patients/names.ts';
 import { toE164 } from '../../patients/phone.ts';
-import { spokenDate } from '../../scheduling/spoken.ts';
 import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
+import { refuseWhen } from './present.ts';
 import type { ToolContext } from './tool.ts';
 import type { Provider, Service } from '../../domain/tenant.ts';
 
@@ -26,9 +26,11 @@ export interface BookingRequest {
   phone: string;
   email: string | null;
   start: number;
+  /** The clinic-local day of `start`, which every answer carries. */
+  date: string;
   service: Service;
   providers: Provider[];
-  /** "I've taken that as Thursday, December 3. " when the date was corrected, else "". */
+  /** "I've taken that as Thursday, December 3. " when the day was corrected or chosen by a rule, else "". */
   preface: string;
 }
 
@@ -47,7 +49,7 @@ export function resolveBookingRequest(args: Args, ctx: ToolContext, opts: { phon
     return refuse('invalid_email', "That email address doesn't look right; could you spell it again?");
   }
   const when = resolveStart(args, { now: ctx.now, timeZone: tenant.timeZone });
-  if (!when.ok) return refuse(when.reason, when.say);
+  if (!when.ok) return refuseWhen(when);
   const service = pickService(ctx.tenant, args.service);
   if (isAnswer(service)) return service;
   const providers = pickProviders(ctx.tenant, service, args.provider);
@@ -57,8 +59,9 @@ export function resolveBookingRequest(args: Args, ctx: ToolContext, opts: { phon
     phone: phone.e164,
     email: args.patient_email ?? null,
     start: when.start,
+    date: when.localDate,
     service,
     providers,
-    preface: when.corrected ? `I've taken that as ${spokenDate(when.corrected.to, tenant.timeZone, ctx.now)}. ` : '',
+    preface: takenAs(when, { now: ctx.now, timeZone: tenant.timeZone }),
   };
 }

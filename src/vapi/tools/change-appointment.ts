@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { ChangeRequest } from '../../calls/change-appointment.ts';
-import { resolveDay, resolveStart } from '../../scheduling/dates.ts';
+import { resolveDay, resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { toE164 } from '../../patients/phone.ts';
-import { spokenDate } from '../../scheduling/spoken.ts';
 import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { bookingArgs } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
+import { refuseWhen, withDate } from './present.ts';
 import { defineTool, type ToolContext } from './tool.ts';
 
 /** The caller's own appointments are found by the number they call from, never by a number the model says. */
@@ -18,7 +18,7 @@ function changeRequest(ctx: ToolContext, appointmentDate: string | undefined): O
   let day: string | null = null;
   if (appointmentDate) {
     const resolved = resolveDay(appointmentDate, { now: ctx.now, timeZone: tenant.timeZone });
-    if (!resolved.ok) return refuse(resolved.reason, resolved.say);
+    if (!resolved.ok) return refuseWhen(resolved);
     day = resolved.date;
   }
   return { patientPhone: caller.e164, day };
@@ -35,7 +35,7 @@ export const cancelAppointment = defineTool({
     const base = changeRequest(ctx, args.appointment_date);
     if (isAnswer(base)) return base;
     const request: ChangeRequest = { ...base, newStart: null, serviceId: null, providerIds: null, preface: '' };
-    return callStep(ctx, () => ({ type: 'CHANGE_APPOINTMENT', change: 'cancel', request }));
+    return withDate(await callStep(ctx, () => ({ type: 'CHANGE_APPOINTMENT', change: 'cancel', request })), base.day);
   },
 });
 
@@ -58,7 +58,7 @@ export const rescheduleAppointment = defineTool({
     if (isAnswer(base)) return base;
     const zone = ctx.tenant.tenant.timeZone;
     const when = resolveStart(args, { now: ctx.now, timeZone: zone });
-    if (!when.ok) return refuse(when.reason, when.say);
+    if (!when.ok) return refuseWhen(when);
     // Unsaid, the service stays the appointment's own; a named provider is looked up among the service's.
     const service = pickService(ctx.tenant, args.service);
     if (isAnswer(service)) return service;
@@ -69,8 +69,8 @@ export const rescheduleAppointment = defineTool({
       newStart: when.start,
       serviceId: args.service ? service.id : null,
       providerIds: providers?.map((p) => p.id) ?? null,
-      preface: when.corrected ? `I've taken that as ${spokenDate(when.corrected.to, zone, ctx.now)}. ` : '',
+      preface: takenAs(when, { now: ctx.now, timeZone: zone }),
     };
-    return callStep(ctx, () => ({ type: 'CHANGE_APPOINTMENT', change: 'reschedule', request }));
+    return withDate(await callStep(ctx, () => ({ type: 'CHANGE_APPOINTMENT', change: 'reschedule', request })), when.localDate);
   },
 });

@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { distinctStarts, filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
-import { resolveDay } from '../../scheduling/dates.ts';
+import { resolveDay, takenAs } from '../../scheduling/dates.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import type { Slot } from '../../scheduling/types.ts';
-import { answer, refuse } from '../answer.ts';
+import { answer } from '../answer.ts';
 import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
-import { presentSlot, spokenSlots } from './present.ts';
+import { presentSlot, refuseWhen, spokenSlots } from './present.ts';
 import { defineTool } from './tool.ts';
 import { clinicZone } from '../../scheduling/zone.ts';
 
@@ -40,13 +40,14 @@ export const checkAvailability = defineTool({
     let day: { date: string; from: number; to: number } | undefined;
     if (args.date) {
       const resolved = resolveDay(args.date, { now: ctx.now, timeZone: zone });
-      if (!resolved.ok) return refuse(resolved.reason, resolved.say);
+      if (!resolved.ok) return refuseWhen(resolved);
       timeOfDay ??= resolved.timeOfDay;
-      if (resolved.corrected) preface = `I've taken that as ${spokenDate(resolved.corrected.to, zone, ctx.now)}. `;
+      preface = takenAs(resolved, { now: ctx.now, timeZone: zone });
       const start = DateTime.fromISO(resolved.date, { zone: clinicZone(zone) });
       day = { date: resolved.date, from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() };
     }
 
+    const asked = day ? { date: day.date } : {};
     const keep = (slots: Slot[]) => filterTimeOfDay(slots, timeOfDay, zone);
     const present = (slots: Slot[]) => slots.map((s) => presentSlot(ctx.tenant, s, ctx.now));
     // A named day is searched alone; otherwise from now, a day at a time, until there is enough to offer.
@@ -57,7 +58,7 @@ export const checkAvailability = defineTool({
       const offered = present(pickSpread(slots, OFFERED));
       return answer('ok', `${preface}I have ${spokenSlots(offered)}.`, {
         service: service.slug,
-        ...(day ? { date: day.date } : {}),
+        ...asked,
         slots: offered,
       });
     }
@@ -65,11 +66,12 @@ export const checkAvailability = defineTool({
     const later = day ? await ctx.booking.slotsFrom(ctx.tenant, { service, providerIds, from: day.to, enough: OFFERED, keep }) : [];
     const when = `${day ? ` on ${spokenDate(day.date, zone, ctx.now)}` : ' in the next two weeks'}${timeOfDay ? ` in the ${timeOfDay}` : ''}`;
     if (later.length === 0) {
-      return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, { service: service.slug, alternatives: [] });
+      return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, { service: service.slug, ...asked, alternatives: [] });
     }
     const alternatives = present(distinctStarts(later).slice(0, OFFERED));
     return answer('unavailable', `${preface}There's nothing free${when}; the next openings are ${spokenSlots(alternatives)}.`, {
       service: service.slug,
+      ...asked,
       alternatives,
     });
   },

@@ -2,6 +2,7 @@ import { bookAppointment } from './book-appointment.ts';
 import { confirmBooking, requestHuman, sendConfirmation } from './call-steps.ts';
 import { cancelAppointment, rescheduleAppointment } from './change-appointment.ts';
 import { checkAvailability } from './check-availability.ts';
+import { joinWaitlist } from './join-waitlist.ts';
 import { reserveSlot } from './reserve-slot.ts';
 import { sendOtp } from './send-otp.ts';
 import type { Tool } from './tool.ts';
@@ -18,6 +19,7 @@ export const tools: ReadonlyMap<string, Tool> = new Map<string, Tool>(
     sendConfirmation,
     cancelAppointment,
     rescheduleAppointment,
+    joinWaitlist,
     requestHuman,
   ].map((t) => [t.name, t as unknown as Tool]),
 );

@@ -3,6 +3,7 @@ import type { ReserveRequest } from '../../calls/call-effects.ts';
 import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer } from './catalog-lookup.ts';
+import { withDate } from './present.ts';
 import { defineTool } from './tool.ts';
 
 export const reserveSlot = defineTool({
@@ -26,6 +27,6 @@ export const reserveSlot = defineTool({
       patientEmail: req.email,
       preface: req.preface,
     };
-    return callStep(ctx, () => ({ type: 'RESERVE', request }));
+    return withDate(await callStep(ctx, () => ({ type: 'RESERVE', request })), req.date);
   },
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toE164 } from '../../patients/phone.ts';
-import { refuse } from '../answer.ts';
+import { answer, refuse } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { callStep } from './call-step.ts';
 import { defineTool } from './tool.ts';
@@ -25,6 +25,11 @@ export const sendOtp = defineTool({
       other = parsed.e164;
     }
     const caller = ctx.callerNumber ? toE164(ctx.callerNumber, tenant.country) : undefined;
+    const target = other ?? (caller?.ok ? caller.e164 : undefined);
+    // STOP covers codes too: the caller hears why, and the call can go to a person (request_human).
+    if (target && (await ctx.optOuts.optedOut(tenant.id, target))) {
+      return answer('sms_opted_out', "This number has opted out of our texts, so I can't send you a code. I can pass you to the front desk to finish the booking.");
+    }
     return callStep(ctx, (c) => {
       const phone = other ?? c.hold?.patientPhone ?? (caller?.ok ? caller.e164 : '');
       return { type: 'SEND_OTP', phone };

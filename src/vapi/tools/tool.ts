@@ -2,6 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { BookingService } from '../../booking/booking-service.ts';
 import type { CallService } from '../../calls/call-service.ts';
+import type { OptOuts } from '../../sms/opt-outs.ts';
+import type { WaitlistService } from '../../waitlist/waitlist-service.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
 import type { ToolAnswer } from '../answer.ts';
 
@@ -18,6 +20,9 @@ export interface ToolContext {
   booking: BookingService;
   /** The call's state machine: the two-phase tools (reserve, code, verify, confirm) are steps of it. */
   calls: CallService;
+  waitlist: WaitlistService;
+  /** Numbers that texted STOP to the clinic: no code, offer or reminder can reach them. */
+  optOuts: OptOuts;
 }
 
 export interface Tool<S extends z.ZodType = z.ZodType> {

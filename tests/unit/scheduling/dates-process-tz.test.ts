@@ -1,14 +1,11 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveDay, resolveStart } from '../../../src/scheduling/dates.ts';
+import { restoreProcessTzAfterAll } from '../../helpers/process-tz.ts';
 
 // chrono-node works on JS Dates in the process time zone. These tests run the
 // clinic-local day boundary under several process zones to prove that the
 // server's TZ never leaks into "today" and "tomorrow".
-const originalTz = process.env.TZ;
-afterAll(() => {
-  if (originalTz === undefined) delete process.env.TZ;
-  else process.env.TZ = originalTz;
-});
+restoreProcessTzAfterAll();
 
 const NY = 'America/New_York';
 const LATE_NIGHT = Date.parse('2026-11-23T04:59:00Z'); // Sunday 23:59 in New York
@@ -47,7 +44,7 @@ describe.each(processZones)('with the process running in %s', (zone, expectedOff
     expect(resolveDay('today', ctx)).toEqual({ ok: true, date: '2026-11-23' });
     expect(resolveDay('tomorrow', ctx)).toEqual({ ok: true, date: '2026-11-24' });
     expect(resolveDay('wednesday', ctx)).toEqual({ ok: true, date: '2026-11-25' });
-    expect(resolveDay('next tuesday morning', ctx)).toEqual({ ok: true, date: '2026-12-01', timeOfDay: 'morning' });
+    expect(resolveDay('next tuesday morning', ctx)).toEqual({ ok: true, date: '2026-12-01', timeOfDay: 'morning', interpreted: true });
     expect(resolveStart({ start: '3pm' }, ctx)).toMatchObject({ ok: true, start: Date.parse('2026-11-23T20:00:00Z') });
   });
 });

@@ -38,12 +38,13 @@ describe('resolveDay', () => {
 
   it('understands month names and US month/day, choosing the next occurrence when no year is given', () => {
     expect(resolveDay('December 3rd', ctx)).toEqual({ ok: true, date: '2026-12-03' });
-    expect(resolveDay('3/12', ctx)).toEqual({ ok: true, date: `${year + 1}-03-12` });
+    // US order, and said back: a day-first caller hears March 12 and can correct it.
+    expect(resolveDay('3/12', ctx)).toEqual({ ok: true, date: `${year + 1}-03-12`, interpreted: true });
     expect(resolveDay('November 24', ctx)).toEqual({ ok: true, date: '2026-11-24' });
   });
 
   it('sets the time of day from morning/afternoon/evening/tonight', () => {
-    expect(resolveDay('next tuesday morning', ctx)).toEqual({ ok: true, date: '2026-12-01', timeOfDay: 'morning' });
+    expect(resolveDay('next tuesday morning', ctx)).toEqual({ ok: true, date: '2026-12-01', timeOfDay: 'morning', interpreted: true });
     expect(resolveDay('this afternoon', ctx)).toEqual({ ok: true, date: '2026-11-24', timeOfDay: 'afternoon' });
     expect(resolveDay('friday evening', ctx)).toEqual({ ok: true, date: '2026-11-27', timeOfDay: 'evening' });
     expect(resolveDay('tonight', ctx)).toEqual({ ok: true, date: '2026-11-24', timeOfDay: 'evening' });
@@ -51,21 +52,22 @@ describe('resolveDay', () => {
 
   describe('weekdays', () => {
     it('a bare weekday is the next one after today, never today and never in the past', () => {
-      expect(resolveDay('Tuesday', ctx)).toEqual({ ok: true, date: '2026-12-01' });
+      // Said on a Tuesday, a bare "Tuesday" is a week out, which the caller hears back.
+      expect(resolveDay('Tuesday', ctx)).toEqual({ ok: true, date: '2026-12-01', interpreted: true });
       expect(resolveDay('wednesday', ctx)).toEqual({ ok: true, date: '2026-11-25' });
       // chrono alone would pick the closest Monday, which was yesterday.
       expect(resolveDay('Monday', ctx)).toEqual({ ok: true, date: '2026-11-30' });
     });
 
     it("'this Tuesday' on a Tuesday is today", () => {
-      expect(resolveDay('this tuesday', ctx)).toEqual({ ok: true, date: '2026-11-24' });
+      expect(resolveDay('this tuesday', ctx)).toEqual({ ok: true, date: '2026-11-24', interpreted: true });
     });
 
     it("'next Tuesday' is the Tuesday of next (Monday-to-Sunday) week", () => {
       const monday = { now: ny('2026-11-23T10:00'), timeZone: NY };
       const sunday = { now: ny('2026-11-22T10:00'), timeZone: NY };
-      expect(resolveDay('next tuesday', monday)).toEqual({ ok: true, date: '2026-12-01' });
-      expect(resolveDay('next tuesday', sunday)).toEqual({ ok: true, date: '2026-11-24' });
+      expect(resolveDay('next tuesday', monday)).toEqual({ ok: true, date: '2026-12-01', interpreted: true });
+      expect(resolveDay('next tuesday', sunday)).toEqual({ ok: true, date: '2026-11-24', interpreted: true });
       expect(resolveDay('tuesday', monday)).toEqual({ ok: true, date: '2026-11-24' });
     });
   });
@@ -136,6 +138,30 @@ describe('resolveDay', () => {
       // New Year's Day: "yesterday" has an earlier year, but it was not written by anyone.
       const newYear = { now: DateTime.fromISO(`${year + 1}-01-01T10:00`, { zone: NY }).toMillis(), timeZone: NY };
       expect(resolveDay('yesterday', newYear)).toMatchObject({ ok: false, reason: 'past' });
+    });
+
+    it('refuses a weekday that contradicts its date, offering the date and the said weekday nearest it that has not gone', () => {
+      const tuesday = { now: ny('2026-12-01T10:00'), timeZone: NY };
+      const cases: Array<[string, string]> = [
+        ['Tuesday the 9th', 'December 9 is a Wednesday, not a Tuesday; did you mean Wednesday, December 9 or Tuesday, December 8?'],
+        ['Friday the 9th', 'December 9 is a Wednesday, not a Friday; did you mean Wednesday, December 9 or Friday, December 11?'],
+        // The nearest Tuesday to the 2nd is today, which can still be booked.
+        ['Tuesday the 2nd', 'December 2 is a Wednesday, not a Tuesday; did you mean Wednesday, December 2 or Tuesday, December 1?'],
+        // The nearest Monday to the 2nd was yesterday, so the next one is offered.
+        ['Monday the 2nd', 'December 2 is a Wednesday, not a Monday; did you mean Wednesday, December 2 or Monday, December 7?'],
+        ['Thursday, January 8', 'January 8, 2027 is a Friday, not a Thursday; did you mean Friday, January 8, 2027 or Thursday, January 7, 2027?'],
+      ];
+      for (const [phrase, say] of cases) {
+        const result = resolveDay(phrase, tuesday);
+        expect(result, phrase).toEqual({ ok: false, reason: 'weekday_mismatch', say });
+        if (!result.ok) expectSpeakable(result.say);
+      }
+    });
+
+    it('asks which day when one phrase names two', () => {
+      const result = resolveDay('Tuesday or Wednesday', ctx);
+      expect(result).toEqual({ ok: false, reason: 'ambiguous', say: 'Which day did you mean, Tuesday, December 1 or Wednesday, November 25?' });
+      if (!result.ok) expectSpeakable(result.say);
     });
 
     it('refuses garbage with a speakable sentence', () => {
@@ -243,6 +269,7 @@ describe('resolveStart', () => {
         ok: false,
         reason: 'past',
         say: 'That time has already passed; would tomorrow at 9 AM work instead?',
+        date: '2026-11-24',
       });
       if (!result.ok) expectSpeakable(result.say);
     }
@@ -302,6 +329,7 @@ describe('resolveStart', () => {
       ok: false,
       reason: 'no_time',
       say: 'What time on Wednesday, November 25 would you like?',
+      date: '2026-11-25',
     });
     expect(resolveStart({ date: '2026-12-03' }, ctx)).toMatchObject({ ok: false, reason: 'no_time' });
     expect(resolveStart({ start: '2026-12-03' }, ctx)).toMatchObject({ ok: false, reason: 'no_time' });
