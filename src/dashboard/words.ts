@@ -46,6 +46,8 @@ const SMS_KINDS: Record<string, string> = {
   cancellation: 'Cancellation',
   reschedule: 'Moved',
   alert: 'Hot-lead alert',
+  reminder: 'Reminder',
+  offer: 'Waitlist offer',
 };
 export const smsKindWords = (kind: string): string => SMS_KINDS[kind] ?? kind;
 

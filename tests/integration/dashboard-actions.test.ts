@@ -110,6 +110,13 @@ describe('the call-back queue', () => {
     expect(by(hot.number).reasons[0]).toMatch(/^Hot lead, no booking: /);
     expect(by(booked.number)).toBeUndefined();
 
+    // A patient who texted "R" to a reminder (the SMS reply handler writes reschedule_requests) is a call back too.
+    const [kim] = await db.sql<[{ id: string; patientId: string }]>`select id, patient_id from bookings where source_call_id = ${booked.id}`;
+    await db.sql`insert into reschedule_requests (tenant_id, patient_id, booking_id, phone_e164, message_sid)
+                 values (${clinic}, ${kim.patientId}, ${kim.id}, ${booked.number}, 'SM0123456789abcdef')`;
+    expect((await callbackFor(booked.number))).toMatchObject({ name: 'Kim Lee', items: [{ kind: 'reschedule_request' }] });
+    expect((await callbackFor(booked.number)).reasons[0]).toMatch(/^Texted R: wants to move their consultation on \w{3} \d{1,2} \w{3} at \d{1,2}:30 AM$/);
+
     // "Done" on the grouped entry marks every item behind it.
     expect((await act('callback-done', { items: droppedEntry.items, handledBy: 'Rosa' })).status).toBe(200);
     expect(await callbackFor(dropped.number)).toBeUndefined();

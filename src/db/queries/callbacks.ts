@@ -72,6 +72,20 @@ export const CALLBACK_SOURCES: CallbackSource[] = [
        order by c.id, b.created_at desc`,
   },
   {
+    // "R" texted in reply to a reminder: the patient wants a call to move that appointment (migrations/013).
+    kind: 'reschedule_request',
+    rows: (tx, tenantId, days) => tx`
+      select 'reschedule_request' as kind, r.id::text as source_id, null::uuid as call_id, r.phone_e164 as phone,
+             'Texted R: wants to move their ' || s.name || ' on '
+               || to_char(b.starts_at at time zone t.time_zone, 'Dy FMDD Mon "at" FMHH12:MI AM') as reason,
+             r.requested_at as at
+        from reschedule_requests r
+        join bookings b on b.id = r.booking_id
+        join services s on s.id = b.service_id
+        join tenants t on t.id = r.tenant_id
+       where r.tenant_id = ${tenantId} and r.requested_at > now() - make_interval(days => ${days})`,
+  },
+  {
     kind: 'hot_lead',
     rows: (tx, tenantId, days) => tx`
       select 'hot_lead' as kind, l.call_id::text as source_id, c.id as call_id, l.caller_number as phone,
