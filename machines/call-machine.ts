@@ -2,9 +2,9 @@
 // whose implementations come from src/calls/call-effects.ts through machine.provide(...).
 import { assign, fromPromise, setup } from 'xstate';
 
-/** What a tool answers: the same shape as src/vapi/answer.ts's ToolAnswer. */
+/** What a tool answers: the same shape as src/vapi/answer.ts's ToolAnswer (`failed`: the step could not run). */
 export interface Reply {
-  ok: boolean;
+  failed?: true;
   body: { status: string; say: string; [detail: string]: unknown };
 }
 
@@ -37,6 +37,8 @@ export interface CallContext extends CallInput {
   wrongCodes: number;
   appointmentId: string | null;
   flaggedForHuman: boolean;
+  /** While a RESERVE that asked for the code too is under way: its request id, which the code is sent under. */
+  codeWithHold: string | null;
   /** The answer to the last tool event; the tool hands it to Vapi. */
   reply: Reply | null;
 }
@@ -48,7 +50,8 @@ interface Stamp {
 }
 
 export type CallEvent =
-  | (Stamp & { type: 'RESERVE'; request: unknown })
+  // then 'send_code': book_appointment's one step, a hold and its code (where the clinic requires one) together.
+  | (Stamp & { type: 'RESERVE'; request: unknown; then?: 'send_code' })
   | (Stamp & { type: 'SEND_OTP'; phone: string })
   | (Stamp & { type: 'VERIFY'; codeDigest: string | null })
   | (Stamp & { type: 'CONFIRM' })
@@ -86,8 +89,8 @@ export const BUSY_TAG = 'busy';
 /** Wrong codes for one hold before the call goes to a human. */
 export const MAX_WRONG_CODES = 3;
 
-const reply = (ok: boolean, status: string, say: string, details: Record<string, unknown> = {}): Reply => ({
-  ok,
+// A refusal is an answer too: the caller hears its sentence. Only `internal` says the step could not run.
+const reply = (status: string, say: string, details: Record<string, unknown> = {}): Reply => ({
   body: { status, say, ...details },
 });
 
@@ -96,14 +99,19 @@ const needsProvider = <O, I>() =>
     throw new Error('call machine: actor implementation not provided');
   });
 
+const couldNotRun: Reply = {
+  failed: true,
+  body: { status: 'internal_error', say: 'Sorry, something went wrong on our side; please try that again in a moment.' },
+};
+
 const say = {
-  noHold: reply(false, 'no_hold', "I'm not holding a time for you yet; let's pick one first."),
-  codeNotSent: reply(false, 'code_not_sent', "I haven't texted you a code yet; shall I send it now?"),
-  otpNotRequired: reply(false, 'otp_not_required', "No code is needed here; I can confirm the booking directly."),
-  otpRequired: reply(false, 'otp_required', 'I need to text you a code to confirm your number first.'),
-  ended: reply(false, 'call_ended', 'This call has ended.'),
-  escalated: reply(true, 'escalated', 'A member of our staff will call you back shortly to finish this.'),
-  internal: reply(false, 'internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'),
+  noHold: reply('no_hold', "I'm not holding a time for you yet; let's pick one first."),
+  codeNotSent: reply('code_not_sent', "I haven't texted you a code yet; shall I send it now?"),
+  otpNotRequired: reply('otp_not_required', "No code is needed here; I can confirm the booking directly."),
+  otpRequired: reply('otp_required', 'I need to text you a code to confirm your number first.'),
+  ended: reply('call_ended', 'This call has ended.'),
+  escalated: reply('escalated', 'A member of our staff will call you back shortly to finish this.'),
+  internal: couldNotRun,
 };
 
 const held = (c: CallContext) => c.hold!;
@@ -132,13 +140,18 @@ export const callMachine = setup({
   },
   actions: {
     answer: assign({ reply: (_, r: Reply) => r }),
-    forgetHold: assign({ hold: null, codeSentTo: null, wrongCodes: 0 }),
+    forgetHold: assign({ hold: null, codeSentTo: null, wrongCodes: 0, codeWithHold: null }),
+    codeStepOver: assign({ codeWithHold: null }),
     flag: assign({ flaggedForHuman: true }),
+    takeHold: assign(({ event }) => {
+      const out = (event as unknown as { output: Extract<ReserveOutput, { kind: 'held' }> }).output;
+      return { hold: out.hold, codeSentTo: null, wrongCodes: 0, reply: out.reply };
+    }),
     bookedNow: assign(({ context, event }) => {
       const appointmentId = (event as unknown as { output: { appointmentId: string } }).output.appointmentId;
       return {
         appointmentId,
-        reply: reply(true, 'booked', `You're booked for ${held(context).label}. I'll text you a confirmation.`, { appointment_id: appointmentId }),
+        reply: reply('booked', `You're booked for ${held(context).label}. I'll text you a confirmation.`, { appointment_id: appointmentId }),
       };
     }),
   },
@@ -151,6 +164,7 @@ export const callMachine = setup({
     wrongCodes: 0,
     appointmentId: null,
     flaggedForHuman: false,
+    codeWithHold: null,
     reply: null,
   }),
   initial: 'idle',
@@ -161,10 +175,11 @@ export const callMachine = setup({
   states: {
     // Greeting: nothing held yet. Choosing: a time was refused and alternatives offered. Both accept the same steps.
     idle: { on: choosingSteps() },
-    choosing: { on: choosingSteps() },
+    choosing: { entry: 'codeStepOver', on: choosingSteps() },
 
     reserving: {
       tags: BUSY_TAG,
+      entry: assign({ codeWithHold: ({ event }) => (event.type === 'RESERVE' && event.then === 'send_code' ? event.requestId : null) }),
       invoke: {
         id: 'reserve',
         src: 'reserveSlot',
@@ -176,12 +191,15 @@ export const callMachine = setup({
         }),
         onDone: [
           {
+            // The same path as reserve_slot then send_otp, in one step: the code goes to the held patient's number.
+            guard: ({ context, event }) => event.output.kind === 'held' && context.otpRequired && Boolean(context.codeWithHold),
+            target: 'sendingCode',
+            actions: 'takeHold',
+          },
+          {
             guard: ({ event }) => event.output.kind === 'held',
             target: 'held',
-            actions: assign(({ event }) => {
-              const out = event.output as Extract<ReserveOutput, { kind: 'held' }>;
-              return { hold: out.hold, codeSentTo: null, wrongCodes: 0, reply: out.reply };
-            }),
+            actions: 'takeHold',
           },
           // The new time was not free: an earlier hold (if any) was kept.
           { guard: 'hasHold', target: 'held', actions: assign({ reply: ({ event }) => event.output.reply }) },
@@ -195,6 +213,7 @@ export const callMachine = setup({
     },
 
     held: {
+      entry: 'codeStepOver',
       on: {
         RESERVE: 'reserving',
         SEND_OTP: [
@@ -208,8 +227,8 @@ export const callMachine = setup({
           { guard: 'otpRequired', actions: { type: 'answer', params: say.otpRequired } },
           { target: 'confirming' },
         ],
-        SEND_CONFIRMATION: { actions: { type: 'answer', params: reply(false, 'not_booked', "You're not booked yet; let's finish confirming first.") } },
-        CHANGE_APPOINTMENT: { actions: { type: 'answer', params: reply(false, 'hold_in_progress', "Let's finish the booking I'm holding first.") } },
+        SEND_CONFIRMATION: { actions: { type: 'answer', params: reply('not_booked', "You're not booked yet; let's finish confirming first.") } },
+        CHANGE_APPOINTMENT: { actions: { type: 'answer', params: reply('hold_in_progress', "Let's finish the booking I'm holding first.") } },
       },
     },
 
@@ -221,20 +240,24 @@ export const callMachine = setup({
         input: ({ context, event }) => ({
           hold: held(context),
           phone: event.type === 'SEND_OTP' ? event.phone : context.codeSentTo ?? held(context).patientPhone,
-          requestId: 'requestId' in event ? event.requestId : '',
+          requestId: 'requestId' in event ? event.requestId : context.codeWithHold ?? '',
           context,
         }),
         onDone: [
           {
             guard: ({ event }) => event.output.kind === 'sent',
             target: 'codeSent',
-            actions: assign(({ event }) => {
+            actions: assign(({ context, event }) => {
               const to = (event.output as Extract<SendCodeOutput, { kind: 'sent' }>).to;
+              const sent = `I've texted a code to the number ending in ${to.slice(-4)}; please read it to me when it arrives.`;
+              // One step (book_appointment): the hold's answer, its id and expiry included, with the code's sentence.
+              // (A snapshot saved before codeWithHold existed has it undefined: the same as null.)
+              const hold = context.codeWithHold ? context.reply?.body : undefined;
               return {
                 codeSentTo: to,
-                reply: reply(true, 'sent', `I've texted a code to the number ending in ${to.slice(-4)}; please read it to me when it arrives.`, {
-                  phone_last4: to.slice(-4),
-                }),
+                reply: hold
+                  ? { body: { ...hold, status: 'code_sent', say: `${hold.say} ${sent}`, phone_last4: to.slice(-4) } }
+                  : reply('sent', sent, { phone_last4: to.slice(-4) }),
               };
             }),
           },
@@ -242,13 +265,13 @@ export const callMachine = setup({
           {
             guard: ({ context }) => context.codeSentTo !== null,
             target: 'codeSent',
-            actions: { type: 'answer', params: reply(false, 'rate_limited', "I can't send another code right now; please use the one I already sent.") },
+            actions: { type: 'answer', params: reply('rate_limited', "I can't send another code right now; please use the one I already sent.") },
           },
           {
             target: 'escalated',
             actions: {
               type: 'answer',
-              params: reply(false, 'escalated', "I can't send a code to that number right now; a member of our staff will call you back to finish the booking."),
+              params: reply('escalated', "I can't send a code to that number right now; a member of our staff will call you back to finish the booking."),
             },
           },
         ],
@@ -260,6 +283,7 @@ export const callMachine = setup({
     },
 
     codeSent: {
+      entry: 'codeStepOver',
       on: {
         RESERVE: 'reserving',
         SEND_OTP: [{ guard: 'holdLapsed', target: 'holdExpired' }, { target: 'sendingCode' }],
@@ -269,14 +293,14 @@ export const callMachine = setup({
             guard: 'codeUnreadable',
             actions: assign({
               reply: ({ context }) =>
-                reply(false, 'unreadable_code', `I need the ${context.otpLength}-digit code from the text message; could you read it again?`),
+                reply('unreadable_code', `I need the ${context.otpLength}-digit code from the text message; could you read it again?`),
             }),
           },
           { target: 'verifying' },
         ],
-        CONFIRM: { actions: { type: 'answer', params: reply(false, 'otp_required', 'Please read me the code I texted you first.') } },
-        SEND_CONFIRMATION: { actions: { type: 'answer', params: reply(false, 'not_booked', "You're not booked yet; please read me the code first.") } },
-        CHANGE_APPOINTMENT: { actions: { type: 'answer', params: reply(false, 'hold_in_progress', "Let's finish the booking I'm holding first.") } },
+        CONFIRM: { actions: { type: 'answer', params: reply('otp_required', 'Please read me the code I texted you first.') } },
+        SEND_CONFIRMATION: { actions: { type: 'answer', params: reply('not_booked', "You're not booked yet; please read me the code first.") } },
+        CHANGE_APPOINTMENT: { actions: { type: 'answer', params: reply('hold_in_progress', "Let's finish the booking I'm holding first.") } },
       },
     },
 
@@ -301,14 +325,14 @@ export const callMachine = setup({
           {
             guard: ({ event }) => event.output.kind === 'no_code',
             target: 'held',
-            actions: [assign({ codeSentTo: null }), { type: 'answer', params: reply(false, 'code_expired', 'That code has expired; shall I text you a new one?') }],
+            actions: [assign({ codeSentTo: null }), { type: 'answer', params: reply('code_expired', 'That code has expired; shall I text you a new one?') }],
           },
           {
             guard: 'lastWrongCode',
             target: 'escalated',
             actions: assign(({ context }) => ({
               wrongCodes: context.wrongCodes + 1,
-              reply: reply(false, 'escalated', "That code doesn't match either. I've released the time and a member of our staff will call you back shortly."),
+              reply: reply('escalated', "That code doesn't match either. I've released the time and a member of our staff will call you back shortly."),
             })),
           },
           {
@@ -317,7 +341,7 @@ export const callMachine = setup({
               const left = MAX_WRONG_CODES - context.wrongCodes - 1;
               return {
                 wrongCodes: context.wrongCodes + 1,
-                reply: reply(true, 'wrong_code', `That code doesn't match; you have ${left} ${left === 1 ? 'try' : 'tries'} left.`, { attempts_left: left }),
+                reply: reply('wrong_code', `That code doesn't match; you have ${left} ${left === 1 ? 'try' : 'tries'} left.`, { attempts_left: left }),
               };
             }),
           },
@@ -346,10 +370,10 @@ export const callMachine = setup({
 
     booked: {
       on: {
-        RESERVE: { actions: assign({ reply: ({ context }) => reply(false, 'already_booked', `You're already booked for ${held(context).label}; I can reschedule it if you like.`) }) },
-        SEND_OTP: { actions: assign({ reply: ({ context }) => reply(false, 'already_booked', `You're already booked for ${held(context).label}.`) }) },
-        VERIFY: { actions: assign({ reply: ({ context }) => reply(true, 'booked', `You're already booked for ${held(context).label}.`, { appointment_id: context.appointmentId }) }) },
-        CONFIRM: { actions: assign({ reply: ({ context }) => reply(true, 'booked', `You're already booked for ${held(context).label}.`, { appointment_id: context.appointmentId }) }) },
+        RESERVE: { actions: assign({ reply: ({ context }) => reply('already_booked', `You're already booked for ${held(context).label}; I can reschedule it if you like.`) }) },
+        SEND_OTP: { actions: assign({ reply: ({ context }) => reply('already_booked', `You're already booked for ${held(context).label}.`) }) },
+        VERIFY: { actions: assign({ reply: ({ context }) => reply('booked', `You're already booked for ${held(context).label}.`, { appointment_id: context.appointmentId }) }) },
+        CONFIRM: { actions: assign({ reply: ({ context }) => reply('booked', `You're already booked for ${held(context).label}.`, { appointment_id: context.appointmentId }) }) },
         SEND_CONFIRMATION: 'resendingConfirmation',
         CHANGE_APPOINTMENT: 'changingAppointment',
       },
@@ -367,8 +391,8 @@ export const callMachine = setup({
           actions: assign({
             reply: ({ event }) =>
               event.output.kind === 'limit'
-                ? reply(false, 'rate_limited', "I've already sent the confirmation several times; it should be on your phone.")
-                : reply(true, 'sent', event.output.kind === 'pending' ? 'The confirmation text is on its way.' : "I've sent the confirmation text again."),
+                ? reply('rate_limited', "I've already sent the confirmation several times; it should be on your phone.")
+                : reply('sent', event.output.kind === 'pending' ? 'The confirmation text is on its way.' : "I've sent the confirmation text again."),
           }),
         },
         onError: { target: 'booked', actions: { type: 'answer', params: say.internal } },
@@ -395,7 +419,7 @@ export const callMachine = setup({
       entry: [
         assign({
           reply: ({ context }) =>
-            reply(false, 'hold_expired', `The hold on ${context.hold?.label ?? 'that time'} ran out; shall I check it again?`),
+            reply('hold_expired', `The hold on ${context.hold?.label ?? 'that time'} ran out; shall I check it again?`),
         }),
         'forgetHold',
       ],
@@ -428,7 +452,7 @@ function choosingSteps() {
     SEND_OTP: { actions: { type: 'answer', params: say.noHold } },
     VERIFY: { actions: { type: 'answer', params: say.noHold } },
     CONFIRM: { actions: { type: 'answer', params: say.noHold } },
-    SEND_CONFIRMATION: { actions: { type: 'answer', params: reply(false, 'not_booked', "There's no booking from this call to confirm yet.") } },
+    SEND_CONFIRMATION: { actions: { type: 'answer', params: reply('not_booked', "There's no booking from this call to confirm yet.") } },
     CHANGE_APPOINTMENT: 'changingAppointment',
   } as const;
 }

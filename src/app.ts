@@ -24,6 +24,7 @@ import { createMetrics } from './observability/metrics.ts';
 import { liveCallInspector } from './observability/stately-inspector.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
+import { API_GATE, installJsonGate } from './security/input-hygiene.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
 import { InboundSms } from './sms/inbound.ts';
@@ -54,6 +55,15 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
+    // A client that trickles its request (a byte a second) or opens connections and sends nothing holds a socket only
+    // this long; Node checks the deadlines every connectionsCheckingInterval.
+    connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
   });
   const metrics = createMetrics();
   const tenants = new TenantDirectory(sql);
@@ -86,6 +96,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     machine,
     log: app.log.child({ component: 'calls' }),
     now,
+    recordsNotSaved: metrics.recordsNotSaved,
     maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
     inspect: inspector?.inspect,
   });
@@ -110,6 +121,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
 
   installErrorHandler(app);
+  // Every JSON body, query string and path parameter passes the gate; the webhook sets its own, cleaning, parser.
+  installJsonGate(app, API_GATE, { flat: true });
   installDashboardSecurityHeaders(app);
   await registerLoadShedding(app, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS });
   await registerRateLimits(

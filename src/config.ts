@@ -55,6 +55,12 @@ const ConfigSchema = z.object({
   SMS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   SMS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
   HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  // Slow clients (docs/operations.md): a request's headers, and the whole request, must arrive within these; a socket
+  // idle this long is closed (above the dashboard heartbeat and the longest tool step); keep-alive between requests.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
   WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),

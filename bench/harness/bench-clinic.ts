@@ -8,7 +8,10 @@ import { sha256 } from '../../src/domain/digest.ts';
  * free slots during a run. Times are planned here once and shared by every scenario (and the naive baseline).
  */
 export const CLINIC = {
+  /** Books in one step (no text-message code): the claim scenarios measure the claim path alone. */
   slug: 'bench',
+  /** The same clinic with codes required, for the full call (reserve → send code → verify). */
+  codesSlug: 'bench-codes',
   zone: 'America/New_York',
   providers: 20,
   opens: '07:00',
@@ -29,12 +32,15 @@ export interface BenchClinic {
   secret: string;
 }
 
-export async function createBenchClinic(sql: Sql): Promise<BenchClinic> {
-  const secret = randomBytes(24).toString('base64url');
+export async function createBenchClinic(
+  sql: Sql,
+  o: { slug: string; otpRequired: boolean; secret?: string } = { slug: CLINIC.slug, otpRequired: false },
+): Promise<BenchClinic> {
+  const secret = o.secret ?? randomBytes(24).toString('base64url');
   const tenantId = await sql.begin(async (tx) => {
     const [tenant] = await tx<{ id: string }[]>`
-      insert into tenants (slug, name, time_zone, country, horizon_days, otp_sends_per_hour, vapi_secret_sha256)
-      values (${CLINIC.slug}, 'Benchmark Clinic', ${CLINIC.zone}, 'US', ${CLINIC.horizonDays}, ${CLINIC.otpSendsPerHour}, ${sha256(secret)})
+      insert into tenants (slug, name, time_zone, country, horizon_days, otp_required, otp_sends_per_hour, vapi_secret_sha256)
+      values (${o.slug}, 'Benchmark Clinic', ${CLINIC.zone}, 'US', ${CLINIC.horizonDays}, ${o.otpRequired}, ${CLINIC.otpSendsPerHour}, ${sha256(secret)})
       returning id`;
     const id = tenant!.id;
     const names = Array.from({ length: CLINIC.providers }, (_, i) => providerName(i));
@@ -47,7 +53,7 @@ export async function createBenchClinic(sql: Sql): Promise<BenchClinic> {
                from providers p, generate_series(1, 7) d where p.tenant_id = ${id}`;
     return id;
   });
-  return { tenantId, slug: CLINIC.slug, secret };
+  return { tenantId, slug: o.slug, secret };
 }
 
 export interface PlannedSlot {

@@ -55,6 +55,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
     await migrate(db.sql);
     const clinic = await createBenchClinic(db.sql);
+    const withCodes = await createBenchClinic(db.sql, { slug: CLINIC.codesSlug, otpRequired: true, secret: clinic.secret });
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     const server = await adopt(db, () =>
@@ -82,7 +83,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
       ),
     );
     log(`slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`);
-    return { url: `${server.url}/vapi/${clinic.slug}`, secret: clinic.secret, sql: db.sql };
+    return { url: `${server.url}/vapi/${clinic.slug}`, codesUrl: `${server.url}/vapi/${withCodes.slug}`, secret: clinic.secret, sql: db.sql };
   });
 
   const naive = lazily(async () => {

@@ -136,7 +136,8 @@ export const fullCall: Scenario = {
   title: 'Full call: check → reserve → send code → verify',
   baseline: 'baseline',
   async run(ctx) {
-    const endpoint = await ctx.slotkeeper();
+    const { codesUrl, ...slotkeeper } = await ctx.slotkeeper();
+    const endpoint = { ...slotkeeper, url: codesUrl };
     const missing = await missingTool(endpoint);
     if (missing) return { status: 'skipped', reason: `${missing} not available` };
     if (ctx.options.warmupSeconds > 0) await runCalls(ctx, endpoint, ctx.options.warmupSeconds);

@@ -27,7 +27,8 @@ export interface Caller {
 export interface BenchContext {
   options: BenchOptions;
   baseline(): Promise<Endpoint>;
-  slotkeeper(): Promise<Endpoint & { sql: Sql }>;
+  /** `url` books in one step; `codesUrl` is the same clinic with text-message codes required. */
+  slotkeeper(): Promise<Endpoint & { sql: Sql; codesUrl: string }>;
   naive(): Promise<Endpoint & { sql: Sql }>;
   /** The fake Twilio the server under test texts through. */
   twilio: FakeTwilio;

@@ -38,6 +38,8 @@ export interface ReserveRequest {
   patientPhone: string;
   patientEmail: string | null;
   preface: string;
+  /** The clinic-local day the caller named (ISO), carried in every answer about it, held or not. */
+  day: string | null;
 }
 
 /** Sends per hold and per number per hour; the per-clinic hourly cap is the tenant's otp_sends_per_hour. */
@@ -117,8 +119,10 @@ export function provideCallEffects(deps: CallEffectsDeps) {
           const reply = describeClaim(t, outcome, req.start, now, req.preface, (_, slot) => {
             hold.label = `${service.name} with ${slot.provider} ${slot.label}`;
             const minutes = Math.max(1, Math.round((hold.expiresAt - now) / 60_000));
-            const next = input.context.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?';
-            return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes; ${next}`, {
+            // With the code in the same step (book_appointment) the machine adds the code's own sentence.
+            const c = input.context;
+            const next = c.codeWithHold ? '.' : `; ${c.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?'}`;
+            return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes${next}`, {
               hold_id: b.bookingId,
               expires_at: DateTime.fromMillis(hold.expiresAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
               start: slot.start,
@@ -126,14 +130,17 @@ export function provideCallEffects(deps: CallEffectsDeps) {
               service: service.slug,
             });
           });
-          return { kind: 'held', hold, reply: reply as Reply };
+          return { kind: 'held', hold, reply: dated(reply as Reply, req.day) };
         }
         if (outcome.kind === 'claimed') {
           // This call already booked that very start (book_appointment): nothing to hold.
           return { kind: 'not_held', reply: answer('already_booked', `You're already booked for that time.`, { appointment_id: outcome.booking.bookingId }) };
         }
         // Not claimed: describeClaim answers "taken" or the refusal, and never calls its success branch.
-        return { kind: 'not_held', reply: describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')) as Reply };
+        return {
+          kind: 'not_held',
+          reply: dated(describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')) as Reply, req.day),
+        };
       }),
 
       sendCode: fromPromise<SendCodeOutput, EffectInputs['sendCode']>(async ({ input }) => {
@@ -210,3 +217,5 @@ export function digestForHold(pepper: Buffer, c: CallContext, code: string): str
   if (!hold || !phone) return null;
   return otpDigest(pepper, { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId }, code).toString('hex');
 }
+
+const dated = (reply: Reply, day: string | null): Reply => (day ? { ...reply, body: { ...reply.body, date: day } } : reply);

@@ -6,6 +6,7 @@ import type { Sql } from '../db/client.ts';
 import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
 import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import type { ProvidedCallMachine } from './call-effects.ts';
 
 type CallActor = Actor<ProvidedCallMachine>;
@@ -27,6 +28,8 @@ export interface CallRegistryOptions {
   machine: ProvidedCallMachine;
   log: FastifyBaseLogger;
   now: () => number;
+  /** Counts a transition that could not be saved (its event then fails, and the actor is reloaded from Postgres). */
+  recordsNotSaved: RecordsNotSaved;
   /** Actors kept in memory; the least recently used beyond this are dropped (they live on in Postgres). */
   maxActors?: number;
   /** An actor idle this long is dropped. */
@@ -147,7 +150,8 @@ export class CallRegistry {
         }
       }
       const reply = await this.step(key, who, stored, build, log);
-      if (!replay) return reply;
+      // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
+      if (!replay || reply.failed) return reply;
       const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
       return (await saveToolResult(tx, record)) as Reply;
     });
@@ -170,7 +174,12 @@ export class CallRegistry {
     const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
     live.actor.send(event);
     await this.settle(live);
-    await live.writes;
+    await live.writes.catch((err: unknown) => {
+      // A transition was not saved: this copy ran ahead of what Postgres holds. It goes, and the next event starts
+      // again from the stored call.
+      this.drop(key);
+      throw err;
+    });
     const snapshot = live.actor.getSnapshot();
     if (snapshot.status !== 'active') this.drop(key);
     else if (this.live.size > this.maxActors) this.trim();
@@ -185,7 +194,7 @@ export class CallRegistry {
   private async create(key: string, who: CallIdentity): Promise<Live> {
     const input: CallInput = { ...who, callRowId: randomUUID() };
     const live = this.start(key, { input }, null);
-    const row = await withTenant(this.o.sql, who.tenantId, (tx) =>
+    const row = await mustSave(this.o.recordsNotSaved, 'call_transition', () => withTenant(this.o.sql, who.tenantId, (tx) =>
       insertCall(tx, {
         id: input.callRowId,
         tenantId: who.tenantId,
@@ -195,7 +204,7 @@ export class CallRegistry {
         snapshot: live.actor.getPersistedSnapshot(),
         input,
       }),
-    );
+    ));
     live.row = row;
     live.version = row.version;
     return live;
@@ -218,16 +227,15 @@ export class CallRegistry {
       live.state = after;
       const flagged = Boolean((ev.snapshot as unknown as { context?: { flaggedForHuman?: boolean } }).context?.flaggedForHuman);
       const event = JSON.parse(JSON.stringify(ev.event)) as { type: string };
-      // Saved in order, each as soon as it happened; the next event waits for them (handle awaits `writes`).
+      // Saved in order, each as soon as it happened; the event waits for them (step awaits `writes`), so a transition
+      // that is not saved fails its event visibly, and the ones after it are not attempted.
       live.writes = live.writes.then(async () => {
-        try {
-          live.version = await withTenant(this.o.sql, live.row.tenantId, (tx) =>
-            saveTransition(tx, { callRowId: live.row.id, snapshot, state: after, flagged, event, before }),
-          );
-        } catch (err) {
-          this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved');
-        }
+        live.version = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
+          withTenant(this.o.sql, live.row.tenantId, (tx) => saveTransition(tx, { callRowId: live.row.id, snapshot, state: after, flagged, event, before })),
+        );
       });
+      // Handled by step's await; this only keeps an event that never got that far from crashing the process.
+      live.writes.catch((err: unknown) => this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved; the event fails'));
     };
     live.actor = createActor(this.o.machine, { ...from, inspect: record } as never) as CallActor;
     live.actor.start();

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Sql } from '../db/client.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import { BadInput, parseForm } from '../security/input-hygiene.ts';
 import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { TenantDirectory } from '../tenants/directory.ts';
@@ -43,9 +44,13 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   const streams = new Set<() => void>();
 
   // The sign-in form posts like any HTML form; only this plugin reads that format.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) =>
-    done(null, Object.fromEntries(new URLSearchParams(body as string))),
-  );
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
+    try {
+      done(null, parseForm(body as string, 'reject'));
+    } catch (err) {
+      done(err as BadInput, undefined);
+    }
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
   });

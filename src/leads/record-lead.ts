@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { callFacts, findEndedCall, insertLead } from '../db/queries/leads.ts';
+import { callFacts, findEndedCall, insertLead, queueLeadAlert } from '../db/queries/leads.ts';
 import type { TenantTx } from '../db/tenant-scope.ts';
+import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import { hotLeadText } from './alert-text.ts';
 import { signalsFromReport } from './report.ts';
 import { scoreLead } from './score.ts';
@@ -21,7 +22,7 @@ export interface RecordedLead extends LeadScore {
  */
 export async function recordLead(
   tx: TenantTx,
-  o: { tenantId: string; callId: string; publicUrl: string | null; log: FastifyBaseLogger },
+  o: { tenantId: string; callId: string; publicUrl: string | null; log: FastifyBaseLogger; recordsNotSaved: RecordsNotSaved },
 ): Promise<RecordedLead | undefined> {
   const call = await findEndedCall(tx, o.tenantId, o.callId);
   if (!call) return undefined;
@@ -42,15 +43,11 @@ export async function recordLead(
           }),
         }
       : null;
-  const { created } = await insertLead(tx, {
-    tenantId: call.tenantId,
-    callId: call.id,
-    callerNumber: call.callerNumber,
-    score: lead.score,
-    reasons: lead.reasons,
-    hot,
-    alert,
-  });
+  const { created } = await mustSave(o.recordsNotSaved, 'lead', () =>
+    insertLead(tx, { tenantId: call.tenantId, callId: call.id, callerNumber: call.callerNumber, score: lead.score, reasons: lead.reasons, hot }),
+  );
+  // Only with a new lead: the first report's lead queued the one alert there is.
+  if (created && alert) await mustSave(o.recordsNotSaved, 'outbox', () => queueLeadAlert(tx, { tenantId: call.tenantId, callId: call.id, ...alert }));
   o.log.info({ callId: call.vapiCallId, score: lead.score, hot, created, alerted: created && !!alert }, 'lead scored');
   return { ...lead, hot, created, alerted: created && !!alert };
 }

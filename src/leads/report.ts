@@ -11,7 +11,7 @@ const Turns = z.array(Turn).optional().catch(undefined);
 const RawReport = z.looseObject({
   artifact: z.looseObject({ messages: Turns }).optional().catch(undefined),
   messages: Turns,
-  durationSeconds: z.number().nonnegative().optional().catch(undefined),
+  durationSeconds: z.number().nonnegative().max(86_400).optional().catch(undefined),
 });
 
 export function signalsFromReport(report: CallReport, facts: CallFacts): LeadSignals {
@@ -39,9 +39,7 @@ function callerText(turns: z.infer<typeof Turn>[], transcript: string): string {
     .join('\n');
 }
 
-/** Vapi's spec has no duration field: endedAt − startedAt, else the undocumented durationSeconds older payloads had. */
-function durationSeconds(report: Pick<CallReport, 'startedAt' | 'endedAt'>, reported: number | undefined): number | null {
-  const { startedAt, endedAt } = report;
-  if (startedAt && endedAt && endedAt >= startedAt) return (endedAt.getTime() - startedAt.getTime()) / 1000;
-  return reported ?? null;
+/** Vapi's spec has no duration field: endedAt − startedAt as stored, else the undocumented durationSeconds older payloads had. */
+function durationSeconds(report: Pick<CallReport, 'durationSeconds'>, reported: number | undefined): number | null {
+  return report.durationSeconds ?? reported ?? null;
 }

@@ -47,6 +47,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    recordsNotSaved: new Counter({
+      name: 'slotkeeper_records_not_saved_total',
+      help: 'Writes of a record that must not be lost (call_transition, call_report, lead, outbox) that failed; each failed its request visibly, for the sender to retry',
+      labelNames: ['record'] as const,
+      registers: [registry],
+    }),
     redisDegraded: new Counter({
       name: 'slotkeeper_redis_degraded_total',
       help: 'Operations done without Redis because it was unreachable (lock, availability, invalidation, rate_limit)',
@@ -56,4 +62,19 @@ export function createMetrics() {
   };
 }
 
+
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The records that are saved or their request fails: never logged and dropped (docs/operations.md). */
+export type KeptRecord = 'call_transition' | 'call_report' | 'lead' | 'outbox';
+export type RecordsNotSaved = Metrics['recordsNotSaved'];
+
+/** Runs the write of a record that must not be lost: a failure is counted and goes on to fail the request. */
+export async function mustSave<T>(counter: RecordsNotSaved, record: KeptRecord, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    counter.inc({ record });
+    throw err;
+  }
+}

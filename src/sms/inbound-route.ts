@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
 import { findSmsTenant } from '../db/queries/sms-replies.ts';
+import { cleanText } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantDirectory } from '../tenants/directory.ts';
 import type { InboundSms } from './inbound.ts';
@@ -11,13 +12,11 @@ import { twilioCredentials } from './sms-credentials.ts';
 
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
-// Hand-written until the input-hygiene module lands: NUL (which PostgreSQL text refuses) is dropped. A lone surrogate
-// cannot arrive: the form body is UTF-8, and URLSearchParams decodes what is not valid UTF-8 to U+FFFD.
-const cleanText = (s: string) => s.replaceAll('\0', '');
-
 const InboundSmsForm = z.looseObject({
   MessageSid: z.string().regex(/^[A-Za-z0-9]{10,64}$/),
   From: z.string().regex(E164, 'must be an E.164 number'),
+  // What the patient typed is kept, cleaned (docs/webhook-and-tools.md, "Bad input"): the signature was checked over
+  // the parameters as received, before this.
   Body: z.string().max(1600).transform(cleanText),
 });
 

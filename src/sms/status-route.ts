@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
 import { findSmsForStatus, recordDeliveryStatus } from '../db/queries/sms-outbox.ts';
+import { BadInput, parseForm } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { twilioCredentials } from './sms-credentials.ts';
 
@@ -15,8 +16,13 @@ const StatusCallback = z.looseObject({
 
 /** POST /twilio/status: Twilio's delivery reports, accepted only with a valid X-Twilio-Signature. */
 export async function twilioStatusRoutes(app: FastifyInstance, opts: { sql: Sql; config: Config; secrets: SecretBox }): Promise<void> {
+  // Refused rather than cleaned: Twilio's signature covers the parameters as sent, and Twilio never sends a NUL.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    try {
+      done(null, parseForm(body as string, 'reject'));
+    } catch (err) {
+      done(err as BadInput, undefined);
+    }
   });
 
   app.post<{ Querystring: { outbox?: string } }>('/twilio/status', async (request, reply) => {

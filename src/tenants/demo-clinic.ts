@@ -44,12 +44,16 @@ export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<Dem
   return { slug: DEMO_SLUG, tenantId, secret, created: true };
 }
 
-/** Mon–Fri 09:00–17:00 in New York, two providers, three services. */
-export async function createDemoClinic(sql: Sql, o: { secret: string; ownerPhone?: string; slug?: string }): Promise<string> {
+/**
+ * Mon–Fri 09:00–17:00 in New York, two providers, three services; text-message codes required (the default) unless
+ * `otpRequired: false` (tests of the claim path alone).
+ */
+export async function createDemoClinic(sql: Sql, o: { secret: string; ownerPhone?: string; slug?: string; otpRequired?: boolean }): Promise<string> {
   return sql.begin(async (tx) => {
     const [tenant] = await tx<{ id: string }[]>`
-      insert into tenants (slug, name, time_zone, country, owner_alert_phone, vapi_secret_sha256)
-      values (${o.slug ?? DEMO_SLUG}, 'Demo Family Clinic', 'America/New_York', 'US', ${o.ownerPhone ?? null}, ${sha256(o.secret)})
+      insert into tenants (slug, name, time_zone, country, owner_alert_phone, vapi_secret_sha256, otp_required)
+      values (${o.slug ?? DEMO_SLUG}, 'Demo Family Clinic', 'America/New_York', 'US', ${o.ownerPhone ?? null}, ${sha256(o.secret)},
+              ${o.otpRequired ?? true})
       returning id`;
     const tenantId = tenant!.id;
     const providers = await tx<{ id: string }[]>`

@@ -9,20 +9,24 @@ export interface AnswerBody {
 }
 
 export interface ToolAnswer {
-  /** false puts the body in Vapi's `error` field: the step did not happen. */
-  ok: boolean;
+  /**
+   * Set only when the step could not run at all (an internal failure, the clinic switched off): the body goes in
+   * Vapi's `error`, and Vapi speaks the tool's request-failed message. Every outcome the tool reached, a refusal
+   * included, goes in `result` so that its own sentence is what the caller hears.
+   */
+  failed?: true;
   body: AnswerBody;
 }
 
 export const answer = (status: string, say: string, details: Record<string, unknown> = {}): ToolAnswer => ({
-  ok: true,
   body: { status, say, ...details },
 });
 
-export const refuse = (status: string, say: string, details: Record<string, unknown> = {}): ToolAnswer => ({
-  ok: false,
-  body: { status, say, ...details },
-});
+/** An outcome the tool reached that is not what was asked (taken, closed, wrong code…): spoken like any answer. */
+export const refuse = answer;
+
+/** The step could not run: the only answers Vapi gets in `error`. */
+export const failure = (status: string, say: string): ToolAnswer => ({ failed: true, body: { status, say } });
 
 export interface VapiToolResult {
   toolCallId: string;
@@ -33,5 +37,5 @@ export interface VapiToolResult {
 
 export function toVapiResult(toolCallId: string, name: string, a: ToolAnswer): VapiToolResult {
   const line = JSON.stringify(a.body);
-  return a.ok ? { toolCallId, name, result: line } : { toolCallId, name, error: line };
+  return a.failed ? { toolCallId, name, error: line } : { toolCallId, name, result: line };
 }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { nextOpenDay, openNow, weeklySummary } from '../scheduling/opening-summary.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { firstMessage, recommendedSystemPrompt } from './prompt.ts';
-import { vapiToolDefinitions } from './tool-export.ts';
+import { type VapiFunctionTool, vapiToolDefinitions } from './tool-export.ts';
 
 export type TemporalVariables = Record<
   'clinic_name' | 'today' | 'today_iso' | 'now_time' | 'now_iso' | 'year' | 'time_zone' | 'opening_hours' | 'open_now' | 'next_open_day',
@@ -29,6 +29,29 @@ export function temporalVariables(ctx: TenantContext, now: number): TemporalVari
   };
 }
 
+interface Overrides {
+  variableValues: TemporalVariables;
+}
+
+/** An assistant defined in the answer itself, with the recommended prompt and the exported tools. */
+export interface InlineAssistant {
+  name: string;
+  firstMessage: string;
+  model: { provider: 'openai'; model: 'gpt-4o'; messages: Array<{ role: 'system'; content: string }>; tools: VapiFunctionTool[] };
+  server: { url: string; credentialId: string };
+  serverMessages: Array<'status-update' | 'end-of-call-report'>;
+  metadata: { tenant: string };
+}
+
+/**
+ * What Vapi takes back for an assistant-request (its ServerMessageResponseAssistantRequest; the tests hold the two
+ * together): the clinic's assistant, an inline one, or an error Vapi speaks.
+ */
+export type AssistantRequestAnswer =
+  | { assistantId: string; assistantOverrides: Overrides }
+  | { assistant: InlineAssistant; assistantOverrides: Overrides }
+  | { error: string };
+
 export interface AssistantRequestOptions {
   webhookUrl: string;
   now: number;
@@ -39,7 +62,7 @@ export interface AssistantRequestOptions {
  * the clinic's own assistant with today's variables, or an inline assistant with the recommended prompt. No query
  * runs here: everything comes from the cached clinic context.
  */
-export function assistantRequestAnswer(ctx: TenantContext, o: AssistantRequestOptions): Record<string, unknown> {
+export function assistantRequestAnswer(ctx: TenantContext, o: AssistantRequestOptions): AssistantRequestAnswer {
   const { tenant } = ctx;
   const assistantOverrides = { variableValues: temporalVariables(ctx, o.now) };
   if (tenant.vapiAssistantId) return { assistantId: tenant.vapiAssistantId, assistantOverrides };

@@ -8,7 +8,8 @@ const Report = z.looseObject({
   endedReason: text,
   startedAt: text,
   endedAt: text,
-  cost: z.number().finite().optional().catch(undefined),
+  // calls.cost is numeric(12,4); Vapi's costs are dollars and cents.
+  cost: z.number().min(0).max(1_000_000).optional().catch(undefined),
   summary: text,
   transcript: text,
   analysis: z
@@ -22,10 +23,25 @@ const Report = z.looseObject({
   artifact: z.looseObject({ transcript: text }).optional().catch(undefined),
 });
 
+/**
+ * Sane bounds for a report's times: Vapi did not exist before 2020, and this century is enough. Anything outside
+ * ("started in 2000", year -1, year 275760) is kept in the raw report only.
+ */
+const EARLIEST = Date.UTC(2020, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+/** Vapi caps a call at 12 hours; a longer "duration" is two unrelated times (and overflows numeric(10,3)). */
+const LONGEST_CALL_SECONDS = 86_400;
+
 const when = (iso: string | undefined): Date | null => {
-  const d = iso ? new Date(iso) : null;
-  return d && !Number.isNaN(d.getTime()) ? d : null;
+  const t = iso ? Date.parse(iso) : Number.NaN;
+  return t >= EARLIEST && t < LATEST ? new Date(t) : null;
 };
+
+function duration(startedAt: Date | null, endedAt: Date | null): number | null {
+  if (!startedAt || !endedAt) return null;
+  const seconds = (endedAt.getTime() - startedAt.getTime()) / 1000;
+  return seconds >= 0 && seconds <= LONGEST_CALL_SECONDS ? seconds : null;
+}
 
 /**
  * The parts of an end-of-call report kept on the call: `analysis`/`artifact` first, then the top-level fields older
@@ -34,10 +50,13 @@ const when = (iso: string | undefined): Date | null => {
 export function readCallReport(message: VapiMessage): CallReport {
   const r = Report.parse(message);
   const success = r.analysis?.successEvaluation;
+  const startedAt = when(r.startedAt);
+  const endedAt = when(r.endedAt);
   return {
     endedReason: r.endedReason ?? null,
-    startedAt: when(r.startedAt),
-    endedAt: when(r.endedAt),
+    startedAt,
+    endedAt,
+    durationSeconds: duration(startedAt, endedAt),
     summary: r.analysis?.summary ?? r.summary ?? null,
     transcript: r.artifact?.transcript ?? r.transcript ?? null,
     structuredData: r.analysis?.structuredData ?? null,

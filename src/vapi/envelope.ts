@@ -5,8 +5,11 @@ import { z } from 'zod';
 
 const RawArguments = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
+// Ids are kept in columns that hold at most 200 characters (calls.vapi_call_id); Vapi's are UUIDs.
+const Id = z.string().min(1).max(200);
+
 const ToolCall = z.looseObject({
-  id: z.string().min(1),
+  id: Id,
   function: z.looseObject({ name: z.string().min(1), arguments: RawArguments.optional() }).optional(),
   // Flat shapes shown in some of Vapi's docs.
   name: z.string().min(1).optional(),
@@ -17,7 +20,7 @@ const ToolCall = z.looseObject({
 const Customer = z.looseObject({ number: z.string().optional(), name: z.string().optional() });
 
 const Call = z.looseObject({
-  id: z.string().optional(),
+  id: Id.optional(),
   type: z.string().optional(),
   customer: Customer.optional(),
 });

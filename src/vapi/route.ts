@@ -7,9 +7,10 @@ import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { BadInput, type JsonGate, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { refuse, toVapiResult } from './answer.ts';
+import { failure, toVapiResult } from './answer.ts';
 import { assistantRequestAnswer } from './assistant-request.ts';
 import { checkWebhookHeaders } from './auth.ts';
 import { readCallReport } from './call-report.ts';
@@ -42,6 +43,17 @@ export interface VapiRouteOptions {
   smsQueued: () => void;
 }
 
+/**
+ * A message nested deeper than the gate allows is still a call's message: it is kept as these fields (what ends a
+ * call and fills the report's columns), so a hostile or broken report never stops the call from ending.
+ */
+const KEPT_WHEN_TOO_DEEP = [
+  ['type'], ['status'], ['endedReason'], ['timestamp'], ['startedAt'], ['endedAt'], ['cost'], ['summary'], ['transcript'],
+  ['call', 'id'], ['call', 'customer', 'number'], ['customer', 'number'], ['phoneNumber', 'number'],
+  ['analysis', 'summary'], ['analysis', 'successEvaluation'], ['artifact', 'transcript'],
+].map((path) => ['message', ...path]);
+const GATE: JsonGate = { ...WEBHOOK_GATE, keepWhenTooDeep: { paths: KEPT_WHEN_TOO_DEEP, note: ['message', 'slotkeeperNote'] } };
+
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const UNAUTHORIZED = 'Unauthorized: unknown clinic or wrong webhook credential.';
 const SUSPENDED = "Sorry, this clinic's phone booking isn't available right now. Please call back later.";
@@ -63,9 +75,8 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
     key: (r) => tenantOf.get(r)!.tenant.id,
   });
 
-  // The raw bytes are needed for an HMAC signature, and are checked before JSON.parse ever sees them; for a bearer
-  // clinic this is fastify's own JSON parser on the same buffer.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  // The raw bytes are needed for an HMAC signature, and are checked before JSON.parse ever sees them. Then the hygiene
+  // gate, cleaning rather than refusing: a report Vapi cannot resend differently must still be kept.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const timestamp = signedAt.get(request);
@@ -79,7 +90,11 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       }
       signatureVerified.add(request);
     }
-    parseJson(request, (body as Buffer).toString('utf8'), done);
+    try {
+      done(null, parseJson((body as Buffer).toString('utf8'), GATE));
+    } catch (err) {
+      done(err as BadInput, undefined);
+    }
   });
 
   app.post<{ Params: { tenant: string } }>(
@@ -108,7 +123,10 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       if (signedAt.has(request) && !signatureVerified.has(request)) return reply.code(401).send({ error: UNAUTHORIZED });
       const parsed = Envelope.safeParse(request.body);
       if (!parsed.success) {
-        return reply.code(400).send({ error: 'The body must be a Vapi server message like {"message": {"type": "tool-calls", ...}}.' });
+        const issue = parsed.error.issues[0]!;
+        return reply.code(400).send({
+          error: `The body must be a Vapi server message like {"message": {"type": "tool-calls", ...}}; ${issue.path.join('.') || 'the body'}: ${issue.message}.`,
+        });
       }
       const message = parsed.data.message;
       const log = request.log.child({ tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type });
@@ -119,6 +137,12 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         return assistantRequestAnswer(tenant, { webhookUrl, now: opts.now() });
       }
       const callId = message.call?.id;
+      if ((message.type === 'end-of-call-report' || message.type === 'status-update') && !callId) {
+        // Nothing to end or store it under; said in the log so a misconfigured assistant does not go unnoticed.
+        const status = typeof message.status === 'string' ? message.status.slice(0, 40) : undefined;
+        log.warn({ status }, 'call message without a call id: acknowledged, nothing recorded');
+        return {};
+      }
       const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
       if (ended && callId) {
         await endCall({ ...opts, publicUrl: opts.publicUrl ?? null }, tenant, {
@@ -137,7 +161,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const toolCalls = normaliseToolCalls(message);
       if (suspended) {
         log.warn('tool calls for a suspended clinic refused');
-        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, refuse('clinic_unavailable', SUSPENDED))) };
+        return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, failure('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
         tenant,
@@ -153,7 +177,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.
       for (const call of toolCalls) {
-        const statics = staticArguments(call.args.ok ? call.args.value : {});
+        const statics = staticArguments(call.args.ok ? call.args.value : {}, message, request.body as Record<string, unknown>);
         const callCtx = { ...ctx, callId: ctx.callId ?? statics.vapi_call_id ?? null, callerNumber: ctx.callerNumber ?? statics.caller_number ?? null };
         results.push(toVapiResult(call.id, call.name, await runToolCall(call, callCtx, opts)));
       }

@@ -3,7 +3,7 @@ import type { Sql } from '../db/client.ts';
 import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { refuse, type ToolAnswer } from './answer.ts';
+import { failure, refuse, type ToolAnswer } from './answer.ts';
 import type { NormalisedToolCall } from './envelope.ts';
 import { describeInvalidArguments } from './tools/args.ts';
 import { tools } from './tools/index.ts';
@@ -25,7 +25,7 @@ export async function runToolCall(
   const done = (a: ToolAnswer) => {
     stopTimer();
     deps.metrics.toolCalls.inc({ tool: tools.has(call.name) ? call.name : 'unknown', status: a.body.status });
-    log.info({ status: a.body.status, ok: a.ok }, 'tool call answered');
+    log.info({ status: a.body.status, failed: a.failed === true }, 'tool call answered');
     return a;
   };
 
@@ -47,13 +47,14 @@ export async function runToolCall(
       }
     }
     const result = await tool.run(args.data, { ...ctx, toolCallId: call.id, tool: tool.name, log });
-    if (tool.replay !== 'runner') return done(result);
+    // A step that could not run is not recorded either: a retry of the same id must really run.
+    if (tool.replay !== 'runner' || result.failed) return done(result);
     const record = { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result };
     const first = await withTenant(deps.sql, tenantId, (tx) => saveToolResult(tx, record));
     return done(first as ToolAnswer);
   } catch (err) {
     log.error({ err }, 'tool call failed');
     // Not recorded: the same tool-call id may be retried and should then really run.
-    return done(refuse('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
+    return done(failure('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
   }
 }

@@ -4,7 +4,8 @@ import { freePort } from '../../src/db/embedded.ts';
 import type { Sql } from '../../src/db/client.ts';
 import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startServer, type RunningServer } from './server.ts';
-import type { ToolReply, VapiClient } from '../../testkit/vapi.ts';
+import { endOfCallReportBody, statusUpdateBody, type LegacyReportFields, type ToolReply, vapiCall, type VapiClient } from '../../testkit/vapi.ts';
+import type { Vapi } from '@vapi-ai/server-sdk';
 
 export interface PhoneCall {
   id: string;
@@ -12,19 +13,17 @@ export interface PhoneCall {
   tool(name: string, args?: Record<string, unknown>): Promise<ToolReply>;
   /** Vapi's status-update with status "ended". */
   hangUp(): Promise<number>;
-  report(fields?: Record<string, unknown>): Promise<number>;
+  report(fields?: Partial<Vapi.ServerMessageEndOfCallReport> & LegacyReportFields): Promise<number>;
 }
 
 export function phoneCall(vapi: VapiClient, number: string, id = `call-${randomUUID()}`): PhoneCall {
-  const envelope = (message: Record<string, unknown>) => ({
-    message: { ...message, timestamp: Date.now(), call: { id, type: 'inboundPhoneCall', customer: { number } }, customer: { number } },
-  });
+  const call = vapiCall(id, number);
   return {
     id,
     number,
     tool: (name, args = {}) => vapi.tool(name, args, { callId: id, customerNumber: number }),
-    hangUp: async () => (await vapi.post(envelope({ type: 'status-update', status: 'ended', endedReason: 'customer-ended-call' }))).status,
-    report: async (fields = {}) => (await vapi.post(envelope({ type: 'end-of-call-report', endedReason: 'customer-ended-call', ...fields }))).status,
+    hangUp: async () => (await vapi.post(statusUpdateBody({ status: 'ended', endedReason: 'customer-ended-call' }, call))).status,
+    report: async (fields = {}) => (await vapi.post(endOfCallReportBody(fields, call))).status,
   };
 }
 
@@ -75,6 +74,12 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
   }
 }
 
+/** One turn of a report's transcript, as Vapi's artifact carries it. */
+export const turn = (role: 'bot' | 'user', message: string, secondsFromStart = 0): Vapi.BotMessage | Vapi.UserMessage => {
+  const time = Date.parse('2026-09-01T08:00:00.000Z') + secondsFromStart * 1000;
+  return { role, message, time, endTime: time + 2000, secondsFromStart };
+};
+
 /** An end-of-call report's fields as Vapi sends them: the caller's turns, the analysis, and the call's length. */
 export function reportFields(o: { summary: string; callerSays: string; seconds: number; successEvaluation: string }) {
   const startedAt = Date.parse('2026-09-01T08:00:00.000Z');
@@ -83,10 +88,7 @@ export function reportFields(o: { summary: string; callerSays: string; seconds: 
     endedAt: new Date(startedAt + o.seconds * 1000).toISOString(),
     analysis: { summary: o.summary, successEvaluation: o.successEvaluation },
     artifact: {
-      messages: [
-        { role: 'bot', message: 'Demo Family Clinic, how can I help?' },
-        { role: 'user', message: o.callerSays },
-      ],
+      messages: [turn('bot', 'Demo Family Clinic, how can I help?'), turn('user', o.callerSays, 3)],
       transcript: `AI: Demo Family Clinic, how can I help?\nUser: ${o.callerSays}`,
     },
   };

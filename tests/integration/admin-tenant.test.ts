@@ -52,14 +52,14 @@ const staffBooking = (c: Clinic, start: string, phone = '+16175550100', extra: R
   c.api('POST', '/appointments', { serviceId: c.serviceId, start, patient: { name: 'Pat Staff', phone }, ...extra });
 
 describe('catalogue', () => {
-  it('sets up a bookable clinic from nothing, which the webhook then books at once', async () => {
+  it('sets up a bookable clinic from nothing, where the webhook then holds a time and texts the code at once', async () => {
     const c = await clinic('fresh');
     const vapi = vapiClient(server.url, 'fresh', c.vapiSecret);
     const free = await vapi.tool('check_availability', { date: futureWeekday('00:00', 3).toISODate() });
     expect(free).toMatchObject({ field: 'result', status: 'ok' });
     expect(free.slots[0].provider).toBe('Dr. fresh');
-    const booked = await vapi.tool('book_appointment', { start: free.slots[0].start, patient_name: 'Jo Caller' });
-    expect(booked.status).toBe('booked');
+    const held = await vapi.tool('book_appointment', { start: free.slots[0].start, patient_name: 'Jo Caller' });
+    expect(held).toMatchObject({ status: 'code_sent', provider: 'Dr. fresh' });
     // A catalogue change is seen by the very next call (the directory's cache is dropped).
     await c.api('PATCH', `/providers/${c.providerId}`, { name: 'Dr. Renamed' });
     const again = await vapi.tool('check_availability', { date: futureWeekday('00:00', 3).toISODate() });
@@ -136,7 +136,7 @@ describe('settings', () => {
     const far = futureWeekday('10:00', 20);
     expect((await c.api('PATCH', '/settings', { horizonDays: 5 })).status).toBe(200);
     const reply = await vapi.tool('book_appointment', { start: iso(far), patient_name: 'Far Away' });
-    expect(reply).toMatchObject({ field: 'error', status: 'too_far' });
+    expect(reply).toMatchObject({ field: 'result', status: 'too_far' });
   });
 
   it('rotates the Vapi secret with the secrets scope only; the old secret stops working', async () => {

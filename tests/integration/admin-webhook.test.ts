@@ -11,7 +11,7 @@ import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { readReply, toolCallsBody, vapiClient } from '../../testkit/vapi.ts';
+import { readReply, toolCallsBody, vapiCall, vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let server: RunningServer;
@@ -102,10 +102,9 @@ describe('assistant-request', () => {
   it('answers with the clinic’s assistant and today’s date, time, hours and next open day in its zone', async () => {
     const t = await bookableClinic('assisted');
     await t.api('PATCH', '/settings', { vapiAssistantId: 'asst_123', timeZone: 'Pacific/Auckland' });
-    const res = await vapiClient(server.url, 'assisted', t.vapiSecret).post({ message: { type: 'assistant-request', call: { id: 'c-ar' } } });
-    expect(res.status).toBe(200);
-    expect(res.json.assistantId).toBe('asst_123');
-    const v = res.json.assistantOverrides.variableValues;
+    const answer = await vapiClient(server.url, 'assisted', t.vapiSecret).assistantRequest(vapiCall('c-ar', '+16175550100'));
+    expect(answer.assistantId).toBe('asst_123');
+    const v = answer.assistantOverrides.variableValues;
     const local = DateTime.now().setZone('Pacific/Auckland');
     // Around midnight the date may have turned between our clock and the server's: accept either side.
     expect([local.toISODate(), local.minus({ minutes: 1 }).toISODate()]).toContain(v.today_iso);
@@ -120,10 +119,10 @@ describe('assistant-request', () => {
   it('answers with an inline assistant carrying the exported tools when the clinic has a credential but no assistant', async () => {
     const t = await bookableClinic('inline');
     const vapi = vapiClient(server.url, 'inline', t.vapiSecret);
-    const unset = await vapi.post({ message: { type: 'assistant-request' } });
-    expect(unset.json.error).toMatch(/not set up yet/);
+    const unset = await vapi.assistantRequest();
+    expect(unset.error).toMatch(/not set up yet/);
     await t.api('PATCH', '/settings', { vapiCredentialId: 'cred_abc' });
-    const res = await vapi.post({ message: { type: 'assistant-request' } });
+    const res = { json: await vapi.assistantRequest() };
     const a = res.json.assistant;
     expect(a.model.messages[0].content).toContain('{{today}}');
     expect(a.model.tools.map((tool: any) => tool.function.name)).toEqual([...tools.keys()]);
@@ -142,7 +141,7 @@ describe('static parameters', () => {
     );
     const { call: _call, ...withoutCall } = body.message;
     const res = await vapiClient(server.url, 'statics', t.vapiSecret).post({ message: withoutCall });
-    expect(readReply(res.json.results[0]).status).toBe('booked');
+    expect(readReply(res.json.results[0]).status).toBe('code_sent');
     const [row] = await db.sql`select b.source_call_id, p.phone_e164 from bookings b join patients p on p.id = b.patient_id where b.tenant_id = ${t.id}`;
     expect(row).toMatchObject({ sourceCallId: 'call-static', phoneE164: '+16175550777' });
   });

@@ -3,12 +3,12 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { codeFrom, eventually, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
+import { codeFrom, eventually, type PhoneCall, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { FAKE_FROM, startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
+import { type ToolReply, vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'call-flow-test-secret-01';
 let db: TestDatabase;
@@ -32,6 +32,34 @@ afterAll(async () => {
 const bookingAt = async (start: DateTime) =>
   db.sql<{ id: string; status: string }[]>`select id, status from bookings where starts_at = ${start.toJSDate()} order by created_at`;
 const activeAt = async (start: DateTime) => (await bookingAt(start)).filter((b) => b.status === 'held' || b.status === 'confirmed');
+const textsTo = (number: string) => twilio.messages.filter((m) => m.to === number).length;
+
+/** book_appointment on the demo clinic (codes required): the code texted, read back, booked, the confirmation texted. */
+async function bookWithCode(call: PhoneCall, args: Record<string, unknown>): Promise<ToolReply> {
+  const texted = textsTo(call.number);
+  const held = await call.tool('book_appointment', args);
+  expect(held).toMatchObject({ field: 'result', status: 'code_sent' });
+  const code = codeFrom((await twilio.waitFor(call.number, texted + 1))[texted]!.body);
+  const booked = await call.tool('verify_otp', { code });
+  expect(booked).toMatchObject({ status: 'booked', appointment_id: held.hold_id });
+  await twilio.waitFor(call.number, texted + 2);
+  return booked;
+}
+
+/** A second server over the same database: the directory caches clinic settings, a fresh server reads them at once. */
+async function withClinicSettings(settings: { otpRequired?: boolean; allowOtherPhone?: boolean }, run: (vapi: VapiClient) => Promise<void>) {
+  const [before] = await db.sql<{ otpRequired: boolean; allowOtherPhone: boolean }[]>`
+    select otp_required, allow_other_phone from tenants where slug = 'demo'`;
+  await db.sql`update tenants set otp_required = ${settings.otpRequired ?? before!.otpRequired},
+                                  allow_other_phone = ${settings.allowOtherPhone ?? before!.allowOtherPhone} where slug = 'demo'`;
+  const other = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey() });
+  try {
+    await run(vapiClient(other.url, 'demo', SECRET));
+  } finally {
+    await other.close();
+    await db.sql`update tenants set otp_required = ${before!.otpRequired}, allow_other_phone = ${before!.allowOtherPhone} where slug = 'demo'`;
+  }
+}
 
 describe('a call with a code', () => {
   it('check → reserve → code → wrong code → right code → booked → confirmation texted', async () => {
@@ -99,7 +127,7 @@ describe('a call with a code', () => {
     expect((await call.tool('verify_otp', { code: wrongCode(code) })).attempts_left).toBe(2);
     expect((await call.tool('verify_otp', { code: wrongCode(wrongCode(code)) })).attempts_left).toBe(1);
     const third = await call.tool('verify_otp', { code: wrongCode(wrongCode(wrongCode(code))) });
-    expect(third).toMatchObject({ field: 'error', status: 'escalated' });
+    expect(third).toMatchObject({ field: 'result', status: 'escalated' });
     expect(await eventually(() => activeAt(start), (rows) => rows.length === 0)).toEqual([]);
     const [flag] = await db.sql`select flagged_for_human, state from calls where vapi_call_id = ${call.id}`;
     expect(flag).toMatchObject({ flaggedForHuman: true, state: 'escalated' });
@@ -177,7 +205,7 @@ describe('a call with a code', () => {
     await db.sql`update bookings set expires_at = now() - interval '1 second' where id = ${held.hold_id}`;
     await eventually(() => bookingAt(start), (rows) => rows[0]?.status === 'expired');
     const late = await call.tool('send_otp');
-    expect(late).toMatchObject({ field: 'error', status: 'hold_expired' });
+    expect(late).toMatchObject({ field: 'result', status: 'hold_expired' });
     expect(twilio.messages.filter((m) => m.to === call.number)).toEqual([]);
     const other = phoneCall(vapi, '+16172530007');
     expect((await other.tool('reserve_slot', { start: iso(start), patient_name: 'Fay Hu', provider: 'Moreno' })).status).toBe('held');
@@ -199,11 +227,83 @@ describe('a call with a code', () => {
   });
 });
 
+describe('book_appointment cannot skip the code', () => {
+  it('holds the slot and texts the code to the caller in one step, through the machine’s reserve → send-code path; verify_otp books', async () => {
+    const call = phoneCall(vapi, '+16172530020');
+    const start = futureWeekday('09:00', 12);
+    // The model names another number: the clinic does not allow one, so the caller's own number is used.
+    const sent = await call.tool('book_appointment', { start: iso(start), patient_name: 'Lu Park', provider: 'Moreno', patient_phone: '+16175550999' });
+    expect(sent).toMatchObject({ field: 'result', status: 'code_sent', provider: 'Dr. Alice Moreno', start: iso(start), phone_last4: '0020' });
+    expect(sent.say).toMatch(/^I'm holding .+ with Dr\. Alice Moreno for you for 10 minutes\. I've texted a code to the number ending in 0020; please read it to me/);
+    expect(DateTime.fromISO(sent.expires_at).toMillis()).toBeGreaterThan(Date.now());
+    expect(await bookingAt(start)).toEqual([{ id: sent.hold_id, status: 'held' }]);
+    const code = codeFrom((await twilio.waitFor(call.number, 1))[0]!.body);
+    expect(twilio.messages.filter((m) => m.to === '+16175550999')).toEqual([]);
+
+    // Recorded like reserve_slot then send_otp: the same states, one tool event.
+    const trail = await db.sql<{ eventType: string; stateBefore: string; stateAfter: string }[]>`
+      select e.event_type, e.state_before, e.state_after from call_events e join calls c on c.id = e.call_id
+       where c.vapi_call_id = ${call.id} order by e.seq`;
+    expect(trail.map((t) => `${t.stateBefore}→${t.stateAfter}`)).toEqual(['idle→reserving', 'reserving→sendingCode', 'sendingCode→codeSent']);
+    expect(trail[0]!.eventType).toBe('RESERVE');
+
+    expect(await call.tool('confirm_booking')).toMatchObject({ field: 'result', status: 'otp_required' });
+    expect((await bookingAt(start))[0]!.status).toBe('held');
+    expect(await call.tool('verify_otp', { code })).toMatchObject({ field: 'result', status: 'booked', appointment_id: sent.hold_id });
+    expect((await bookingAt(start))[0]!.status).toBe('confirmed');
+    expect((await twilio.waitFor(call.number, 2))[1]!.body).toMatch(/you are booked for consultation with Dr\. Alice Moreno/);
+    expect(JSON.stringify(sent)).not.toContain(code);
+  });
+
+  it('of many concurrent book_appointment calls for one slot exactly one wins, the rest are offered alternatives', async () => {
+    const start = futureWeekday('10:30', 12);
+    const calls = Array.from({ length: 10 }, (_, i) => phoneCall(vapi, `+1617253020${i}`));
+    const replies = await Promise.all(calls.map((c, i) => c.tool('book_appointment', { start: iso(start), patient_name: `Racer ${i}`, provider: 'Okafor' })));
+    const winners = replies.filter((r) => r.status === 'code_sent');
+    expect(winners).toHaveLength(1);
+    for (const loser of replies.filter((r) => r.status !== 'code_sent')) {
+      expect(loser).toMatchObject({ field: 'result', status: 'unavailable' });
+      expect(loser.alternatives.length).toBeGreaterThan(0);
+      expect(loser.say).toContain(loser.alternatives[0].label);
+    }
+    // Counted in the database: one hold, one code, texted to the winner only.
+    expect(await activeAt(start)).toEqual([{ id: winners[0]!.hold_id, status: 'held' }]);
+    const codes = await db.sql<{ to: string }[]>`
+      select o.to_e164 as to from sms_outbox o where o.kind = 'otp' and o.to_e164 = any(${calls.map((c) => c.number)})`;
+    const winner = calls[replies.indexOf(winners[0]!)]!;
+    expect(codes).toEqual([{ to: winner.number }]);
+    expect(await overlappingPairs(db.sql)).toBe(0);
+  });
+
+  it('on a clinic without codes books at once, and a race for one slot still has exactly one winner', async () => {
+    await withClinicSettings({ otpRequired: false }, async (noOtp) => {
+      const start = futureWeekday('11:30', 12);
+      const calls = Array.from({ length: 10 }, (_, i) => phoneCall(noOtp, `+1617253021${i}`));
+      const replies = await Promise.all(calls.map((c, i) => c.tool('book_appointment', { start: iso(start), patient_name: `Quick ${i}`, provider: 'Moreno' })));
+      expect(replies.filter((r) => r.status === 'booked')).toHaveLength(1);
+      expect(replies.filter((r) => r.status === 'unavailable' && r.alternatives.length > 0)).toHaveLength(9);
+      expect((await activeAt(start)).map((b) => b.status)).toEqual(['confirmed']);
+      const [codes] = await db.sql<{ n: number }[]>`select count(*)::int as n from sms_outbox where kind = 'otp' and to_e164 = any(${calls.map((c) => c.number)})`;
+      expect(codes!.n).toBe(0);
+      expect(await overlappingPairs(db.sql)).toBe(0);
+    });
+  });
+
+  it('texts the code to the number the caller gives where the clinic allows another number', async () => {
+    await withClinicSettings({ allowOtherPhone: true }, async (other) => {
+      const call = phoneCall(other, '+16172530030');
+      const sent = await call.tool('book_appointment', { start: iso(futureWeekday('13:30', 12)), patient_name: 'Mo Reyes', patient_phone: '(617) 555-0131' });
+      expect(sent).toMatchObject({ status: 'code_sent', phone_last4: '0131' });
+      expect((await twilio.waitFor('+16175550131', 1))[0]!.body).toMatch(/your booking code is \d{6}/);
+    });
+  });
+});
+
 describe('the order of steps is the backend’s', () => {
   it('refuses code and verify before a hold, and a second reserve swaps the hold', async () => {
     const call = phoneCall(vapi, '+16172530008');
-    expect(await call.tool('send_otp')).toMatchObject({ field: 'error', status: 'no_hold' });
-    expect(await call.tool('verify_otp', { code: '123456' })).toMatchObject({ field: 'error', status: 'no_hold' });
+    expect(await call.tool('send_otp')).toMatchObject({ field: 'result', status: 'no_hold' });
+    expect(await call.tool('verify_otp', { code: '123456' })).toMatchObject({ field: 'result', status: 'no_hold' });
     const first = futureWeekday('09:00', 7);
     const second = futureWeekday('09:30', 7);
     const a = await call.tool('reserve_slot', { start: iso(first), patient_name: 'Gil Ito', provider: 'Moreno' });
@@ -219,32 +319,24 @@ describe('the order of steps is the backend’s', () => {
 
 describe('a clinic without codes, and changes to appointments', () => {
   it('reserve → confirm_booking → booked, with the confirmation texted', async () => {
-    await db.sql`update tenants set otp_required = false where slug = 'demo'`;
-    // The directory caches clinic settings for a few seconds; a fresh server reads them at once.
-    const key = SecretBox.generateKey();
-    const noOtp = await startServerWithTwilio(db.sql, twilio, { secretsKey: key });
-    try {
-      const call = phoneCall(vapiClient(noOtp.url, 'demo', SECRET), '+16172530009');
+    await withClinicSettings({ otpRequired: false }, async (noOtp) => {
+      const call = phoneCall(noOtp, '+16172530009');
       const held = await call.tool('reserve_slot', { start: iso(futureWeekday('10:00', 8)), patient_name: 'Hal Jones' });
       expect(held.say).toMatch(/Shall I confirm it\?/);
       expect((await call.tool('send_otp')).status).toBe('otp_not_required');
       expect(await call.tool('confirm_booking')).toMatchObject({ status: 'booked', appointment_id: held.hold_id });
       expect((await twilio.waitFor(call.number, 1))[0]!.body).toMatch(/you are booked for consultation/);
-    } finally {
-      await noOtp.close();
-      await db.sql`update tenants set otp_required = true where slug = 'demo'`;
-    }
+    });
   });
 
   it('reschedules the caller’s own appointment atomically, then cancels it', async () => {
     const number = '+16172530010';
     const oldStart = futureWeekday('11:00', 9);
     const newStart = futureWeekday('16:00', 9);
-    const booked = await phoneCall(vapi, number).tool('book_appointment', { start: iso(oldStart), patient_name: 'Ivy Kim', provider: 'Okafor' });
-    expect(booked.status).toBe('booked');
+    await bookWithCode(phoneCall(vapi, number), { start: iso(oldStart), patient_name: 'Ivy Kim', provider: 'Okafor' });
 
     const stranger = phoneCall(vapi, '+16172530011');
-    expect(await stranger.tool('cancel_appointment')).toMatchObject({ field: 'error', status: 'no_appointment' });
+    expect(await stranger.tool('cancel_appointment')).toMatchObject({ field: 'result', status: 'no_appointment' });
 
     const call = phoneCall(vapi, number);
     const texted = twilio.messages.filter((m) => m.to === number).length;
@@ -272,8 +364,8 @@ describe('a clinic without codes, and changes to appointments', () => {
     const number = '+16172530012';
     const oldStart = futureWeekday('10:00', 10);
     const taken = futureWeekday('12:00', 10);
-    await phoneCall(vapi, number).tool('book_appointment', { start: iso(oldStart), patient_name: 'Jo Lum', provider: 'Moreno' });
-    await phoneCall(vapi, '+16172530013').tool('book_appointment', { start: iso(taken), patient_name: 'Kai Moe', provider: 'Moreno' });
+    await bookWithCode(phoneCall(vapi, number), { start: iso(oldStart), patient_name: 'Jo Lum', provider: 'Moreno' });
+    await bookWithCode(phoneCall(vapi, '+16172530013'), { start: iso(taken), patient_name: 'Kai Moe', provider: 'Moreno' });
     const moved = await phoneCall(vapi, number).tool('reschedule_appointment', { start: iso(taken), provider: 'Moreno' });
     expect(moved.status).toBe('unavailable');
     expect((await bookingAt(oldStart)).map((b) => b.status)).toEqual(['confirmed']);

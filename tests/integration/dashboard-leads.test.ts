@@ -1,5 +1,6 @@
 // From the end-of-call report over the webhook to a lead, one owner alert through the outbox at the fake Twilio, and
 // the hot lead on the dashboard — even when the report arrives twice, or twice at once.
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { recordLead } from '../../src/leads/record-lead.ts';
@@ -110,7 +111,7 @@ describe('end of call → lead → owner alert', () => {
       expect((await fetch(`${server.url}/dashboard/calls/${id}`)).status).toBe(401);
       expect((await fetch(`${server.url}/dashboard/calls/not-a-uuid`, { headers: { cookie } })).status).toBe(404);
       // Scoring the call again for another clinic finds nothing of it.
-      expect(await withTenant(db.sql, otherClinic, (tx) => recordLead(tx, { tenantId: otherClinic, callId: id, publicUrl: null, log: server.app.log }))).toBeUndefined();
+      expect(await withTenant(db.sql, otherClinic, (tx) => recordLead(tx, { tenantId: otherClinic, callId: id, publicUrl: null, log: server.app.log, recordsNotSaved: createMetrics().recordsNotSaved }))).toBeUndefined();
     } finally {
       stream.close();
     }

@@ -25,8 +25,8 @@ let cookieB: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
-  clinicA = await createDemoClinic(db.sql, { secret: SECRET_A });
-  clinicB = await createDemoClinic(db.sql, { secret: SECRET_B, slug: 'other' });
+  clinicA = await createDemoClinic(db.sql, { secret: SECRET_A, otpRequired: false });
+  clinicB = await createDemoClinic(db.sql, { secret: SECRET_B, slug: 'other', otpRequired: false });
   // Two instances on one database, as behind a load balancer.
   [a, b] = await Promise.all([
     startServer(db.sql, { env: { ...env, LOG_LEVEL: 'trace' }, logStream: { write: (line) => void logLines.push(line) } }),

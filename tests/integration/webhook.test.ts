@@ -5,7 +5,7 @@ import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { startServer, type RunningServer } from '../helpers/server.ts';
 import { futureSaturday, futureWeekday, iso } from '../helpers/time.ts';
-import { readReply, toolCallsBody, vapiClient, type VapiClient } from '../../testkit/vapi.ts';
+import { endOfCallReportBody, readReply, statusUpdateBody, toolCallsBody, vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-test-secret-0001';
 const OTHER_SECRET = 'webhook-test-secret-0002';
@@ -88,23 +88,41 @@ describe('bad input', () => {
     }
   });
 
-  it('answers an unknown tool with a speakable error in the results', async () => {
+  it('acknowledges a status-update or end-of-call-report without a call, and says so in the log', async () => {
+    const lines: string[] = [];
+    const logged = await startServer(db.sql, { env: { LOG_LEVEL: 'warn' }, logStream: { write: (line) => void lines.push(line) } });
+    try {
+      const client = vapiClient(logged.url, 'demo', SECRET);
+      for (const body of [statusUpdateBody({ status: 'ended', endedReason: 'customer-ended-call' }, null), endOfCallReportBody({}, null)]) {
+        const res = await client.post(body);
+        expect(res.status).toBe(200);
+        expect(res.json).toEqual({});
+      }
+      const warnings = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'call message without a call id: acknowledged, nothing recorded');
+      expect(warnings.map((w) => w.messageType)).toEqual(['status-update', 'end-of-call-report']);
+      expect(warnings[0]).toMatchObject({ tenant: 'demo', status: 'ended' });
+    } finally {
+      await logged.close();
+    }
+  });
+
+  it('answers an unknown tool with a speakable sentence in the result', async () => {
     const reply = await vapi.tool('launch_rocket', {});
-    expect(reply).toMatchObject({ field: 'error', status: 'unknown_tool' });
+    expect(reply).toMatchObject({ field: 'result', status: 'unknown_tool' });
     expect(reply.say).toMatch(/check_availability/);
   });
 
   it('answers wrong argument types and missing arguments with a sentence, writing nothing', async () => {
     const before = await countBookings();
     const missing = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')) });
-    expect(missing).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(missing).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     expect(missing.say).toMatch(/patient_name is required/);
     const wrongType = await vapi.tool('book_appointment', { start: 42, patient_name: ['a'] });
-    expect(wrongType).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(wrongType).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     const badEnum = await vapi.tool('check_availability', { time_of_day: 'midnight' });
     expect(badEnum.say).toMatch(/time_of_day must be one of morning, afternoon, evening/);
     const notJson = await vapi.tool('check_availability', '{"date": tomorrow');
-    expect(notJson).toMatchObject({ field: 'error', status: 'invalid_arguments' });
+    expect(notJson).toMatchObject({ field: 'result', status: 'invalid_arguments' });
     expect(await countBookings()).toBe(before);
   });
 
@@ -114,22 +132,24 @@ describe('bad input', () => {
       [{ start: iso(futureSaturday('10:00')), patient_name: 'Ann Lee' }, 'closed'],
       [{ date: DateTime.now().setZone('America/New_York').minus({ days: 2 }).toISODate(), time: '10:00', patient_name: 'Ann Lee' }, 'past'],
       [{ date: 'the thirty-first of blorptember', time: '10:00', patient_name: 'Ann Lee' }, 'unparseable'],
-      [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', patient_phone: '12' }, 'invalid_phone'],
       [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', patient_email: 'not-an-email' }, 'invalid_email'],
       [{ start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee', service: 'brain surgery' }, 'unknown_service'],
     ];
     for (const [args, status] of cases) {
       const reply = await vapi.tool('book_appointment', args);
-      expect(reply, JSON.stringify(args)).toMatchObject({ field: 'error', status });
+      expect(reply, JSON.stringify(args)).toMatchObject({ field: 'result', status });
       expect(reply.say.length).toBeGreaterThan(10);
       expect(reply.say).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     }
+    // A caller number the clinic's country cannot read.
+    const badNumber = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:00')), patient_name: 'Ann Lee' }, { customerNumber: '12' });
+    expect(badNumber).toMatchObject({ field: 'result', status: 'invalid_phone' });
     expect(await countBookings()).toBe(before);
   });
 
   it('needs a phone number when the call has none (a web call)', async () => {
     const reply = await vapi.tool('book_appointment', { start: iso(futureWeekday('10:30', 9)), patient_name: 'Web Caller' }, { customerNumber: null });
-    expect(reply).toMatchObject({ field: 'error', status: 'missing_phone' });
+    expect(reply).toMatchObject({ field: 'result', status: 'missing_phone' });
   });
 });
 
@@ -166,19 +186,23 @@ describe('tools', () => {
     expect(reply).toMatchObject({ field: 'result', status: 'ok' });
   });
 
-  it('books a slot, defaulting the phone to the caller’s number, and stores the patient in E.164', async () => {
+  it('book_appointment on a clinic with codes holds the slot under the caller’s number (whatever the model says) and sends the code', async () => {
     const start = futureWeekday('11:00', 4);
-    const reply = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'mary o’brien', provider: 'Moreno' }, { customerNumber: '(617) 253-1000' });
-    expect(reply).toMatchObject({ field: 'result', status: 'booked', provider: 'Dr. Alice Moreno', service: 'consultation' });
-    const [row] = await db.sql`select b.status, b.starts_at, p.phone_e164, p.name from bookings b join patients p on p.id = b.patient_id where b.id = ${reply.appointment_id}`;
-    expect(row).toMatchObject({ status: 'confirmed', phoneE164: '+16172531000', name: "Mary O’Brien" });
+    const args = { start: iso(start), patient_name: 'mary o’brien', provider: 'Moreno', patient_phone: '+16175550000' };
+    const reply = await vapi.tool('book_appointment', args, { customerNumber: '(617) 253-1000' });
+    expect(reply).toMatchObject({ field: 'result', status: 'code_sent', provider: 'Dr. Alice Moreno', service: 'consultation', phone_last4: '1000' });
+    expect(reply.say).toMatch(/^I'm holding .+ for 10 minutes\. I've texted a code to the number ending in 1000/);
+    const [row] = await db.sql`select b.status, b.starts_at, p.phone_e164, p.name from bookings b join patients p on p.id = b.patient_id where b.id = ${reply.hold_id}`;
+    expect(row).toMatchObject({ status: 'held', phoneE164: '+16172531000', name: "Mary O’Brien" });
     expect(row!.startsAt.getTime()).toBe(start.toMillis());
+    const codes = await db.sql`select phone_e164 from otp_challenges where booking_id = ${reply.hold_id}`;
+    expect(codes).toEqual([{ phoneE164: '+16172531000' }]);
   });
 
   it('offers alternatives when the slot is taken', async () => {
     const start = futureWeekday('14:00', 4);
     const first = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' });
-    expect(first.status).toBe('booked');
+    expect(first.status).toBe('code_sent');
     const second = await vapi.tool('book_appointment', { start: iso(start), patient_name: 'Bob Stone', provider: 'Okafor' }, { customerNumber: '+16175551234' });
     expect(second).toMatchObject({ field: 'result', status: 'unavailable' });
     expect(second.alternatives.length).toBeGreaterThan(0);
@@ -190,7 +214,7 @@ describe('tools', () => {
     const target = futureWeekday('10:00', 10);
     const stale = target.minus({ years: 2 });
     const reply = await vapi.tool('book_appointment', { date: stale.toISODate(), time: '10:00', patient_name: 'Old Year' }, { customerNumber: '+16175559876' });
-    expect(reply.status).toBe('booked');
+    expect(reply.status).toBe('code_sent');
     expect(DateTime.fromISO(reply.start, { setZone: true }).toISODate()).toBe(target.toISODate());
     expect(reply.say).toMatch(/I've taken that as/);
   });
@@ -205,20 +229,42 @@ describe('tools', () => {
     expect(await countBookings()).toBe(before);
   });
 
+  it('finds the static parameters where Vapi merges them: the arguments, the message or the request body', async () => {
+    const start = futureWeekday('09:30', 11);
+    const cases = [
+      { at: 'arguments', number: '+16175550201' },
+      { at: 'message', number: '+16175550202' },
+      { at: 'body', number: '+16175550203' },
+    ];
+    for (const [i, { at, number }] of cases.entries()) {
+      const vapiCallId = `static-${at}-${Date.now()}`;
+      const statics = { caller_number: number, vapi_call_id: vapiCallId };
+      const args = { start: iso(start.plus({ minutes: 30 * i })), patient_name: 'Stat Ick', ...(at === 'arguments' ? statics : {}) };
+      // A message with neither call nor customer: only the static parameters say who is calling, and in which call.
+      const { call: _call, customer: _customer, ...message } = toolCallsBody([{ name: 'reserve_slot', args }]).message;
+      const body = at === 'body' ? { ...statics, message } : { message: at === 'message' ? { ...message, ...statics } : message };
+      const [entry] = await vapi.toolCalls(body);
+      const reply = readReply(entry!);
+      expect(reply, at).toMatchObject({ field: 'result', status: 'held' });
+      const [row] = await db.sql`select p.phone_e164, c.vapi_call_id from bookings b join patients p on p.id = b.patient_id
+                                   left join calls c on c.vapi_call_id = b.source_call_id where b.id = ${reply.hold_id}`;
+      expect(row, at).toEqual({ phoneE164: number, vapiCallId });
+    }
+  });
+
   it('answers several tool calls in one message in order, with matching ids', async () => {
     const body = toolCallsBody([
       { id: 'tc_a', name: 'check_availability', args: {} },
       { id: 'tc_b', name: 'nope', args: {} },
       { id: 'tc_c', name: 'check_availability', args: { time_of_day: 'morning' } },
     ]);
-    const res = await vapi.post(body);
-    expect(res.status).toBe(200);
-    expect(res.json.results.map((r: { toolCallId: string; name: string }) => [r.toolCallId, r.name])).toEqual([
+    const results = await vapi.toolCalls(body);
+    expect(results.map((r) => [r.toolCallId, r.name])).toEqual([
       ['tc_a', 'check_availability'],
       ['tc_b', 'nope'],
       ['tc_c', 'check_availability'],
     ]);
-    expect(readReply(res.json.results[1]).status).toBe('unknown_tool');
+    expect(readReply(results[1]!).status).toBe('unknown_tool');
   });
 });
 

@@ -54,6 +54,8 @@ export interface CallReport {
   endedReason: string | null;
   startedAt: Date | null;
   endedAt: Date | null;
+  /** endedAt − startedAt when both are sane (src/vapi/call-report.ts); fits duration_seconds. */
+  durationSeconds: number | null;
   summary: string | null;
   transcript: string | null;
   structuredData: unknown;
@@ -74,8 +76,7 @@ export async function saveCallReport(tx: TenantTx, tenantId: string, vapiCallId:
       ended_reason = coalesce(${r.endedReason}, ended_reason),
       started_at = coalesce(${r.startedAt}, started_at),
       ended_at = coalesce(${r.endedAt}, ended_at),
-      duration_seconds = case when ${r.startedAt}::timestamptz is not null and ${r.endedAt}::timestamptz is not null
-                              then extract(epoch from ${r.endedAt}::timestamptz - ${r.startedAt}::timestamptz) else duration_seconds end,
+      duration_seconds = coalesce(${r.durationSeconds}, duration_seconds),
       summary = coalesce(${r.summary}, summary),
       transcript = coalesce(${r.transcript}, transcript),
       structured_data = coalesce(${json(r.structuredData)}, structured_data),

@@ -18,7 +18,7 @@ export interface EndedCall extends CallReport {
 export async function findEndedCall(tx: TenantTx, tenantId: string, callId: string): Promise<EndedCall | undefined> {
   const [row] = await tx<EndedCall[]>`
     select c.id, c.tenant_id, c.vapi_call_id, c.caller_number,
-           c.ended_reason, c.started_at, c.ended_at, c.summary, c.transcript, c.structured_data, c.success_evaluation,
+           c.ended_reason, c.started_at, c.ended_at, c.duration_seconds::float as duration_seconds, c.summary, c.transcript, c.structured_data, c.success_evaluation,
            c.cost::float as cost, c.analysis, c.report,
            t.name as clinic_name, t.hot_lead_threshold, t.owner_alert_phone, t.lead_weights
       from calls c join tenants t on t.id = c.tenant_id
@@ -69,26 +69,22 @@ export interface NewLead {
   score: number;
   reasons: LeadReason[];
   hot: boolean;
-  /** Queued in the same transaction as the lead, only if this is the call's first lead. */
-  alert: { to: string; body: string } | null;
 }
 
-/**
- * Stores the call's lead and, for a hot one, queues the owner's SMS — both or neither, as one tenant transaction. A call already scored
- * (the report came twice) keeps its first lead and queues nothing: `created` is false.
- */
+/** Stores the call's lead. A call already scored (the report came twice) keeps its first lead: `created` is false. */
 export async function insertLead(tx: TenantTx, lead: NewLead): Promise<{ created: boolean }> {
   const inserted = await tx`
     insert into leads (tenant_id, call_id, caller_number, score, reasons, hot)
     values (${lead.tenantId}, ${lead.callId}, ${lead.callerNumber}, ${lead.score}, ${tx.json(lead.reasons as never)}, ${lead.hot})
     on conflict (tenant_id, call_id) do nothing
     returning id`;
-  if (inserted.length === 0) return { created: false };
-  if (lead.alert) {
-    await tx`
-      insert into sms_outbox (tenant_id, call_id, kind, to_e164, body, dedupe_key)
-      values (${lead.tenantId}, ${lead.callId}, 'alert', ${lead.alert.to}, ${lead.alert.body}, ${`alert:${lead.callId}`})
-      on conflict (tenant_id, dedupe_key) do nothing`;
-  }
-  return { created: true };
+  return { created: inserted.length > 0 };
+}
+
+/** Queues the owner's hot-lead text for a call, once whatever happens (dedupe key). */
+export async function queueLeadAlert(tx: TenantTx, a: { tenantId: string; callId: string; to: string; body: string }): Promise<void> {
+  await tx`
+    insert into sms_outbox (tenant_id, call_id, kind, to_e164, body, dedupe_key)
+    values (${a.tenantId}, ${a.callId}, 'alert', ${a.to}, ${a.body}, ${`alert:${a.callId}`})
+    on conflict (tenant_id, dedupe_key) do nothing`;
 }

@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { answer } from '../answer.ts';
-import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
+import { bookingArgs, reserveRequest, resolveBookingRequest } from './booking-request.ts';
+import { callStep } from './call-step.ts';
 import { isAnswer } from './catalog-lookup.ts';
 import { describeClaim } from './describe-claim.ts';
 import { withDate } from './present.ts';
@@ -12,14 +13,19 @@ export const bookAppointment = defineTool({
   name: 'book_appointment',
   description:
     'Book an appointment in one step, once the caller has agreed a time and given their name. ' +
-    'Give start (ISO from check_availability) or date and time.',
+    'Give start (ISO from check_availability) or date and time. Where the clinic needs a text-message code, this ' +
+    'holds the time and texts the code (status code_sent): ask the caller to read it and pass it to verify_otp, ' +
+    'which books it.',
   filler: 'One moment while I book that.',
+  // A code step records its answer in the call's own lock transaction too; the runner's record then finds it there.
   replay: 'runner',
   args: z.object(bookingArgs),
   async run(args, ctx) {
-    const zone = ctx.tenant.tenant.timeZone;
-    const req = resolveBookingRequest(args, ctx, { phoneFromModel: true });
+    const { tenant } = ctx.tenant;
+    const req = resolveBookingRequest(args, ctx);
     if (isAnswer(req)) return req;
+    // The code check cannot be walked around: the same hold → code path as reserve_slot then send_otp, in one step.
+    if (tenant.otpRequired) return callStep(ctx, () => ({ type: 'RESERVE', request: reserveRequest(req), then: 'send_code' }));
     const { service, preface } = req;
     const outcome = await ctx.booking.claim(ctx.tenant, {
       service,
@@ -33,7 +39,7 @@ export const bookAppointment = defineTool({
       answer('booked', `${preface}You're booked for ${service.name} with ${slot.provider} ${slot.label}.`, {
         appointment_id: b.bookingId,
         start: slot.start,
-        end: DateTime.fromJSDate(b.endsAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
+        end: DateTime.fromJSDate(b.endsAt, { zone: clinicZone(tenant.timeZone) }).toISO({ suppressMilliseconds: true }),
         provider: slot.provider,
         service: service.slug,
       }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ReserveRequest } from '../../calls/call-effects.ts';
 import { resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { normaliseName } from '../../patients/names.ts';
 import { toE164 } from '../../patients/phone.ts';
@@ -21,6 +22,18 @@ export const bookingArgs = {
   provider: optionalText().describe('The provider, if the caller asked for one.'),
 };
 
+/** The hold a booking request asks the call's machine for (reserve_slot, and book_appointment where a code is needed). */
+export const reserveRequest = (req: BookingRequest): ReserveRequest => ({
+  serviceId: req.service.id,
+  providerIds: req.providers.map((p) => p.id),
+  start: req.start,
+  patientName: req.name,
+  patientPhone: req.phone,
+  patientEmail: req.email,
+  preface: req.preface,
+  day: req.date,
+});
+
 export interface BookingRequest {
   name: string;
   phone: string;
@@ -36,13 +49,23 @@ export interface BookingRequest {
 
 type Args = { [K in keyof typeof bookingArgs]: z.infer<(typeof bookingArgs)[K]> };
 
-/** Checks and resolves who, when, what and with whom; a problem comes back as the refusal to speak. */
-export function resolveBookingRequest(args: Args, ctx: ToolContext, opts: { phoneFromModel: boolean }): BookingRequest | ToolAnswer {
+/**
+ * Checks and resolves who, when, what and with whom; a problem comes back as the refusal to speak. Unless the clinic
+ * allows another number, the patient's phone is the caller's, whatever the model sent.
+ */
+export function resolveBookingRequest(args: Args, ctx: ToolContext): BookingRequest | ToolAnswer {
   const { tenant } = ctx.tenant;
   const name = normaliseName(args.patient_name);
   if (!name.ok) return refuse('invalid_name', name.say);
-  const phoneSaid = (opts.phoneFromModel ? args.patient_phone : undefined) ?? ctx.callerNumber;
-  if (!phoneSaid) return refuse('missing_phone', "I need a phone number for the booking; what's the best number to reach you?");
+  const phoneSaid = (tenant.allowOtherPhone ? args.patient_phone : undefined) ?? ctx.callerNumber;
+  if (!phoneSaid) {
+    return refuse(
+      'missing_phone',
+      tenant.allowOtherPhone
+        ? "I need a phone number for the booking; what's the best number to reach you?"
+        : "I can only book for the number you're calling from, and I can't see it; please call us from your phone.",
+    );
+  }
   const phone = toE164(phoneSaid, tenant.country);
   if (!phone.ok) return refuse('invalid_phone', phone.say);
   if (args.patient_email && !z.email().safeParse(args.patient_email).success) {

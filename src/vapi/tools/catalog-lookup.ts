@@ -36,5 +36,4 @@ export function pickProviders(ctx: TenantContext, service: Service, asked: strin
       });
 }
 
-export const isAnswer = (x: unknown): x is ToolAnswer =>
-  typeof x === 'object' && x !== null && 'ok' in x && 'body' in x;
+export const isAnswer = (x: unknown): x is ToolAnswer => typeof x === 'object' && x !== null && 'body' in x;

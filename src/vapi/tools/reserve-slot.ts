@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import type { ReserveRequest } from '../../calls/call-effects.ts';
-import { bookingArgs, resolveBookingRequest } from './booking-request.ts';
+import { bookingArgs, reserveRequest, resolveBookingRequest } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer } from './catalog-lookup.ts';
-import { withDate } from './present.ts';
 import { defineTool } from './tool.ts';
 
 export const reserveSlot = defineTool({
@@ -16,17 +14,8 @@ export const reserveSlot = defineTool({
   filler: 'Let me hold that time for you.',
   args: z.object(bookingArgs),
   async run(args, ctx) {
-    const req = resolveBookingRequest(args, ctx, { phoneFromModel: ctx.tenant.tenant.allowOtherPhone });
+    const req = resolveBookingRequest(args, ctx);
     if (isAnswer(req)) return req;
-    const request: ReserveRequest = {
-      serviceId: req.service.id,
-      providerIds: req.providers.map((p) => p.id),
-      start: req.start,
-      patientName: req.name,
-      patientPhone: req.phone,
-      patientEmail: req.email,
-      preface: req.preface,
-    };
-    return withDate(await callStep(ctx, () => ({ type: 'RESERVE', request })), req.date);
+    return callStep(ctx, () => ({ type: 'RESERVE', request: reserveRequest(req) }));
   },
 });

@@ -10,13 +10,25 @@ export const STATIC_PARAMETERS = {
   vapi_call_id: '{{call.id}}',
 } as const;
 
-export const StaticArguments = z.object({
+const StaticArguments = {
   caller_number: optionalText(40),
   vapi_call_id: optionalText(200),
-});
+} satisfies Record<keyof typeof STATIC_PARAMETERS, z.ZodType>;
 
-/** The static values of one tool call; a web call has no number, so both may be absent. */
-export function staticArguments(args: Record<string, unknown>): z.infer<typeof StaticArguments> {
-  const parsed = StaticArguments.safeParse(args);
-  return parsed.success ? parsed.data : { caller_number: undefined, vapi_call_id: undefined };
+export type StaticValues = { [K in keyof typeof StaticArguments]: z.infer<(typeof StaticArguments)[K]> };
+
+/**
+ * The static values of one tool call. Vapi's docs say static parameters are merged into the function's arguments;
+ * its SDK says into the request body. So each is read from the arguments first, then the message, then the body's
+ * top level: the first readable value wins. A web call has no number, so both may be absent.
+ */
+export function staticArguments(...sources: Record<string, unknown>[]): StaticValues {
+  const read = <K extends keyof StaticValues>(key: K): StaticValues[K] => {
+    for (const source of sources) {
+      const parsed = StaticArguments[key].safeParse(source[key]);
+      if (parsed.success && parsed.data !== undefined) return parsed.data;
+    }
+    return undefined;
+  };
+  return { caller_number: read('caller_number'), vapi_call_id: read('vapi_call_id') };
 }

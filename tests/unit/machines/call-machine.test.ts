@@ -6,6 +6,7 @@ import {
   BUSY_TAG,
   callMachine,
   type CallEvent,
+  machineSentences,
   type ConfirmOutput,
   type Hold,
   type Reply,
@@ -44,8 +45,9 @@ interface Script {
 function start(script: Script = {}) {
   const released: (string | null)[] = [];
   const reserveInputs: { previous: Hold | null }[] = [];
+  const sendInputs: { phone: string; requestId: string }[] = [];
   const queue = <T>(list: T[] | undefined, fallback: T) => () => (list?.length ? list.shift()! : fallback);
-  const nextReserve = queue(script.reserve, { kind: 'held', hold: hold(), reply: { ok: true, body: { status: 'held', say: 'Holding.' } } } as ReserveOutput);
+  const nextReserve = queue(script.reserve, { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding.' } } } as ReserveOutput);
   const nextSend = queue(script.send, { kind: 'sent', to: '+16172531000' } as SendCodeOutput);
   const nextVerify = queue(script.verify, { kind: 'booked', appointmentId: 'b1' } as VerifyOutput);
   const nextConfirm = queue(script.confirm, { kind: 'booked', appointmentId: 'b1' } as ConfirmOutput);
@@ -59,11 +61,15 @@ function start(script: Script = {}) {
         reserveInputs.push({ previous: input.previous });
         return nextReserve();
       }),
-      sendCode: fromPromise(async () => (fails('sendCode'), nextSend())),
+      sendCode: fromPromise(async ({ input }) => {
+        sendInputs.push({ phone: input.phone, requestId: input.requestId });
+        fails('sendCode');
+        return nextSend();
+      }),
       verifyCode: fromPromise(async () => (fails('verifyCode'), nextVerify())),
       confirmHold: fromPromise(async () => (fails('confirmHold'), nextConfirm())),
       resendConfirmation: fromPromise(async (): Promise<ResendOutput> => ({ kind: 'queued' })),
-      changeAppointment: fromPromise(async (): Promise<Reply> => ({ ok: true, body: { status: 'cancelled', say: 'Cancelled.' } })),
+      changeAppointment: fromPromise(async (): Promise<Reply> => ({ body: { status: 'cancelled', say: 'Cancelled.' } })),
       releaseHold: fromPromise(async ({ input }) => {
         released.push(input.hold?.bookingId ?? null);
       }),
@@ -80,7 +86,7 @@ function start(script: Script = {}) {
     const s = await waitFor(actor, (x) => !x.hasTag(BUSY_TAG) || x.status === 'done');
     return { state: s.value as string, reply: s.context.reply!, context: s.context };
   };
-  return { actor, send, released, reserveInputs };
+  return { actor, send, released, reserveInputs, sendInputs };
 }
 
 const RESERVE = { type: 'RESERVE', request: {} } as const;
@@ -92,9 +98,9 @@ describe('call machine: the happy paths', () => {
     const { send } = start();
     expect((await send(RESERVE)).state).toBe('held');
     const sent = await send(SEND);
-    expect(sent).toMatchObject({ state: 'codeSent', reply: { ok: true, body: { status: 'sent', phone_last4: '1000' } } });
+    expect(sent).toMatchObject({ state: 'codeSent', reply: { body: { status: 'sent', phone_last4: '1000' } } });
     const booked = await send(VERIFY);
-    expect(booked).toMatchObject({ state: 'booked', reply: { ok: true, body: { status: 'booked', appointment_id: 'b1' } } });
+    expect(booked).toMatchObject({ state: 'booked', reply: { body: { status: 'booked', appointment_id: 'b1' } } });
     expect(booked.reply.body.say).toContain('Tuesday at 2:30 PM');
   });
 
@@ -127,7 +133,7 @@ describe('call machine: illegal orders', () => {
   it('refuses verify before a code was sent, and confirm when OTP is required', async () => {
     const { send } = start();
     await send(RESERVE);
-    expect(await send(VERIFY)).toMatchObject({ state: 'held', reply: { ok: false, body: { status: 'code_not_sent' } } });
+    expect(await send(VERIFY)).toMatchObject({ state: 'held', reply: { body: { status: 'code_not_sent' } } });
     expect(await send({ type: 'CONFIRM' })).toMatchObject({ state: 'held', reply: { body: { status: 'otp_required' } } });
     await send(SEND);
     expect(await send({ type: 'CONFIRM' })).toMatchObject({ state: 'codeSent', reply: { body: { status: 'otp_required' } } });
@@ -159,8 +165,8 @@ describe('call machine: holds', () => {
   it('a second reserve while holding swaps the hold (the effect gets the earlier one to release)', async () => {
     const { send, reserveInputs } = start({
       reserve: [
-        { kind: 'held', hold: hold('b1'), reply: { ok: true, body: { status: 'held', say: '1' } } },
-        { kind: 'held', hold: hold('b2'), reply: { ok: true, body: { status: 'held', say: '2' } } },
+        { kind: 'held', hold: hold('b1'), reply: { body: { status: 'held', say: '1' } } },
+        { kind: 'held', hold: hold('b2'), reply: { body: { status: 'held', say: '2' } } },
       ],
     });
     await send(RESERVE);
@@ -173,8 +179,8 @@ describe('call machine: holds', () => {
   });
 
   it('a reserve that finds the time taken keeps an earlier hold, or goes to choosing without one', async () => {
-    const taken: ReserveOutput = { kind: 'not_held', reply: { ok: true, body: { status: 'unavailable', say: 'Taken.' } } };
-    const { send } = start({ reserve: [taken, { kind: 'held', hold: hold('b1'), reply: { ok: true, body: { status: 'held', say: '' } } }, taken] });
+    const taken: ReserveOutput = { kind: 'not_held', reply: { body: { status: 'unavailable', say: 'Taken.' } } };
+    const { send } = start({ reserve: [taken, { kind: 'held', hold: hold('b1'), reply: { body: { status: 'held', say: '' } } }, taken] });
     expect(await send(RESERVE)).toMatchObject({ state: 'choosing', reply: { body: { status: 'unavailable' } } });
     expect((await send(RESERVE)).state).toBe('held');
     const kept = await send(RESERVE);
@@ -188,7 +194,7 @@ describe('call machine: holds', () => {
       await send(RESERVE);
       if (step.type === 'VERIFY') await send(SEND);
       const late = await send(step, NOW + 600_000);
-      expect(late, step.type).toMatchObject({ state: 'holdExpired', reply: { ok: false, body: { status: 'hold_expired' } } });
+      expect(late, step.type).toMatchObject({ state: 'holdExpired', reply: { body: { status: 'hold_expired' } } });
       expect(late.context.hold).toBeNull();
       expect((await send(SEND)).reply.body.status).toBe('no_hold');
       expect((await send(RESERVE)).state).toBe('held');
@@ -217,7 +223,7 @@ describe('call machine: codes', () => {
     expect(await send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'wrong_code', attempts_left: 2 } } });
     expect(await send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'wrong_code', attempts_left: 1 } } });
     const third = await send(VERIFY);
-    expect(third).toMatchObject({ state: 'escalated', reply: { ok: false, body: { status: 'escalated' } } });
+    expect(third).toMatchObject({ state: 'escalated', reply: { body: { status: 'escalated' } } });
     expect(third.context.flaggedForHuman).toBe(true);
     await waitFor(actor, (x) => x.context.hold === null);
     expect(released).toEqual(['b1']);
@@ -280,7 +286,7 @@ describe('call machine: escalation, changes and the end', () => {
 describe('call machine: failing effects', () => {
   it('answers internal_error and falls back to the last stable state', async () => {
     const a = start({ failing: ['reserveSlot'] });
-    expect(await a.send(RESERVE)).toMatchObject({ state: 'idle', reply: { ok: false, body: { status: 'internal_error' } } });
+    expect(await a.send(RESERVE)).toMatchObject({ state: 'idle', reply: { failed: true, body: { status: 'internal_error' } } });
     const b = start({ failing: ['sendCode'] });
     await b.send(RESERVE);
     expect(await b.send(SEND)).toMatchObject({ state: 'held', reply: { body: { status: 'internal_error' } } });
@@ -297,6 +303,60 @@ describe('call machine: failing effects', () => {
     const { send } = start();
     await send({ type: 'ESCALATE' });
     expect((await send({ type: 'END', reason: null })).state).toBe('ended');
+  });
+});
+
+describe('call machine: a hold and its code in one step (book_appointment)', () => {
+  const BOOK = { ...RESERVE, then: 'send_code' } as const;
+  const heldWithDetails: ReserveOutput = { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding Tuesday.', hold_id: 'b1', expires_at: 'soon' } } };
+
+  it('goes reserve → send code on the one event, the code under its request id to the held number, answering code_sent', async () => {
+    const { send, sendInputs } = start({ reserve: [heldWithDetails] });
+    const sent = await send(BOOK);
+    expect(sent.state).toBe('codeSent');
+    expect(sent.reply).toEqual({
+      body: {
+        status: 'code_sent',
+        say: "Holding Tuesday. I've texted a code to the number ending in 1000; please read it to me when it arrives.",
+        hold_id: 'b1',
+        expires_at: 'soon',
+        phone_last4: '1000',
+      },
+    });
+    expect(sendInputs).toEqual([{ phone: '+16172531000', requestId: 'r1' }]);
+    expect(sent.context.codeWithHold).toBeNull();
+    // A later send_otp is an ordinary resend.
+    expect((await send(SEND)).reply.body.status).toBe('sent');
+    expect((await send(VERIFY)).state).toBe('booked');
+  });
+
+  it('holds without a code where the clinic needs none', async () => {
+    const { send, sendInputs } = start({ otpRequired: false });
+    expect(await send(BOOK)).toMatchObject({ state: 'held', reply: { body: { status: 'held' } } });
+    expect(sendInputs).toEqual([]);
+  });
+
+  it('a taken time sends nothing; a code that cannot be sent at all releases the hold for a human', async () => {
+    const taken: ReserveOutput = { kind: 'not_held', reply: { body: { status: 'unavailable', say: 'Taken.' } } };
+    const a = start({ reserve: [taken] });
+    expect(await a.send(BOOK)).toMatchObject({ state: 'choosing', reply: { body: { status: 'unavailable' } } });
+    expect(a.sendInputs).toEqual([]);
+    const b = start({ send: [{ kind: 'limited', reason: 'phone' }] });
+    expect(await b.send(BOOK)).toMatchObject({ state: 'escalated', reply: { body: { status: 'escalated' } } });
+    await waitFor(b.actor, (x) => x.context.hold === null);
+    expect(b.released).toEqual(['b1']);
+  });
+
+  it('a failed send keeps the hold, answers as a step that could not run, and forgets the one-step flag', async () => {
+    const { send } = start({ reserve: [heldWithDetails], failing: ['sendCode'] });
+    expect(await send(BOOK)).toMatchObject({ state: 'held', reply: { failed: true, body: { status: 'internal_error' } }, context: { codeWithHold: null } });
+  });
+});
+
+describe('call machine: what goes in Vapi’s result', () => {
+  it('every sentence of the machine is an answer the caller hears, except "something went wrong on our side"', () => {
+    const failed = Object.entries(machineSentences).filter(([, r]) => r.failed).map(([k]) => k);
+    expect(failed).toEqual(['internal']);
   });
 });
 
