@@ -2,7 +2,7 @@
 // whose implementations come from src/calls/call-effects.ts through machine.provide(...).
 import { assign, fromPromise, setup } from 'xstate';
 
-/** What a tool answers: the same shape as src/vapi/answer.ts's ToolAnswer (`failed`: the step could not run). */
+/** What a tool answers: the same shape as src/domain/answer.ts's ToolAnswer (`failed`: the step could not run). */
 export interface Reply {
   failed?: true;
   body: { status: string; say: string; [detail: string]: unknown };

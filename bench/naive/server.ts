@@ -5,9 +5,10 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { connect } from '../../src/db/client.ts';
-import { toVapiResult, answer, refuse, type ToolAnswer } from '../../src/vapi/answer.ts';
+import { toVapiResult } from '../../src/vapi/answer.ts';
 import { callerNumber, Envelope, normaliseToolCalls } from '../../src/vapi/envelope.ts';
 import { sha256 } from '../../src/domain/digest.ts';
+import { answer, refuse, type ToolAnswer } from '../../src/domain/answer.ts';
 
 const env = z
   .object({ DATABASE_URL: z.string().min(1), NAIVE_SECRET: z.string().min(16), DB_POOL_SIZE: z.coerce.number().int().min(1).default(20) })

@@ -24,10 +24,10 @@ import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { appointmentWords, codeText, confirmationText } from '../sms/texts.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { answer } from '../vapi/answer.ts';
-import { describeClaim } from '../vapi/tools/describe-claim.ts';
+import { describeClaim } from '../booking/describe-claim.ts';
 import { changeAppointment, type ChangeRequest } from './change-appointment.ts';
 import { clinicZone } from '../scheduling/zone.ts';
+import { answer, withDate } from '../domain/answer.ts';
 
 /** What reserve_slot asks the machine to hold (plain JSON: it is part of the persisted snapshot). */
 export interface ReserveRequest {
@@ -130,7 +130,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
               service: service.slug,
             });
           });
-          return { kind: 'held', hold, reply: dated(reply as Reply, req.day) };
+          return { kind: 'held', hold, reply: withDate(reply, req.day) };
         }
         if (outcome.kind === 'claimed') {
           // This call already booked that very start (book_appointment): nothing to hold.
@@ -139,7 +139,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
         // Not claimed: describeClaim answers "taken" or the refusal, and never calls its success branch.
         return {
           kind: 'not_held',
-          reply: dated(describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')) as Reply, req.day),
+          reply: withDate(describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')), req.day),
         };
       }),
 
@@ -218,4 +218,3 @@ export function digestForHold(pepper: Buffer, c: CallContext, code: string): str
   return otpDigest(pepper, { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId }, code).toString('hex');
 }
 
-const dated = (reply: Reply, day: string | null): Reply => (day ? { ...reply, body: { ...reply.body, date: day } } : reply);

@@ -5,9 +5,9 @@ import { upcomingBookingsOf, type UpcomingBooking } from '../db/queries/booking-
 import { withTenant } from '../db/tenant-scope.ts';
 import { spokenList, spokenSlot } from '../scheduling/spoken.ts';
 import type { TenantContext } from '../tenants/directory.ts';
-import { answer, refuse, type ToolAnswer } from '../vapi/answer.ts';
-import { describeClaim } from '../vapi/tools/describe-claim.ts';
+import { describeClaim } from '../booking/describe-claim.ts';
 import { clinicZone } from '../scheduling/zone.ts';
+import { answer, refuse, type ToolAnswer } from '../domain/answer.ts';
 
 /** Which of the caller's appointments, and for a reschedule the new time (plain JSON: part of the snapshot). */
 export interface ChangeRequest {

@@ -10,7 +10,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import { BadInput, type JsonGate, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { failure, toVapiResult } from './answer.ts';
+import { toVapiResult } from './answer.ts';
 import { assistantRequestAnswer } from './assistant-request.ts';
 import { checkWebhookHeaders } from './auth.ts';
 import { readCallReport } from './call-report.ts';
@@ -18,6 +18,7 @@ import { callerNumber, Envelope, normaliseToolCalls } from './envelope.ts';
 import { signatureMatches } from './hmac.ts';
 import { runToolCall } from './run-tool-call.ts';
 import { staticArguments } from './tools/static-parameters.ts';
+import { failure } from '../domain/answer.ts';
 
 export interface WebhookLimits {
   perTenant: number;

@@ -3,11 +3,11 @@ import type { Sql } from '../db/client.ts';
 import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { failure, refuse, type ToolAnswer } from './answer.ts';
 import type { NormalisedToolCall } from './envelope.ts';
 import { describeInvalidArguments } from './tools/args.ts';
 import { tools } from './tools/index.ts';
 import type { ToolContext } from './tools/tool.ts';
+import { failure, refuse, type ToolAnswer } from '../domain/answer.ts';
 
 export interface RunDeps {
   sql: Sql;

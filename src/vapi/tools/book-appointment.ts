@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { answer } from '../answer.ts';
 import { bookingArgs, reserveRequest, resolveBookingRequest } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer } from './catalog-lookup.ts';
-import { describeClaim } from './describe-claim.ts';
-import { withDate } from './present.ts';
+import { describeClaim } from '../../booking/describe-claim.ts';
 import { defineTool } from './tool.ts';
 import { clinicZone } from '../../scheduling/zone.ts';
+import { answer } from '../../domain/answer.ts';
+import { withDate } from '../../domain/answer.ts';
 
 export const bookAppointment = defineTool({
   name: 'book_appointment',

@@ -3,12 +3,12 @@ import type { ReserveRequest } from '../../calls/call-effects.ts';
 import { resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { normaliseName } from '../../patients/names.ts';
 import { toE164 } from '../../patients/phone.ts';
-import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { refuseWhen } from './present.ts';
 import type { ToolContext } from './tool.ts';
 import type { Provider, Service } from '../../domain/tenant.ts';
+import { refuse, type ToolAnswer } from '../../domain/answer.ts';
 
 /** The arguments of every tool that takes a time for a patient (book_appointment, reserve_slot). */
 export const bookingArgs = {

@@ -1,6 +1,6 @@
 import type { CallService } from '../../calls/call-service.ts';
-import { refuse, type ToolAnswer } from '../answer.ts';
 import type { ToolContext } from './tool.ts';
+import { refuse, type ToolAnswer } from '../../domain/answer.ts';
 
 /**
  * Hands a tool call to the call's machine as an event; the machine decides whether it is allowed and what to say.

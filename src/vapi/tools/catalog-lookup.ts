@@ -1,7 +1,7 @@
 import { spokenList } from '../../scheduling/spoken.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
-import { refuse, type ToolAnswer } from '../answer.ts';
 import type { Provider, Service } from '../../domain/tenant.ts';
+import { refuse, type ToolAnswer } from '../../domain/answer.ts';
 
 const fold = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 

@@ -2,13 +2,14 @@ import { z } from 'zod';
 import type { ChangeRequest } from '../../calls/change-appointment.ts';
 import { resolveDay, resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { toE164 } from '../../patients/phone.ts';
-import { refuse, type ToolAnswer } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { bookingArgs } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
-import { refuseWhen, withDate } from './present.ts';
+import { refuseWhen } from './present.ts';
 import { defineTool, type ToolContext } from './tool.ts';
+import { refuse, type ToolAnswer } from '../../domain/answer.ts';
+import { withDate } from '../../domain/answer.ts';
 
 /** The caller's own appointments are found by the number they call from, never by a number the model says. */
 function changeRequest(ctx: ToolContext, appointmentDate: string | undefined): Omit<ChangeRequest, 'newStart' | 'serviceId' | 'providerIds' | 'preface'> | ToolAnswer {

@@ -4,12 +4,13 @@ import { distinctStarts, filterTimeOfDay, pickSpread } from '../../scheduling/av
 import { resolveDay, takenAs } from '../../scheduling/dates.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import type { Slot } from '../../scheduling/types.ts';
-import { answer } from '../answer.ts';
 import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
-import { presentSlot, refuseWhen, spokenSlots } from './present.ts';
+import { refuseWhen } from './present.ts';
 import { defineTool } from './tool.ts';
 import { clinicZone } from '../../scheduling/zone.ts';
+import { answer } from '../../domain/answer.ts';
+import { presentSlot, spokenSlots } from '../../booking/present-slot.ts';
 
 const OFFERED = 3;
 

@@ -4,10 +4,10 @@ import { resolveDay } from '../../scheduling/dates.ts';
 import { toE164 } from '../../patients/phone.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import { clinicZone } from '../../scheduling/zone.ts';
-import { answer, refuse } from '../answer.ts';
 import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { defineTool } from './tool.ts';
+import { answer, refuse } from '../../domain/answer.ts';
 
 /** How far a waitlist entry reaches when the caller gives no end. */
 const DEFAULT_SPAN_DAYS = 14;

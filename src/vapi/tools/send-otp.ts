@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { toE164 } from '../../patients/phone.ts';
-import { answer, refuse } from '../answer.ts';
 import { optionalText } from './args.ts';
 import { callStep } from './call-step.ts';
 import { defineTool } from './tool.ts';
+import { answer, refuse } from '../../domain/answer.ts';
 
 export const sendOtp = defineTool({
   name: 'send_otp',

@@ -5,7 +5,7 @@ import type { CallService } from '../../calls/call-service.ts';
 import type { OptOuts } from '../../sms/opt-outs.ts';
 import type { WaitlistService } from '../../waitlist/waitlist-service.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
-import type { ToolAnswer } from '../answer.ts';
+import type { ToolAnswer } from '../../domain/answer.ts';
 
 export interface ToolContext {
   tenant: TenantContext;

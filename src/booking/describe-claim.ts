@@ -1,8 +1,8 @@
-import type { ClaimAnswer, RefusalReason } from '../../booking/booking-service.ts';
-import { spokenSlot } from '../../scheduling/spoken.ts';
-import type { TenantContext } from '../../tenants/directory.ts';
-import { answer, refuse, type ToolAnswer } from '../answer.ts';
-import { type PresentedSlot, presentSlot, spokenSlots } from './present.ts';
+import type { ClaimAnswer, RefusalReason } from './booking-service.ts';
+import { spokenSlot } from '../scheduling/spoken.ts';
+import type { TenantContext } from '../tenants/directory.ts';
+import { answer, refuse, type ToolAnswer } from '../domain/answer.ts';
+import { type PresentedSlot, presentSlot, spokenSlots } from './present-slot.ts';
 
 /** The answer for a claim that did not succeed is the same for a booking and a hold; only success differs. */
 export function describeClaim(
