@@ -1,6 +1,8 @@
 FROM node:20-bookworm-slim
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patch-package applies patches/ after the install (postgres.js: see docs/operations.md, "Known defects").
+COPY patches ./patches
 RUN npm ci --omit=dev --no-audit --no-fund
 COPY tsconfig.json ./
 COPY bin ./bin

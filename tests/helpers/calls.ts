@@ -16,7 +16,7 @@ export interface PhoneCall {
   report(fields?: Partial<Vapi.ServerMessageEndOfCallReport> & LegacyReportFields): Promise<number>;
 }
 
-export function phoneCall(vapi: VapiClient, number: string, id = `call-${randomUUID()}`): PhoneCall {
+export function phoneCall(vapi: Pick<VapiClient, 'post' | 'tool'>, number: string, id = `call-${randomUUID()}`): PhoneCall {
   const call = vapiCall(id, number);
   return {
     id,
