@@ -217,6 +217,11 @@ describe('what the page shows', () => {
     await hot.getByText('Why this score').click();
     expect(await reasons.isVisible()).toBe(true);
     await expect(reasons.textContent()).resolves.toContain('asked for price of implants');
+    // A redraw (any change on the clinic's dashboard) leaves what staff opened open.
+    const loads = Number(await page.locator('main[data-page]').getAttribute('data-loaded'));
+    await db.sql`update sms_outbox set delivery_status = 'delivered' where to_e164 = ${call.number} and kind = 'confirmation'`;
+    await page.locator(`main[data-page]:not([data-loaded="${loads}"])`).waitFor({ state: 'attached' });
+    expect(await reasons.isVisible()).toBe(true);
 
     // The code text is listed with its wording, never its code.
     const sms = page.getByRole('region', { name: 'Text messages' });

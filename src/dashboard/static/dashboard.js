@@ -138,7 +138,7 @@ function providerSection(p, tag = 'h3', emptyText = 'Nothing booked, no free tim
     h(tag, {}, p.name),
     rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'empty' }, emptyText),
     released.length
-      ? h('details', { class: 'released' }, h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
+      ? h('details', { class: 'released', 'data-key': `released:${p.id}:${released[0].start.slice(0, 10)}` }, h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
           h('ul', { class: 'list' }, released.map((i) => appointment(i, p.name))))
       : null);
 }
@@ -180,7 +180,7 @@ function renderLeads() {
         l.hot ? h('span', { class: 'badge hot' }, 'hot') : null,
         h('span', { class: 'meta when' }, dayAndClock(l.createdAt))),
       l.strongest ? h('div', { class: 'strongest' }, l.strongest) : null,
-      h('details', {}, h('summary', {}, 'Why this score'),
+      h('details', { 'data-key': `lead:${l.callId}` }, h('summary', {}, 'Why this score'),
         h('ul', { class: 'reasons' }, l.more.map((r) => h('li', {}, r))),
         callLink(l.callId)))),
   'No scored calls yet.');
@@ -352,6 +352,8 @@ async function refreshOverview() {
   if (!res.ok) throw new Error(`overview answered ${res.status}`);
   data = await res.json();
   skewMs = Date.parse(data.serverNow) - Date.now();
+  // What staff opened stays open when the panels are redrawn.
+  const open = new Set([...main.querySelectorAll('details[open][data-key]')].map((d) => d.dataset.key));
   renderCallbacks();
   renderToday();
   renderUpcoming();
@@ -359,6 +361,7 @@ async function refreshOverview() {
   renderLeads();
   renderSms();
   renderDone();
+  for (const d of main.querySelectorAll('details[data-key]')) if (open.has(d.dataset.key)) d.open = true;
   tick();
   main.dataset.loaded = String(Number(main.dataset.loaded || 0) + 1);
 }
