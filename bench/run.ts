@@ -1,5 +1,7 @@
 // npm run bench -- [--only <scenario>[,<scenario>…]] [--duration <s>] [--connections <n>] [--warmup <s>]
-//                  [--contention-connections <n>] [--contended-slots <n>] [--profile]
+//                  [--contention-connections <n>] [--contended-slots <n>] [--phone-calls 250,500,1000,2000]
+//                  [--pause 3-8] [--seed <n>] [--memory-clinics 1000] [--memory-providers 20] [--memory-days 90]
+//                  [--memory-bookings-per-day 4] [--memory-duration <s>] [--profile]
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +16,22 @@ const Options = z.object({
   connections: z.coerce.number().int().min(1).max(2000).default(50),
   'contention-connections': z.coerce.number().int().min(1).max(2000).default(200),
   'contended-slots': z.coerce.number().int().min(1).max(20).default(4),
+  'phone-calls': z
+    .string()
+    .default('250,500,1000,2000')
+    .transform((v) => v.split(',').map(Number))
+    .pipe(z.array(z.number().int().min(1).max(20_000)).min(1)),
+  pause: z
+    .string()
+    .default('3-8')
+    .transform((v) => v.split('-').map(Number))
+    .pipe(z.tuple([z.number().nonnegative(), z.number().nonnegative()])),
+  seed: z.coerce.number().int().default(14),
+  'memory-clinics': z.coerce.number().int().min(1).max(100_000).default(1000),
+  'memory-providers': z.coerce.number().int().min(1).max(200).default(20),
+  'memory-days': z.coerce.number().int().min(1).max(365).default(90),
+  'memory-bookings-per-day': z.coerce.number().int().min(0).max(24).default(4),
+  'memory-duration': z.coerce.number().positive().max(3600).default(180),
   profile: z.boolean().default(false),
 });
 
@@ -25,6 +43,14 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     'contention-connections': { type: 'string' },
     'contended-slots': { type: 'string' },
+    'phone-calls': { type: 'string' },
+    pause: { type: 'string' },
+    seed: { type: 'string' },
+    'memory-clinics': { type: 'string' },
+    'memory-providers': { type: 'string' },
+    'memory-days': { type: 'string' },
+    'memory-bookings-per-day': { type: 'string' },
+    'memory-duration': { type: 'string' },
     profile: { type: 'boolean' },
   },
 });
@@ -43,6 +69,16 @@ const report = await runBench({
   connections: o.connections,
   contentionConnections: o['contention-connections'],
   contendedSlots: o['contended-slots'],
+  phoneCalls: o['phone-calls'],
+  pauseSeconds: o.pause as [number, number],
+  seed: o.seed,
+  memory: {
+    clinics: o['memory-clinics'],
+    providers: o['memory-providers'],
+    days: o['memory-days'],
+    bookingsPerDay: o['memory-bookings-per-day'],
+    seconds: o['memory-duration'],
+  },
   adminDatabaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   databaseName: 'slotkeeper_bench',

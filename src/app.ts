@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { BookingService } from './booking/booking-service.ts';
 import { HoldSweeper } from './booking/hold-sweeper.ts';
@@ -6,6 +6,7 @@ import { provideCallEffects } from './calls/call-effects.ts';
 import { CallRegistry } from './calls/call-registry.ts';
 import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
+import { ToolReplays } from './coordinator/tool-replays.ts';
 import { SlotCoordinator } from './coordinator/coordinator.ts';
 import { DashboardHub } from './dashboard/hub.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
@@ -16,12 +17,13 @@ import { adminApi } from './admin/plugin.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerLoadShedding } from './http/load-shedding.ts';
-import { metricsRoutes } from './http/metrics.ts';
+import { measureHttp, metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
-import { createMetrics } from './observability/metrics.ts';
+import { createMetrics, registerOpsGauges } from './observability/metrics.ts';
 import { liveCallInspector } from './observability/stately-inspector.ts';
+import { readOpsGauges } from './db/queries/ops-gauges.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
 import { API_GATE, installJsonGate } from './security/input-hygiene.ts';
@@ -55,6 +57,9 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
     genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
     bodyLimit: 1024 * 1024,
+    // The webhook's tool calls log one line each (vapi/run-tool-call.ts); fastify's two lines per request
+    // (received, completed) would triple that. Other routes keep them.
+    logController: new LogController({ disableRequestLogging: (request) => request.url.startsWith('/vapi/') }),
     // A client that trickles its request (a byte a second) or opens connections and sends nothing holds a socket only
     // this long; Node checks the deadlines every connectionsCheckingInterval.
     connectionTimeout: config.HTTP_CONNECTION_TIMEOUT_MS,
@@ -66,6 +71,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     },
   });
   const metrics = createMetrics();
+  measureHttp(app, metrics);
+  registerOpsGauges(metrics, () => readOpsGauges(sql), config.DB_POOL_SIZE, (err) => app.log.warn({ err }, 'metrics: the database gauges could not be read'));
   const tenants = new TenantDirectory(sql);
   const stopHearingCatalog = await tenants.listen();
   app.addHook('onClose', stopHearingCatalog);
@@ -79,6 +86,12 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     : undefined;
   const coordinator = new SlotCoordinator({ sql, metrics, now, redis });
   const booking = new BookingService(sql, now, coordinator, coordinator);
+  const replays = new ToolReplays({
+    sql,
+    redis,
+    degraded: (operation) => metrics.redisDegraded.inc({ operation }),
+  });
+  app.addHook('onClose', () => replays.flush());
   if (redis) {
     app.addHook('onClose', async () => {
       redis.commands.disconnect();
@@ -86,7 +99,9 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     });
   }
 
-  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }), now);
+  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }), now, (kind, outcome) =>
+    metrics.sms.inc({ kind, outcome }),
+  );
   const pepper = otpPepper(config, secrets);
   const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
   const inspector = config.STATELY_INSPECT_URL ? liveCallInspector(config.STATELY_INSPECT_URL) : undefined;
@@ -97,10 +112,17 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     log: app.log.child({ component: 'calls' }),
     now,
     recordsNotSaved: metrics.recordsNotSaved,
-    maxConcurrent: Math.max(1, Math.floor(config.DB_POOL_SIZE / 2)),
+    // A step holds its lock transaction's connection and its effect takes at most one more at a time (transitions
+    // are saved in the lock transaction), so all but two connections may hold call locks and every step progresses.
+    maxConcurrent: Math.max(1, config.DB_POOL_SIZE - 2),
     inspect: inspector?.inspect,
   });
   const calls = new CallService(registry, pepper);
+  metrics.countInMemory('slot_actors', () => coordinator.actors.size);
+  metrics.countInMemory('clinics', () => tenants.size);
+  metrics.countInMemory('alternatives', () => booking.alternativesRemembered);
+  metrics.countInMemory('call_actors', () => registry.size);
+  metrics.countInMemory('replay_records_queued', () => replays.queued);
   const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
   const waitlist = new WaitlistService({
     sql, booking, tenants, now,
@@ -137,7 +159,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const window = config.RATE_LIMIT_WINDOW_SECONDS;
   await app.register(vapiRoutes, {
-    sql, tenants, booking, calls, waitlist, optOuts, metrics, secrets, now,
+    sql, tenants, booking, calls, waitlist, optOuts, metrics, secrets, now, replays,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     publicUrl: config.PUBLIC_URL,
     limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
@@ -149,6 +171,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     sql, secrets, tenants, booking, waitlist, now,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
+    dashboardTokens: dashboardTokens(config, secrets),
     limits: { perTenant: config.RATE_LIMIT_API_PER_TENANT, perIp: config.RATE_LIMIT_API_PER_IP, windowSeconds: window },
   };
   await app.register((api) => adminApi(api, adminDeps), { prefix: '/api/v1' });

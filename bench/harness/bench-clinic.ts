@@ -85,7 +85,10 @@ export class FreeSlots {
   readonly capacity = CLINIC.providers * UNCONTENDED_DAYS * SLOTS_PER_DAY;
 
   take(): PlannedSlot {
-    const i = this.next++ % this.capacity;
+    return this.at(this.next++ % this.capacity);
+  }
+
+  private at(i: number): PlannedSlot {
     const provider = i % CLINIC.providers;
     const day = 1 + (Math.floor(i / CLINIC.providers) % UNCONTENDED_DAYS);
     const slot = Math.floor(i / (CLINIC.providers * UNCONTENDED_DAYS));
@@ -94,6 +97,14 @@ export class FreeSlots {
 
   get taken(): number {
     return this.next;
+  }
+
+  /**
+   * Every slot `take` can hand out, counted from the same day as `take` (a run may cross the clinic's midnight):
+   * what the naive server stores for its uncontended claims.
+   */
+  all(): PlannedSlot[] {
+    return Array.from({ length: this.capacity }, (_, i) => this.at(i));
   }
 }
 
@@ -114,4 +125,57 @@ export function slotsAroundContention(providers: number): PlannedSlot[] {
     for (let p = 0; p < providers; p++) for (let s = 0; s < SLOTS_PER_DAY; s++) out.push(slotAt(day, p, s, day0));
   }
   return out;
+}
+
+/** The memory scenario's clinics: how many, and how full their calendars are. */
+export interface ManyClinics {
+  clinics: number;
+  providers: number;
+  days: number;
+  /** Confirmed 30-minute appointments per provider per day (of 24 slots, 07:00–19:00). */
+  bookingsPerDay: number;
+  seconds: number;
+}
+
+/**
+ * Clinics like the bench clinic, in bulk, with their calendars already partly booked: one statement per table,
+ * bookings written directly (not through claim_slot) with triggers off, since only their presence matters here. The
+ * EXCLUDE constraint still checks every row.
+ */
+export async function seedManyClinics(sql: Sql, m: ManyClinics): Promise<{ clinics: number; bookings: number; slugs: string[]; secret: string }> {
+  const secret = randomBytes(24).toString('base64url');
+  const step = Math.max(1, Math.floor(SLOTS_PER_DAY / Math.max(1, m.bookingsPerDay)));
+  const bookings = await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    await tx`
+      insert into tenants (slug, name, time_zone, country, horizon_days, otp_sends_per_hour, vapi_secret_sha256)
+      select 'mem-' || lpad(i::text, 5, '0'), 'Memory Clinic ' || i, ${CLINIC.zone}, 'US', ${m.days}, 1000, ${sha256(secret)}
+        from generate_series(1, ${m.clinics}) i`;
+    await tx`insert into providers (tenant_id, name)
+             select t.id, 'Dr. Memory ' || lpad(p::text, 2, '0') from tenants t, generate_series(1, ${m.providers}) p where t.slug like 'mem-%'`;
+    await tx`insert into services (tenant_id, slug, name, duration_minutes)
+             select id, ${CLINIC.service}, 'consultation', ${CLINIC.minutes} from tenants where slug like 'mem-%'`;
+    await tx`insert into provider_services (tenant_id, provider_id, service_id)
+             select p.tenant_id, p.id, s.id from providers p join services s on s.tenant_id = p.tenant_id`;
+    await tx`insert into weekly_hours (tenant_id, provider_id, weekday, starts, ends)
+             select p.tenant_id, p.id, d, ${CLINIC.opens}::time, ${CLINIC.closes}::time from providers p, generate_series(1, 7) d`;
+    await tx`insert into patients (tenant_id, phone_e164, name) select id, '+16175550100', 'Memory Patient' from tenants where slug like 'mem-%'`;
+    const [row] = await tx<{ n: number }[]>`
+      with made as (
+        insert into bookings (tenant_id, provider_id, service_id, patient_id, status, starts_at, ends_at, occupied, confirmed_at)
+        select p.tenant_id, p.id, s.id, pa.id, 'confirmed', x.st, x.st + interval '30 minutes',
+               tstzrange(x.st, x.st + interval '30 minutes', '[)'), now()
+          from providers p
+          join services s on s.tenant_id = p.tenant_id
+          join patients pa on pa.tenant_id = p.tenant_id,
+               generate_series(1, ${m.days}) d,
+               generate_series(0, ${m.bookingsPerDay - 1}) k,
+               lateral (select ((current_date + d) + ${CLINIC.opens}::time + make_interval(mins => ${CLINIC.minutes} * ((k * ${step}) % ${SLOTS_PER_DAY})))
+                                 at time zone ${CLINIC.zone} as st) x
+        returning 1)
+      select count(*)::int as n from made`;
+    return row!.n;
+  });
+  const slugs = Array.from({ length: m.clinics }, (_, i) => `mem-${String(i + 1).padStart(5, '0')}`);
+  return { clinics: m.clinics, bookings, slugs, secret };
 }

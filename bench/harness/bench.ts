@@ -7,9 +7,10 @@ import { SecretBox } from '../../src/security/secret-box.ts';
 import { loadNaiveSchema } from '../naive/database.ts';
 import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
-import { CLINIC, createBenchClinic, FreeSlots, slotsAroundContention } from './bench-clinic.ts';
+import { CLINIC, createBenchClinic, FreeSlots, seedManyClinics, slotsAroundContention } from './bench-clinic.ts';
 import { type BenchDatabase, createDatabase } from './databases.ts';
 import { startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { describeMachine, redisVersion } from './machine.ts';
 import { type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';
@@ -51,14 +52,11 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     return process;
   };
 
-  const slotkeeper = lazily(async () => {
-    const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
-    await migrate(db.sql);
-    const clinic = await createBenchClinic(db.sql);
-    const withCodes = await createBenchClinic(db.sql, { slug: CLINIC.codesSlug, otpRequired: true, secret: clinic.secret });
+  /** Slotkeeper as an operator runs it, on a migrated database of its own (seeded by the caller). */
+  const startSlotkeeper = async (db: BenchDatabase, profile: boolean) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
-    const server = await adopt(db, () =>
+    return adopt(db, () =>
       startService(
         'src/main.ts',
         {
@@ -67,7 +65,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           PORT: '0',
           HOST: '127.0.0.1',
           PUBLIC_URL: '',
-          LOG_LEVEL: 'warn',
+          // The default level: its cost is part of what is measured.
+          LOG_LEVEL: 'info',
           SEED_DEMO: 'false',
           DATA_DIR: dataDir,
           SECRETS_KEY: SecretBox.generateKey(),
@@ -79,16 +78,44 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           TWILIO_FROM_NUMBER: twilio.from,
           TWILIO_API_BASE_URL: twilio.url,
         },
-        { nodeFlags: config.profileDir ? ['--cpu-prof', '--cpu-prof-dir', config.profileDir] : [] },
+        { nodeFlags: profile && config.profileDir ? ['--cpu-prof', '--cpu-prof-dir', config.profileDir] : [] },
       ),
     );
+  };
+
+  const slotkeeper = lazily(async () => {
+    const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
+    await migrate(db.sql);
+    const clinic = await createBenchClinic(db.sql);
+    const withCodes = await createBenchClinic(db.sql, { slug: CLINIC.codesSlug, otpRequired: true, secret: clinic.secret });
+    // The demo clinic too (two providers, weekdays 9–5): check_availability's small-clinic case.
+    const demoSecret = randomBytes(24).toString('base64url');
+    await createDemoClinic(db.sql, { secret: demoSecret });
+    const server = await startSlotkeeper(db, true);
     log(`slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`);
-    return { url: `${server.url}/vapi/${clinic.slug}`, codesUrl: `${server.url}/vapi/${withCodes.slug}`, secret: clinic.secret, sql: db.sql };
+    return {
+      url: `${server.url}/vapi/${clinic.slug}`,
+      codesUrl: `${server.url}/vapi/${withCodes.slug}`,
+      secret: clinic.secret,
+      sql: db.sql,
+      demo: { url: `${server.url}/vapi/demo`, secret: demoSecret },
+    };
   });
 
+  const manyClinics = lazily(async () => {
+    const db = await createDatabase(config.adminDatabaseUrl, `${config.databaseName}_memory`);
+    await migrate(db.sql);
+    const t0 = Date.now();
+    const seeded = await seedManyClinics(db.sql, config.memory);
+    log(`seeded ${seeded.clinics} clinics, ${seeded.bookings} bookings in ${Math.round((Date.now() - t0) / 1000)} s`);
+    const server = await startSlotkeeper(db, true);
+    return { server: server.url, slugs: seeded.slugs, secret: seeded.secret, sql: db.sql, bookings: seeded.bookings };
+  });
+
+  const naiveFreeSlots = new FreeSlots();
   const naive = lazily(async () => {
     const db = await createDatabase(config.adminDatabaseUrl, `${config.databaseName}_naive`);
-    await loadNaiveSchema(db.sql, slotsAroundContention(config.contendedSlots));
+    await loadNaiveSchema(db.sql, [...naiveFreeSlots.all(), ...slotsAroundContention(config.contendedSlots)]);
     const secret = randomBytes(24).toString('base64url');
     const server = await adopt(db, () => startService('bench/naive/server.ts', { DATABASE_URL: db.url, NAIVE_SECRET: secret, PORT: '0' }));
     log(`naive baseline at ${server.url}`);
@@ -106,9 +133,11 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     options: config,
     baseline,
     slotkeeper,
+    manyClinics,
     naive,
     twilio,
     freeSlots: new FreeSlots(),
+    naiveFreeSlots,
     caller: () => {
       const n = callers++;
       return { callId: `bench-call-${n}`, toolCallId: `bench-tc-${n}`, customerNumber: `+1617${2_000_000 + (n % 7_000_000)}` };
@@ -132,6 +161,10 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
         connections: config.connections,
         contentionConnections: config.contentionConnections,
         contendedSlots: config.contendedSlots,
+        phoneCalls: config.phoneCalls,
+        pauseSeconds: config.pauseSeconds,
+        seed: config.seed,
+        memory: config.memory,
       },
       scenarios: selected.map((s) => judge(s, outcomes, config)),
     };
@@ -157,7 +190,7 @@ function judge(scenario: Scenario, outcomes: Map<string, ScenarioOutcome>, optio
     steps: outcome.steps,
     doubleBookings: outcome.doubleBookings,
     baseline: ratio === undefined ? undefined : { scenario: scenario.baseline!, ratio: Math.round(ratio * 100) / 100 },
-    targets: scenario.targets?.(outcome, ratio, options) ?? [],
+    targets: [...(scenario.targets?.(outcome, ratio, options) ?? []), ...(outcome.judged ?? [])],
     notes: outcome.notes ?? [],
   };
 }

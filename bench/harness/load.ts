@@ -29,7 +29,7 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   /** The one tool call of each request; called once per request, so every request can differ. */
-  nextCall: () => { call: ToolCallSpec; callId: string; customerNumber: string };
+  nextCall: () => { call: ToolCallSpec; callId: string; customerNumber: string; /** Another clinic's webhook path on the same server. */ path?: string };
   /** Read and count the answers' statuses (costs the load generator a JSON parse per answer). */
   countOutcomes?: boolean;
 }
@@ -47,8 +47,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.secret}` },
         setupRequest: (req) => {
-          const { call, callId, customerNumber } = spec.nextCall();
-          return { ...req, body: JSON.stringify(toolCallsBody([call], { callId, customerNumber })) };
+          const { call, callId, customerNumber, path } = spec.nextCall();
+          return { ...req, ...(path ? { path } : {}), body: JSON.stringify(toolCallsBody([call], { callId, customerNumber })) };
         },
         onResponse: spec.countOutcomes
           ? (status, body) => {

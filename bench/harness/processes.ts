@@ -46,6 +46,10 @@ export async function startService(
       const m = READY.exec(chunk.toString());
       if (m) {
         clearTimeout(timer);
+        // From here on stdout is the server's log (one line per request at info): drained unread, so the load
+        // generator in this process does not pay for reading it.
+        child.stdout!.removeAllListeners('data');
+        child.stdout!.resume();
         resolve(Number(m[1]));
       }
     });

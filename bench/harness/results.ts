@@ -54,6 +54,16 @@ export const BenchResults = z.object({
     connections: z.number().int().positive(),
     contentionConnections: z.number().int().positive(),
     contendedSlots: z.number().int().positive(),
+    phoneCalls: z.array(z.number().int().positive()),
+    pauseSeconds: z.tuple([z.number().nonnegative(), z.number().nonnegative()]),
+    seed: z.number().int(),
+    memory: z.object({
+      clinics: z.number().int().positive(),
+      providers: z.number().int().positive(),
+      days: z.number().int().positive(),
+      bookingsPerDay: z.number().int().nonnegative(),
+      seconds: z.number().positive(),
+    }),
   }),
   scenarios: z.array(ScenarioResult),
 });

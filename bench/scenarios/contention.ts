@@ -59,5 +59,6 @@ export const contention: Scenario = {
   targets: (m, ratio, o) => [
     ...correctness(m, o.contendedSlots),
     target('≥ 2× the naive baseline’s answered claims/s', ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`, (ratio ?? 0) >= 2),
+    target('p99 < 100 ms', `${m.load.latencyMs.p99} ms`, m.load.latencyMs.p99 < 100),
   ],
 };

@@ -8,6 +8,8 @@ import { type BenchContext, type Caller, type Endpoint, pct, type Scenario, targ
 /** The tools a full call needs beyond the foundation's; without any of them the scenario is skipped, not faked. */
 const CALL_TOOLS = ['reserve_slot', 'send_otp', 'verify_otp'] as const;
 const STEPS = ['check_availability', 'reserve_slot', 'send_otp', 'sms_delivery', 'verify_otp'] as const;
+/** The steps that are requests to the webhook (sms_delivery is the fake Twilio's). */
+export const TOOL_STEPS = ['check_availability', 'reserve_slot', 'send_otp', 'verify_otp'] as const;
 type Step = (typeof STEPS)[number];
 const SMS_TIMEOUT_MS = 15_000;
 
@@ -15,7 +17,7 @@ const SMS_TIMEOUT_MS = 15_000;
  * Asks for each tool with arguments that are not JSON: a server that has the tool refuses them before running
  * anything ("invalid_arguments"), one that does not answers "unknown_tool".
  */
-async function missingTool(endpoint: Endpoint): Promise<string | undefined> {
+export async function missingTool(endpoint: Endpoint): Promise<string | undefined> {
   for (const name of CALL_TOOLS) {
     const reply = await post(endpoint, { callId: `probe-${name}`, toolCallId: `probe-${name}`, customerNumber: '+16172000000' }, name, '{');
     if (reply.status === 'unknown_tool') return name;
@@ -23,7 +25,7 @@ async function missingTool(endpoint: Endpoint): Promise<string | undefined> {
   return undefined;
 }
 
-async function post(endpoint: Endpoint, caller: Caller, name: string, args: Record<string, unknown> | string): Promise<ToolReply> {
+export async function post(endpoint: Endpoint, caller: Caller, name: string, args: Record<string, unknown> | string): Promise<ToolReply> {
   const res = await fetch(endpoint.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${endpoint.secret}` },
@@ -34,7 +36,7 @@ async function post(endpoint: Endpoint, caller: Caller, name: string, args: Reco
   return readReply(JSON.parse(text).results[0]);
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     body: string,
@@ -43,10 +45,10 @@ class HttpError extends Error {
   }
 }
 
-const codeIn = (sms: string) => /\b(\d{4,8})\b/.exec(sms)?.[1];
+export const codeIn = (sms: string) => /\b(\d{4,8})\b/.exec(sms)?.[1];
 
 /** Microseconds in, milliseconds out (perf_hooks histograms hold integers). */
-function latency(h: RecordableHistogram): Latency {
+export function latency(h: RecordableHistogram): Latency {
   const ms = (us: number) => round(us / 1000, 2);
   return { p50: ms(h.percentile(50)), p97_5: ms(h.percentile(97.5)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) };
 }
@@ -153,5 +155,9 @@ export const fullCall: Scenario = {
   targets: (m, ratio) => [
     target('every call booked', `${m.load.outcomes.booked ?? 0} booked; ${JSON.stringify(m.load.outcomes)}`, Object.keys(m.load.outcomes).every((k) => k === 'booked')),
     target('requests/s vs baseline (reported, no target set)', pct(ratio), true),
+    ...TOOL_STEPS.map((step) => {
+      const p99 = m.steps?.[step]?.latencyMs.p99;
+      return target(`${step} p99 < 200 ms`, p99 === undefined ? 'n/a' : `${p99} ms`, p99 !== undefined && p99 < 200);
+    }),
   ],
 };

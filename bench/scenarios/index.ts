@@ -1,12 +1,25 @@
 import { baseline } from './baseline.ts';
-import { checkAvailability } from './check-availability.ts';
+import { checkAvailability, checkAvailabilityDemo } from './check-availability.ts';
 import { contention, naiveContention } from './contention.ts';
 import { fullCall } from './full-call.ts';
 import type { Scenario } from './scenario.ts';
-import { uncontendedClaims } from './uncontended-claims.ts';
+import { naiveUncontendedClaims, uncontendedClaims } from './uncontended-claims.ts';
+import { phoneCalls } from './phone-calls.ts';
+import { memory } from './memory.ts';
 
 /** In running order: every baseline runs before the scenarios compared with it. */
-export const scenarios: readonly Scenario[] = [baseline, checkAvailability, uncontendedClaims, naiveContention, contention, fullCall];
+export const scenarios: readonly Scenario[] = [
+  baseline,
+  checkAvailabilityDemo,
+  checkAvailability,
+  naiveUncontendedClaims,
+  uncontendedClaims,
+  naiveContention,
+  contention,
+  fullCall,
+  phoneCalls,
+  memory,
+];
 
 /** The scenarios asked for plus, transitively, their baselines, so every ratio is measured in the same run. */
 export function selectScenarios(only: string[] | undefined): Scenario[] {

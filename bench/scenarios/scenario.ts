@@ -1,6 +1,6 @@
 import type { Sql } from '../../src/db/client.ts';
 import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
-import type { FreeSlots } from '../harness/bench-clinic.ts';
+import type { FreeSlots, ManyClinics } from '../harness/bench-clinic.ts';
 import { type LoadSpec, runLoad } from '../harness/load.ts';
 import type { LoadResult, ScenarioResult, Target } from '../harness/results.ts';
 
@@ -10,6 +10,12 @@ export interface BenchOptions {
   connections: number;
   contentionConnections: number;
   contendedSlots: number;
+  /** phone_calls: the numbers of simultaneous calls to ramp through, and the pause range between steps (seconds). */
+  phoneCalls: number[];
+  pauseSeconds: [number, number];
+  seed: number;
+  /** memory: how many clinics to seed, and their size. */
+  memory: ManyClinics;
 }
 
 /** A webhook to load: its full URL and the bearer secret it expects. */
@@ -27,12 +33,16 @@ export interface Caller {
 export interface BenchContext {
   options: BenchOptions;
   baseline(): Promise<Endpoint>;
-  /** `url` books in one step; `codesUrl` is the same clinic with text-message codes required. */
-  slotkeeper(): Promise<Endpoint & { sql: Sql; codesUrl: string }>;
+  /** `url` books in one step; `codesUrl` is the same clinic with text-message codes required; `demo` the demo clinic. */
+  slotkeeper(): Promise<Endpoint & { sql: Sql; codesUrl: string; demo: Endpoint }>;
   naive(): Promise<Endpoint & { sql: Sql }>;
+  /** A Slotkeeper of its own on a database of many clinics (the memory scenario). */
+  manyClinics(): Promise<{ server: string; slugs: string[]; secret: string; sql: Sql; bookings: number }>;
   /** The fake Twilio the server under test texts through. */
   twilio: FakeTwilio;
   freeSlots: FreeSlots;
+  /** The naive server's own free slots (its own database, so the same times). */
+  naiveFreeSlots: FreeSlots;
   /** A new virtual caller: unique call id, tool-call id and phone number, so no answer is an idempotent replay. */
   caller(): Caller;
 }
@@ -45,6 +55,8 @@ export type ScenarioOutcome =
       steps?: ScenarioResult['steps'];
       doubleBookings?: number;
       notes?: string[];
+      /** Goals judged while running (what `targets` cannot see in the load alone). */
+      judged?: Target[];
     }
   | { status: 'skipped'; reason: string };
 

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { limiter } from '../http/rate-limit.ts';
+import { API_GATE, installJsonGate } from '../security/input-hygiene.ts';
 import type { AdminDeps } from './deps.ts';
 import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
 import { adminErrorHandler } from './errors.ts';
 import { appointmentRoutes } from './routes/appointments.ts';
 import { callRoutes } from './routes/calls.ts';
+import { operatorDashboardLinkRoutes, tenantDashboardLinkRoutes } from './routes/dashboard-links.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
@@ -18,6 +20,8 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(adminErrorHandler);
+  // The app's JSON gate, except that an empty body is no body (a body-less PUT as HTTP clients send it).
+  installJsonGate(app, { ...API_GATE, emptyIsNone: true });
   const perIp = limiter(app, { name: 'api-ip', max: deps.limits.perIp, windowSeconds: deps.limits.windowSeconds, key: (r) => r.ip });
   app.addHook('onRequest', async (request, reply) => {
     if (!(await perIp(request, reply))) return reply;
@@ -26,6 +30,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   await app.register(async (operator) => {
     operator.addHook('onRequest', operatorAuth(deps.adminToken));
     await operator.register(operatorRoutes, deps);
+    await operator.register(operatorDashboardLinkRoutes, deps);
   });
 
   await app.register(async (tenant) => {
@@ -50,6 +55,7 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
     await tenant.register(appointmentRoutes, deps);
     await tenant.register(callRoutes, deps);
     await tenant.register(leadRoutes, deps);
+    await tenant.register(tenantDashboardLinkRoutes, deps);
     await tenant.register(smsRoutes, deps);
     await tenant.register(waitlistRoutes, deps);
   });

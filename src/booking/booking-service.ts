@@ -9,7 +9,7 @@ import {
   releaseHold,
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import { busyRanges, claimSlot } from '../db/queries/bookings.ts';
+import { busyRanges, callsOwnBooking, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRequest } from '../db/queries/bookings.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
@@ -29,7 +29,7 @@ export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
 export type ClaimedBooking = ClaimRow & { bookingId: string; providerId: string; holdToken: string; startsAt: Date; endsAt: Date };
 
 export type ClaimAnswer =
-  | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean }
+  | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean; /** The tool answer recorded with the claim. */ recorded?: unknown }
   | { kind: 'unavailable'; alternatives: Slot[] }
   | { kind: 'refused'; reason: RefusalReason; alternatives: Slot[] };
 
@@ -78,6 +78,9 @@ const straightToDatabase = (sql: Sql): SlotGate => ({
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
 const ALTERNATIVES = 3;
+/** Alternatives are offers, re-checked by the claim; this bounds how long a remembered set follows the clock. */
+const ALTERNATIVES_TTL_MS = 5_000;
+const ALTERNATIVES_KEPT = 10_000;
 
 /**
  * Availability and claims for one clinic: reads through the database, decides nothing the claim function decides.
@@ -85,6 +88,8 @@ const ALTERNATIVES = 3;
  */
 export class BookingService {
   private readonly freedListeners: TimeFreedListener[] = [];
+  /** Recent alternatives by clinic, service, providers and requested time, valid for one availability version. */
+  private readonly alternativesSeen = new Map<string, { version: string; at: number; slots: Slot[] }>();
 
   constructor(
     private readonly sql: Sql,
@@ -96,7 +101,9 @@ export class BookingService {
 
   async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
-    const busy = await this.slots.busy(tenant, q.providerIds, q.from, q.to);
+    // A slot starting in [from, to) occupies from `before` ahead of it to `duration + after` past it.
+    const { bufferBeforeMinutes, durationMinutes, bufferAfterMinutes } = q.service;
+    const busy = await this.slots.busy(tenant, q.providerIds, q.from - bufferBeforeMinutes * MINUTE, q.to + (durationMinutes + bufferAfterMinutes) * MINUTE);
     return freeSlots({
       rules: {
         timeZone: tenant.timeZone,
@@ -140,38 +147,75 @@ export class BookingService {
     return found;
   }
 
-  /** The nearest free starts to `around`: that local day first, then the following days. */
+  /** Sets of alternatives remembered now (at most ALTERNATIVES_KEPT). */
+  get alternativesRemembered(): number {
+    return this.alternativesSeen.size;
+  }
+
+  /**
+   * The nearest free starts to `around`: that local day first, then the following days. Many callers refused the
+   * same slot get the same offer, so it is remembered until the clinic's bookings change (or a few seconds pass):
+   * a refusal under contention then costs no busy-time read at all.
+   */
   async alternatives(ctx: TenantContext, service: Service, providerIds: string[], around: number): Promise<Slot[]> {
+    const version = this.slots.availabilityVersion?.(ctx.tenant.id);
+    const key = `${ctx.tenant.id}|${service.id}|${providerIds.join(',')}|${around}`;
+    const now = this.now();
+    const seen = version === undefined ? undefined : this.alternativesSeen.get(key);
+    if (seen && seen.version === version && now - seen.at < ALTERNATIVES_TTL_MS) return seen.slots;
     const zone = ctx.tenant.timeZone;
-    const from = Math.max(DateTime.fromMillis(around, { zone: clinicZone(zone) }).startOf('day').toMillis(), this.now());
+    const from = Math.max(DateTime.fromMillis(around, { zone: clinicZone(zone) }).startOf('day').toMillis(), now);
     const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
-    return nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
+    const slots = nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
+    if (version !== undefined) {
+      this.alternativesSeen.delete(key);
+      if (this.alternativesSeen.size >= ALTERNATIVES_KEPT) this.alternativesSeen.delete(this.alternativesSeen.keys().next().value!);
+      this.alternativesSeen.set(key, { version, at: now, slots });
+    }
+    return slots;
   }
 
   onTimeFreed(listener: TimeFreedListener): void {
     this.freedListeners.push(listener);
   }
 
-  /** A direct booking (status 'confirmed') queues its reminders in the claim's own transaction. */
+  /** A direct booking (status 'confirmed') queues its reminders in the claim's own statement. */
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
-    const answer = await this.firstProvider(ctx, input, (providerId) =>
-      withTenant(this.sql, ctx.tenant.id, async (tx) => {
-        const row = await claimSlot(tx, {
-          tenantId: ctx.tenant.id,
-          providerId,
-          serviceId: input.service.id,
-          patient: input.patient,
-          start: input.start,
-          status: input.status,
-          callId: input.callId,
-        });
-        if (row.outcome === 'created' && row.status === 'confirmed') {
-          await this.remind(tx, ctx, row.bookingId!, input.start, appointmentWords(ctx, input.service.name, providerId, input.start));
-        }
-        return row;
-      }),
-    );
-    return answer as ClaimAnswer;
+    return this.firstProvider(ctx, input, (providerId) => claimSlot(this.sql, this.claimRequest(ctx, input, providerId)));
+  }
+
+  /**
+   * A tool's claim whose answer is kept for replay: each attempt checks for an earlier answer to the tool-call id,
+   * claims, queues a booking's reminders and, if it created the booking, records `record.answer` — one statement,
+   * one round trip (claim_slot_answered). Other outcomes are the caller's to phrase and record.
+   */
+  async claimAnswered(ctx: TenantContext, input: ClaimInput, record: ClaimRecord): Promise<ClaimAnswer | { kind: 'replayed'; answer: unknown }> {
+    const recorded = new Map<string, unknown>();
+    const answer = await this.firstProvider(ctx, input, async (providerId) => {
+      const done = await claimSlotAnswered(this.sql, this.claimRequest(ctx, input, providerId), record);
+      if ('replayed' in done) throw new AlreadyAnswered(done.replayed);
+      if (done.recorded !== null) recorded.set(providerId, done.recorded);
+      return done.row;
+    }).catch((err: unknown) => {
+      if (err instanceof AlreadyAnswered) return { kind: 'replayed' as const, answer: err.answer };
+      throw err;
+    });
+    if (answer.kind === 'claimed' && recorded.has(answer.booking.providerId)) return { ...answer, recorded: recorded.get(answer.booking.providerId) };
+    return answer;
+  }
+
+  private claimRequest(ctx: TenantContext, input: ClaimInput, providerId: string): ClaimRequest {
+    const words = () => appointmentWords(ctx, input.service.name, providerId, input.start);
+    return {
+      tenantId: ctx.tenant.id,
+      providerId,
+      serviceId: input.service.id,
+      patient: input.patient,
+      start: input.start,
+      status: input.status,
+      callId: input.callId,
+      reminders: input.status === 'confirmed' ? this.reminders(ctx, input.start, words()) : null,
+    };
   }
 
   /** Gives a hold back; only its token can. Releasing twice is harmless (`not_held`). */
@@ -245,10 +289,11 @@ export class BookingService {
   /** Runs one claim attempt per provider, in order, through the slot gate, until one claims; otherwise says why. */
   private async firstProvider(
     ctx: TenantContext,
-    input: { service: Service; providerIds: string[]; start: number },
+    input: { service: Service; providerIds: string[]; start: number; callId: string | null },
     attempt: (providerId: string) => Promise<ClaimRow>,
   ): Promise<ClaimAnswer> {
     let taken = false;
+    let knownTaken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
       const row = await this.slots.claim(ctx.tenant, { providerId, service: input.service, start: input.start }, async () => {
@@ -259,7 +304,7 @@ export class BookingService {
         return row;
       });
       if (row === 'known_taken') {
-        taken = true;
+        taken = knownTaken = true;
         continue;
       }
       switch (row.outcome) {
@@ -283,18 +328,34 @@ export class BookingService {
           throw new Error(`claim_slot: service ${input.service.id} vanished from tenant ${ctx.tenant.id}`);
       }
     }
+    // Memory knows the time is taken, not by whom: a call asking again for the time it already holds or booked (its
+    // first answer lost to a fault, say) must hear that it has it, as claim_slot would tell it.
+    if (knownTaken && input.callId) {
+      const own = await withTenant(this.sql, ctx.tenant.id, (tx) => callsOwnBooking(tx, ctx.tenant.id, input.callId!, input.start));
+      if (own && input.providerIds.includes(own)) {
+        const row = await attempt(own);
+        if (row.outcome === 'created' || row.outcome === 'existing') {
+          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
+        }
+      }
+    }
     const alternatives = await this.alternatives(ctx, input.service, input.providerIds, input.start);
     return closed && !taken ? { kind: 'refused', reason: 'closed', alternatives } : { kind: 'unavailable', alternatives };
   }
 
   private async remind(tx: TenantTx, ctx: TenantContext, bookingId: string, start: number, words: AppointmentWords): Promise<void> {
+    await queueReminders(tx, { tenantId: ctx.tenant.id, bookingId, ...this.reminders(ctx, start, words) });
+  }
+
+  /** An appointment's reminder text and the instants it goes out. */
+  private reminders(ctx: TenantContext, start: number, words: AppointmentWords): { body: string; times: number[] } {
     const { tenant } = ctx;
     const times = reminderTimes(start, this.now(), {
       timeZone: tenant.timeZone,
       hoursBefore: tenant.reminderHours,
       quiet: { start: tenant.quietHoursStart, end: tenant.quietHoursEnd },
     });
-    await queueReminders(tx, { tenantId: tenant.id, bookingId, body: reminderText(tenant, words), times });
+    return { body: reminderText(tenant, words), times };
   }
 
   private reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
@@ -314,4 +375,12 @@ export class BookingService {
 /** The appointment to move was cancelled or moved meanwhile. */
 class AppointmentGone extends Error {}
 
+/** The tool-call id already had an answer: nothing was claimed. */
+class AlreadyAnswered extends Error {
+  constructor(readonly answer: unknown) {
+    super('tool call already answered');
+  }
+}
+
 const dayMs = 86_400_000;
+const MINUTE = 60_000;

@@ -1,8 +1,7 @@
 // A slot as the caller hears it and the model sees it: ISO start with the clinic's offset, who, and how to say it.
-import { DateTime } from 'luxon';
 import { spokenList, spokenSlot } from '../scheduling/spoken.ts';
 import type { Slot } from '../scheduling/types.ts';
-import { clinicZone } from '../scheduling/zone.ts';
+import { isoWithOffset } from '../scheduling/zone.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 
 export interface PresentedSlot {
@@ -16,7 +15,7 @@ export function presentSlot(ctx: TenantContext, slot: Slot, now: number): Presen
   const zone = ctx.tenant.timeZone;
   const provider = ctx.catalog.providers.find((p) => p.id === slot.providerId);
   return {
-    start: DateTime.fromMillis(slot.start, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true })!,
+    start: isoWithOffset(slot.start, zone),
     provider: provider?.name ?? 'any',
     label: spokenSlot(slot.start, zone, now),
   };

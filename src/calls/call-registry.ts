@@ -5,7 +5,7 @@ import { BUSY_TAG, type CallContext, type CallEvent, type CallInput, machineSent
 import type { Sql } from '../db/client.ts';
 import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
 import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
-import { withTenant } from '../db/tenant-scope.ts';
+import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
 import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import type { ProvidedCallMachine } from './call-effects.ts';
 
@@ -21,6 +21,8 @@ interface Live {
   lastUsed: number;
   /** Set before the actor is stopped: stopping is not a transition of the call and is not saved. */
   dropped: boolean;
+  /** The call's lock transaction while a step runs in it: its transitions are saved there, not in one of their own. */
+  tx?: TenantTx;
 }
 
 export interface CallRegistryOptions {
@@ -101,6 +103,11 @@ export class CallRegistry {
     return run;
   }
 
+  /** Call actors held in memory now. */
+  get size(): number {
+    return this.live.size;
+  }
+
   /** Drops idle actors and, past the cap, the least recently used ones. Called on the server's housekeeping timer. */
   trim(): void {
     const now = this.o.now();
@@ -139,29 +146,47 @@ export class CallRegistry {
   }
 
   private async handle(key: string, who: CallIdentity, build: EventSource, replay: ReplayKey | undefined): Promise<Reply> {
-    const log = this.o.log.child({ tenantId: who.tenantId, callId: who.vapiCallId });
-    return withTenant(this.o.sql, who.tenantId, async (tx) => {
+    const log = this.o.log;
+    const bound = { tenantId: who.tenantId, callId: who.vapiCallId };
+    const outcome = await withTenant(this.o.sql, who.tenantId, async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
       const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
       if (replay) {
         const earlier = await findToolResult(tx, who.tenantId, replay.toolCallId);
         if (earlier) {
-          log.info({ toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
-          return earlier as Reply;
+          log.debug({ ...bound, toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
+          return { reply: earlier as Reply };
         }
       }
-      const reply = await this.step(key, who, stored, build, log);
+      let reply: Reply;
+      try {
+        reply = await this.step(key, who, stored, build, bound, tx);
+      } catch (failed) {
+        // The transitions saved in this transaction so far did happen: commit them, record no answer (a repeat of
+        // the tool call should run again), and fail after the commit.
+        return { failed };
+      }
       // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
-      if (!replay || reply.failed) return reply;
+      if (!replay || reply.failed) return { reply };
       const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
-      return (await saveToolResult(tx, record)) as Reply;
+      return { reply: (await saveToolResult(tx, record)) as Reply };
     });
+    if ('failed' in outcome) throw outcome.failed;
+    return outcome.reply;
   }
 
   /** The event's turn, under the call's lock: the actor brought up to date with the stored call, then the event. */
-  private async step(key: string, who: CallIdentity, stored: CallRow | undefined, build: EventSource, log: FastifyBaseLogger): Promise<Reply> {
+  private async step(
+    key: string,
+    who: CallIdentity,
+    stored: CallRow | undefined,
+    build: EventSource,
+    bound: Record<string, string>,
+    tx: TenantTx,
+  ): Promise<Reply> {
+    const log = this.o.log;
     let live = this.live.get(key);
     if (live && (!stored || stored.version !== live.version)) {
-      log.info({ mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
+      log.info({ ...bound, mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
       this.drop(key);
       live = undefined;
     }
@@ -169,21 +194,26 @@ export class CallRegistry {
     live.lastUsed = this.o.now();
 
     if (live.actor.getSnapshot().status !== 'active') return machineSentences.ended;
-    // A restored actor may be in the middle of an effect: let it finish before the next event.
-    await this.settle(live);
-    const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
-    live.actor.send(event);
-    await this.settle(live);
-    await live.writes.catch((err: unknown) => {
-      // A transition was not saved: this copy ran ahead of what Postgres holds. It goes, and the next event starts
-      // again from the stored call.
-      this.drop(key);
-      throw err;
-    });
+    live.tx = tx;
+    try {
+      // A restored actor may be in the middle of an effect: let it finish before the next event.
+      await this.settle(live);
+      const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
+      live.actor.send(event);
+      await this.settle(live);
+      await live.writes.catch((err: unknown) => {
+        // A transition was not saved: this copy ran ahead of what Postgres holds. It goes, and the next event starts
+        // again from the stored call.
+        this.drop(key);
+        throw err;
+      });
+      log.debug({ ...bound, event: event.type, state: live.state }, 'call event handled');
+    } finally {
+      live.tx = undefined;
+    }
     const snapshot = live.actor.getSnapshot();
     if (snapshot.status !== 'active') this.drop(key);
     else if (this.live.size > this.maxActors) this.trim();
-    log.debug({ event: event.type, state: live.state }, 'call event handled');
     return snapshot.context.reply ?? machineSentences.internal;
   }
 
@@ -230,8 +260,12 @@ export class CallRegistry {
       // Saved in order, each as soon as it happened; the event waits for them (step awaits `writes`), so a transition
       // that is not saved fails its event visibly, and the ones after it are not attempted.
       live.writes = live.writes.then(async () => {
+        const transition = { callRowId: live.row.id, snapshot, state: after, flagged, event, before };
+        // Inside the step's lock transaction when there is one (committed with the step's replay record); a
+        // transition after the step answered (an effect outlasting the step timeout) gets its own.
+        const tx = live.tx;
         live.version = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
-          withTenant(this.o.sql, live.row.tenantId, (tx) => saveTransition(tx, { callRowId: live.row.id, snapshot, state: after, flagged, event, before })),
+          tx ? saveTransition(tx, transition) : withTenant(this.o.sql, live.row.tenantId, (t) => saveTransition(t, transition)),
         );
       });
       // Handled by step's await; this only keeps an event that never got that far from crashing the process.

@@ -4,6 +4,7 @@ import { replayCall } from '../calls/replay-call.ts';
 import type { Sql } from '../db/client.ts';
 import { storedCalls } from '../db/queries/call-replay.ts';
 import { callInspector } from '../observability/stately-inspector.ts';
+import { CliError } from './context.ts';
 
 export const INSPECTOR_DEFAULT_URL = 'ws://localhost:8080';
 
@@ -14,14 +15,14 @@ export const INSPECTOR_DEFAULT_URL = 'ws://localhost:8080';
  */
 export async function inspectReplay(sql: Sql, o: { call: string; tenant?: string; url: string }) {
   const found = await storedCalls(sql, o.call, o.tenant ?? null);
-  if (found.length === 0) throw new Error(`No stored call with Vapi call id "${o.call}"${o.tenant ? ` at clinic "${o.tenant}"` : ''}.`);
-  if (found.length > 1) throw new Error(`Clinics ${found.map((c) => c.tenantSlug).join(', ')} each have a call "${o.call}"; name one with --tenant.`);
+  if (found.length === 0) throw new CliError(`No stored call with Vapi call id "${o.call}"${o.tenant ? ` at clinic "${o.tenant}"` : ''}.`);
+  if (found.length > 1) throw new CliError(`Clinics ${found.map((c) => c.tenantSlug).join(', ')} each have a call "${o.call}"; name one with --tenant.`);
   const call = found[0]!;
 
   const socket = new WebSocket(o.url);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
-    socket.once('error', (err) => reject(new Error(`Could not reach the inspector at ${o.url}: ${err.message}`)));
+    socket.once('error', (err) => reject(new CliError(`Could not reach the inspector at ${o.url}: ${err.message}`)));
   });
   const sent: Promise<void>[] = [];
   const inspector = callInspector((event) => {

@@ -41,6 +41,9 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   private readonly bus: InvalidationBus | undefined;
   private readonly redis: Redis | undefined;
   private readonly pending = new Set<Promise<void>>();
+  /** Per clinic, how many changes of its bookings this process has heard of; `generation` counts gaps in hearing. */
+  private readonly changesHeard = new Map<string, number>();
+  private generation = 0;
   /** Cache entries a change could not drop while Redis was down: dropped as soon as it is back. */
   private readonly unflushed = new Set<string>();
 
@@ -56,12 +59,16 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     this.cache = new RedisAvailabilityCache(commands, prefix, CACHE_TTL_MS);
     this.lock = new RedlockClaimLock(commands, prefix, { waited: (seconds, result) => o.metrics.lockWait.observe({ result }, seconds) });
     this.bus = new InvalidationBus(commands, subscriber, `${prefix}booking-changes`, randomUUID());
-    this.bus.listen({ changed: (change) => this.forget(change), gap: () => this.actors.forgetAll() });
+    this.bus.listen({ changed: (change) => this.forget(change), gap: () => {
+      this.generation++;
+      this.actors.forgetAll();
+    } });
     commands.on('ready', () => this.track(this.flushUnflushed()));
   }
 
   async busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]> {
-    const days = localDays(from - MAX_BUFFER_MS, to + MAX_BUFFER_MS, tenant.timeZone);
+    // The caller widened [from, to) by its service's buffers; a booking overlapping it lies on one of these days.
+    const days = localDays(from, to, tenant.timeZone);
     const pds = providerIds.flatMap((providerId) => days.map((day) => ({ tenantId: tenant.id, providerId, day })));
     const found = await this.readDays(tenant, pds);
     const now = this.o.now();
@@ -100,6 +107,15 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     });
   }
 
+  /**
+   * Changes whenever this process hears that the clinic's bookings changed (here or on another instance); undefined
+   * while it might not hear (Redis subscription down), so nothing derived from busy time is reused meanwhile.
+   */
+  availabilityVersion(tenantId: string): string | undefined {
+    if (!this.knowledgeTrusted()) return undefined;
+    return `${this.generation}.${this.changesHeard.get(tenantId) ?? 0}`;
+  }
+
   bookingChanged(change: BookingChange): void {
     const keys = this.forget(change);
     this.track(this.propagate(change, keys));
@@ -120,6 +136,7 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   }
 
   private forget(change: BookingChange): string[] {
+    this.changesHeard.set(change.tenantId, (this.changesHeard.get(change.tenantId) ?? 0) + 1);
     const from = change.startsAt.getTime();
     const to = change.endsAt.getTime();
     const keys = daysInAnyZone(from - MAX_BUFFER_MS, to + MAX_BUFFER_MS).map((day) =>

@@ -115,8 +115,8 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
 
   app.get('/dashboard/calls/:id', { preHandler: signedIn('page') }, async (request, reply) => {
     const tenant = signedInAs.get(request)!.tenant;
-    const id = z.uuid().safeParse((request.params as { id: string }).id);
-    // Another clinic's call is "not found", exactly like a call that does not exist.
+    // Our id or Vapi's call id. Another clinic's call is "not found", exactly like a call that does not exist.
+    const id = z.string().min(1).max(200).safeParse((request.params as { id: string }).id);
     const detail = id.success ? await withTenant(sql, tenant.id, (tx) => callDetail(tx, tenant.id, id.data)) : undefined;
     if (!detail) return html(reply, 404, notFoundPage('There is no such call.'));
     return html(reply, 200, await callPage(tenant, detail));

@@ -28,7 +28,7 @@ export function signInPage(message: string): string {
     html`<main class="signin">
 <h1>Slotkeeper dashboard</h1>
 <p role="alert">${message}</p>
-<p>Open the sign-in link your operator gave you (<code>npm run dashboard-link -- &lt;clinic&gt;</code> prints one), or sign in with your clinic's API key.</p>
+<p>Open the sign-in link your clinic's administrator or operator gave you, or sign in with your clinic's API key.</p>
 <form method="post" action="/dashboard/signin">
 <label for="api_key">Clinic API key</label>
 <input id="api_key" name="api_key" type="password" autocomplete="current-password" required>

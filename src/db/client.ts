@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql;
@@ -7,6 +8,9 @@ export type Sql = postgres.Sql;
  */
 export type Queryable = postgres.ISql;
 
+/** Unique per process (and per pool), within PostgreSQL's 63 characters. */
+const applicationName = `slotkeeper ${hostname().slice(0, 30)} ${process.pid}`;
+
 export function connect(url: string, options: { max?: number } = {}): Sql {
   return postgres(url, {
     max: options.max ?? 20,
@@ -15,5 +19,7 @@ export function connect(url: string, options: { max?: number } = {}): Sql {
     transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },
     // Migrations print NOTICEs ("extension already exists"); they are not worth a log line.
     onnotice: () => {},
+    // Names this pool's connections in pg_stat_activity, so /metrics can count them (src/db/queries/ops-gauges.ts).
+    connection: { application_name: applicationName },
   });
 }

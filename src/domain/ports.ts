@@ -28,6 +28,9 @@ export interface ClaimAttempt {
  * may refuse one it knows is taken ('known_taken', no database round trip), and caches busy time.
  */
 export interface SlotGate {
+  /** Every active booking's busy time that overlaps [from, to), at least. */
   busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]>;
   claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'>;
+  /** Changes with every change to the clinic's bookings; undefined when that cannot be vouched for. */
+  availabilityVersion?(tenantId: string): string | undefined;
 }

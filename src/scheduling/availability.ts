@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { clinicDaysCovering, openIntervalsOn, type Interval, type ZonedInterval } from './hours.ts';
 import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
-import { clinicZone } from './zone.ts';
+import { clinicZone, localTime } from './zone.ts';
 
 const MINUTE = 60_000;
 const MINUTES_PER_DAY = 24 * 60;
@@ -77,14 +77,8 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
  */
 export function filterTimeOfDay(slots: readonly Slot[], tod: TimeOfDay | undefined, timeZone: string): Slot[] {
   if (!tod) return [...slots];
-  // Providers usually share start times; each zone lookup is comparatively costly.
-  const hourOf = new Map<number, number>();
   return slots.filter((slot) => {
-    let hour = hourOf.get(slot.start);
-    if (hour === undefined) {
-      hour = DateTime.fromMillis(slot.start, { zone: clinicZone(timeZone) }).hour;
-      hourOf.set(slot.start, hour);
-    }
+    const hour = localTime(slot.start, timeZone).hour;
     const period: TimeOfDay = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
     return period === tod;
   });

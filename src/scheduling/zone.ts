@@ -67,3 +67,55 @@ export function clinicZone(name: string): Zone {
   }
   return zone;
 }
+
+/** A clinic-local wall time, read from the offset cache with integer arithmetic (no luxon object). */
+export interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** 1 = Monday … 7 = Sunday, as luxon numbers them. */
+  weekday: number;
+  /** Minutes east of UTC. */
+  offset: number;
+  /** Days since 1970-01-01 of the local date: two local dates' difference in calendar days. */
+  dayNumber: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The wall clock at `ms` in `zone`: the instant shifted by its cached offset, then read as UTC. Exactly luxon's
+ * fields for the same instant (the offset is luxon's), at a fraction of the cost of a DateTime per slot.
+ */
+export function localTime(ms: number, zone: string): LocalTime {
+  const offset = clinicZone(zone).offset(ms);
+  const local = ms + offset * 60_000;
+  const d = new Date(local);
+  const dayNumber = Math.floor(local / DAY_MS);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    weekday: ((d.getUTCDay() + 6) % 7) + 1,
+    offset,
+    dayNumber,
+  };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** "2026-12-03T09:00:00-05:00": luxon's `toISO({ suppressMilliseconds: true })` for a whole-second instant in an IANA zone. */
+export function isoWithOffset(ms: number, zone: string): string {
+  const t = localTime(ms, zone);
+  const sign = t.offset < 0 ? '-' : '+';
+  const abs = Math.abs(t.offset);
+  const millis = ((ms % 1000) + 1000) % 1000;
+  const seconds = millis ? `${pad(t.second)}.${pad(millis, 3)}` : pad(t.second);
+  return `${pad(t.year, 4)}-${pad(t.month)}-${pad(t.day)}T${pad(t.hour)}:${pad(t.minute)}:${seconds}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

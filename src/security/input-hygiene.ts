@@ -28,6 +28,12 @@ export interface JsonGate {
    * saying so. Everything else of that body is dropped before anything recursive can touch it.
    */
   keepWhenTooDeep?: { paths: readonly (readonly string[])[]; note: readonly string[] };
+  /**
+   * An empty body is no body (undefined) rather than a refusal: `Content-Type: application/json` with nothing after
+   * it is what curl with -H but no -d, and most HTTP clients, send for a body-less PUT; a route that needs a body
+   * then says which fields are missing.
+   */
+  emptyIsNone?: boolean;
 }
 
 export class BadInput extends Error {
@@ -104,7 +110,10 @@ export function depthWithin(text: string, maxDepth: number): boolean {
 
 /** Parses a JSON body through the gate. Throws BadInput (400) with a sentence for anything it refuses. */
 export function parseJson(text: string, gate: JsonGate): unknown {
-  if (text.trim() === '') throw new BadInput('The request body is empty; send a JSON object.');
+  if (text.trim() === '') {
+    if (gate.emptyIsNone) return undefined;
+    throw new BadInput('The request body is empty; send a JSON object.');
+  }
   if (!depthWithin(text, gate.maxDepth)) {
     const tooDeep = `The request body is nested more than ${gate.maxDepth} levels deep`;
     if (!gate.keepWhenTooDeep) throw new BadInput(`${tooDeep}; flatten it and send again.`);

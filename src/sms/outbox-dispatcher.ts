@@ -30,6 +30,8 @@ export class OutboxDispatcher {
     private readonly log: FastifyBaseLogger,
     /** Decides when a scheduled message (a reminder) is due. */
     private readonly now: () => number = Date.now,
+    /** Told how each send attempt ended (the app counts them for /metrics). */
+    private readonly observe: (kind: string, outcome: 'sent' | 'retry' | 'failed' | 'unknown') => void = () => {},
   ) {}
 
   start(): void {
@@ -78,12 +80,14 @@ export class OutboxDispatcher {
       const statusCallback = this.config.PUBLIC_URL ? `${this.config.PUBLIC_URL.replace(/\/$/, '')}/twilio/status?outbox=${m.id}` : undefined;
       const { providerMessageId } = await this.senderFor(m).send({ to: m.toE164, body, statusCallback });
       await markSmsSent(this.sql, m.id, providerMessageId);
+      this.observe(m.kind, 'sent');
       log.info({ providerMessageId }, 'sms sent');
     } catch (err) {
       const e = err instanceof SmsSendError ? err : new SmsSendError(String(err), 'retry');
       const retry = e.kind === 'retry' && m.attempts < this.config.SMS_MAX_ATTEMPTS;
       const retryInMs = retry ? Math.min(this.config.SMS_RETRY_BASE_MS * 2 ** (m.attempts - 1), MAX_BACKOFF_MS) : null;
       await markSmsFailed(this.sql, m.id, { error: e.message, retryInMs, unknown: e.kind === 'unknown' });
+      this.observe(m.kind, e.kind === 'unknown' ? 'unknown' : retry ? 'retry' : 'failed');
       log.warn({ error: e.message, kind: e.kind, retryInMs }, retry ? 'sms send failed; will retry' : 'sms send failed');
     }
   }

@@ -32,7 +32,9 @@ const secretFile = (dataDir: string) => join(dataDir, 'demo-vapi-secret');
 export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<DemoClinic | undefined> {
   const [existing] = await sql<{ id: string }[]>`select id from tenants where slug = ${DEMO_SLUG}`;
   if (existing) {
+    // Settings given in the environment win on every start, not only the first.
     if (opts.secret) await sql`update tenants set vapi_secret_sha256 = ${sha256(opts.secret)} where id = ${existing.id}`;
+    if (opts.ownerPhone) await sql`update tenants set owner_alert_phone = ${opts.ownerPhone} where id = ${existing.id}`;
     const file = secretFile(opts.dataDir);
     const stored = existsSync(file) ? (await readFile(file, 'utf8')).trim() : undefined;
     return { slug: DEMO_SLUG, tenantId: existing.id, secret: opts.secret ?? stored, created: false };

@@ -32,6 +32,11 @@ export class TenantDirectory {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Clinics held in memory now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   get(slug: string): Promise<TenantContext | undefined> {
     const hit = this.entries.get(slug);
     if (hit && this.now() - hit.loadedAt < this.ttlMs) return hit.value;

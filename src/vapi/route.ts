@@ -7,6 +7,7 @@ import { endCall } from '../calls/end-call.ts';
 import type { Sql } from '../db/client.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import type { ToolReplays } from '../coordinator/tool-replays.ts';
 import { BadInput, type JsonGate, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
@@ -34,6 +35,7 @@ export interface VapiRouteOptions {
   waitlist: WaitlistService;
   optOuts: OptOuts;
   metrics: Metrics;
+  replays: ToolReplays;
   secrets: SecretBox;
   now: () => number;
   bodyLimit: number;
@@ -130,7 +132,9 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         });
       }
       const message = parsed.data.message;
-      const log = request.log.child({ tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type });
+      // Bindings handed down, not a child logger per hop: a tool call's one line carries them.
+      const bound = { tenant: tenant.tenant.slug, callId: message.call?.id, messageType: message.type };
+      const log = request.log;
       const suspended = tenant.tenant.status === 'suspended';
       if (message.type === 'assistant-request') {
         if (suspended) return { error: SUSPENDED };
@@ -141,7 +145,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       if ((message.type === 'end-of-call-report' || message.type === 'status-update') && !callId) {
         // Nothing to end or store it under; said in the log so a misconfigured assistant does not go unnoticed.
         const status = typeof message.status === 'string' ? message.status.slice(0, 40) : undefined;
-        log.warn({ status }, 'call message without a call id: acknowledged, nothing recorded');
+        log.warn({ ...bound, status }, 'call message without a call id: acknowledged, nothing recorded');
         return {};
       }
       const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
@@ -151,17 +155,17 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
           callerNumber: callerNumber(message),
           reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
           ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
-        }, log);
-        log.info('call ended');
+        }, log.child(bound));
+        log.info(bound, 'call ended');
         return {};
       }
       if (message.type !== 'tool-calls') {
-        log.debug('server message acknowledged');
+        log.debug(bound, 'server message acknowledged');
         return {};
       }
       const toolCalls = normaliseToolCalls(message);
       if (suspended) {
-        log.warn('tool calls for a suspended clinic refused');
+        log.warn(bound, 'tool calls for a suspended clinic refused');
         return { results: toolCalls.map((c) => toVapiResult(c.id, c.name, failure('clinic_unavailable', SUSPENDED))) };
       }
       const ctx = {
@@ -170,6 +174,7 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         callerNumber: callerNumber(message),
         now: opts.now(),
         log,
+        bound,
         booking: opts.booking,
         calls: opts.calls,
         waitlist: opts.waitlist,

@@ -14,16 +14,20 @@ describe('bench smoke run', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('runs uncontended claims with their baseline and writes well-formed results', async () => {
+  it('runs uncontended claims with their baselines and a few phone calls, and writes well-formed results', async () => {
     const jsonPath = join(dir, 'latest.json');
     const mdPath = join(dir, 'latest.md');
     await runBench({
-      only: ['uncontended_claims'],
+      only: ['uncontended_claims', 'phone_calls'],
       seconds: 1,
       warmupSeconds: 0,
       connections: 4,
       contentionConnections: 4,
       contendedSlots: 2,
+      phoneCalls: [3],
+      pauseSeconds: [0, 0.02],
+      seed: 1,
+      memory: { clinics: 2, providers: 2, days: 2, bookingsPerDay: 1, seconds: 1 },
       adminDatabaseUrl: inject('databaseUrl'),
       redisUrl: inject('redisUrl'),
       // Named like the test databases, so the suite's teardown drops it even if this run is interrupted.
@@ -33,14 +37,24 @@ describe('bench smoke run', () => {
     });
 
     const results = BenchResults.parse(JSON.parse(await readFile(jsonPath, 'utf8')));
-    expect(results.scenarios.map((s) => s.name)).toEqual(['baseline', 'uncontended_claims']);
+    expect(results.scenarios.map((s) => s.name)).toEqual(['baseline', 'naive_uncontended_claims', 'uncontended_claims', 'phone_calls']);
     const claims = results.scenarios.find((s) => s.name === 'uncontended_claims')!;
     expect(claims.status).toBe('ok');
     expect(claims.load!.requests).toBeGreaterThan(0);
     expect(claims.load!.non2xx).toBe(0);
     expect(claims.load!.outcomes.booked).toBe(claims.load!.requests);
     expect(claims.doubleBookings).toBe(0);
-    expect(claims.baseline?.scenario).toBe('baseline');
+    expect(claims.baseline?.scenario).toBe('naive_uncontended_claims');
+    const naive = results.scenarios.find((s) => s.name === 'naive_uncontended_claims')!;
+    expect(naive.load!.outcomes.booked).toBe(naive.load!.requests);
+    expect(naive.doubleBookings).toBe(0);
+    // Three whole calls, each booked, every step answered; the p99 goal itself is not judged here.
+    const calls = results.scenarios.find((s) => s.name === 'phone_calls')!;
+    expect(calls.status).toBe('ok');
+    expect(calls.load!.outcomes).toEqual({ booked: 3 });
+    expect(calls.steps!['N=3 verify_otp']!.count).toBe(3);
+    expect(calls.steps!['N=3 end_of_call_report']!.count).toBe(3);
+    expect(calls.doubleBookings).toBe(0);
     expect(results.machine.postgres).not.toBe('');
 
     const markdown = await readFile(mdPath, 'utf8');

@@ -42,7 +42,11 @@ describe('slotkeeper CLI', () => {
   });
 
   it('refuses bad input with a usage message and writes nothing', async () => {
-    await expect(cli('key:issue', '--tenant', 'no-such-clinic')).rejects.toThrow(/No clinic with slug/);
+    await expect(cli('key:issue', '--tenant', 'no-such-clinic')).rejects.toThrow('There is no clinic with the slug "no-such-clinic".');
+    await expect(cli('tools:export', '--tenant', 'no-such-clinic', '--url', 'https://sk.example.com')).rejects.toThrow(/There is no clinic/);
+    await expect(cli('dashboard-link', 'no-such-clinic')).rejects.toThrow(/There is no clinic/);
+    await expect(cli('dashboard-link', 'cli-clinic', '0')).rejects.toThrow(/hours must be a whole number/);
+    await expect(cli('key:issue', '--tenant', 'cli-clinic', '--scope', 'read')).rejects.toThrow(/Unknown option '--scope'/);
     await expect(cli('key:issue', '--tenant', 'cli-clinic', '--scopes', 'root')).rejects.toThrow(/Unknown scope root/);
     await expect(cli('tenant:create', '--slug', 'x')).rejects.toThrow(/--name is required/);
     await expect(cli('tools:export', '--tenant', 'x', '--url', 'ftp://x')).rejects.toThrow(/--url/);

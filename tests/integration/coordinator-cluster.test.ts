@@ -1,5 +1,6 @@
 // Three real server processes, one PostgreSQL database, one Redis: claims race across instances.
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { claimStorm } from '../helpers/claim-storm.ts';
@@ -11,6 +12,7 @@ import { vapiClient } from '../../testkit/vapi.ts';
 const SECRET = 'coordinator-cluster-secret-01';
 let db: TestDatabase;
 let cluster: Instances;
+const prefix = `sk-test-${randomBytes(4).toString('hex')}:`;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -19,7 +21,7 @@ beforeAll(async () => {
   cluster = await startInstances(3, {
     databaseUrl: db.url,
     redisUrl: inject('redisUrl'),
-    redisKeyPrefix: `sk-test-${randomBytes(4).toString('hex')}:`,
+    redisKeyPrefix: prefix,
   });
 });
 afterAll(async () => {
@@ -100,5 +102,49 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     }
     const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${start.toJSDate()}`;
     expect(row!.n).toBe(1);
+  });
+
+  it('the same tool-call id fired at two instances at once gets one answer and books once, booked or refused', async () => {
+    const day = futureWeekday('09:00', 8);
+    const rounds = Array.from({ length: 8 }, (_, i) => ({ toolCallId: `dup-${i}`, callId: `dup-call-${i}`, customerNumber: `+1617555030${i}` }));
+    // Rounds 0–3 each want their own free slot; rounds 4–7 all want the slot round 0 booked, so they are refused.
+    const startOf = (i: number) => iso(day.plus({ minutes: (i < 4 ? i : 0) * 30 }));
+    for (const [i, call] of rounds.entries()) {
+      const ask = (n: number) => client(n).tool('book_appointment', { start: startOf(i), patient_name: 'Dee Dup', provider: 'Moreno' }, call);
+      const [a, b] = await Promise.all([ask(0), ask(1)]);
+      expect(b, call.toolCallId).toEqual(a);
+      expect(a.status).toBe(i < 4 ? 'booked' : 'unavailable');
+      // A third delivery, later and elsewhere, still gets that first answer.
+      expect(await ask(2)).toEqual(a);
+    }
+    const rows = await db.sql<{ sourceCallId: string }[]>`
+      select source_call_id from bookings where source_call_id like 'dup-call-%' and status = 'confirmed' order by source_call_id`;
+    expect(rows.map((r) => r.sourceCallId)).toEqual(['dup-call-0', 'dup-call-1', 'dup-call-2', 'dup-call-3']);
+    // The refusals' records reach PostgreSQL too, written behind the answers.
+    const recorded = async () => (await db.sql`select 1 from tool_call_results where tool_call_id like 'dup-%'`).length;
+    const deadline = Date.now() + 10_000;
+    while ((await recorded()) < rounds.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await recorded()).toBe(rounds.length);
+  });
+
+  it('a booked tool-call id is still replayed after Redis lost its records: the claim statement checks PostgreSQL', async () => {
+    const start = iso(futureWeekday('13:00', 9));
+    const call = { toolCallId: 'lost-record-1', callId: 'lost-record-call', customerNumber: '+16175550399' };
+    const ask = (n: number) => client(n).tool('book_appointment', { start, patient_name: 'Lu Lost', provider: 'Okafor' }, call);
+    const first = await ask(0);
+    expect(first.status).toBe('booked');
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const keys = await redis.keys(`${prefix}replay:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+    } finally {
+      redis.disconnect();
+    }
+    const claimsBefore = await wonOrConflict(1);
+    expect(await ask(1)).toEqual(first);
+    // Answered from the stored record: the claim itself did not run again.
+    expect(await wonOrConflict(1)).toBe(claimsBefore);
+    expect(await db.sql`select 1 from bookings where source_call_id = 'lost-record-call'`).toHaveLength(1);
   });
 });

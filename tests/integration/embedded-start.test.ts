@@ -1,22 +1,16 @@
 // A new user's first run: `npm start` with no environment at all starts embedded PostgreSQL, seeds the demo clinic,
 // prints how to call it — and a restart keeps the bookings.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
+import { bareEnv, freshProject, spawnIn, type Spawned } from '../helpers/fresh-project.ts';
 import { futureWeekday } from '../helpers/time.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const project = mkdtempSync(join(tmpdir(), 'slotkeeper-fresh-'));
-chmodSync(project, 0o755); // embedded PostgreSQL runs as the OS user 'postgres' when we are root
-for (const entry of ['src', 'machines', 'migrations', 'sql', 'package.json', 'tsconfig.json']) {
-  if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(project, entry), { recursive: true });
-}
-symlinkSync(join(ROOT, 'node_modules'), join(project, 'node_modules'));
+// Enterable by others: embedded PostgreSQL runs as the OS user 'postgres' when we are root (embedded-root.test.ts).
+const project = freshProject({ mode: 0o755 });
 
 const portIsFree = (port: number) =>
   new Promise<boolean>((done) => {
@@ -24,38 +18,23 @@ const portIsFree = (port: number) =>
     s.listen(port, '0.0.0.0', () => s.close(() => done(true)));
   });
 
-let child: ChildProcess | undefined;
+let child: Spawned | undefined;
 
-async function start(env: Record<string, string>): Promise<{ output: string; child: ChildProcess }> {
-  const proc = spawn('npm', ['start'], { cwd: project, env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/root', ...env }, detached: true });
-  child = proc;
-  let output = '';
-  return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 90 s:\n${output}`)), 90_000);
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (/Ask for free times/.test(output) && /--data|-d '/.test(output)) {
-        clearTimeout(timer);
-        resolveStart({ output, child: proc });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    proc.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
+async function start(env: Record<string, string>): Promise<{ output: string; child: Spawned }> {
+  child = spawnIn(project.dir, 'npm', ['start'], bareEnv(env));
+  return { output: await child.waitFor(/Ask for free times[\s\S]*(--data|-d ')/), child };
 }
 
-async function stop(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r));
-  process.kill(-proc.pid!, 'SIGTERM');
-  await exited;
+async function stop(proc: Spawned): Promise<void> {
+  process.kill(-proc.child.pid!, 'SIGTERM');
+  await proc.exited;
   // PostgreSQL leaves its pid file until it has really stopped; the next start must not find it running.
-  for (let i = 0; i < 100 && existsSync(join(project, '.slotkeeper/pgdata/postmaster.pid')); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && existsSync(join(project.dir, '.slotkeeper/pgdata/postmaster.pid')); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
 afterAll(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) await stop(child).catch(() => {});
-  rmSync(project, { recursive: true, force: true });
+  if (child && child.child.exitCode === null && child.child.signalCode === null) await stop(child).catch(() => {});
+  project.remove();
 });
 
 describe('npm start on a fresh machine', () => {

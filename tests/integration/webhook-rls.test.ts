@@ -166,4 +166,25 @@ describe('the webhook under row-level security', () => {
     expect((await api('GET', `/appointments/${theirs!.bookingId}`)).status).toBe(404);
     expect((await api('POST', `/appointments/${theirs!.bookingId}/cancel`)).status).toBe(404);
   });
+
+  it("book_appointment's one-statement claim runs as the clinic: another clinic's record of the same tool-call id is not replayed", async () => {
+    // A clinic that books in one step (no text-message code), so book_appointment claims through claim_slot_answered.
+    const oneStep = await createDemoClinic(db.sql, { secret: 'webhook-rls-one-step-secret', slug: 'one-step' });
+    await db.sql`update tenants set otp_required = false where id = ${oneStep}`;
+    // The other clinic answered a tool call with this id; this clinic's delivery of it must book, not replay that.
+    await db.sql`insert into tool_call_results (tenant_id, tool_call_id, call_id, tool, response)
+                 values (${otherClinic}, 'rls-shared-id', 'other-call', 'book_appointment', ${db.sql.json({ body: { status: 'booked', say: 'theirs' } })})`;
+    const start = iso(futureWeekday('16:00', 5));
+    const client = vapiClient(server.url, 'one-step', 'webhook-rls-one-step-secret');
+    const book = () => client.tool('book_appointment', { start, patient_name: 'Ida Own', provider: 'Moreno' }, { toolCallId: 'rls-shared-id', customerNumber: '+16175550147' });
+    const booked = await book();
+    expect(booked.status).toBe('booked');
+    expect(booked.say).not.toBe('theirs');
+    const [row] = await db.sql<{ tenantId: string; response: { body: { appointment_id: string } } }[]>`
+      select tenant_id, response from tool_call_results where tenant_id = ${oneStep} and tool_call_id = 'rls-shared-id'`;
+    expect(row!.response.body.appointment_id).toBe(booked.appointment_id);
+    expect(await db.sql`select 1 from bookings where id = ${booked.appointment_id} and tenant_id = ${oneStep}`).toHaveLength(1);
+    // Replayed as the clinic: its own first answer.
+    expect(await book()).toEqual(booked);
+  });
 });

@@ -4,7 +4,7 @@ import { callEvents, findCall, listCalls, type CallSummaryRow } from '../../db/q
 import { asTenant, principal } from '../auth.ts';
 import { decodeCursor, pageOf } from '../cursor.ts';
 import { notFound } from '../errors.ts';
-import { E164, errors, IdParams, iso, Limit, QueryFlag } from '../schemas.ts';
+import { E164, errors, iso, Limit, QueryFlag } from '../schemas.ts';
 import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
@@ -46,6 +46,7 @@ export const callRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, deps) =>
         state: z.string().max(50).optional(),
         flagged: QueryFlag,
         callerNumber: E164.optional(),
+        vapiCallId: z.string().min(1).max(200).optional().describe("Vapi's call id, as in Vapi's logs"),
         limit: Limit,
         cursor: z.string().max(200).optional(),
       }),
@@ -63,8 +64,8 @@ export const callRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, deps) =>
   app.get('/calls/:id', {
     schema: {
       tags, security,
-      summary: 'One call with its transcript and its timeline (every transition of its machine, in order)',
-      params: IdParams,
+      summary: 'One call, by its id or by Vapi’s call id, with its transcript and its timeline (every transition of its machine, in order)',
+      params: z.object({ id: z.string().min(1).max(200).describe("The call's id, or Vapi's call id") }),
       response: {
         200: CallOut.extend({
           transcript: z.string().nullable(),

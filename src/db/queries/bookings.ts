@@ -11,14 +11,54 @@ export interface ClaimRequest {
   start: number;
   status: 'held' | 'confirmed';
   callId: string | null;
+  /** A created confirmed booking's reminders, queued in the same statement (queue_reminders). */
+  reminders?: { body: string; times: number[] } | null;
 }
 
-/** One attempt on one provider through the database's claim_slot function (see migrations/002_claim_slot.sql). */
-export async function claimSlot(tx: TenantTx, c: ClaimRequest): Promise<ClaimRow> {
-  const [row] = await tx<ClaimRow[]>`
-    select * from claim_slot(${c.tenantId}, ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status},
-                             ${c.callId}, ${c.patient.phone}, ${c.patient.name}, ${c.patient.email})`;
+/** Where a claim's tool answer is recorded for replay, and the answer to record should it create a booking. */
+export interface ClaimRecord {
+  toolCallId: string;
+  tool: string;
+  /** The answer for a booking created on this provider; its booking id is written at `idPath` by the database. */
+  answer: (providerId: string) => unknown;
+  idPath: string[];
+}
+
+export type AnsweredClaim = { replayed: unknown } | { row: ClaimRow; recorded: unknown | null };
+
+/**
+ * One attempt, its replay check and its replay record in one statement and one round trip (claim_slot_answered
+ * scopes itself to the tenant: role and app.tenant_id local to the statement's own transaction). Takes the pool,
+ * not a TenantTx, because it must not run inside another transaction's BEGIN … COMMIT.
+ */
+export async function claimSlotAnswered(sql: Sql, c: ClaimRequest, record: ClaimRecord): Promise<AnsweredClaim> {
+  const { replayed, recorded, ...row } = await claimStatement(sql, c, record);
+  return replayed !== null ? { replayed } : { row, recorded };
+}
+
+/** One attempt in one statement and one round trip, with nothing recorded (a hold's call step keeps its own). */
+export async function claimSlot(sql: Sql, c: ClaimRequest): Promise<ClaimRow> {
+  const { replayed: _, recorded: __, ...row } = await claimStatement(sql, c, null);
+  return row;
+}
+
+async function claimStatement(sql: Sql, c: ClaimRequest, record: ClaimRecord | null) {
+  const [row] = await sql<(ClaimRow & { replayed: unknown | null; recorded: unknown | null })[]>`
+    select * from claim_slot_answered(${c.tenantId}, ${record?.toolCallId ?? null}, ${record?.tool ?? null},
+                                      ${record ? sql.json(record.answer(c.providerId) as never) : null}, ${record?.idPath ?? null},
+                                      ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status}, ${c.callId},
+                                      ${c.patient.phone}, ${c.patient.name}, ${c.patient.email},
+                                      ${c.reminders?.body ?? null}, ${c.reminders ? c.reminders.times.map((t) => new Date(t).toISOString()) : null}::timestamptz[])`;
   return row!;
+}
+
+/** The provider of this call's own active booking at exactly this start, if it has one. */
+export async function callsOwnBooking(tx: TenantTx, tenantId: string, callId: string, start: number): Promise<string | null> {
+  const [row] = await tx<{ providerId: string }[]>`
+    select provider_id from bookings
+     where tenant_id = ${tenantId} and source_call_id = ${callId} and starts_at = ${new Date(start)}
+       and status in ('held', 'confirmed') and (status = 'confirmed' or expires_at > now())`;
+  return row?.providerId ?? null;
 }
 
 /** An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed). */

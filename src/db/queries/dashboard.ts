@@ -1,4 +1,5 @@
 import type { TenantTx } from '../tenant-scope.ts';
+import { ownIdOrNull } from './calls-admin.ts';
 
 export interface DashboardTenant {
   id: string;
@@ -152,12 +153,13 @@ export interface CallEventDetail {
   createdAt: Date;
 }
 
-/** One call of this clinic with its audit trail, lead and texts; undefined when the call is not this clinic's. */
+/** One call of this clinic (by our id or Vapi's) with its audit trail, lead and texts; undefined when it is not this clinic's. */
 export async function callDetail(tx: TenantTx, tenantId: string, callId: string) {
   const [call] = await tx<CallDetailRow[]>`
     select id, vapi_call_id, state, caller_number, created_at, ended_reason, summary, transcript,
            duration_seconds::text, flagged_for_human
-      from calls where tenant_id = ${tenantId} and id = ${callId}`;
+      from calls where tenant_id = ${tenantId} and (vapi_call_id = ${callId} or id = ${ownIdOrNull(callId)}::uuid)
+     order by id = ${ownIdOrNull(callId)}::uuid desc nulls last limit 1`;
   if (!call) return undefined;
   const [events, leads, sms, patients] = await Promise.all([
     tx<CallEventDetail[]>`

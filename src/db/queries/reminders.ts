@@ -1,19 +1,9 @@
 import type { TenantTx } from '../tenant-scope.ts';
 
-/**
- * Queues an appointment's reminders as outbox rows the dispatcher sends not before `send_after`; addressed to the
- * booking's patient. Called in the transaction that confirms, books or moves the appointment, so the two commit
- * together; cancel_booking and reschedule_booking cancel them (sql/functions). Deduped per booking and instant.
- */
+/** Queues an appointment's reminders in this transaction (sql/functions/queue_reminders.sql). */
 export async function queueReminders(tx: TenantTx, r: { tenantId: string; bookingId: string; body: string; times: number[] }): Promise<void> {
   if (r.times.length === 0) return;
-  await tx`
-    insert into sms_outbox (tenant_id, booking_id, kind, to_e164, body, dedupe_key, send_after)
-    select b.tenant_id, b.id, 'reminder', p.phone_e164, ${r.body}, 'reminder:' || b.id || ':' || extract(epoch from t)::bigint, t
-      from bookings b join patients p on p.id = b.patient_id,
-           unnest(${r.times.map((t) => new Date(t).toISOString())}::timestamptz[]) t
-     where b.id = ${r.bookingId} and b.tenant_id = ${r.tenantId} and b.status = 'confirmed'
-    on conflict (tenant_id, dedupe_key) do nothing`;
+  await tx`select queue_reminders(${r.tenantId}, ${r.bookingId}, ${r.body}, ${r.times.map((t) => new Date(t).toISOString())}::timestamptz[])`;
 }
 
 export interface ReminderRow {
