@@ -22,6 +22,7 @@ import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics, registerOpsGauges } from './observability/metrics.ts';
+import { liveCallInspector } from './observability/stately-inspector.ts';
 import { readOpsGauges } from './db/queries/ops-gauges.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
@@ -103,6 +104,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   );
   const pepper = otpPepper(config, secrets);
   const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
+  const inspector = config.STATELY_INSPECT_URL ? liveCallInspector(config.STATELY_INSPECT_URL) : undefined;
+  if (inspector) app.addHook('onClose', async () => inspector.stop());
   const registry = new CallRegistry({
     sql,
     machine,
@@ -112,6 +115,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     // A step holds its lock transaction's connection and its effect takes at most one more at a time (transitions
     // are saved in the lock transaction), so all but two connections may hold call locks and every step progresses.
     maxConcurrent: Math.max(1, config.DB_POOL_SIZE - 2),
+    inspect: inspector?.inspect,
   });
   const calls = new CallService(registry, pepper);
   metrics.countInMemory('slot_actors', () => coordinator.actors.size);
@@ -183,6 +187,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     apiKeys: dashboardKeyVerifier(sql),
     secureCookies: config.PUBLIC_URL?.startsWith('https:') ?? false,
     heartbeatMs: config.DASHBOARD_HEARTBEAT_MS,
+    booking,
+    tenants,
   });
   return app;
 }

@@ -42,6 +42,8 @@ const ConfigSchema = z.object({
     .optional(),
   /** Signs dashboard links and sessions; unset, a key derived from SECRETS_KEY is used. */
   DASHBOARD_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Opt-in: live call actors are sent to the Stately inspector's WebSocket server here (docs/dashboard.md).
+  STATELY_INSPECT_URL: z.url({ protocol: /^wss?$/, error: 'must be a ws:// or wss:// URL' }).optional(),
   /** How often an open event stream gets a keep-alive and has its session checked again (revoked key, suspension). */
   DASHBOARD_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(20_000),
   OTP_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -46,6 +46,8 @@ export interface CallRegistryOptions {
    * must stay below the pool size or the pool could fill with lock holders waiting for connections.
    */
   maxConcurrent: number;
+  /** Also hands every inspection event to this (the opt-in Stately inspector). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /** The event, or how to build it from the call's context when its turn comes. */
@@ -250,6 +252,7 @@ export class CallRegistry {
   private start(key: string, from: { input: CallInput } | { snapshot: never }, row: CallRow | null): Live {
     const live: Live = { actor: undefined as unknown as CallActor, row: row!, version: row?.version ?? 0, state: row?.state ?? 'idle', writes: Promise.resolve(), lastUsed: this.o.now(), dropped: false };
     const record = (ev: InspectionEvent) => {
+      this.o.inspect?.(ev);
       if (ev.type !== '@xstate.snapshot' || ev.actorRef !== live.actor || ev.event.type === 'xstate.init' || live.dropped) return;
       const snapshot = live.actor.getPersistedSnapshot();
       const before = live.state;

@@ -1,4 +1,4 @@
-import { createActor, fromPromise } from 'xstate';
+import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
 import { callMachine, type CallEvent, type CallInput } from '../../machines/call-machine.ts';
 
 // Effects that never finish: in a replay their results come from the recorded xstate.done.actor.* events instead.
@@ -6,9 +6,10 @@ const recorded = fromPromise<never, never>(() => new Promise<never>(() => {}));
 
 /**
  * Rebuilds a call from its audit trail: the machine's input, then every recorded event in order (tool events and the
- * recorded results of its effects). Runs no side effect; the result should equal the stored snapshot.
+ * recorded results of its effects). Runs no side effect; the result should equal the stored snapshot. An inspector
+ * (src/observability/stately-inspector.ts) may watch the replay step by step.
  */
-export function replayCall(input: CallInput, events: unknown[]) {
+export function replayCall(input: CallInput, events: unknown[], inspect?: Observer<InspectionEvent>) {
   const machine = callMachine.provide({
     actors: {
       reserveSlot: recorded,
@@ -20,7 +21,7 @@ export function replayCall(input: CallInput, events: unknown[]) {
       releaseHold: recorded,
     } as never,
   });
-  const actor = createActor(machine, { input }).start();
+  const actor = createActor(machine, { input, inspect }).start();
   for (const event of events) actor.send(event as CallEvent);
   const snapshot = actor.getSnapshot();
   actor.stop();

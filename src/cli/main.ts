@@ -14,6 +14,7 @@ import { firstMessage, recommendedSystemPrompt } from '../vapi/prompt.ts';
 import { vapiToolDefinitions } from '../vapi/tool-export.ts';
 import { CliContext, CliError } from './context.ts';
 import { simulateCall } from './simulate-call.ts';
+import { INSPECTOR_DEFAULT_URL, inspectReplay } from './inspect-replay.ts';
 
 /** Wrong use of the CLI: the message and the command's usage are printed (exit code 2). */
 export class UsageError extends Error {
@@ -214,6 +215,16 @@ const commands: Record<string, Command> = {
       const ctx = context(io);
       const box = await ctx.secrets();
       io.print(JSON.stringify({ resealed: await ctx.withDatabase((sql) => resealSecrets(sql, box)) }));
+    },
+  },
+  'inspect:replay': {
+    usage: 'inspect:replay --call <Vapi call id> [--tenant <slug>] [--url ws://localhost:8080]',
+    summary: "Replay a stored call into the Stately inspector's WebSocket server, step by step (docs/dashboard.md).",
+    details: 'Runs no effect: the recorded results answer the machine. Phone numbers are masked.',
+    options: { call: string, tenant: string, url: string },
+    async run({ values }, io) {
+      const o = { call: need(values, 'call', 'inspect:replay'), tenant: values.tenant as string | undefined, url: (values.url as string | undefined) ?? INSPECTOR_DEFAULT_URL };
+      io.print(JSON.stringify(await context(io).withDatabase((sql) => inspectReplay(sql, o))));
     },
   },
   prompt: {

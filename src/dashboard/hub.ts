@@ -40,8 +40,8 @@ export class DashboardHub {
   }
 
   subscribe(tenantId: string, listener: Listener): () => void {
-    let set = this.listeners.get(tenantId);
-    if (!set) this.listeners.set(tenantId, (set = new Set()));
+    const set = this.listeners.get(tenantId) ?? new Set<Listener>();
+    this.listeners.set(tenantId, set);
     set.add(listener);
     return () => {
       set.delete(listener);

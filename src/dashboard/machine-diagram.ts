@@ -1,4 +1,6 @@
 import { toDirectedGraph } from '@xstate/graph';
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { AnyStateMachine } from 'xstate';
 import { type Html, html } from './html.ts';
 
@@ -8,32 +10,46 @@ export interface CallPath {
   current: string | null;
 }
 
-interface Node {
-  key: string;
-  layer: number;
-  row: number;
-  width: number;
-}
-
 interface Edge {
   from: string;
   to: string;
   events: string[];
 }
 
-const COL = 190;
-const ROW = 74;
-const NODE_H = 34;
-const PAD = 24;
+const NODE_FONT = 13;
+const EDGE_FONT = 11;
+const NODE_H = 32;
+// No DOM on the server to measure text: widths are estimated generously (0.62 em a character, wider than system-ui's
+// average), so a box is never narrower than its label; the browser test checks the rendered boxes.
+const textWidth = (s: string, font: number) => Math.ceil(s.length * font * 0.62);
+
+// The bundled build runs in this thread (no worker); its typings describe the class as a module.
+const elk = new (ELK as unknown as new () => { layout(graph: ElkNode): Promise<ElkNode> })();
+const LAYOUT = {
+  'elk.algorithm': 'layered',
+  // Top to bottom: a narrow, tall drawing fits a phone held upright.
+  'elk.direction': 'DOWN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  // States in the order the machine declares them, the initial one on top; transitions back up are the loops.
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '36',
+  'elk.spacing.nodeNode': '28',
+  'elk.spacing.edgeLabel': '4',
+  'elk.spacing.edgeEdge': '12',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.edgeLabels.placement': 'CENTER',
+  'elk.padding': '[top=12,left=12,bottom=12,right=12]',
+};
 
 /**
- * Draws a machine's top-level states and transitions as SVG, from the machine definition itself (@xstate/graph gives
- * the nodes and edges; the layout is ours, since no layout library is installed and a machine this size needs only
- * layers): columns by shortest distance from the initial state, one row per state in a column. Transitions that
- * leave a state and come back to it (answers without a move) are not drawn; transitions declared on the machine
- * itself (from any state) are listed under the drawing. The path of one call is highlighted.
+ * Draws a machine's top-level states and transitions as SVG, from the machine definition itself: @xstate/graph gives
+ * the states and transitions, elkjs (the Eclipse Layout Kernel's layered algorithm) places them, their labels and
+ * the edges' bends so that nothing overlaps. Transitions that leave a state and come back to it (answers without a
+ * move) are not drawn; transitions declared on the machine itself (from any state) are listed beside the drawing. The
+ * path of one call is highlighted.
  */
-export function machineDiagram(machine: AnyStateMachine, path: CallPath): Html {
+export async function machineDiagram(machine: AnyStateMachine, path: CallPath): Promise<Html> {
   const graph = toDirectedGraph(machine);
   const prefix = `${graph.id}.`;
   const keyOf = (id: string) => (id.startsWith(prefix) ? id.slice(prefix.length) : id);
@@ -58,101 +74,72 @@ export function machineDiagram(machine: AnyStateMachine, path: CallPath): Html {
       edges.set(`${t.from}>${t.to}`, { from: t.from, to: t.to, events: [eventLabel(t.event)] });
     }
   }
-
-  const nodes = layout(keys, String(machine.config.initial ?? keys[0]), [...edges.values()]);
   const visited = new Set(path.transitions.flatMap((t) => [t.from, t.to]));
   if (path.current) visited.add(path.current);
   const taken = new Set(path.transitions.map((t) => `${t.from}>${t.to}`));
   const takenBy = (e: Edge) => [...new Set(path.transitions.filter((t) => t.from === e.from && t.to === e.to).map((t) => eventLabel(t.event)))];
 
-  const layers = Math.max(...[...nodes.values()].map((n) => n.layer)) + 1;
-  const rows = Math.max(...[...nodes.values()].map((n) => n.row)) + 1;
-  const width = PAD * 2 + layers * COL;
-  const height = PAD * 2 + rows * ROW + 24;
-  const at = (n: Node) => ({ x: PAD + n.layer * COL + (COL - 30 - n.width) / 2, y: PAD + n.row * ROW });
+  const edgeList = [...edges.values()];
+  const laidOut = await elk.layout({
+    id: 'root',
+    layoutOptions: LAYOUT,
+    children: keys.map((k) => ({ id: k, width: textWidth(k, NODE_FONT) + 24, height: NODE_H })),
+    // Only this call's transitions carry a label (the events it took): all 35 labelled would not fit a phone; every
+    // transition's events are listed under the drawing and in each edge's tooltip.
+    edges: edgeList.map((e, i) => {
+      const text = takenBy(e).join(', ');
+      return { id: `e${i}`, sources: [e.from], targets: [e.to], labels: text ? [{ id: `l${i}`, text, width: textWidth(text, EDGE_FONT) + 6, height: EDGE_FONT + 5 }] : [] };
+    }),
+  });
+  const width = Math.ceil(laidOut.width ?? 0);
+  const height = Math.ceil(laidOut.height ?? 0);
+  const nodes = new Map((laidOut.children ?? []).map((n: ElkNode) => [n.id, n]));
+
   const trail = [path.transitions[0]?.from, ...path.transitions.map((t) => t.to)].filter((s): s is string => !!s);
   const description = trail.length ? `This call went ${trail.join(' → ')}.` : 'This call has no recorded transitions yet.';
-
+  const drawn = (laidOut.edges ?? []) as ElkExtendedEdge[];
+  const isTaken = (i: number) => taken.has(`${edgeList[i]!.from}>${edgeList[i]!.to}`);
   // Taken edges last, so they are drawn over the others.
-  const ordered = [...edges.values()].sort((a, b) => Number(taken.has(`${a.from}>${a.to}`)) - Number(taken.has(`${b.from}>${b.to}`)));
-  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="diagram-title diagram-desc">
+  const order = drawn.map((_, i) => i).sort((a, b) => Number(isTaken(a)) - Number(isTaken(b)));
+
+  return html`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="diagram-title diagram-desc">
 <title id="diagram-title">The call machine (${keys.length} states), with this call's path highlighted</title>
 <desc id="diagram-desc">${description}</desc>
 <defs>
-<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#9aa4b0"/></marker>
+<marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#7d8794"/></marker>
 <marker id="arrow-taken" viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#0b57d0"/></marker>
 </defs>
-${ordered.map((e) => {
-  const a = nodes.get(e.from)!;
-  const b = nodes.get(e.to)!;
-  const isTaken = taken.has(`${e.from}>${e.to}`);
-  const [d, lx, ly] = edgePath(at(a), a, at(b), b);
-  return html`<g class="edge${isTaken ? ' taken' : ''}" data-from="${e.from}" data-to="${e.to}"${isTaken ? html` data-taken="true"` : ''}>
+${order.map((i) => {
+  const e = edgeList[i]!;
+  const d = drawn[i]!;
+  const on = isTaken(i);
+  const points = (d.sections ?? []).flatMap((s) => [s.startPoint, ...(s.bendPoints ?? []), s.endPoint]);
+  const label: ElkLabel | undefined = d.labels?.[0];
+  return html`<g class="edge${on ? ' taken' : ''}" data-from="${e.from}" data-to="${e.to}"${on ? html` data-taken="true"` : ''}>
 <title>${e.from} → ${e.to}: ${e.events.join(', ')}</title>
-<path d="${d}" marker-end="url(#${isTaken ? 'arrow-taken' : 'arrow'})"/>
-${isTaken ? html`<text x="${lx}" y="${ly}" text-anchor="middle">${takenBy(e).join(' / ')}</text>` : ''}
+<path d="${points.map((p, j) => `${j ? 'L' : 'M'}${round(p.x)},${round(p.y)}`).join(' ')}" marker-end="url(#${on ? 'arrow-taken' : 'arrow'})"/>
+${label ? html`<rect class="label-bg" x="${round(label.x!)}" y="${round(label.y!)}" width="${round(label.width!)}" height="${round(label.height!)}" rx="3"/><text class="edge-label" x="${round(label.x! + label.width! / 2)}" y="${round(label.y! + label.height! - 4.5)}" text-anchor="middle">${label.text}</text>` : ''}
 </g>`;
 })}
-${[...nodes.values()].map((n) => {
-  const { x, y } = at(n);
-  const state = visited.has(n.key) ? (n.key === path.current ? 'current' : 'visited') : 'not visited';
-  const cls = n.key === path.current ? 'node visited current' : visited.has(n.key) ? 'node visited' : 'node';
-  return html`<g class="${cls}" data-state="${n.key}" data-visited="${String(visited.has(n.key))}" aria-label="${n.key}, ${state}">
-<rect x="${x}" y="${y}" width="${n.width}" height="${NODE_H}" rx="8"/>
-<text x="${x + n.width / 2}" y="${y + NODE_H / 2 + 4}" text-anchor="middle">${n.key}</text>
+${keys.map((k) => {
+  const n = nodes.get(k)!;
+  const state = visited.has(k) ? (k === path.current ? 'current' : 'visited') : 'not visited';
+  const cls = k === path.current ? 'node visited current' : visited.has(k) ? 'node visited' : 'node';
+  return html`<g class="${cls}" data-state="${k}" data-visited="${String(visited.has(k))}" aria-label="${k}, ${state}">
+<rect x="${round(n.x!)}" y="${round(n.y!)}" width="${round(n.width!)}" height="${NODE_H}" rx="8"/>
+<text class="node-label" x="${round(n.x! + n.width! / 2)}" y="${round(n.y! + NODE_H / 2 + 4.5)}" text-anchor="middle">${k}</text>
 </g>`;
 })}
-${anyState.length ? html`<text x="${PAD}" y="${height - 10}" class="note">From any state: ${anyState.join(', ')}</text>` : ''}
-</svg>`;
+</svg>
+${anyState.length ? html`<p class="meta any-state">From any state: ${anyState.join(', ')}</p>` : ''}
+<details class="all-transitions"><summary>Every transition</summary><ul>${edgeList.map((e) => html`<li>${e.from} → ${e.to}: ${e.events.join(', ')}</li>`)}</ul></details>`;
 }
+
+const round = (n: number) => Math.round(n * 10) / 10;
 
 /** "xstate.done.actor.verify" → "verify done": the invoked step finished, as staff would say it. */
 function eventLabel(type: string): string {
   const m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(type);
   if (m) return `${m[2]} ${m[1] === 'done' ? 'done' : 'failed'}`;
   return type === '*' ? 'anything else' : type;
-}
-
-/** Columns by shortest distance from the initial state; states it cannot reach go in a last column. */
-function layout(keys: string[], initial: string, edges: Edge[]): Map<string, Node> {
-  const depth = new Map<string, number>([[initial, 0]]);
-  const queue = [initial];
-  while (queue.length) {
-    const from = queue.shift()!;
-    for (const e of edges) {
-      if (e.from === from && !depth.has(e.to)) {
-        depth.set(e.to, depth.get(from)! + 1);
-        queue.push(e.to);
-      }
-    }
-  }
-  const last = Math.max(...depth.values()) + 1;
-  const rowsUsed = new Map<number, number>();
-  const nodes = new Map<string, Node>();
-  for (const key of keys) {
-    const layer = depth.get(key) ?? last;
-    const row = rowsUsed.get(layer) ?? 0;
-    rowsUsed.set(layer, row + 1);
-    nodes.set(key, { key, layer, row, width: Math.min(COL - 24, 18 + key.length * 7.4) });
-  }
-  return nodes;
-}
-
-/** A curve from one state to another: forwards right to left; backwards and within a column, around below. */
-function edgePath(pa: { x: number; y: number }, a: Node, pb: { x: number; y: number }, b: Node): [string, number, number] {
-  if (b.layer > a.layer) {
-    const x1 = pa.x + a.width;
-    const y1 = pa.y + NODE_H / 2;
-    const x2 = pb.x;
-    const y2 = pb.y + NODE_H / 2;
-    const dx = (x2 - x1) / 2;
-    return [`M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`, (x1 + x2) / 2, (y1 + y2) / 2 - 6];
-  }
-  const x1 = pa.x + a.width / 2;
-  const y1 = pa.y + NODE_H;
-  const x2 = pb.x + b.width / 2 + 8;
-  const y2 = pb.y + NODE_H;
-  const dip = 18 + Math.abs(a.layer - b.layer) * 6 + Math.abs(a.row - b.row) * 8;
-  const low = Math.max(y1, y2) + dip;
-  return [`M${x1},${y1} C${x1},${low} ${x2},${low} ${x2},${y2}`, (x1 + x2) / 2, low - 2];
 }

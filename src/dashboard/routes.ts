@@ -5,9 +5,12 @@ import type { Sql } from '../db/client.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { BadInput, parseForm } from '../security/input-hygiene.ts';
 import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
+import type { BookingService } from '../booking/booking-service.ts';
+import type { TenantDirectory } from '../tenants/directory.ts';
+import { actionRoutes } from './actions.ts';
 import type { DashboardHub } from './hub.ts';
 import { loadOverview } from './overview.ts';
-import { type CredentialVerifier, type DashboardSession, endSession, readSession, startSession } from './session.ts';
+import { type CredentialVerifier, csrfToken, type DashboardSession, endSession, readSession, type SignedIn, startSession } from './session.ts';
 import type { DashboardTokens } from './tokens.ts';
 import { callPage, dashboardPage, notFoundPage, signInPage } from './views.ts';
 
@@ -22,13 +25,16 @@ export interface DashboardOptions {
   apiKeys: CredentialVerifier;
   /** Keep-alive period of an event stream, which also checks its session again each time. */
   heartbeatMs: number;
+  /** Staff book, move and cancel through the same claim path as the phone. */
+  booking: BookingService;
+  tenants: TenantDirectory;
 }
 
 const ASSETS = new URL('./static/', import.meta.url);
 const ASSET_TYPES = { 'dashboard.js': 'text/javascript; charset=utf-8', 'dashboard.css': 'text/css; charset=utf-8' } as const;
 // Everything the pages load comes from here: an injected script or style would not run.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const signedInAs = new WeakMap<FastifyRequest, { tenant: DashboardTenant; session: DashboardSession }>();
+const signedInAs = new WeakMap<FastifyRequest, SignedIn>();
 
 export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
   const { sql, tokens, now } = opts;
@@ -103,7 +109,9 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     return reply.redirect('/dashboard', 303);
   });
 
-  app.get('/dashboard', { preHandler: signedIn('page') }, async (request, reply) => html(reply, 200, dashboardPage(signedInAs.get(request)!.tenant)));
+  app.get('/dashboard', { preHandler: signedIn('page') }, async (request, reply) =>
+    html(reply, 200, dashboardPage(signedInAs.get(request)!.tenant, csrfToken(request, tokens, now())!)),
+  );
 
   app.get('/dashboard/calls/:id', { preHandler: signedIn('page') }, async (request, reply) => {
     const tenant = signedInAs.get(request)!.tenant;
@@ -111,12 +119,20 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
     const id = z.string().min(1).max(200).safeParse((request.params as { id: string }).id);
     const detail = id.success ? await withTenant(sql, tenant.id, (tx) => callDetail(tx, tenant.id, id.data)) : undefined;
     if (!detail) return html(reply, 404, notFoundPage('There is no such call.'));
-    return html(reply, 200, callPage(tenant, detail));
+    return html(reply, 200, await callPage(tenant, detail));
   });
 
-  app.get('/dashboard/api/overview', { preHandler: signedIn('data') }, async (request, reply) =>
-    reply.header('cache-control', 'no-store').send(await loadOverview(sql, signedInAs.get(request)!.tenant, now())),
-  );
+  const context = async (tenant: DashboardTenant) => {
+    const ctx = await opts.tenants.get(tenant.slug);
+    if (!ctx) throw new Error(`clinic ${tenant.slug} signed in but not in the directory`);
+    return ctx;
+  };
+  app.get('/dashboard/api/overview', { preHandler: signedIn('data') }, async (request, reply) => {
+    const { tenant } = signedInAs.get(request)!;
+    return reply.header('cache-control', 'no-store').send(await loadOverview(sql, tenant, await context(tenant), now()));
+  });
+
+  await actionRoutes(app, { sql, booking: opts.booking, tokens, now, context, guard: signedIn('data'), who: (r) => signedInAs.get(r)! });
 
   app.get('/dashboard/events', { preHandler: signedIn('data') }, async (request, reply) => {
     const { tenant, session } = signedInAs.get(request)!;

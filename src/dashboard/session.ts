@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DashboardTenant } from '../db/queries/dashboard.ts';
 import type { DashboardTokens } from './tokens.ts';
 
 export const SESSION_COOKIE = 'sk_dashboard';
@@ -11,6 +13,12 @@ export const SESSION_HOURS = 12;
 export interface DashboardSession {
   tenantId: string;
   keyId: string | null;
+}
+
+/** A request's signed-in clinic (active, checked on this request) and the session it came from. */
+export interface SignedIn {
+  tenant: DashboardTenant;
+  session: DashboardSession;
 }
 
 /**
@@ -27,6 +35,24 @@ export function readSession(request: FastifyRequest, tokens: DashboardTokens, no
   const [tenantId, keyId] = subject.split(':');
   return { tenantId: tenantId!, keyId: keyId ?? null };
 }
+
+/**
+ * The token a signed-in page sends with every change it asks for (header x-csrf-token): bound to this browser's
+ * session cookie, which another site's page can neither read nor make the browser send with a custom header.
+ */
+export function csrfToken(request: FastifyRequest, tokens: DashboardTokens, now: number): string | undefined {
+  const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+  return cookie ? tokens.sign('csrf', cookieDigest(cookie), now + SESSION_HOURS * 3_600_000) : undefined;
+}
+
+export function csrfValid(request: FastifyRequest, tokens: DashboardTokens, now: number): boolean {
+  const cookie = readCookie(request.headers.cookie, SESSION_COOKIE);
+  const given = request.headers['x-csrf-token'];
+  if (!cookie || typeof given !== 'string' || given.length > 300) return false;
+  return tokens.verify('csrf', given, now) === cookieDigest(cookie);
+}
+
+const cookieDigest = (cookie: string) => createHash('sha256').update(cookie).digest('base64url');
 
 export function startSession(reply: FastifyReply, tokens: DashboardTokens, session: DashboardSession, now: number, secure: boolean): void {
   const subject = session.keyId ? `${session.tenantId}:${session.keyId}` : session.tenantId;

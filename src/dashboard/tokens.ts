@@ -6,9 +6,9 @@ import type { SecretBox } from '../security/secret-box.ts';
  * Stateless, expiring tokens naming one subject (a clinic, for a session also the API key it came from):
  * `v1.<subject>.<expiry, unix seconds>.<HMAC-SHA256, base64url>`.
  * The purpose is inside the MAC but not in the token, so a sign-in link cannot be used as a session cookie or the
- * other way round. Stateless so any instance can check them with the shared key and nothing is stored.
+ * other way round, and neither as a form's CSRF token. Stateless so any instance can check them with the shared key and nothing is stored.
  */
-export type TokenPurpose = 'link' | 'session';
+export type TokenPurpose = 'link' | 'session' | 'csrf';
 
 export class DashboardTokens {
   constructor(private readonly key: Buffer) {

@@ -7,11 +7,13 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
+/** `npm run screenshots` sets this: the screenshots marked for the docs are written there too. */
+const DOCS_DIR = process.env.SLOTKEEPER_DOC_SCREENSHOTS;
 
 export interface Browser {
   context: BrowserContext;
-  /** Saves a screenshot of the page under tests/artifacts/ (git-ignored). */
-  screenshot(page: import('playwright-core').Page, name: string): Promise<void>;
+  /** Saves a screenshot of the page under tests/artifacts/ (git-ignored), and `doc` ones to the docs when asked. */
+  screenshot(page: import('playwright-core').Page, name: string, opts?: { doc?: boolean; fullPage?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,8 +29,10 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     context,
-    async screenshot(page, name) {
-      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    async screenshot(page, name, opts = {}) {
+      const fullPage = opts.fullPage ?? true;
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+      if (opts.doc && DOCS_DIR) await page.screenshot({ path: join(DOCS_DIR, `${name}.png`), fullPage });
     },
     async close() {
       await context.close();

@@ -72,3 +72,21 @@ export async function openStream(url: string, cookie: string): Promise<EventStre
     close: () => res.destroy(),
   };
 }
+
+/** The CSRF token the dashboard page carries for this session. */
+export async function csrfFor(baseUrl: string, cookie: string): Promise<string> {
+  const page = await (await fetch(`${baseUrl}/dashboard`, { headers: { cookie } })).text();
+  const token = /<meta name="csrf-token" content="([^"]+)">/.exec(page)?.[1];
+  if (!token) throw new Error('the dashboard page carries no CSRF token');
+  return token;
+}
+
+/** A staff action as the page sends it: JSON, the session cookie and (unless left out) the CSRF token. */
+export async function staffAction(baseUrl: string, cookie: string, csrf: string | null, action: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${baseUrl}/dashboard/actions/${action}`, {
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}

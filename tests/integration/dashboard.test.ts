@@ -219,13 +219,17 @@ describe('tenant isolation', () => {
 });
 
 describe('the overview', () => {
-  it('groups today and the next days by provider, with holds counting down and cancellations shown', async () => {
+  it('groups today and the next days by provider, with holds counting down; booked, held, released and cancelled told apart', async () => {
     const id = await book('demo', SECRET_A, '15:00', 1);
     const [held] = await db.sql<{ id: string }[]>`
       update bookings set status = 'held', expires_at = now() + interval '5 minutes', confirmed_at = null
        where id = ${id} returning id`;
     const cancelled = await book('demo', SECRET_A, '16:00', 1);
     await db.sql`update bookings set status = 'cancelled', cancelled_at = now() where id = ${cancelled}`;
+    // A hold given back (the caller hung up, or asked for a person) was never an appointment: not "cancelled".
+    const released = await book('demo', SECRET_A, '11:30', 1);
+    await db.sql`update bookings set status = 'cancelled', cancelled_at = now(), confirmed_at = null where id = ${released}`;
+    const booked = await book('demo', SECRET_A, '12:00', 1);
     const o = await overview(cookieA);
     expect(o.clinic).toMatchObject({ name: 'Demo Family Clinic', timeZone: 'America/New_York', hotLeadThreshold: 70 });
     expect(o.days[0].label).toBe('Today');
@@ -234,9 +238,11 @@ describe('the overview', () => {
     expect(o.days.slice(2).every((d: any) => d.providers.length > 0)).toBe(true);
     const items = o.days.flatMap((d: any) => d.providers.flatMap((p: any) => p.items));
     const hold = items.find((i: any) => i.id === held!.id);
-    expect(hold.status).toBe('held');
+    expect(hold.word).toBe('held');
     expect(Date.parse(hold.expiresAt)).toBeGreaterThan(Date.now());
-    expect(items.find((i: any) => i.id === cancelled).status).toBe('cancelled');
+    expect(items.find((i: any) => i.id === cancelled).word).toBe('cancelled');
+    expect(items.find((i: any) => i.id === released).word).toBe('released');
+    expect(items.find((i: any) => i.id === booked)).toMatchObject({ word: 'booked', can: { move: true, cancel: true, noShow: false } });
     // Phone numbers are masked on the overview.
     expect(JSON.stringify(o)).not.toContain('+16172531000');
     expect(hold.phone).toBe('•••• 1000');

@@ -124,7 +124,7 @@ describe('the webhook under row-level security', () => {
     const overview = (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
     expect(overview.leads.map((l: any) => l.callId)).toContain(lead!.callId);
     const scheduled = overview.days.flatMap((d: any) => d.providers.flatMap((p: any) => p.items));
-    expect(scheduled.filter((b: any) => b.status === 'confirmed').map((b: any) => b.start)).toEqual([later.toJSDate().toISOString()]);
+    expect(scheduled.filter((b: any) => b.word === 'booked').map((b: any) => b.start)).toEqual([later.toJSDate().toISOString()]);
     expect((await fetch(`${server.url}/dashboard/calls/${lead!.callId}`, { headers: { cookie } })).status).toBe(200);
 
     const cancelled = await phoneCall(vapi, call.number).tool('cancel_appointment');

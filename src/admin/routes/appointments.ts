@@ -2,17 +2,15 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { ClaimAnswer, RefusalReason } from '../../booking/booking-service.ts';
+import type { ClaimAnswer } from '../../booking/booking-service.ts';
+import { REFUSALS, staffBook, staffCancel, staffMove, type StaffAnswer } from '../../booking/staff-actions.ts';
 import { findAppointment, listAppointments, type AppointmentRow } from '../../db/queries/appointments.ts';
-import { normaliseName } from '../../patients/names.ts';
-import { toE164 } from '../../patients/phone.ts';
 import type { Slot } from '../../scheduling/types.ts';
 import type { TenantContext } from '../../tenants/directory.ts';
 import { asTenant, principal } from '../auth.ts';
 import { decodeCursor, pageOf } from '../cursor.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { E164, errors, IdParams, Limit, LocalDate, Uuid } from '../schemas.ts';
-import type { Service } from '../../domain/tenant.ts';
 import type { AdminDeps } from '../deps.ts';
 
 const security = [{ apiKey: [] }];
@@ -41,14 +39,6 @@ const ConflictBody = errors[409].extend({ alternatives: z.array(SlotOut).optiona
 const RefusedBody = errors[400].extend({ reason: z.string(), alternatives: z.array(SlotOut) });
 const { 409: _conflict, ...errorsBut409 } = errors;
 
-/** The providers to try: the one asked for (404 if not this clinic's, 409 if not offering it), else all who offer it. */
-function providersFor(ctx: TenantContext, service: Service, providerId: string | undefined): string[] {
-  if (!providerId) return service.providerIds;
-  if (!ctx.catalog.providers.some((p) => p.id === providerId)) throw notFound('The provider');
-  if (!service.providerIds.includes(providerId)) throw new ApiError(409, `That provider does not offer ${service.name}.`);
-  return [providerId];
-}
-
 /** A claim that did not happen: 409 when the time is taken, 422 when it cannot be booked at all; both with alternatives. */
 function refusal(reply: FastifyReply, outcome: Exclude<ClaimAnswer, { kind: 'claimed' }>, zone: string) {
   const alternatives = outcome.alternatives.map((s: Slot) => ({ start: DateTime.fromMillis(s.start, { zone }).toISO({ suppressMilliseconds: true })!, providerId: s.providerId }));
@@ -62,6 +52,13 @@ const BookBody = z.strictObject({
   start: z.iso.datetime({ offset: true }).describe('ISO 8601 with an offset, e.g. 2026-12-03T10:00:00-05:00'),
   patient: z.strictObject({ name: z.string().trim().min(1).max(200), phone: z.string().trim().min(3).max(40), email: z.email().optional() }),
 });
+
+/** A staff answer that is done, or its refusal thrown as the API's error. */
+function settled(answer: StaffAnswer): AppointmentRow {
+  if (answer.kind === 'refused') throw new ApiError(answer.status, answer.say);
+  if (answer.kind !== 'done') throw new Error('a claim that did not happen must be answered with its alternatives');
+  return answer.appointment;
+}
 
 const toAfter = (c: { at: Date; id: string }) => ({ startsAt: c.at, id: c.id });
 
@@ -138,22 +135,9 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     },
   }, async (request) => {
     const ctx = await clinic(principal(request).slug);
-    const tid = principal(request).tenantId;
-    const a = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, request.params.id));
-    if (!a) throw notFound('The appointment');
-    // The same functions the phone uses, so caches hear of the change; staff may cancel for any patient.
-    const change =
-      a.status === 'held'
-        ? await deps.booking.releaseHold(tid, a.id, a.holdToken)
-        : a.status === 'confirmed' && a.patientPhone
-          ? await deps.booking.cancel(ctx, { bookingId: a.id, serviceId: a.serviceId, providerId: a.providerId, startsAt: a.startsAt }, a.patientPhone, null)
-          : undefined;
-    if (!change || !['cancelled', 'released'].includes(change.outcome)) {
-      throw new ApiError(409, `Only an upcoming held or confirmed appointment can be cancelled; this one is ${a.status}${a.status === 'confirmed' ? ' and has started' : ''}.`);
-    }
-    request.log.info({ appointmentId: a.id }, 'appointment cancelled by staff');
-    const after = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, a.id));
-    return present(after!, ctx.tenant.timeZone);
+    const done = settled(await staffCancel(deps, ctx, request.params.id));
+    request.log.info({ appointmentId: done.id }, 'appointment cancelled by staff');
+    return present(done, ctx.tenant.timeZone);
   });
 
   app.post('/appointments/:id/reschedule', {
@@ -169,24 +153,12 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     },
   }, async (request, reply) => {
     const ctx = await clinic(principal(request).slug);
-    const tid = principal(request).tenantId;
-    const old = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, request.params.id));
-    if (!old) throw notFound('The appointment');
-    const service = ctx.catalog.services.find((s) => s.id === old.serviceId);
-    if (old.status !== 'confirmed' || !old.patientPhone || !service) {
-      throw new ApiError(409, `Only an upcoming confirmed appointment can be moved; this one is ${old.status}.`);
-    }
-    const providerIds = providersFor(ctx, service, request.body.providerId);
-    const outcome = await deps.booking.reschedule(
-      ctx,
-      { oldBookingId: old.id, patientPhone: old.patientPhone, service, providerIds, start: Date.parse(request.body.start), callId: null, callRowId: null },
-      { providerId: old.providerId, startsAt: old.startsAt, endsAt: old.endsAt },
-    );
-    if (outcome.kind === 'not_found') throw new ApiError(409, 'The appointment changed meanwhile (cancelled, moved or started); nothing was moved.');
-    if (outcome.kind !== 'claimed') return refusal(reply, outcome, ctx.tenant.timeZone);
-    const moved = await asTenant(deps.sql, request, (tx) => findAppointment(tx, tid, outcome.booking.bookingId));
-    request.log.info({ from: old.id, to: outcome.booking.bookingId }, 'appointment moved by staff');
-    return present(moved!, ctx.tenant.timeZone);
+    const { start, providerId } = request.body;
+    const answer = await staffMove(deps, ctx, request.params.id, { start: Date.parse(start), providerId });
+    if (answer.kind === 'not_claimed') return refusal(reply, answer.outcome, ctx.tenant.timeZone);
+    const moved = settled(answer);
+    request.log.info({ from: request.params.id, to: moved.id }, 'appointment moved by staff');
+    return present(moved, ctx.tenant.timeZone);
   });
 
   app.post('/appointments', {
@@ -198,34 +170,11 @@ export const appointmentRoutes: FastifyPluginAsyncZod<AdminDeps> = async (app, d
     },
   }, async (request, reply) => {
     const ctx = await clinic(principal(request).slug);
-    const zone = ctx.tenant.timeZone;
     const b = request.body;
-    const service = ctx.catalog.services.find((s) => s.id === b.serviceId);
-    if (!service) throw notFound('The service');
-    const providerIds = providersFor(ctx, service, b.providerId);
-    const name = normaliseName(b.patient.name);
-    if (!name.ok) throw new ApiError(400, name.say);
-    const phone = toE164(b.patient.phone, ctx.tenant.country);
-    if (!phone.ok) throw new ApiError(400, phone.say);
-
-    const outcome = await deps.booking.claim(ctx, {
-      service,
-      providerIds,
-      start: Date.parse(b.start),
-      status: 'confirmed',
-      callId: null,
-      patient: { phone: phone.e164, name: name.name, email: b.patient.email ?? null },
-    });
-    if (outcome.kind !== 'claimed') return refusal(reply, outcome, zone);
-    const a = await asTenant(deps.sql, request, (tx) => findAppointment(tx, ctx.tenant.id, outcome.booking.bookingId));
-    request.log.info({ appointmentId: outcome.booking.bookingId }, 'appointment booked by staff');
-    return reply.code(201).send(present(a!, zone));
+    const answer = await staffBook(deps, ctx, { ...b, start: Date.parse(b.start) });
+    if (answer.kind === 'not_claimed') return refusal(reply, answer.outcome, ctx.tenant.timeZone);
+    const a = settled(answer);
+    request.log.info({ appointmentId: a.id }, 'appointment booked by staff');
+    return reply.code(201).send(present(a, ctx.tenant.timeZone));
   });
-};
-
-const REFUSALS: Record<RefusalReason, string> = {
-  past: 'That time has already passed.',
-  too_soon: 'That is sooner than the clinic’s minimum notice.',
-  too_far: 'That is further ahead than the clinic books.',
-  closed: 'Nobody offering this service works at that time.',
 };

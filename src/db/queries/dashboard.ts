@@ -1,5 +1,5 @@
 import type { TenantTx } from '../tenant-scope.ts';
-import { callEvents, ownIdOrNull } from './calls-admin.ts';
+import { ownIdOrNull } from './calls-admin.ts';
 
 export interface DashboardTenant {
   id: string;
@@ -16,6 +16,8 @@ export interface ScheduleRow {
   endsAt: Date;
   expiresAt: Date | null;
   cancelledAt: Date | null;
+  confirmedAt: Date | null;
+  noShowAt: Date | null;
   providerId: string;
   providerName: string;
   serviceName: string;
@@ -28,6 +30,8 @@ export interface ScheduleRow {
 export interface LeadRow {
   callId: string;
   callerNumber: string | null;
+  /** The patient's name on file for the caller's number. */
+  name: string | null;
   score: number;
   reasons: { points: number; text: string }[];
   hot: boolean;
@@ -48,8 +52,8 @@ export async function findDashboardTenant(tx: TenantTx, tenantId: string, keyId:
 }
 
 /**
- * Appointments, live holds and cancellations starting from today (in the clinic's zone) for `days` days. Expired
- * holds are left out: they are noise to staff, and the audit trail keeps them.
+ * Every booking starting from today (in the clinic's zone) for `days` days, live holds and holds given back
+ * included: the page decides what each is called (words.ts) and how prominently it is shown.
  */
 export async function scheduleRows(tx: TenantTx, tenantId: string, days: number): Promise<ScheduleRow[]> {
   return tx<ScheduleRow[]>`
@@ -57,7 +61,7 @@ export async function scheduleRows(tx: TenantTx, tenantId: string, days: number)
       select (date_trunc('day', now() at time zone t.time_zone)) at time zone t.time_zone as lo,
              (date_trunc('day', now() at time zone t.time_zone) + make_interval(days => ${days})) at time zone t.time_zone as hi
         from tenants t where t.id = ${tenantId})
-    select b.id, b.status, b.starts_at, b.ends_at, b.expires_at, b.cancelled_at, b.provider_id,
+    select b.id, b.status, b.starts_at, b.ends_at, b.expires_at, b.cancelled_at, b.confirmed_at, b.no_show_at, b.provider_id,
            p.name as provider_name, s.name as service_name, pt.name as patient_name, pt.phone_e164 as patient_phone,
            c.id as call_id
       from bookings b
@@ -66,22 +70,23 @@ export async function scheduleRows(tx: TenantTx, tenantId: string, days: number)
       join services s on s.id = b.service_id
       left join patients pt on pt.id = b.patient_id
       left join calls c on c.tenant_id = b.tenant_id and c.vapi_call_id = b.source_call_id
-     where b.tenant_id = ${tenantId}
-       and (b.status in ('confirmed', 'cancelled') or (b.status = 'held' and b.expires_at > now()))
+     where b.tenant_id = ${tenantId} and (b.status <> 'held' or b.expires_at > now())
      order by b.starts_at, p.name`;
 }
 
 export async function recentLeads(tx: TenantTx, tenantId: string, limit: number): Promise<LeadRow[]> {
   return tx<LeadRow[]>`
-    select call_id, caller_number, score, reasons, hot, created_at
-      from leads where tenant_id = ${tenantId}
-     order by created_at desc limit ${limit}`;
+    select l.call_id, l.caller_number, pt.name, l.score, l.reasons, l.hot, l.created_at
+      from leads l left join patients pt on pt.tenant_id = l.tenant_id and pt.phone_e164 = l.caller_number
+     where l.tenant_id = ${tenantId}
+     order by l.created_at desc limit ${limit}`;
 }
 
 export interface LiveCallRow {
   id: string;
   state: string;
   callerNumber: string | null;
+  name: string | null;
   createdAt: Date;
   heldStart: Date | null;
   heldProvider: string | null;
@@ -91,13 +96,14 @@ export interface LiveCallRow {
 /** Calls still in progress: no report yet, not ended, and heard from in the last two hours (a lost end is not live). */
 export async function liveCalls(tx: TenantTx, tenantId: string): Promise<LiveCallRow[]> {
   return tx<LiveCallRow[]>`
-    select c.id, c.state, c.caller_number, c.created_at,
+    select c.id, c.state, c.caller_number, pt.name, c.created_at,
            h.starts_at as held_start, h.provider as held_provider, h.expires_at as held_until
       from calls c
       left join lateral (
         select b.starts_at, b.expires_at, p.name as provider from bookings b join providers p on p.id = b.provider_id
          where b.tenant_id = c.tenant_id and b.source_call_id = c.vapi_call_id and b.status = 'held' and b.expires_at > now()
          order by b.created_at desc limit 1) h on true
+      left join patients pt on pt.tenant_id = c.tenant_id and pt.phone_e164 = c.caller_number
      where c.tenant_id = ${tenantId} and c.report_received_at is null and c.state not in ('ending', 'ended')
        and c.updated_at > now() - interval '2 hours'
      order by c.created_at`;
@@ -107,6 +113,9 @@ export interface SmsRow {
   id: string;
   kind: string;
   toE164: string;
+  body: string;
+  bodySealed: boolean;
+  callId: string | null;
   status: string;
   deliveryStatus: string | null;
   lastError: string | null;
@@ -114,10 +123,11 @@ export interface SmsRow {
   createdAt: Date;
 }
 
+const SMS_COLUMNS = 'id, kind, to_e164, body, body_sealed, call_id, status, delivery_status, last_error, delivery_error_code, created_at';
+
 export async function recentSms(tx: TenantTx, tenantId: string, limit: number): Promise<SmsRow[]> {
   return tx<SmsRow[]>`
-    select id, kind, to_e164, status, delivery_status, last_error, delivery_error_code, created_at
-      from sms_outbox where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
+    select ${tx.unsafe(SMS_COLUMNS)} from sms_outbox where tenant_id = ${tenantId} order by created_at desc limit ${limit}`;
 }
 
 export interface CallDetailRow {
@@ -133,7 +143,17 @@ export interface CallDetailRow {
   flaggedForHuman: boolean;
 }
 
-/** One call of this clinic (by our id or Vapi's) with its audit trail and lead; undefined when it is not this clinic's. */
+export interface CallEventDetail {
+  seq: number;
+  eventType: string;
+  stateBefore: string;
+  stateAfter: string;
+  /** The recorded event, for the timeline's sentence (dashboard/words.ts reads only what it names). */
+  event: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** One call of this clinic (by our id or Vapi's) with its audit trail, lead and texts; undefined when it is not this clinic's. */
 export async function callDetail(tx: TenantTx, tenantId: string, callId: string) {
   const [call] = await tx<CallDetailRow[]>`
     select id, vapi_call_id, state, caller_number, created_at, ended_reason, summary, transcript,
@@ -141,10 +161,23 @@ export async function callDetail(tx: TenantTx, tenantId: string, callId: string)
       from calls where tenant_id = ${tenantId} and (vapi_call_id = ${callId} or id = ${ownIdOrNull(callId)}::uuid)
      order by id = ${ownIdOrNull(callId)}::uuid desc nulls last limit 1`;
   if (!call) return undefined;
-  const [events, leads] = await Promise.all([
-    callEvents(tx, tenantId, call.id),
+  const [events, leads, sms, patients] = await Promise.all([
+    tx<CallEventDetail[]>`
+      select e.seq, e.event_type, e.state_before, e.state_after, e.event, e.created_at
+        from call_events e where e.call_id = ${call.id} order by e.seq`,
     tx<LeadRow[]>`
-      select call_id, caller_number, score, reasons, hot, created_at from leads where tenant_id = ${tenantId} and call_id = ${call.id}`,
+      select call_id, caller_number, null as name, score, reasons, hot, created_at from leads where tenant_id = ${tenantId} and call_id = ${call.id}`,
+    tx<SmsRow[]>`select ${tx.unsafe(SMS_COLUMNS)} from sms_outbox where tenant_id = ${tenantId} and call_id = ${call.id} order by created_at`,
+    tx<{ name: string | null }[]>`select name from patients where tenant_id = ${tenantId} and phone_e164 = ${call.callerNumber}`,
   ]);
-  return { call, events, lead: leads[0] ?? null };
+  return { call, events: [...events], lead: leads[0] ?? null, sms: [...sms], name: patients[0]?.name ?? null };
+}
+
+/** Marks a started, booked appointment as missed; false when it is not one (not found, not booked, not started). */
+export async function markNoShow(tx: TenantTx, tenantId: string, bookingId: string): Promise<boolean> {
+  const rows = await tx`
+    update bookings set no_show_at = now()
+     where tenant_id = ${tenantId} and id = ${bookingId} and status = 'confirmed' and starts_at <= now() and no_show_at is null
+    returning id`;
+  return rows.length === 1;
 }
