@@ -20,6 +20,7 @@ const DOING: Record<string, string> = {
   resendingConfirmation: 'Booked',
   changingAppointment: 'Changing an appointment',
   holdExpired: 'Hold ran out',
+  escalating: 'Wants a person',
   escalated: 'Wants a person',
   ending: 'Hanging up',
   ended: 'Ended',
@@ -105,7 +106,7 @@ export function timelineSentence(e: TimelineEvent): string {
       return 'Code not sent: too many codes asked for';
     case 'xstate.done.actor.verify':
       if (kind === 'booked') return 'Code matched: booked';
-      if (kind === 'wrong') return e.stateAfter === 'escalated' ? 'Code did not match again: handed to staff, hold released' : 'Code did not match';
+      if (kind === 'wrong') return e.stateAfter === 'escalating' || e.stateAfter === 'escalated' ? 'Code did not match again: handed to staff, hold released' : 'Code did not match';
       if (kind === 'no_code') return 'Code had expired';
       return 'Code came too late: the hold had run out';
     case 'xstate.done.actor.confirm':

@@ -19,7 +19,8 @@ const noBookingFrom = (tx: TenantTx, call: PendingQuery<Row[]>) => tx`
 
 export const CALLBACK_SOURCES: CallbackSource[] = [
   {
-    // The machine went to 'escalated': the caller asked for a person, or codes failed; its hold was released.
+    // The machine went to escalation ('escalating', which releases the hold, then 'escalated'): the caller asked for a
+    // person, or codes failed.
     kind: 'escalation',
     rows: (tx, tenantId, days) => tx`
       select 'escalation' as kind, c.id::text as source_id, c.id as call_id, c.caller_number as phone,
@@ -31,7 +32,8 @@ export const CALLBACK_SOURCES: CallbackSource[] = [
         from calls c
         left join lateral (
           select ce.event_type, ce.created_at from call_events ce
-           where ce.call_id = c.id and ce.state_after = 'escalated' and ce.state_before <> 'escalated'
+           where ce.call_id = c.id and ce.state_after in ('escalating', 'escalated')
+             and ce.state_before not in ('escalating', 'escalated')
            order by ce.seq limit 1) e on true
        where c.tenant_id = ${tenantId} and c.flagged_for_human and c.created_at > now() - make_interval(days => ${days})`,
   },
