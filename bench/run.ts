@@ -2,15 +2,24 @@
 //                  [--contention-connections <n>] [--contended-slots <n>] [--phone-calls 250,500,1000,2000]
 //                  [--pause 3-8] [--seed <n>] [--memory-clinics 1000] [--memory-providers 20] [--memory-days 90]
 //                  [--memory-bookings-per-day 4] [--memory-duration <s>] [--profile]
-import { parseArgs } from 'node:util';
+
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { runBench } from './harness/bench.ts';
 import { PROJECT_ROOT } from './harness/processes.ts';
 import { renderMarkdown } from './harness/results.ts';
 
 const Options = z.object({
-  only: z.string().optional().transform((v) => v?.split(',').map((s) => s.trim()).filter(Boolean)),
+  only: z
+    .string()
+    .optional()
+    .transform((v) =>
+      v
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   duration: z.coerce.number().positive().max(3600).default(10),
   warmup: z.coerce.number().nonnegative().max(600).default(2),
   connections: z.coerce.number().int().min(1).max(2000).default(50),

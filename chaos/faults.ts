@@ -1,9 +1,9 @@
 // The faults, one at a time: each is injected, lifted, and followed until every instance is healthy again. The
 // window from injection to recovery is what the checker forgives failures in.
 import { health, type ServerProcess } from '../tests/helpers/instances.ts';
+import type { PrivatePostgres } from '../tests/helpers/private-postgres.ts';
 import type { PrivateRedis } from '../tests/helpers/private-redis.ts';
 import type { History } from './history.ts';
-import type { PrivatePostgres } from '../tests/helpers/private-postgres.ts';
 
 export type FaultKind = 'freeze-instance' | 'kill-redis' | 'crash-postgres' | 'kill-instance-mid-call';
 export const FAULT_KINDS: FaultKind[] = ['freeze-instance', 'kill-redis', 'crash-postgres', 'kill-instance-mid-call'];
@@ -98,7 +98,13 @@ async function allHealthy(instances: ServerProcess[], fault: Fault): Promise<num
   const deadline = Date.now() + RECOVERY_DEADLINE_MS;
   while (Date.now() < deadline) {
     const answered = (i: ServerProcess) =>
-      Promise.race([health(i).then((h) => JSON.stringify(h), (err: Error) => String(err.cause ?? err)), sleep(2000).then(() => 'no answer within 2 s')]);
+      Promise.race([
+        health(i).then(
+          (h) => JSON.stringify(h),
+          (err: Error) => String(err.cause ?? err),
+        ),
+        sleep(2000).then(() => 'no answer within 2 s'),
+      ]);
     fault.lastHealth = await Promise.all(instances.map(answered));
     if (fault.lastHealth.every((h) => h.includes('"status":"ok"'))) return Date.now();
     await sleep(50);

@@ -1,7 +1,7 @@
 // Every request the suite sends and what came back (or did not), in order: the record the checker judges.
 import { randomUUID } from 'node:crypto';
+import { readReply, type ToolReply, toolCallsBody, type VapiClient } from '../testkit/vapi.ts';
 import type { Instance } from '../tests/helpers/instances.ts';
-import { readReply, toolCallsBody, type ToolReply, type VapiClient } from '../testkit/vapi.ts';
 import type { Random } from './random.ts';
 
 /** Vapi gives up on a tool call after 20 s; so does the suite. */
@@ -79,7 +79,12 @@ export class History {
       },
       async tool(name, args, call = {}) {
         const toolCallId = call.toolCallId ?? `tc-${randomUUID()}`;
-        const { e, ...res } = await send(toolCallsBody([{ id: toolCallId, name, args }], { ...call, callId }), { type: 'tool-calls', tool: name, toolCallId, args });
+        const { e, ...res } = await send(toolCallsBody([{ id: toolCallId, name, args }], { ...call, callId }), {
+          type: 'tool-calls',
+          tool: name,
+          toolCallId,
+          args,
+        });
         if (res.status !== 200) return { field: 'error', status: 'failed', say: e.failure ?? '' };
         try {
           e.reply = readReply(JSON.parse(res.text).results[0]);

@@ -1,7 +1,8 @@
 // The figures of a run, printed for a person and returned for chaos/results/summary.json.
+
+import type { Finding } from './checker.ts';
 import type { Fault } from './faults.ts';
 import type { Exchange } from './history.ts';
-import type { Finding } from './checker.ts';
 import type { FlowResult } from './traffic.ts';
 
 export interface RunFacts {
@@ -21,7 +22,10 @@ const count = <T>(items: T[], key: (item: T) => string) => {
   for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
   return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 };
-const line = (counts: Record<string, number>) => Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ');
+const line = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
 
 export function printReport(r: RunFacts) {
   const answer = (e: Exchange) => {
@@ -32,8 +36,14 @@ export function printReport(r: RunFacts) {
   const answers = count(r.exchanges, (e) => `${e.tool ?? e.type}: ${answer(e)}`);
   const perKind = count(r.flows, (f) => f.op.kind);
   const outcomes = {
-    claim: count(r.flows.filter((f) => f.op.kind === 'claim'), (f) => f.outcome),
-    call: count(r.flows.filter((f) => f.op.kind === 'call'), (f) => f.outcome),
+    claim: count(
+      r.flows.filter((f) => f.op.kind === 'claim'),
+      (f) => f.outcome,
+    ),
+    call: count(
+      r.flows.filter((f) => f.op.kind === 'call'),
+      (f) => f.outcome,
+    ),
   };
   const faults = r.faults.map((f) => ({
     kind: f.kind,
@@ -49,7 +59,10 @@ export function printReport(r: RunFacts) {
     `  requests: ${r.exchanges.length} (${line(count(r.exchanges, (e) => e.type))})`,
     `  claims (book_appointment): ${perKind.claim ?? 0}; whole calls: ${perKind.call ?? 0}`,
     `  faults: ${r.faults.length} (${line(count(r.faults, (f) => f.kind))})`,
-    ...faults.map((f) => `    ${f.kind}${f.instance === undefined ? '' : ` #${f.instance}`}${f.callsInFlight === undefined ? '' : ` (${f.callsInFlight} call steps in flight)`}: ${f.faultMs} ms, healthy ${f.healthyAfterLiftMs ?? 'never'} ms after`),
+    ...faults.map(
+      (f) =>
+        `    ${f.kind}${f.instance === undefined ? '' : ` #${f.instance}`}${f.callsInFlight === undefined ? '' : ` (${f.callsInFlight} call steps in flight)`}: ${f.faultMs} ms, healthy ${f.healthyAfterLiftMs ?? 'never'} ms after`,
+    ),
     '  answers:',
     ...Object.entries(answers).map(([k, n]) => `    ${k}: ${n}`),
     `  claim outcomes: ${line(outcomes.claim)}`,
@@ -61,5 +74,16 @@ export function printReport(r: RunFacts) {
     '',
   ];
   console.log(out.join('\n'));
-  return { seed: r.seed, short: r.short, trafficMs: r.trafficMs, requests: r.exchanges.length, flows: perKind, faults, answers, outcomes, figures: r.figures, findings: r.findings };
+  return {
+    seed: r.seed,
+    short: r.short,
+    trafficMs: r.trafficMs,
+    requests: r.exchanges.length,
+    flows: perKind,
+    faults,
+    answers,
+    outcomes,
+    figures: r.figures,
+    findings: r.findings,
+  };
 }

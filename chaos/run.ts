@@ -13,16 +13,16 @@ import { connect, type Sql } from '../src/db/client.ts';
 import { freePort } from '../src/db/embedded.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createDemoClinic } from '../src/tenants/demo-clinic.ts';
-import { startFakeTwilio, type FakeTwilio } from '../testkit/fake-twilio.ts';
+import { type FakeTwilio, startFakeTwilio } from '../testkit/fake-twilio.ts';
 import { type ServerProcess, serverProcesses } from '../tests/helpers/instances.ts';
-import { privateRedis, type PrivateRedis } from '../tests/helpers/private-redis.ts';
+import { type PrivatePostgres, privatePostgres } from '../tests/helpers/private-postgres.ts';
+import { type PrivateRedis, privateRedis } from '../tests/helpers/private-redis.ts';
 import { check } from './checker.ts';
 import { type Crash, FAULT_KINDS, type Fault, inject, startAgain } from './faults.ts';
 import { CHAOS_SECRET, History } from './history.ts';
-import { privatePostgres, type PrivatePostgres } from '../tests/helpers/private-postgres.ts';
 import { seeded } from './random.ts';
-import { type FlowResult, operation, runCall, runClaim, startTimes, type TrafficDeps } from './traffic.ts';
 import { printReport } from './report.ts';
+import { type FlowResult, operation, runCall, runClaim, startTimes, type TrafficDeps } from './traffic.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 /** The clinic's hold time for the run: the shortest the schema allows, so holds left behind expire within it. */
@@ -30,14 +30,42 @@ const HOLD_TTL_SECONDS = 60;
 const HOLD_SWEEP_INTERVAL_MS = 1000;
 
 const PROFILES = {
-  short: { escalations: true, faultsPerKind: 1, workers: 8, firstFaultMs: 5_000, gapMs: 6_000, tailMs: 5_000, vanishWindowMs: 15_000, days: 15, limitMs: 5 * 60_000 },
-  full: { escalations: true, faultsPerKind: 3, workers: 16, firstFaultMs: 10_000, gapMs: 10_000, tailMs: 10_000, vanishWindowMs: 60_000, days: 25, limitMs: 20 * 60_000 },
+  short: {
+    escalations: true,
+    faultsPerKind: 1,
+    workers: 8,
+    firstFaultMs: 5_000,
+    gapMs: 6_000,
+    tailMs: 5_000,
+    vanishWindowMs: 15_000,
+    days: 15,
+    limitMs: 5 * 60_000,
+  },
+  full: {
+    escalations: true,
+    faultsPerKind: 3,
+    workers: 16,
+    firstFaultMs: 10_000,
+    gapMs: 10_000,
+    tailMs: 10_000,
+    vanishWindowMs: 60_000,
+    days: 25,
+    limitMs: 20 * 60_000,
+  },
 };
 const CALL_SHARE = 0.3;
 
 const { values } = parseArgs({ options: { short: { type: 'boolean' }, seed: { type: 'string' } } });
 const options = z
-  .object({ short: z.boolean().default(false), seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).optional() })
+  .object({
+    short: z.boolean().default(false),
+    seed: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
+  })
   .safeParse(values);
 if (!options.success) {
   console.error(`--seed must be a whole number from 0 to ${2 ** 32 - 1}.`);
@@ -131,7 +159,9 @@ async function run(): Promise<number> {
   );
   started.instances = instances;
   await Promise.all(instances.map((i) => i.start()));
-  log(`3 instances on ports ${ports.join(', ')}; PostgreSQL ${new URL(postgres.adminUrl).port}; Redis ${new URL(redis.url).port}`);
+  log(
+    `3 instances on ports ${ports.join(', ')}; PostgreSQL ${new URL(postgres.adminUrl).port}; Redis ${new URL(redis.url).port}`,
+  );
 
   // Traffic: workers take the plan's operations in order until told to stop.
   const planRandom = seeded(seed);
@@ -156,14 +186,18 @@ async function run(): Promise<number> {
 
   // Faults, one at a time, in an order and on instances the seed picks.
   const faultRandom = seeded(seed ^ 0x9e3779b9);
-  const schedule = faultRandom.shuffle(FAULT_KINDS.flatMap((k) => Array.from({ length: profile.faultsPerKind }, () => k)));
+  const schedule = faultRandom.shuffle(
+    FAULT_KINDS.flatMap((k) => Array.from({ length: profile.faultsPerKind }, () => k)),
+  );
   const faults: Fault[] = [];
   await sleep(profile.firstFaultMs);
   for (const kind of schedule) {
     const fault = await inject(kind, faultRandom.int(instances.length), { instances, redis, postgres, history });
     faults.push(fault);
     const target = fault.instance === undefined ? '' : ` instance ${fault.instance}`;
-    const back = fault.recoveredAt ? `all healthy ${fault.recoveredAt - fault.liftedAt} ms after lifting` : `NOT healthy within 30 s: ${fault.lastHealth?.join(' | ')}`;
+    const back = fault.recoveredAt
+      ? `all healthy ${fault.recoveredAt - fault.liftedAt} ms after lifting`
+      : `NOT healthy within 30 s: ${fault.lastHealth?.join(' | ')}`;
     log(`${kind}${target}: ${back}; ${history.exchanges.length} requests so far`);
     await sleep(profile.gapMs);
   }
@@ -179,7 +213,16 @@ async function run(): Promise<number> {
   const result = await check({ exchanges: history.exchanges, flows, faults, crashes, sql, twilio });
   result.figures['delivery reports Twilio posted (answered 204)'] = reported;
   writeFileSync(join(RESULTS, 'history.jsonl'), `${history.exchanges.map((e) => JSON.stringify(e)).join('\n')}\n`);
-  const summary = printReport({ seed, short, trafficMs, totalMs: Date.now() - began, exchanges: history.exchanges, flows, faults, ...result });
+  const summary = printReport({
+    seed,
+    short,
+    trafficMs,
+    totalMs: Date.now() - began,
+    exchanges: history.exchanges,
+    flows,
+    faults,
+    ...result,
+  });
   writeFileSync(join(RESULTS, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   await Promise.all(logs.map((s) => new Promise((r) => s.end(r))));
   return result.findings.length > 0 ? 1 : 0;

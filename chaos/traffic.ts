@@ -3,15 +3,20 @@
 // by the seed. A step without a real answer is retried after a pause, as the assistant would ("please try that
 // again"); a call whose step never gets one is hung up.
 import type { DateTime } from 'luxon';
-import { codeFrom, phoneCall, wrongCode, type PhoneCall } from '../tests/helpers/calls.ts';
 import type { FakeTwilio } from '../testkit/fake-twilio.ts';
-import { futureWeekday, iso, weekdayAfter } from '../tests/helpers/time.ts';
 import type { ToolReply } from '../testkit/vapi.ts';
+import { codeFrom, type PhoneCall, phoneCall, wrongCode } from '../tests/helpers/calls.ts';
+import { futureWeekday, iso, weekdayAfter } from '../tests/helpers/time.ts';
 import type { History } from './history.ts';
 import type { Random } from './random.ts';
 
 /** What a call does once it holds a slot. */
-export type CallPlan = 'complete' | 'wrong-code-first' | 'three-wrong-codes' | 'hang-up-while-holding' | 'vanish-while-holding';
+export type CallPlan =
+  | 'complete'
+  | 'wrong-code-first'
+  | 'three-wrong-codes'
+  | 'hang-up-while-holding'
+  | 'vanish-while-holding';
 
 export type Operation =
   | { kind: 'claim'; n: number; start: string; provider?: string; service: string }
@@ -50,7 +55,12 @@ export function startTimes(days: number): DateTime[] {
  * The n-th operation of the plan; the same seed gives the same sequence. Without `escalations`, a call planned to
  * give three wrong codes gives the right one.
  */
-export function operation(random: Random, n: number, starts: DateTime[], o: { callShare: number; escalations: boolean }): Operation {
+export function operation(
+  random: Random,
+  n: number,
+  starts: DateTime[],
+  o: { callShare: number; escalations: boolean },
+): Operation {
   const start = iso(random.pick(starts));
   const provider = random.pick(PROVIDERS);
   if (!random.chance(o.callShare)) return { kind: 'claim', n, start, provider, service: random.pick(SERVICES) };
@@ -101,10 +111,17 @@ export async function runClaim(deps: TrafficDeps, op: Extract<Operation, { kind:
   const callId = `claim-${op.n}`;
   const number = callerNumber(op.n);
   const vapi = deps.history.client(callId);
-  const args = { start: op.start, patient_name: `Chaos Claimant ${op.n}`, service: op.service, ...(op.provider ? { provider: op.provider } : {}) };
+  const args = {
+    start: op.start,
+    patient_name: `Chaos Claimant ${op.n}`,
+    service: op.service,
+    ...(op.provider ? { provider: op.provider } : {}),
+  };
   const texted = textsTo(deps, number);
   // One tool-call id for every try: a redelivery of the same request, which must not book twice.
-  const reply = await step(deps, () => vapi.tool('book_appointment', args, { customerNumber: number, toolCallId: `tc-${callId}` }));
+  const reply = await step(deps, () =>
+    vapi.tool('book_appointment', args, { customerNumber: number, toolCallId: `tc-${callId}` }),
+  );
   const result = (outcome: string): FlowResult => ({ op, callId, outcome, hungUp: false });
   if (gaveUp(reply)) return result('gave-up-at-book_appointment');
   // A clinic that needs a code holds the time and texts it: the caller reads it out, and only verify_otp books.
@@ -119,11 +136,19 @@ export async function runCall(deps: TrafficDeps, op: Extract<Operation, { kind: 
   const result = (outcome: string, hungUp: boolean): FlowResult => ({ op, callId, outcome, hungUp });
   const hangUp = async (outcome: string) => {
     const ended = await ending(deps, () => call.hangUp());
-    await ending(deps, () => call.report({ endedReason: 'customer-ended-call', analysis: { summary: `Chaos call ${op.n}: ${outcome}.` } }));
+    await ending(deps, () =>
+      call.report({ endedReason: 'customer-ended-call', analysis: { summary: `Chaos call ${op.n}: ${outcome}.` } }),
+    );
     return result(outcome, ended);
   };
 
-  const held = await step(deps, () => call.tool('reserve_slot', { start: op.start, patient_name: `Chaos Caller ${op.n}`, ...(op.provider ? { provider: op.provider } : {}) }));
+  const held = await step(deps, () =>
+    call.tool('reserve_slot', {
+      start: op.start,
+      patient_name: `Chaos Caller ${op.n}`,
+      ...(op.provider ? { provider: op.provider } : {}),
+    }),
+  );
   if (gaveUp(held)) return hangUp('gave-up-at-reserve_slot');
   if (held.status !== 'held') return hangUp(held.status);
   // The caller's line goes dead and Vapi never reports the end: only the hold's time limit frees the slot.
@@ -142,7 +167,12 @@ const textsTo = (deps: TrafficDeps, number: string) => deps.twilio.messages.filt
  * escalation); a lost or late text is asked for again. `textedBefore`: a step already sent the code
  * (book_appointment's code_sent), and the phone had this many texts before it; the first send_otp is skipped.
  */
-async function codeAndVerify(deps: TrafficDeps, call: PhoneCall, wrongCodes: number, textedBefore?: number): Promise<string> {
+async function codeAndVerify(
+  deps: TrafficDeps,
+  call: PhoneCall,
+  wrongCodes: number,
+  textedBefore?: number,
+): Promise<string> {
   for (let sends = 0; sends < 3; sends++) {
     const alreadySent = sends === 0 && textedBefore !== undefined;
     const seen = alreadySent ? textedBefore : textsTo(deps, call.number);

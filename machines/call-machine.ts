@@ -63,7 +63,10 @@ export type CallEvent =
 export type ToolEvent = Exclude<CallEvent, { type: 'END' }>;
 
 export type ReserveOutput = { kind: 'held'; hold: Hold; reply: Reply } | { kind: 'not_held'; reply: Reply };
-export type SendCodeOutput = { kind: 'sent'; to: string } | { kind: 'limited'; reason: 'hold' | 'phone' | 'tenant' } | { kind: 'hold_gone' };
+export type SendCodeOutput =
+  | { kind: 'sent'; to: string }
+  | { kind: 'limited'; reason: 'hold' | 'phone' | 'tenant' }
+  | { kind: 'hold_gone' };
 export type VerifyOutput =
   | { kind: 'booked'; appointmentId: string }
   | { kind: 'wrong' }
@@ -101,13 +104,16 @@ const needsProvider = <O, I>() =>
 
 const couldNotRun: Reply = {
   failed: true,
-  body: { status: 'internal_error', say: 'Sorry, something went wrong on our side; please try that again in a moment.' },
+  body: {
+    status: 'internal_error',
+    say: 'Sorry, something went wrong on our side; please try that again in a moment.',
+  },
 };
 
 const say = {
   noHold: reply('no_hold', "I'm not holding a time for you yet; let's pick one first."),
   codeNotSent: reply('code_not_sent', "I haven't texted you a code yet; shall I send it now?"),
-  otpNotRequired: reply('otp_not_required', "No code is needed here; I can confirm the booking directly."),
+  otpNotRequired: reply('otp_not_required', 'No code is needed here; I can confirm the booking directly.'),
   otpRequired: reply('otp_required', 'I need to text you a code to confirm your number first.'),
   ended: reply('call_ended', 'This call has ended.'),
   escalated: reply('escalated', 'A member of our staff will call you back shortly to finish this.'),
@@ -151,7 +157,9 @@ export const callMachine = setup({
       const appointmentId = (event as unknown as { output: { appointmentId: string } }).output.appointmentId;
       return {
         appointmentId,
-        reply: reply('booked', `You're booked for ${held(context).label}. I'll text you a confirmation.`, { appointment_id: appointmentId }),
+        reply: reply('booked', `You're booked for ${held(context).label}. I'll text you a confirmation.`, {
+          appointment_id: appointmentId,
+        }),
       };
     }),
   },
@@ -179,7 +187,9 @@ export const callMachine = setup({
 
     reserving: {
       tags: BUSY_TAG,
-      entry: assign({ codeWithHold: ({ event }) => (event.type === 'RESERVE' && event.then === 'send_code' ? event.requestId : null) }),
+      entry: assign({
+        codeWithHold: ({ event }) => (event.type === 'RESERVE' && event.then === 'send_code' ? event.requestId : null),
+      }),
       invoke: {
         id: 'reserve',
         src: 'reserveSlot',
@@ -192,7 +202,8 @@ export const callMachine = setup({
         onDone: [
           {
             // The same path as reserve_slot then send_otp, in one step: the code goes to the held patient's number.
-            guard: ({ context, event }) => event.output.kind === 'held' && context.otpRequired && Boolean(context.codeWithHold),
+            guard: ({ context, event }) =>
+              event.output.kind === 'held' && context.otpRequired && Boolean(context.codeWithHold),
             target: 'sendingCode',
             actions: 'takeHold',
           },
@@ -221,14 +232,24 @@ export const callMachine = setup({
           { guard: 'otpRequired', target: 'sendingCode' },
           { actions: { type: 'answer', params: say.otpNotRequired } },
         ],
-        VERIFY: [{ guard: 'holdLapsed', target: 'holdExpired' }, { actions: { type: 'answer', params: say.codeNotSent } }],
+        VERIFY: [
+          { guard: 'holdLapsed', target: 'holdExpired' },
+          { actions: { type: 'answer', params: say.codeNotSent } },
+        ],
         CONFIRM: [
           { guard: 'holdLapsed', target: 'holdExpired' },
           { guard: 'otpRequired', actions: { type: 'answer', params: say.otpRequired } },
           { target: 'confirming' },
         ],
-        SEND_CONFIRMATION: { actions: { type: 'answer', params: reply('not_booked', "You're not booked yet; let's finish confirming first.") } },
-        CHANGE_APPOINTMENT: { actions: { type: 'answer', params: reply('hold_in_progress', "Let's finish the booking I'm holding first.") } },
+        SEND_CONFIRMATION: {
+          actions: {
+            type: 'answer',
+            params: reply('not_booked', "You're not booked yet; let's finish confirming first."),
+          },
+        },
+        CHANGE_APPOINTMENT: {
+          actions: { type: 'answer', params: reply('hold_in_progress', "Let's finish the booking I'm holding first.") },
+        },
       },
     },
 
@@ -239,8 +260,8 @@ export const callMachine = setup({
         src: 'sendCode',
         input: ({ context, event }) => ({
           hold: held(context),
-          phone: event.type === 'SEND_OTP' ? event.phone : context.codeSentTo ?? held(context).patientPhone,
-          requestId: 'requestId' in event ? event.requestId : context.codeWithHold ?? '',
+          phone: event.type === 'SEND_OTP' ? event.phone : (context.codeSentTo ?? held(context).patientPhone),
+          requestId: 'requestId' in event ? event.requestId : (context.codeWithHold ?? ''),
           context,
         }),
         onDone: [
@@ -265,18 +286,28 @@ export const callMachine = setup({
           {
             guard: ({ context }) => context.codeSentTo !== null,
             target: 'codeSent',
-            actions: { type: 'answer', params: reply('rate_limited', "I can't send another code right now; please use the one I already sent.") },
+            actions: {
+              type: 'answer',
+              params: reply('rate_limited', "I can't send another code right now; please use the one I already sent."),
+            },
           },
           {
             target: 'escalating',
             actions: {
               type: 'answer',
-              params: reply('escalated', "I can't send a code to that number right now; a member of our staff will call you back to finish the booking."),
+              params: reply(
+                'escalated',
+                "I can't send a code to that number right now; a member of our staff will call you back to finish the booking.",
+              ),
             },
           },
         ],
         onError: [
-          { guard: ({ context }) => context.codeSentTo !== null, target: 'codeSent', actions: { type: 'answer', params: say.internal } },
+          {
+            guard: ({ context }) => context.codeSentTo !== null,
+            target: 'codeSent',
+            actions: { type: 'answer', params: say.internal },
+          },
           { target: 'held', actions: { type: 'answer', params: say.internal } },
         ],
       },
@@ -293,14 +324,26 @@ export const callMachine = setup({
             guard: 'codeUnreadable',
             actions: assign({
               reply: ({ context }) =>
-                reply('unreadable_code', `I need the ${context.otpLength}-digit code from the text message; could you read it again?`),
+                reply(
+                  'unreadable_code',
+                  `I need the ${context.otpLength}-digit code from the text message; could you read it again?`,
+                ),
             }),
           },
           { target: 'verifying' },
         ],
-        CONFIRM: { actions: { type: 'answer', params: reply('otp_required', 'Please read me the code I texted you first.') } },
-        SEND_CONFIRMATION: { actions: { type: 'answer', params: reply('not_booked', "You're not booked yet; please read me the code first.") } },
-        CHANGE_APPOINTMENT: { actions: { type: 'answer', params: reply('hold_in_progress', "Let's finish the booking I'm holding first.") } },
+        CONFIRM: {
+          actions: { type: 'answer', params: reply('otp_required', 'Please read me the code I texted you first.') },
+        },
+        SEND_CONFIRMATION: {
+          actions: {
+            type: 'answer',
+            params: reply('not_booked', "You're not booked yet; please read me the code first."),
+          },
+        },
+        CHANGE_APPOINTMENT: {
+          actions: { type: 'answer', params: reply('hold_in_progress', "Let's finish the booking I'm holding first.") },
+        },
       },
     },
 
@@ -311,7 +354,7 @@ export const callMachine = setup({
         src: 'verifyCode',
         input: ({ context, event }) => ({
           hold: held(context),
-          codeDigest: event.type === 'VERIFY' ? event.codeDigest ?? '' : '',
+          codeDigest: event.type === 'VERIFY' ? (event.codeDigest ?? '') : '',
           requestId: 'requestId' in event ? event.requestId : '',
           context,
         }),
@@ -325,14 +368,20 @@ export const callMachine = setup({
           {
             guard: ({ event }) => event.output.kind === 'no_code',
             target: 'held',
-            actions: [assign({ codeSentTo: null }), { type: 'answer', params: reply('code_expired', 'That code has expired; shall I text you a new one?') }],
+            actions: [
+              assign({ codeSentTo: null }),
+              { type: 'answer', params: reply('code_expired', 'That code has expired; shall I text you a new one?') },
+            ],
           },
           {
             guard: 'lastWrongCode',
             target: 'escalating',
             actions: assign(({ context }) => ({
               wrongCodes: context.wrongCodes + 1,
-              reply: reply('escalated', "That code doesn't match either. I've released the time and a member of our staff will call you back shortly."),
+              reply: reply(
+                'escalated',
+                "That code doesn't match either. I've released the time and a member of our staff will call you back shortly.",
+              ),
             })),
           },
           {
@@ -341,7 +390,11 @@ export const callMachine = setup({
               const left = MAX_WRONG_CODES - context.wrongCodes - 1;
               return {
                 wrongCodes: context.wrongCodes + 1,
-                reply: reply('wrong_code', `That code doesn't match; you have ${left} ${left === 1 ? 'try' : 'tries'} left.`, { attempts_left: left }),
+                reply: reply(
+                  'wrong_code',
+                  `That code doesn't match; you have ${left} ${left === 1 ? 'try' : 'tries'} left.`,
+                  { attempts_left: left },
+                ),
               };
             }),
           },
@@ -370,10 +423,36 @@ export const callMachine = setup({
 
     booked: {
       on: {
-        RESERVE: { actions: assign({ reply: ({ context }) => reply('already_booked', `You're already booked for ${held(context).label}; I can reschedule it if you like.`) }) },
-        SEND_OTP: { actions: assign({ reply: ({ context }) => reply('already_booked', `You're already booked for ${held(context).label}.`) }) },
-        VERIFY: { actions: assign({ reply: ({ context }) => reply('booked', `You're already booked for ${held(context).label}.`, { appointment_id: context.appointmentId }) }) },
-        CONFIRM: { actions: assign({ reply: ({ context }) => reply('booked', `You're already booked for ${held(context).label}.`, { appointment_id: context.appointmentId }) }) },
+        RESERVE: {
+          actions: assign({
+            reply: ({ context }) =>
+              reply(
+                'already_booked',
+                `You're already booked for ${held(context).label}; I can reschedule it if you like.`,
+              ),
+          }),
+        },
+        SEND_OTP: {
+          actions: assign({
+            reply: ({ context }) => reply('already_booked', `You're already booked for ${held(context).label}.`),
+          }),
+        },
+        VERIFY: {
+          actions: assign({
+            reply: ({ context }) =>
+              reply('booked', `You're already booked for ${held(context).label}.`, {
+                appointment_id: context.appointmentId,
+              }),
+          }),
+        },
+        CONFIRM: {
+          actions: assign({
+            reply: ({ context }) =>
+              reply('booked', `You're already booked for ${held(context).label}.`, {
+                appointment_id: context.appointmentId,
+              }),
+          }),
+        },
         SEND_CONFIRMATION: 'resendingConfirmation',
         CHANGE_APPOINTMENT: 'changingAppointment',
       },
@@ -384,7 +463,11 @@ export const callMachine = setup({
       invoke: {
         id: 'resend',
         src: 'resendConfirmation',
-        input: ({ context, event }) => ({ appointmentId: context.appointmentId!, requestId: 'requestId' in event ? event.requestId : '', context }),
+        input: ({ context, event }) => ({
+          appointmentId: context.appointmentId!,
+          requestId: 'requestId' in event ? event.requestId : '',
+          context,
+        }),
         onDone: {
           target: 'booked',
           // booked's entry sets the booked answer; this one replaces it.
@@ -392,7 +475,12 @@ export const callMachine = setup({
             reply: ({ event }) =>
               event.output.kind === 'limit'
                 ? reply('rate_limited', "I've already sent the confirmation several times; it should be on your phone.")
-                : reply('sent', event.output.kind === 'pending' ? 'The confirmation text is on its way.' : "I've sent the confirmation text again."),
+                : reply(
+                    'sent',
+                    event.output.kind === 'pending'
+                      ? 'The confirmation text is on its way.'
+                      : "I've sent the confirmation text again.",
+                  ),
           }),
         },
         onError: { target: 'booked', actions: { type: 'answer', params: say.internal } },
@@ -410,7 +498,10 @@ export const callMachine = setup({
           requestId: 'requestId' in event ? event.requestId : '',
           context,
         }),
-        onDone: { target: 'idle', actions: [{ type: 'forgetHold' }, assign({ appointmentId: null, reply: ({ event }) => event.output })] },
+        onDone: {
+          target: 'idle',
+          actions: [{ type: 'forgetHold' }, assign({ appointmentId: null, reply: ({ event }) => event.output })],
+        },
         onError: { target: 'idle', actions: { type: 'answer', params: say.internal } },
       },
     },
@@ -431,7 +522,13 @@ export const callMachine = setup({
     escalating: {
       tags: BUSY_TAG,
       entry: 'flag',
-      invoke: { id: 'releaseForHuman', src: 'releaseHold', input: ({ context }) => ({ hold: context.hold, context }), onDone: { target: 'escalated', actions: 'forgetHold' }, onError: 'escalated' },
+      invoke: {
+        id: 'releaseForHuman',
+        src: 'releaseHold',
+        input: ({ context }) => ({ hold: context.hold, context }),
+        onDone: { target: 'escalated', actions: 'forgetHold' },
+        onError: 'escalated',
+      },
     },
     escalated: {
       on: {
@@ -443,7 +540,13 @@ export const callMachine = setup({
 
     ending: {
       tags: BUSY_TAG,
-      invoke: { id: 'releaseAtEnd', src: 'releaseHold', input: ({ context }) => ({ hold: context.hold, context }), onDone: 'ended', onError: 'ended' },
+      invoke: {
+        id: 'releaseAtEnd',
+        src: 'releaseHold',
+        input: ({ context }) => ({ hold: context.hold, context }),
+        onDone: 'ended',
+        onError: 'ended',
+      },
     },
 
     ended: { type: 'final', entry: { type: 'answer', params: say.ended } },
@@ -457,7 +560,9 @@ function choosingSteps() {
     SEND_OTP: { actions: { type: 'answer', params: say.noHold } },
     VERIFY: { actions: { type: 'answer', params: say.noHold } },
     CONFIRM: { actions: { type: 'answer', params: say.noHold } },
-    SEND_CONFIRMATION: { actions: { type: 'answer', params: reply('not_booked', "There's no booking from this call to confirm yet.") } },
+    SEND_CONFIRMATION: {
+      actions: { type: 'answer', params: reply('not_booked', "There's no booking from this call to confirm yet.") },
+    },
     CHANGE_APPOINTMENT: 'changingAppointment',
   } as const;
 }

@@ -1,19 +1,20 @@
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { dashboardKeyVerifier } from './admin/auth.ts';
+import { adminApi } from './admin/plugin.ts';
 import { BookingService } from './booking/booking-service.ts';
 import { HoldSweeper } from './booking/hold-sweeper.ts';
 import { provideCallEffects } from './calls/call-effects.ts';
 import { CallRegistry } from './calls/call-registry.ts';
 import { CallService } from './calls/call-service.ts';
 import type { Config } from './config.ts';
-import { ToolReplays } from './coordinator/tool-replays.ts';
 import { SlotCoordinator } from './coordinator/coordinator.ts';
+import { ToolReplays } from './coordinator/tool-replays.ts';
 import { DashboardHub } from './dashboard/hub.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
 import { dashboardTokens } from './dashboard/tokens.ts';
 import type { Sql } from './db/client.ts';
-import { dashboardKeyVerifier } from './admin/auth.ts';
-import { adminApi } from './admin/plugin.ts';
+import { readOpsGauges } from './db/queries/ops-gauges.ts';
 import { installErrorHandler } from './http/errors.ts';
 import { healthRoutes } from './http/health.ts';
 import { registerLoadShedding } from './http/load-shedding.ts';
@@ -23,19 +24,18 @@ import { registerRateLimits } from './http/rate-limit.ts';
 import { installDashboardSecurityHeaders } from './http/security-headers.ts';
 import { createMetrics, registerOpsGauges } from './observability/metrics.ts';
 import { liveCallInspector } from './observability/stately-inspector.ts';
-import { readOpsGauges } from './db/queries/ops-gauges.ts';
 import { otpPepper } from './otp/otp-code.ts';
 import { createRedis } from './redis/client.ts';
 import { API_GATE, installJsonGate } from './security/input-hygiene.ts';
 import type { SecretBox } from './security/secret-box.ts';
-import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
 import { InboundSms } from './sms/inbound.ts';
 import { twilioInboundRoutes } from './sms/inbound-route.ts';
 import { OptOuts } from './sms/opt-outs.ts';
+import { OutboxDispatcher } from './sms/outbox-dispatcher.ts';
 import { twilioStatusRoutes } from './sms/status-route.ts';
-import { WaitlistService } from './waitlist/waitlist-service.ts';
 import { TenantDirectory } from './tenants/directory.ts';
 import { vapiRoutes } from './vapi/route.ts';
+import { WaitlistService } from './waitlist/waitlist-service.ts';
 
 export interface AppDeps {
   config: Config;
@@ -55,7 +55,8 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
       redact: ['req.headers.authorization', 'req.headers["x-vapi-secret"]', 'req.headers["x-signature"]'],
       ...(logStream ? { stream: logStream } : {}),
     },
-    genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID()),
+    genReqId: (req) =>
+      typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : randomUUID(),
     bodyLimit: 1024 * 1024,
     // The webhook's tool calls log one line each (vapi/run-tool-call.ts); fastify's two lines per request
     // (received, completed) would triple that. Other routes keep them.
@@ -72,7 +73,12 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const metrics = createMetrics();
   measureHttp(app, metrics);
-  registerOpsGauges(metrics, () => readOpsGauges(sql), config.DB_POOL_SIZE, (err) => app.log.warn({ err }, 'metrics: the database gauges could not be read'));
+  registerOpsGauges(
+    metrics,
+    () => readOpsGauges(sql),
+    config.DB_POOL_SIZE,
+    (err) => app.log.warn({ err }, 'metrics: the database gauges could not be read'),
+  );
   const tenants = new TenantDirectory(sql);
   const stopHearingCatalog = await tenants.listen();
   app.addHook('onClose', stopHearingCatalog);
@@ -99,11 +105,24 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     });
   }
 
-  const outbox = new OutboxDispatcher(sql, config, secrets, app.log.child({ component: 'sms-outbox' }), now, (kind, outcome) =>
-    metrics.sms.inc({ kind, outcome }),
+  const outbox = new OutboxDispatcher(
+    sql,
+    config,
+    secrets,
+    app.log.child({ component: 'sms-outbox' }),
+    now,
+    (kind, outcome) => metrics.sms.inc({ kind, outcome }),
   );
   const pepper = otpPepper(config, secrets);
-  const machine = provideCallEffects({ sql, booking, tenants, secrets, otpPepper: pepper, smsQueued: () => outbox.kick(), now });
+  const machine = provideCallEffects({
+    sql,
+    booking,
+    tenants,
+    secrets,
+    otpPepper: pepper,
+    smsQueued: () => outbox.kick(),
+    now,
+  });
   const inspector = config.STATELY_INSPECT_URL ? liveCallInspector(config.STATELY_INSPECT_URL) : undefined;
   if (inspector) app.addHook('onClose', async () => inspector.stop());
   const registry = new CallRegistry({
@@ -125,12 +144,21 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   metrics.countInMemory('replay_records_queued', () => replays.queued);
   const sweeper = new HoldSweeper(booking, config.HOLD_SWEEP_INTERVAL_MS, app.log.child({ component: 'hold-sweeper' }));
   const waitlist = new WaitlistService({
-    sql, booking, tenants, now,
+    sql,
+    booking,
+    tenants,
+    now,
     log: app.log.child({ component: 'waitlist' }),
     smsQueued: () => outbox.kick(),
     sweepIntervalMs: config.HOLD_SWEEP_INTERVAL_MS,
   });
-  const inbound = new InboundSms({ sql, booking, waitlist, log: app.log.child({ component: 'sms-inbound' }), smsQueued: () => outbox.kick() });
+  const inbound = new InboundSms({
+    sql,
+    booking,
+    waitlist,
+    log: app.log.child({ component: 'sms-inbound' }),
+    smsQueued: () => outbox.kick(),
+  });
   const optOuts = new OptOuts(sql);
   const housekeeping = setInterval(() => registry.trim(), 60_000).unref();
   outbox.start();
@@ -146,10 +174,17 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   // Every JSON body, query string and path parameter passes the gate; the webhook sets its own, cleaning, parser.
   installJsonGate(app, API_GATE, { flat: true });
   installDashboardSecurityHeaders(app);
-  await registerLoadShedding(app, { maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS, sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS });
+  await registerLoadShedding(app, {
+    maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS,
+    sampleIntervalMs: config.PRESSURE_SAMPLE_INTERVAL_MS,
+  });
   await registerRateLimits(
     app,
-    redis && { redis: redis.commands, prefix: redis.prefix, degraded: () => metrics.redisDegraded.inc({ operation: 'rate_limit' }) },
+    redis && {
+      redis: redis.commands,
+      prefix: redis.prefix,
+      degraded: () => metrics.redisDegraded.inc({ operation: 'rate_limit' }),
+    },
   );
   await registerOpenApi(app);
   await app.register(metricsRoutes, { metrics });
@@ -159,16 +194,34 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   });
   const window = config.RATE_LIMIT_WINDOW_SECONDS;
   await app.register(vapiRoutes, {
-    sql, tenants, booking, calls, waitlist, optOuts, metrics, secrets, now, replays,
+    sql,
+    tenants,
+    booking,
+    calls,
+    waitlist,
+    optOuts,
+    metrics,
+    secrets,
+    now,
+    replays,
     bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES,
     publicUrl: config.PUBLIC_URL,
-    limits: { perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT, perIp: config.RATE_LIMIT_WEBHOOK_PER_IP, windowSeconds: window },
+    limits: {
+      perTenant: config.RATE_LIMIT_WEBHOOK_PER_TENANT,
+      perIp: config.RATE_LIMIT_WEBHOOK_PER_IP,
+      windowSeconds: window,
+    },
     smsQueued: () => outbox.kick(),
   });
   await app.register(twilioStatusRoutes, { sql, config, secrets });
   await app.register(twilioInboundRoutes, { sql, config, secrets, tenants, inbound });
   const adminDeps = {
-    sql, secrets, tenants, booking, waitlist, now,
+    sql,
+    secrets,
+    tenants,
+    booking,
+    waitlist,
+    now,
     adminToken: config.ADMIN_TOKEN,
     publicUrl: config.PUBLIC_URL,
     dashboardTokens: dashboardTokens(config, secrets),

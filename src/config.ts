@@ -6,13 +6,16 @@ const boolean = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const url = (protocols: string[]) =>
-  z.string().refine((v) => {
-    try {
-      return protocols.includes(new URL(v).protocol);
-    } catch {
-      return false;
-    }
-  }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  );
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -28,7 +31,10 @@ const ConfigSchema = z.object({
   DATA_DIR: z.string().min(1).default('.slotkeeper'),
   SEED_DEMO: boolean.default(true),
   DEMO_VAPI_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  DEMO_OWNER_PHONE: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +12125550143').optional(),
+  DEMO_OWNER_PHONE: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +12125550143')
+    .optional(),
   SECRETS_KEY: z
     .string()
     .refine((v) => {
@@ -47,9 +53,15 @@ const ConfigSchema = z.object({
   /** How often an open event stream gets a keep-alive and has its session checked again (revoked key, suspension). */
   DASHBOARD_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(20_000),
   OTP_PEPPER: z.string().min(32, 'must be at least 32 characters').optional(),
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(8).optional(),
-  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +12125550143').optional(),
+  TWILIO_FROM_NUMBER: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number like +12125550143')
+    .optional(),
   TWILIO_API_BASE_URL: url(['http:', 'https:']).optional(),
   SMS_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   SMS_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
@@ -61,7 +73,12 @@ const ConfigSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   HTTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
-  WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+  WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),

@@ -90,15 +90,31 @@ export async function startFakeTwilio(): Promise<FakeTwilio> {
       return reply(failures.status, { code: 20500, message: 'Internal Server Error (fake)', status: failures.status });
     }
     const [recipient, from, body] = [form.get('To'), form.get('From'), form.get('Body')];
-    if (!recipient || !from || !body) return reply(400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
-    const m: FakeMessage = { sid: `SM${randomBytes(16).toString('hex')}`, to: recipient, from, body, statusCallback: form.get('StatusCallback') ?? undefined };
+    if (!recipient || !from || !body)
+      return reply(400, { code: 21604, message: "A 'To', 'From' and 'Body' are required", status: 400 });
+    const m: FakeMessage = {
+      sid: `SM${randomBytes(16).toString('hex')}`,
+      to: recipient,
+      from,
+      body,
+      statusCallback: form.get('StatusCallback') ?? undefined,
+    };
     messages.push(m);
     arrivals.emit('message');
     if (dropAnswers > 0) {
       dropAnswers--;
       return req.socket.destroy();
     }
-    reply(201, { sid: m.sid, account_sid: FAKE_ACCOUNT_SID, to: recipient, from, body, status: 'queued', num_segments: '1', date_created: new Date().toUTCString() });
+    reply(201, {
+      sid: m.sid,
+      account_sid: FAKE_ACCOUNT_SID,
+      to: recipient,
+      from,
+      body,
+      status: 'queued',
+      num_segments: '1',
+      date_created: new Date().toUTCString(),
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

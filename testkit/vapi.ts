@@ -11,7 +11,9 @@ import { notVapiAssistantAnswer, ToolCallsAnswer } from './vapi-sdk.ts';
 export type WireToolCall = Omit<Vapi.ToolCall, 'function'> & {
   function: Omit<Vapi.ToolCallFunction, 'arguments'> & { arguments: string | Record<string, unknown> };
 };
-type WireFunctionTool = Omit<Vapi.ServerMessageToolCallsToolWithToolCallListItem.Function, 'toolCall'> & { toolCall: WireToolCall };
+type WireFunctionTool = Omit<Vapi.ServerMessageToolCallsToolWithToolCallListItem.Function, 'toolCall'> & {
+  toolCall: WireToolCall;
+};
 export type WireToolCallsMessage = Omit<Vapi.ServerMessageToolCalls, 'toolCallList' | 'toolWithToolCallList'> & {
   toolCallList: WireToolCall[];
   toolWithToolCallList: WireFunctionTool[];
@@ -43,7 +45,11 @@ export function vapiCall(id: string, customerNumber: string | null): Vapi.Call {
   };
 }
 
-const phoneNumber: Vapi.ServerMessageToolCallsPhoneNumber = { provider: 'twilio', number: '+12125550100', twilioAccountSid: 'ACtest' };
+const phoneNumber: Vapi.ServerMessageToolCallsPhoneNumber = {
+  provider: 'twilio',
+  number: '+12125550100',
+  twilioAccountSid: 'ACtest',
+};
 
 export function toolCallsBody(calls: ToolCallSpec[], call: CallSpec = {}): { message: WireToolCallsMessage } {
   const callId = call.callId ?? randomUUID();
@@ -77,7 +83,14 @@ export function statusUpdateBody(
   fields: Partial<Vapi.ServerMessageStatusUpdate> & Pick<Vapi.ServerMessageStatusUpdate, 'status'>,
   call: Vapi.Call | null,
 ): { message: Vapi.ServerMessageStatusUpdate } {
-  return { message: { type: 'status-update', timestamp: Date.now(), ...(call ? { call, customer: call.customer } : {}), ...fields } };
+  return {
+    message: {
+      type: 'status-update',
+      timestamp: Date.now(),
+      ...(call ? { call, customer: call.customer } : {}),
+      ...fields,
+    },
+  };
 }
 
 /** Fields older reports carried at the top level (vapi-protocol.md §3.2); the webhook still reads them. */
@@ -105,7 +118,10 @@ export function endOfCallReportBody(
 
 export interface VapiClient {
   /** Any body, Vapi's or not (bad-input tests send both). */
-  post(body: unknown, init?: { headers?: Record<string, string>; raw?: string }): Promise<{ status: number; json: any }>;
+  post(
+    body: unknown,
+    init?: { headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; json: any }>;
   /** A tool-calls message; the answer is checked against the SDK's ServerMessageResponseToolCalls. */
   toolCalls(body: { message: WireToolCallsMessage }): Promise<Vapi.ToolCallResult[]>;
   /** Vapi's assistant-request; the answer is checked against the SDK's ServerMessageResponseAssistantRequest. */
@@ -140,7 +156,12 @@ export function vapiClient(baseUrl: string, slug: string, secret: string): VapiC
     post,
     toolCalls,
     async assistantRequest(call) {
-      const message: Vapi.ServerMessageAssistantRequest = { type: 'assistant-request', timestamp: Date.now(), phoneNumber, ...(call ? { call } : {}) };
+      const message: Vapi.ServerMessageAssistantRequest = {
+        type: 'assistant-request',
+        timestamp: Date.now(),
+        phoneNumber,
+        ...(call ? { call } : {}),
+      };
       const res = await post({ message });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${JSON.stringify(res.json)}`);
       const problems = notVapiAssistantAnswer(res.json);

@@ -69,7 +69,10 @@ export const CONTENDED_DAY = 55;
 
 function slotAt(dayOffset: number, provider: number, slot: number, today: DateTime): PlannedSlot {
   const [h, m] = CLINIC.opens.split(':').map(Number);
-  const start = today.plus({ days: dayOffset }).set({ hour: h, minute: m }).plus({ minutes: slot * CLINIC.minutes });
+  const start = today
+    .plus({ days: dayOffset })
+    .set({ hour: h, minute: m })
+    .plus({ minutes: slot * CLINIC.minutes });
   return { provider: providerName(provider), start: start.toISO({ suppressMilliseconds: true })! };
 }
 
@@ -142,7 +145,10 @@ export interface ManyClinics {
  * bookings written directly (not through claim_slot) with triggers off, since only their presence matters here. The
  * EXCLUDE constraint still checks every row.
  */
-export async function seedManyClinics(sql: Sql, m: ManyClinics): Promise<{ clinics: number; bookings: number; slugs: string[]; secret: string }> {
+export async function seedManyClinics(
+  sql: Sql,
+  m: ManyClinics,
+): Promise<{ clinics: number; bookings: number; slugs: string[]; secret: string }> {
   const secret = randomBytes(24).toString('base64url');
   const step = Math.max(1, Math.floor(SLOTS_PER_DAY / Math.max(1, m.bookingsPerDay)));
   const bookings = await sql.begin(async (tx) => {

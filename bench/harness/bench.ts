@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '../../src/db/migrate.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { startFakeTwilio } from '../../testkit/fake-twilio.ts';
 import { loadNaiveSchema } from '../naive/database.ts';
 import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
 import { CLINIC, createBenchClinic, FreeSlots, seedManyClinics, slotsAroundContention } from './bench-clinic.ts';
 import { type BenchDatabase, createDatabase } from './databases.ts';
-import { startFakeTwilio } from '../../testkit/fake-twilio.ts';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { describeMachine, redisVersion } from './machine.ts';
 import { type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';
@@ -87,12 +87,18 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const db = await createDatabase(config.adminDatabaseUrl, config.databaseName);
     await migrate(db.sql);
     const clinic = await createBenchClinic(db.sql);
-    const withCodes = await createBenchClinic(db.sql, { slug: CLINIC.codesSlug, otpRequired: true, secret: clinic.secret });
+    const withCodes = await createBenchClinic(db.sql, {
+      slug: CLINIC.codesSlug,
+      otpRequired: true,
+      secret: clinic.secret,
+    });
     // The demo clinic too (two providers, weekdays 9–5): check_availability's small-clinic case.
     const demoSecret = randomBytes(24).toString('base64url');
     await createDemoClinic(db.sql, { secret: demoSecret });
     const server = await startSlotkeeper(db, true);
-    log(`slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`);
+    log(
+      `slotkeeper under test at ${server.url} (database ${config.databaseName}${redisUrl ? `, Redis ${redisUrl}` : ', no Redis'})`,
+    );
     return {
       url: `${server.url}/vapi/${clinic.slug}`,
       codesUrl: `${server.url}/vapi/${withCodes.slug}`,
@@ -117,7 +123,9 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const db = await createDatabase(config.adminDatabaseUrl, `${config.databaseName}_naive`);
     await loadNaiveSchema(db.sql, [...naiveFreeSlots.all(), ...slotsAroundContention(config.contendedSlots)]);
     const secret = randomBytes(24).toString('base64url');
-    const server = await adopt(db, () => startService('bench/naive/server.ts', { DATABASE_URL: db.url, NAIVE_SECRET: secret, PORT: '0' }));
+    const server = await adopt(db, () =>
+      startService('bench/naive/server.ts', { DATABASE_URL: db.url, NAIVE_SECRET: secret, PORT: '0' }),
+    );
     log(`naive baseline at ${server.url}`);
     return { url: `${server.url}/vapi/${CLINIC.slug}`, secret, sql: db.sql };
   });
@@ -140,7 +148,11 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     naiveFreeSlots,
     caller: () => {
       const n = callers++;
-      return { callId: `bench-call-${n}`, toolCallId: `bench-tc-${n}`, customerNumber: `+1617${2_000_000 + (n % 7_000_000)}` };
+      return {
+        callId: `bench-call-${n}`,
+        toolCallId: `bench-tc-${n}`,
+        customerNumber: `+1617${2_000_000 + (n % 7_000_000)}`,
+      };
     },
   };
 
@@ -179,9 +191,11 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
 function judge(scenario: Scenario, outcomes: Map<string, ScenarioOutcome>, options: BenchOptions): ScenarioResult {
   const head = { name: scenario.name, title: scenario.title };
   const outcome = outcomes.get(scenario.name)!;
-  if (outcome.status === 'skipped') return { ...head, status: 'skipped', reason: outcome.reason, targets: [], notes: [] };
+  if (outcome.status === 'skipped')
+    return { ...head, status: 'skipped', reason: outcome.reason, targets: [], notes: [] };
   const base = scenario.baseline ? outcomes.get(scenario.baseline) : undefined;
-  const ratio = base?.status === 'ok' && base.load.perSecond > 0 ? outcome.load.perSecond / base.load.perSecond : undefined;
+  const ratio =
+    base?.status === 'ok' && base.load.perSecond > 0 ? outcome.load.perSecond / base.load.perSecond : undefined;
   return {
     ...head,
     status: 'ok',

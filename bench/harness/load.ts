@@ -29,7 +29,12 @@ export interface LoadSpec {
   connections: number;
   seconds: number;
   /** The one tool call of each request; called once per request, so every request can differ. */
-  nextCall: () => { call: ToolCallSpec; callId: string; customerNumber: string; /** Another clinic's webhook path on the same server. */ path?: string };
+  nextCall: () => {
+    call: ToolCallSpec;
+    callId: string;
+    customerNumber: string /** Another clinic's webhook path on the same server. */;
+    path?: string;
+  };
   /** Read and count the answers' statuses (costs the load generator a JSON parse per answer). */
   countOutcomes?: boolean;
 }
@@ -48,7 +53,11 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${spec.secret}` },
         setupRequest: (req) => {
           const { call, callId, customerNumber, path } = spec.nextCall();
-          return { ...req, ...(path ? { path } : {}), body: JSON.stringify(toolCallsBody([call], { callId, customerNumber })) };
+          return {
+            ...req,
+            ...(path ? { path } : {}),
+            body: JSON.stringify(toolCallsBody([call], { callId, customerNumber })),
+          };
         },
         onResponse: spec.countOutcomes
           ? (status, body) => {

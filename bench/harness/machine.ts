@@ -1,9 +1,12 @@
-import { cpus, totalmem, type, release } from 'node:os';
+import { cpus, release, totalmem, type } from 'node:os';
 import { Redis } from 'ioredis';
 import { connect } from '../../src/db/client.ts';
 import type { BenchResults } from './results.ts';
 
-export async function describeMachine(databaseUrl: string, redisUrl: string | undefined): Promise<BenchResults['machine']> {
+export async function describeMachine(
+  databaseUrl: string,
+  redisUrl: string | undefined,
+): Promise<BenchResults['machine']> {
   const sql = connect(databaseUrl, { max: 1 });
   const [pg] = await sql<{ serverVersion: string }[]>`show server_version`;
   await sql.end();
@@ -20,7 +23,12 @@ export async function describeMachine(databaseUrl: string, redisUrl: string | un
 
 /** The Redis version, or null when none answers (the server then runs without Redis). */
 export async function redisVersion(url: string): Promise<string | null> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();

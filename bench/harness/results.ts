@@ -75,7 +75,7 @@ export type BenchResults = z.infer<typeof BenchResults>;
 
 export async function writeResults(results: BenchResults, jsonPath: string, mdPath: string): Promise<void> {
   await mkdir(dirname(jsonPath), { recursive: true });
-  await writeFile(jsonPath, JSON.stringify(BenchResults.parse(results), null, 2) + '\n');
+  await writeFile(jsonPath, `${JSON.stringify(BenchResults.parse(results), null, 2)}\n`);
   await writeFile(mdPath, renderMarkdown(results));
 }
 
@@ -118,7 +118,9 @@ export function renderMarkdown(r: BenchResults): string {
   for (const s of withSteps) {
     lines.push('', `**${s.title}, per step**`, '', '| step | count | p50 | p97.5 | p99 |', '|---|---:|---:|---:|---:|');
     for (const [step, v] of Object.entries(s.steps!)) {
-      lines.push(`| ${step} | ${v.count} | ${ms(v.latencyMs.p50)} | ${ms(v.latencyMs.p97_5)} | ${ms(v.latencyMs.p99)} |`);
+      lines.push(
+        `| ${step} | ${v.count} | ${ms(v.latencyMs.p50)} | ${ms(v.latencyMs.p97_5)} | ${ms(v.latencyMs.p99)} |`,
+      );
     }
   }
   const targets = r.scenarios.flatMap((s) => s.targets.map((t) => ({ ...t, scenario: s.title })));
@@ -128,5 +130,5 @@ export function renderMarkdown(r: BenchResults): string {
   }
   const notes = r.scenarios.flatMap((s) => s.notes.map((n) => `- ${s.title}: ${n}`));
   if (notes.length) lines.push('', '**Notes**', '', ...notes);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -5,13 +5,17 @@ import { timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
 import { z } from 'zod';
 import { connect } from '../../src/db/client.ts';
+import { answer, refuse, type ToolAnswer } from '../../src/domain/answer.ts';
+import { sha256 } from '../../src/domain/digest.ts';
 import { toVapiResult } from '../../src/vapi/answer.ts';
 import { callerNumber, Envelope, normaliseToolCalls } from '../../src/vapi/envelope.ts';
-import { sha256 } from '../../src/domain/digest.ts';
-import { answer, refuse, type ToolAnswer } from '../../src/domain/answer.ts';
 
 const env = z
-  .object({ DATABASE_URL: z.string().min(1), NAIVE_SECRET: z.string().min(16), DB_POOL_SIZE: z.coerce.number().int().min(1).default(20) })
+  .object({
+    DATABASE_URL: z.string().min(1),
+    NAIVE_SECRET: z.string().min(16),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).default(20),
+  })
   .parse(process.env);
 const sql = connect(env.DATABASE_URL, { max: env.DB_POOL_SIZE });
 const secretHash = sha256(env.NAIVE_SECRET);
@@ -30,7 +34,8 @@ async function book(args: z.infer<typeof BookArgs>, callId: string, phone: strin
     await tx`update slots set booked = true where id = ${slot.id}`;
     return true;
   });
-  if (booked) return answer('booked', `You're booked with ${args.provider}.`, { start: args.start, provider: args.provider });
+  if (booked)
+    return answer('booked', `You're booked with ${args.provider}.`, { start: args.start, provider: args.provider });
   const next = await sql<{ startsAt: Date }[]>`
     select starts_at from slots where provider = ${args.provider} and not booked and starts_at > ${start}
      order by starts_at limit 3`;
@@ -61,4 +66,11 @@ app.post('/vapi/:tenant', async (request, reply) => {
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
 console.log(`naive listening on http://127.0.0.1:${(app.server.address() as { port: number }).port}`);
-process.on('SIGTERM', () => void app.close().then(() => sql.end({ timeout: 5 })).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => sql.end({ timeout: 5 }))
+      .then(() => process.exit(0)),
+);

@@ -6,7 +6,11 @@ export const baseline: Scenario = {
   title: 'Baseline: fastify, same body, fixed answer',
   async run(ctx) {
     const endpoint = await ctx.baseline();
-    const load = await measure(ctx, { ...endpoint, connections: ctx.options.connections, nextCall: checkAvailabilityCall(ctx) });
+    const load = await measure(ctx, {
+      ...endpoint,
+      connections: ctx.options.connections,
+      nextCall: checkAvailabilityCall(ctx),
+    });
     return { status: 'ok', load, throughput: perSecond(load, 'req/s') };
   },
 };

@@ -1,7 +1,15 @@
 import { DateTime } from 'luxon';
 import { CLINIC } from '../harness/bench-clinic.ts';
 import type { LoadSpec } from '../harness/load.ts';
-import { allAnswered, type BenchContext, type Endpoint, measure, perSecond, type Scenario, target } from './scenario.ts';
+import {
+  allAnswered,
+  type BenchContext,
+  type Endpoint,
+  measure,
+  perSecond,
+  type Scenario,
+  target,
+} from './scenario.ts';
 
 const TIMES_OF_DAY = [undefined, 'morning', 'afternoon', 'evening'] as const;
 
@@ -11,7 +19,12 @@ const TIMES_OF_DAY = [undefined, 'morning', 'afternoon', 'evening'] as const;
  */
 function questions(): Record<string, unknown>[] {
   const today = DateTime.now().setZone(CLINIC.zone).startOf('day');
-  const days = ['tomorrow', 'next tuesday', 'friday', ...Array.from({ length: 13 }, (_, i) => today.plus({ days: i + 1 }).toISODate()!)];
+  const days = [
+    'tomorrow',
+    'next tuesday',
+    'friday',
+    ...Array.from({ length: 13 }, (_, i) => today.plus({ days: i + 1 }).toISODate()!),
+  ];
   return days.map((date, i) => {
     const time_of_day = TIMES_OF_DAY[i % TIMES_OF_DAY.length];
     return time_of_day ? { date, time_of_day } : { date };
@@ -23,12 +36,21 @@ export function checkAvailabilityCall(ctx: BenchContext): LoadSpec['nextCall'] {
   let i = 0;
   return () => {
     const { callId, toolCallId, customerNumber } = ctx.caller();
-    return { callId, customerNumber, call: { id: toolCallId, name: 'check_availability', args: asks[i++ % asks.length]! } };
+    return {
+      callId,
+      customerNumber,
+      call: { id: toolCallId, name: 'check_availability', args: asks[i++ % asks.length]! },
+    };
   };
 }
 
 /** check_availability on one clinic's endpoint, judged against the bare-fastify floor of the same run. */
-function availabilityScenario(name: string, title: string, endpointOf: (ctx: BenchContext) => Promise<Endpoint>, floor: number): Scenario {
+function availabilityScenario(
+  name: string,
+  title: string,
+  endpointOf: (ctx: BenchContext) => Promise<Endpoint>,
+  floor: number,
+): Scenario {
   return {
     name,
     title,
@@ -45,7 +67,11 @@ function availabilityScenario(name: string, title: string, endpointOf: (ctx: Ben
     },
     targets: (m, ratio, o) => [
       allAnswered(m),
-      target(`≥ ${floor}× the baseline (bare fastify) throughput`, ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`, (ratio ?? 0) >= floor),
+      target(
+        `≥ ${floor}× the baseline (bare fastify) throughput`,
+        ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`,
+        (ratio ?? 0) >= floor,
+      ),
       target(`p99 < 20 ms at ${o.connections} connections`, `${m.load.latencyMs.p99} ms`, m.load.latencyMs.p99 < 20),
     ],
   };
@@ -58,4 +84,9 @@ export const checkAvailabilityDemo = availabilityScenario(
   0.3,
 );
 
-export const checkAvailability = availabilityScenario('check_availability', 'check_availability, 20-provider clinic', (ctx) => ctx.slotkeeper(), 0.15);
+export const checkAvailability = availabilityScenario(
+  'check_availability',
+  'check_availability, 20-provider clinic',
+  (ctx) => ctx.slotkeeper(),
+  0.15,
+);

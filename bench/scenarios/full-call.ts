@@ -2,8 +2,8 @@ import { createHistogram, type RecordableHistogram } from 'node:perf_hooks';
 import { readReply, type ToolReply, toolCallsBody } from '../../testkit/vapi.ts';
 import type { Latency } from '../harness/load.ts';
 import { round } from '../harness/load.ts';
-import { PATIENT_NAME } from './uncontended-claims.ts';
 import { type BenchContext, type Caller, type Endpoint, pct, type Scenario, target } from './scenario.ts';
+import { PATIENT_NAME } from './uncontended-claims.ts';
 
 /** The tools a full call needs beyond the foundation's; without any of them the scenario is skipped, not faked. */
 const CALL_TOOLS = ['reserve_slot', 'send_otp', 'verify_otp'] as const;
@@ -19,13 +19,23 @@ const SMS_TIMEOUT_MS = 15_000;
  */
 export async function missingTool(endpoint: Endpoint): Promise<string | undefined> {
   for (const name of CALL_TOOLS) {
-    const reply = await post(endpoint, { callId: `probe-${name}`, toolCallId: `probe-${name}`, customerNumber: '+16172000000' }, name, '{');
+    const reply = await post(
+      endpoint,
+      { callId: `probe-${name}`, toolCallId: `probe-${name}`, customerNumber: '+16172000000' },
+      name,
+      '{',
+    );
     if (reply.status === 'unknown_tool') return name;
   }
   return undefined;
 }
 
-export async function post(endpoint: Endpoint, caller: Caller, name: string, args: Record<string, unknown> | string): Promise<ToolReply> {
+export async function post(
+  endpoint: Endpoint,
+  caller: Caller,
+  name: string,
+  args: Record<string, unknown> | string,
+): Promise<ToolReply> {
   const res = await fetch(endpoint.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${endpoint.secret}` },
@@ -50,7 +60,13 @@ export const codeIn = (sms: string) => /\b(\d{4,8})\b/.exec(sms)?.[1];
 /** Microseconds in, milliseconds out (perf_hooks histograms hold integers). */
 export function latency(h: RecordableHistogram): Latency {
   const ms = (us: number) => round(us / 1000, 2);
-  return { p50: ms(h.percentile(50)), p97_5: ms(h.percentile(97.5)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) };
+  return {
+    p50: ms(h.percentile(50)),
+    p97_5: ms(h.percentile(97.5)),
+    p99: ms(h.percentile(99)),
+    max: ms(h.max),
+    mean: ms(h.mean),
+  };
 }
 
 /**
@@ -78,8 +94,15 @@ async function runCalls(ctx: BenchContext, endpoint: Endpoint, seconds: number) 
     }
     return value;
   };
-  const tool = async (step: Exclude<Step, 'sms_delivery'>, caller: Caller, args: Record<string, unknown>, expect: string) => {
-    const reply = await timed(step, () => post(endpoint, { ...caller, toolCallId: ctx.caller().toolCallId }, step, args));
+  const tool = async (
+    step: Exclude<Step, 'sms_delivery'>,
+    caller: Caller,
+    args: Record<string, unknown>,
+    expect: string,
+  ) => {
+    const reply = await timed(step, () =>
+      post(endpoint, { ...caller, toolCallId: ctx.caller().toolCallId }, step, args),
+    );
     if (reply.status !== expect) {
       count(`${step}:${reply.status}`);
       return false;
@@ -94,8 +117,19 @@ async function runCalls(ctx: BenchContext, endpoint: Endpoint, seconds: number) 
       const caller = ctx.caller();
       const slot = ctx.freeSlots.take();
       try {
-        if (!(await tool('check_availability', caller, { date: slot.start.slice(0, 10), provider: slot.provider }, 'ok'))) continue;
-        if (!(await tool('reserve_slot', caller, { start: slot.start, provider: slot.provider, patient_name: PATIENT_NAME }, 'held'))) continue;
+        if (
+          !(await tool('check_availability', caller, { date: slot.start.slice(0, 10), provider: slot.provider }, 'ok'))
+        )
+          continue;
+        if (
+          !(await tool(
+            'reserve_slot',
+            caller,
+            { start: slot.start, provider: slot.provider, patient_name: PATIENT_NAME },
+            'held',
+          ))
+        )
+          continue;
         if (!(await tool('send_otp', caller, {}, 'sent'))) continue;
         const sms = await timed('sms_delivery', () => ctx.twilio.nextMessage(caller.customerNumber, SMS_TIMEOUT_MS));
         const code = codeIn(sms);
@@ -149,11 +183,17 @@ export const fullCall: Scenario = {
       load: run.load,
       steps: run.steps,
       throughput: { value: round(run.completed / run.elapsed), unit: 'calls/s' },
-      notes: ['"vs baseline" compares the HTTP requests of all steps per second; sms_delivery is the wait for the code to reach the fake Twilio'],
+      notes: [
+        '"vs baseline" compares the HTTP requests of all steps per second; sms_delivery is the wait for the code to reach the fake Twilio',
+      ],
     };
   },
   targets: (m, ratio) => [
-    target('every call booked', `${m.load.outcomes.booked ?? 0} booked; ${JSON.stringify(m.load.outcomes)}`, Object.keys(m.load.outcomes).every((k) => k === 'booked')),
+    target(
+      'every call booked',
+      `${m.load.outcomes.booked ?? 0} booked; ${JSON.stringify(m.load.outcomes)}`,
+      Object.keys(m.load.outcomes).every((k) => k === 'booked'),
+    ),
     target('requests/s vs baseline (reported, no target set)', pct(ratio), true),
     ...TOOL_STEPS.map((step) => {
       const p99 = m.steps?.[step]?.latencyMs.p99;

@@ -2,10 +2,10 @@ import { baseline } from './baseline.ts';
 import { checkAvailability, checkAvailabilityDemo } from './check-availability.ts';
 import { contention, naiveContention } from './contention.ts';
 import { fullCall } from './full-call.ts';
+import { memory } from './memory.ts';
+import { phoneCalls } from './phone-calls.ts';
 import type { Scenario } from './scenario.ts';
 import { naiveUncontendedClaims, uncontendedClaims } from './uncontended-claims.ts';
-import { phoneCalls } from './phone-calls.ts';
-import { memory } from './memory.ts';
 
 /** In running order: every baseline runs before the scenarios compared with it. */
 export const scenarios: readonly Scenario[] = [
@@ -26,7 +26,8 @@ export function selectScenarios(only: string[] | undefined): Scenario[] {
   if (!only?.length) return [...scenarios];
   const byName = new Map(scenarios.map((s) => [s.name, s]));
   const unknown = only.filter((n) => !byName.has(n));
-  if (unknown.length) throw new Error(`Unknown scenario ${unknown.join(', ')}; there are ${[...byName.keys()].join(', ')}.`);
+  if (unknown.length)
+    throw new Error(`Unknown scenario ${unknown.join(', ')}; there are ${[...byName.keys()].join(', ')}.`);
   const wanted = new Set<string>();
   const add = (name: string) => {
     if (wanted.has(name)) return;

@@ -14,7 +14,8 @@ async function sample(server: string): Promise<{ rssMb: number; entries: Record<
   const text = await (await fetch(`${server}/metrics`)).text();
   const rss = Number(/^process_resident_memory_bytes (\S+)$/m.exec(text)?.[1] ?? NaN);
   const entries: Record<string, number> = {};
-  for (const m of text.matchAll(/^slotkeeper_in_memory_entries\{kind="([^"]+)"\} (\S+)$/gm)) entries[m[1]!] = Number(m[2]);
+  for (const m of text.matchAll(/^slotkeeper_in_memory_entries\{kind="([^"]+)"\} (\S+)$/gm))
+    entries[m[1]!] = Number(m[2]);
   return { rssMb: Math.round(rss / 2 ** 20), entries };
 }
 
@@ -30,10 +31,13 @@ export const memory: Scenario = {
     const before = await sample(clinics.server);
     const peak = { rssMb: before.rssMb, entries: { ...before.entries } };
     const sampler = setInterval(() => {
-      void sample(clinics.server).then((s) => {
-        peak.rssMb = Math.max(peak.rssMb, s.rssMb);
-        for (const [k, v] of Object.entries(s.entries)) peak.entries[k] = Math.max(peak.entries[k] ?? 0, v);
-      }, () => {});
+      void sample(clinics.server).then(
+        (s) => {
+          peak.rssMb = Math.max(peak.rssMb, s.rssMb);
+          for (const [k, v] of Object.entries(s.entries)) peak.entries[k] = Math.max(peak.entries[k] ?? 0, v);
+        },
+        () => {},
+      );
     }, SAMPLE_MS);
     const load = await runLoad({
       url: `${clinics.server}/vapi/${clinics.slugs[0]}`,
@@ -45,7 +49,12 @@ export const memory: Scenario = {
         const { callId, toolCallId, customerNumber } = ctx.caller();
         const slug = clinics.slugs[Math.floor(random() * clinics.slugs.length)]!;
         const date = days[Math.floor(random() * days.length)]!;
-        return { callId, customerNumber, path: `/vapi/${slug}`, call: { id: toolCallId, name: 'check_availability', args: { date } } };
+        return {
+          callId,
+          customerNumber,
+          path: `/vapi/${slug}`,
+          call: { id: toolCallId, name: 'check_availability', args: { date } },
+        };
       },
     });
     clearInterval(sampler);
@@ -61,7 +70,11 @@ export const memory: Scenario = {
         `in-memory entries at the peak: ${JSON.stringify(peak.entries)}; at the end: ${JSON.stringify(after.entries)}`,
       ],
       judged: Object.entries(BOUNDS).map(([kind, bound]) =>
-        target(`${kind} bounded (≤ ${bound.toLocaleString('en-US')})`, `peak ${peak.entries[kind] ?? 0}`, (peak.entries[kind] ?? 0) <= bound),
+        target(
+          `${kind} bounded (≤ ${bound.toLocaleString('en-US')})`,
+          `peak ${peak.entries[kind] ?? 0}`,
+          (peak.entries[kind] ?? 0) <= bound,
+        ),
       ),
     };
   },

@@ -51,7 +51,11 @@ const passed = (l: Level) =>
  * check → reserve → send code → (the code read from the fake Twilio) → verify — then hangs up and Vapi sends the
  * end-of-call report. Every call has its own free slot, number and call id.
  */
-async function runLevel(ctx: BenchContext, endpoint: Endpoint & { sql: Parameters<typeof overlappingPairs>[0] }, n: number): Promise<Level> {
+async function runLevel(
+  ctx: BenchContext,
+  endpoint: Endpoint & { sql: Parameters<typeof overlappingPairs>[0] },
+  n: number,
+): Promise<Level> {
   const [lo, hi] = ctx.options.pauseSeconds;
   const tools = Object.fromEntries(TOOLS.map((t) => [t, createHistogram()])) as Record<Tool, RecordableHistogram>;
   const all = createHistogram();
@@ -81,13 +85,22 @@ async function runLevel(ctx: BenchContext, endpoint: Endpoint & { sql: Parameter
     const slot = ctx.freeSlots.take();
     const step = async (tool: Exclude<Tool, 'end_of_call_report'>, args: Record<string, unknown>, expect: string) => {
       await speak();
-      const reply = await timed(tool, () => post(endpoint, { ...caller, toolCallId: ctx.caller().toolCallId }, tool, args));
+      const reply = await timed(tool, () =>
+        post(endpoint, { ...caller, toolCallId: ctx.caller().toolCallId }, tool, args),
+      );
       if (reply.status !== expect) fail(`${tool}:${reply.status}`);
       return reply.status === expect;
     };
     try {
       if (!(await step('check_availability', { date: slot.start.slice(0, 10), provider: slot.provider }, 'ok'))) return;
-      if (!(await step('reserve_slot', { start: slot.start, provider: slot.provider, patient_name: PATIENT_NAME }, 'held'))) return;
+      if (
+        !(await step(
+          'reserve_slot',
+          { start: slot.start, provider: slot.provider, patient_name: PATIENT_NAME },
+          'held',
+        ))
+      )
+        return;
       if (!(await step('send_otp', {}, 'sent'))) return;
       const code = codeIn(await ctx.twilio.nextMessage(caller.customerNumber, SMS_TIMEOUT_MS));
       if (!code) return void fail('sms:no_code');
@@ -172,7 +185,8 @@ export const phoneCalls: Scenario = {
     const largest = Math.max(0, ...levels.filter(passed).map((l) => l.calls));
     const last = levels[levels.length - 1]!;
     const steps: NonNullable<ScenarioResult['steps']> = {};
-    for (const l of levels) for (const t of TOOLS) steps[`N=${l.calls} ${t}`] = { count: l.tools[t].count, latencyMs: latency(l.tools[t]) };
+    for (const l of levels)
+      for (const t of TOOLS) steps[`N=${l.calls} ${t}`] = { count: l.tools[t].count, latencyMs: latency(l.tools[t]) };
     return {
       status: 'ok',
       load: loadOf(last),

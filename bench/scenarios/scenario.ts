@@ -73,7 +73,11 @@ export interface Scenario {
 }
 
 /** A warm-up run (discarded: JIT, pools, caches), then the measured one. */
-export async function measure(ctx: BenchContext, spec: Omit<LoadSpec, 'seconds'>, warmup?: Omit<LoadSpec, 'seconds'>): Promise<LoadResult> {
+export async function measure(
+  ctx: BenchContext,
+  spec: Omit<LoadSpec, 'seconds'>,
+  warmup?: Omit<LoadSpec, 'seconds'>,
+): Promise<LoadResult> {
   if (ctx.options.warmupSeconds > 0) await runLoad({ ...(warmup ?? spec), seconds: ctx.options.warmupSeconds });
   return runLoad({ ...spec, seconds: ctx.options.seconds });
 }
@@ -89,5 +93,9 @@ export const pct = (ratio: number | undefined) => (ratio === undefined ? 'n/a' :
 /** Every request answered with 2xx and without a socket error: the floor for any measured scenario. */
 export function allAnswered(m: Measured): Target {
   const l = m.load;
-  return target('every request answered (no non-2xx, no errors)', `non-2xx ${l.non2xx}, errors ${l.errors + l.timeouts}`, l.non2xx + l.errors + l.timeouts === 0);
+  return target(
+    'every request answered (no non-2xx, no errors)',
+    `non-2xx ${l.non2xx}, errors ${l.errors + l.timeouts}`,
+    l.non2xx + l.errors + l.timeouts === 0,
+  );
 }

@@ -1,13 +1,26 @@
+import type { Sql } from '../../src/db/client.ts';
 import { overlappingPairs } from '../../src/db/queries/bookings.ts';
 import type { FreeSlots } from '../harness/bench-clinic.ts';
 import { naiveDoubleBookings } from '../naive/database.ts';
-import { allAnswered, type BenchContext, type Endpoint, measure, perSecond, type Scenario, target } from './scenario.ts';
-import type { Sql } from '../../src/db/client.ts';
+import {
+  allAnswered,
+  type BenchContext,
+  type Endpoint,
+  measure,
+  perSecond,
+  type Scenario,
+  target,
+} from './scenario.ts';
 
 export const PATIENT_NAME = 'Jordan Bench';
 
 /** Every request a different free slot, call, tool-call id and phone number: one server's uncontended claims. */
-async function claimFreeSlots(ctx: BenchContext, endpoint: Endpoint & { sql: Sql }, slots: FreeSlots, doubleBookings: (sql: Sql) => Promise<number>) {
+async function claimFreeSlots(
+  ctx: BenchContext,
+  endpoint: Endpoint & { sql: Sql },
+  slots: FreeSlots,
+  doubleBookings: (sql: Sql) => Promise<number>,
+) {
   const load = await measure(ctx, {
     ...endpoint,
     connections: ctx.options.connections,
@@ -18,17 +31,34 @@ async function claimFreeSlots(ctx: BenchContext, endpoint: Endpoint & { sql: Sql
       return {
         callId,
         customerNumber,
-        call: { id: toolCallId, name: 'book_appointment', args: { start: slot.start, provider: slot.provider, patient_name: PATIENT_NAME } },
+        call: {
+          id: toolCallId,
+          name: 'book_appointment',
+          args: { start: slot.start, provider: slot.provider, patient_name: PATIENT_NAME },
+        },
       };
     },
   });
-  const notes = slots.taken > slots.capacity ? [`ran out of planned free slots (${slots.capacity}); later claims were conflicts`] : [];
-  return { status: 'ok' as const, load, throughput: perSecond(load, 'claims/s'), doubleBookings: await doubleBookings(endpoint.sql), notes };
+  const notes =
+    slots.taken > slots.capacity
+      ? [`ran out of planned free slots (${slots.capacity}); later claims were conflicts`]
+      : [];
+  return {
+    status: 'ok' as const,
+    load,
+    throughput: perSecond(load, 'claims/s'),
+    doubleBookings: await doubleBookings(endpoint.sql),
+    notes,
+  };
 }
 
 const everyClaimBooked: NonNullable<Scenario['targets']> = (m) => [
   allAnswered(m),
-  target('every claim booked', `${m.load.outcomes.booked ?? 0} of ${m.load.requests}`, (m.load.outcomes.booked ?? 0) === m.load.requests),
+  target(
+    'every claim booked',
+    `${m.load.outcomes.booked ?? 0} of ${m.load.requests}`,
+    (m.load.outcomes.booked ?? 0) === m.load.requests,
+  ),
   target('zero double bookings', String(m.doubleBookings), m.doubleBookings === 0),
 ];
 
@@ -47,7 +77,11 @@ export const uncontendedClaims: Scenario = {
   run: async (ctx) => claimFreeSlots(ctx, await ctx.slotkeeper(), ctx.freeSlots, overlappingPairs),
   targets: (m, ratio, o) => [
     ...everyClaimBooked(m, ratio, o),
-    target('≥ 1.5× the naive uncontended claims/s', ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`, (ratio ?? 0) >= 1.5),
+    target(
+      '≥ 1.5× the naive uncontended claims/s',
+      ratio === undefined ? 'n/a' : `${ratio.toFixed(2)}×`,
+      (ratio ?? 0) >= 1.5,
+    ),
     target('p99 < 50 ms', `${m.load.latencyMs.p99} ms`, m.load.latencyMs.p99 < 50),
   ],
 };

@@ -2,13 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CredentialVerifier } from '../dashboard/session.ts';
 import type { Sql } from '../db/client.ts';
-import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
 import { findApiKeyByPrefix, type PresentedKey, touchApiKey } from '../db/queries/api-keys.ts';
+import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
+import type { ApiKeyScope } from '../domain/api-key.ts';
+import { secretMatches, sha256 } from '../domain/digest.ts';
 import { apiKeyPrefix } from '../security/api-keys.ts';
 import { ApiError } from './errors.ts';
-import { sha256 } from '../domain/digest.ts';
-import type { ApiKeyScope } from '../domain/api-key.ts';
-import { secretMatches } from '../domain/digest.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -39,7 +38,8 @@ export function operatorAuth(adminToken: string | undefined) {
   return async (request: FastifyRequest): Promise<void> => {
     if (!expected) throw new ApiError(403, 'The operator API is off on this server: set ADMIN_TOKEN to use it.');
     const token = bearer(request);
-    if (token && apiKeyPrefix(token)) throw new ApiError(403, "Operator routes need the ADMIN_TOKEN, not a clinic's API key.");
+    if (token && apiKeyPrefix(token))
+      throw new ApiError(403, "Operator routes need the ADMIN_TOKEN, not a clinic's API key.");
     if (!token || !timingSafeEqual(sha256(token), expected)) {
       throw new ApiError(401, 'Unauthorized: send the operator token as Authorization: Bearer <ADMIN_TOKEN>.');
     }
@@ -59,7 +59,8 @@ export function tenantKeyAuth(sql: Sql) {
     const key = await liveApiKey(sql, bearer(request));
     if (!key) throw new ApiError(401, 'Unauthorized: send a valid, unrevoked API key as Authorization: Bearer sk_….');
     if (key.tenantStatus === 'suspended') throw new ApiError(403, "This clinic's account is suspended.");
-    const needed = request.routeOptions.config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
+    const needed =
+      request.routeOptions.config.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
     if (!key.scopes.includes(needed)) throw new ApiError(403, `This API key lacks the "${needed}" scope.`);
     principals.set(request, { tenantId: key.tenantId, slug: key.tenantSlug, keyId: key.id });
     request.log = request.log.child({ tenant: key.tenantSlug });

@@ -16,7 +16,12 @@ export class ApiError extends Error {
 
 export const notFound = (what: string) => new ApiError(404, `${what} was not found.`);
 
-const WHERE: Record<string, string> = { body: 'request body', querystring: 'query string', params: 'path', headers: 'headers' };
+const WHERE: Record<string, string> = {
+  body: 'request body',
+  querystring: 'query string',
+  params: 'path',
+  headers: 'headers',
+};
 
 // Constraint names PostgreSQL picked for 001/006, turned into what the caller did wrong.
 const UNIQUE: Record<string, string> = {
@@ -29,7 +34,8 @@ const UNIQUE: Record<string, string> = {
 const CHECKS: Record<string, { status: number; sentence: string }> = {
   tenants_hmac_needs_secret: {
     status: 409,
-    sentence: 'HMAC needs a readable secret and this clinic has only a hashed one: rotate the Vapi secret first, then switch to hmac.',
+    sentence:
+      'HMAC needs a readable secret and this clinic has only a hashed one: rotate the Vapi secret first, then switch to hmac.',
   },
 };
 
@@ -40,15 +46,22 @@ const CHECKS: Record<string, { status: number; sentence: string }> = {
 export function adminErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof ApiError) {
     request.log.info({ status: error.statusCode }, error.message);
-    return reply.code(error.statusCode).send({ error: error.message, ...(error.details ? { details: error.details } : {}) });
+    return reply
+      .code(error.statusCode)
+      .send({ error: error.message, ...(error.details ? { details: error.details } : {}) });
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = WHERE[error.validationContext ?? 'body'] ?? 'request';
-    const fields = error.validation.map((v) => ({ field: v.instancePath.slice(1).replaceAll('/', '.') || '(root)', message: v.message }));
+    const fields = error.validation.map((v) => ({
+      field: v.instancePath.slice(1).replaceAll('/', '.') || '(root)',
+      message: v.message,
+    }));
     const first = fields[0]!;
     const more = fields.length > 1 ? ` (and ${fields.length - 1} more)` : '';
     request.log.info({ fields: fields.map((f) => f.field) }, 'request refused: invalid');
-    return reply.code(400).send({ error: `The ${where} is not valid: ${first.field}: ${first.message}${more}.`, details: { fields } });
+    return reply
+      .code(400)
+      .send({ error: `The ${where} is not valid: ${first.field}: ${first.message}${more}.`, details: { fields } });
   }
   if (error instanceof postgres.PostgresError) {
     const mapped = databaseRefusal(error);
@@ -63,13 +76,21 @@ export function adminErrorHandler(error: FastifyError, request: FastifyRequest, 
 function databaseRefusal(e: postgres.PostgresError): { status: number; sentence: string } | undefined {
   switch (e.code) {
     case '23505':
-      return { status: 409, sentence: UNIQUE[e.constraint_name ?? ''] ?? 'That conflicts with something that already exists.' };
+      return {
+        status: 409,
+        sentence: UNIQUE[e.constraint_name ?? ''] ?? 'That conflicts with something that already exists.',
+      };
     case '23503':
       return { status: 409, sentence: 'It is still used by appointments; deactivate it instead of deleting it.' };
     case '23P01':
       return { status: 409, sentence: 'That overlaps an existing appointment.' };
     case '23514':
-      return CHECKS[e.constraint_name ?? ''] ?? { status: 400, sentence: `A value is out of the allowed range (${e.constraint_name}).` };
+      return (
+        CHECKS[e.constraint_name ?? ''] ?? {
+          status: 400,
+          sentence: `A value is out of the allowed range (${e.constraint_name}).`,
+        }
+      );
     case '22023':
       return { status: 400, sentence: `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.` };
     default:

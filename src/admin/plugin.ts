@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { limiter } from '../http/rate-limit.ts';
 import { API_GATE, installJsonGate } from '../security/input-hygiene.ts';
-import type { AdminDeps } from './deps.ts';
 import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
+import type { AdminDeps } from './deps.ts';
 import { adminErrorHandler } from './errors.ts';
 import { appointmentRoutes } from './routes/appointments.ts';
 import { callRoutes } from './routes/calls.ts';
-import { operatorDashboardLinkRoutes, tenantDashboardLinkRoutes } from './routes/dashboard-links.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { operatorDashboardLinkRoutes, tenantDashboardLinkRoutes } from './routes/dashboard-links.ts';
 import { leadRoutes } from './routes/leads.ts';
 import { operatorRoutes } from './routes/operator.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -22,7 +22,12 @@ export async function adminApi(app: FastifyInstance, deps: AdminDeps): Promise<v
   app.setErrorHandler(adminErrorHandler);
   // The app's JSON gate, except that an empty body is no body (a body-less PUT as HTTP clients send it).
   installJsonGate(app, { ...API_GATE, emptyIsNone: true });
-  const perIp = limiter(app, { name: 'api-ip', max: deps.limits.perIp, windowSeconds: deps.limits.windowSeconds, key: (r) => r.ip });
+  const perIp = limiter(app, {
+    name: 'api-ip',
+    max: deps.limits.perIp,
+    windowSeconds: deps.limits.windowSeconds,
+    key: (r) => r.ip,
+  });
   app.addHook('onRequest', async (request, reply) => {
     if (!(await perIp(request, reply))) return reply;
   });

@@ -2,34 +2,58 @@ import { DateTime } from 'luxon';
 import type { Sql } from '../db/client.ts';
 import {
   type BookingChangeRow,
+  type ConfirmHoldRequest,
   cancelBooking,
   confirmHold,
-  type ConfirmHoldRequest,
   expireOverdueHolds,
   releaseHold,
   rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import { busyRanges, callsOwnBooking, claimSlot, claimSlotAnswered, type ClaimRecord, type ClaimRequest } from '../db/queries/bookings.ts';
-import { withTenant } from '../db/tenant-scope.ts';
-import { nearestAlternatives } from '../scheduling/alternatives.ts';
-import { freeSlots } from '../scheduling/availability.ts';
-import type { Slot } from '../scheduling/types.ts';
+import {
+  busyRanges,
+  type ClaimRecord,
+  type ClaimRequest,
+  callsOwnBooking,
+  claimSlot,
+  claimSlotAnswered,
+} from '../db/queries/bookings.ts';
 import { queueReminders } from '../db/queries/reminders.ts';
 import type { TenantTx } from '../db/tenant-scope.ts';
-import { reminderTimes } from '../scheduling/reminder-times.ts';
-import { type AppointmentWords, appointmentWords, cancellationText, reminderText, rescheduleText } from '../sms/texts.ts';
-import type { TenantContext } from '../tenants/directory.ts';
-import { clinicZone } from '../scheduling/zone.ts';
-import type { Service } from '../domain/tenant.ts';
+import { withTenant } from '../db/tenant-scope.ts';
 import type { ClaimRow, PatientDetails } from '../domain/booking.ts';
 import type { BookingChangeListener, SlotGate } from '../domain/ports.ts';
+import type { Service } from '../domain/tenant.ts';
+import { nearestAlternatives } from '../scheduling/alternatives.ts';
+import { freeSlots } from '../scheduling/availability.ts';
+import { reminderTimes } from '../scheduling/reminder-times.ts';
+import type { Slot } from '../scheduling/types.ts';
+import { clinicZone } from '../scheduling/zone.ts';
+import {
+  type AppointmentWords,
+  appointmentWords,
+  cancellationText,
+  reminderText,
+  rescheduleText,
+} from '../sms/texts.ts';
+import type { TenantContext } from '../tenants/directory.ts';
 
 export type RefusalReason = 'past' | 'too_soon' | 'too_far' | 'closed';
 
-export type ClaimedBooking = ClaimRow & { bookingId: string; providerId: string; holdToken: string; startsAt: Date; endsAt: Date };
+export type ClaimedBooking = ClaimRow & {
+  bookingId: string;
+  providerId: string;
+  holdToken: string;
+  startsAt: Date;
+  endsAt: Date;
+};
 
 export type ClaimAnswer =
-  | { kind: 'claimed'; booking: ClaimedBooking; existing: boolean; /** The tool answer recorded with the claim. */ recorded?: unknown }
+  | {
+      kind: 'claimed';
+      booking: ClaimedBooking;
+      existing: boolean /** The tool answer recorded with the claim. */;
+      recorded?: unknown;
+    }
   | { kind: 'unavailable'; alternatives: Slot[] }
   | { kind: 'refused'; reason: RefusalReason; alternatives: Slot[] };
 
@@ -71,7 +95,8 @@ export type TimeFreedListener = (tenantId: string, freed: { providerId: string; 
 
 /** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
 const straightToDatabase = (sql: Sql): SlotGate => ({
-  busy: (tenant, providerIds, from, to) => withTenant(sql, tenant.id, (tx) => busyRanges(tx, tenant.id, providerIds, from - dayMs, to + dayMs)),
+  busy: (tenant, providerIds, from, to) =>
+    withTenant(sql, tenant.id, (tx) => busyRanges(tx, tenant.id, providerIds, from - dayMs, to + dayMs)),
   claim: (_tenant, _attempt, run) => run(),
 });
 
@@ -99,11 +124,19 @@ export class BookingService {
     private readonly slots: SlotGate = straightToDatabase(sql),
   ) {}
 
-  async findSlots(ctx: TenantContext, q: { service: Service; providerIds: string[]; from: number; to: number }): Promise<Slot[]> {
+  async findSlots(
+    ctx: TenantContext,
+    q: { service: Service; providerIds: string[]; from: number; to: number },
+  ): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
     // A slot starting in [from, to) occupies from `before` ahead of it to `duration + after` past it.
     const { bufferBeforeMinutes, durationMinutes, bufferAfterMinutes } = q.service;
-    const busy = await this.slots.busy(tenant, q.providerIds, q.from - bufferBeforeMinutes * MINUTE, q.to + (durationMinutes + bufferAfterMinutes) * MINUTE);
+    const busy = await this.slots.busy(
+      tenant,
+      q.providerIds,
+      q.from - bufferBeforeMinutes * MINUTE,
+      q.to + (durationMinutes + bufferAfterMinutes) * MINUTE,
+    );
     return freeSlots({
       rules: {
         timeZone: tenant.timeZone,
@@ -129,15 +162,30 @@ export class BookingService {
    */
   async slotsFrom(
     ctx: TenantContext,
-    q: { service: Service; providerIds: string[]; from: number; enough: number; days?: number; keep?: (slots: Slot[]) => Slot[] },
+    q: {
+      service: Service;
+      providerIds: string[];
+      from: number;
+      enough: number;
+      days?: number;
+      keep?: (slots: Slot[]) => Slot[];
+    },
   ): Promise<Slot[]> {
     const zone = ctx.tenant.timeZone;
     const found: Slot[] = [];
     const starts = new Set<number>();
     let dayStart = q.from;
     for (let day = 0; day < (q.days ?? LOOKAHEAD_DAYS) && starts.size < q.enough; day++) {
-      const dayEnd = DateTime.fromMillis(dayStart, { zone: clinicZone(zone) }).plus({ days: 1 }).startOf('day').toMillis();
-      const slots = await this.findSlots(ctx, { service: q.service, providerIds: q.providerIds, from: dayStart, to: dayEnd });
+      const dayEnd = DateTime.fromMillis(dayStart, { zone: clinicZone(zone) })
+        .plus({ days: 1 })
+        .startOf('day')
+        .toMillis();
+      const slots = await this.findSlots(ctx, {
+        service: q.service,
+        providerIds: q.providerIds,
+        from: dayStart,
+        to: dayEnd,
+      });
       for (const slot of q.keep ? q.keep(slots) : slots) {
         found.push(slot);
         starts.add(slot.start);
@@ -164,12 +212,18 @@ export class BookingService {
     const seen = version === undefined ? undefined : this.alternativesSeen.get(key);
     if (seen && seen.version === version && now - seen.at < ALTERNATIVES_TTL_MS) return seen.slots;
     const zone = ctx.tenant.timeZone;
-    const from = Math.max(DateTime.fromMillis(around, { zone: clinicZone(zone) }).startOf('day').toMillis(), now);
+    const from = Math.max(
+      DateTime.fromMillis(around, { zone: clinicZone(zone) })
+        .startOf('day')
+        .toMillis(),
+      now,
+    );
     const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
     const slots = nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
     if (version !== undefined) {
       this.alternativesSeen.delete(key);
-      if (this.alternativesSeen.size >= ALTERNATIVES_KEPT) this.alternativesSeen.delete(this.alternativesSeen.keys().next().value!);
+      if (this.alternativesSeen.size >= ALTERNATIVES_KEPT)
+        this.alternativesSeen.delete(this.alternativesSeen.keys().next().value!);
       this.alternativesSeen.set(key, { version, at: now, slots });
     }
     return slots;
@@ -181,7 +235,9 @@ export class BookingService {
 
   /** A direct booking (status 'confirmed') queues its reminders in the claim's own statement. */
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
-    return this.firstProvider(ctx, input, (providerId) => claimSlot(this.sql, this.claimRequest(ctx, input, providerId)));
+    return this.firstProvider(ctx, input, (providerId) =>
+      claimSlot(this.sql, this.claimRequest(ctx, input, providerId)),
+    );
   }
 
   /**
@@ -189,7 +245,11 @@ export class BookingService {
    * claims, queues a booking's reminders and, if it created the booking, records `record.answer` — one statement,
    * one round trip (claim_slot_answered). Other outcomes are the caller's to phrase and record.
    */
-  async claimAnswered(ctx: TenantContext, input: ClaimInput, record: ClaimRecord): Promise<ClaimAnswer | { kind: 'replayed'; answer: unknown }> {
+  async claimAnswered(
+    ctx: TenantContext,
+    input: ClaimInput,
+    record: ClaimRecord,
+  ): Promise<ClaimAnswer | { kind: 'replayed'; answer: unknown }> {
     const recorded = new Map<string, unknown>();
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
       const done = await claimSlotAnswered(this.sql, this.claimRequest(ctx, input, providerId), record);
@@ -200,7 +260,8 @@ export class BookingService {
       if (err instanceof AlreadyAnswered) return { kind: 'replayed' as const, answer: err.answer };
       throw err;
     });
-    if (answer.kind === 'claimed' && recorded.has(answer.booking.providerId)) return { ...answer, recorded: recorded.get(answer.booking.providerId) };
+    if (answer.kind === 'claimed' && recorded.has(answer.booking.providerId))
+      return { ...answer, recorded: recorded.get(answer.booking.providerId) };
     return answer;
   }
 
@@ -220,7 +281,10 @@ export class BookingService {
 
   /** Gives a hold back; only its token can. Releasing twice is harmless (`not_held`). */
   async releaseHold(tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
-    return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => releaseHold(tx, tenantId, bookingId, holdToken)));
+    return this.reported(
+      tenantId,
+      await withTenant(this.sql, tenantId, (tx) => releaseHold(tx, tenantId, bookingId, holdToken)),
+    );
   }
 
   /**
@@ -245,24 +309,45 @@ export class BookingService {
   }
 
   /** Cancels a patient's upcoming appointment and texts them, in one transaction. */
-  async cancel(ctx: TenantContext, a: CancelledAppointment, patientPhone: string, callRowId: string | null): Promise<BookingChangeRow> {
+  async cancel(
+    ctx: TenantContext,
+    a: CancelledAppointment,
+    patientPhone: string,
+    callRowId: string | null,
+  ): Promise<BookingChangeRow> {
     const tenantId = ctx.tenant.id;
     const service = ctx.catalog.services.find((s) => s.id === a.serviceId)?.name ?? 'appointment';
-    const text = { callRowId, body: cancellationText(ctx.tenant, appointmentWords(ctx, service, a.providerId, a.startsAt.getTime())) };
-    return this.reported(tenantId, await withTenant(this.sql, tenantId, (tx) => cancelBooking(tx, tenantId, a.bookingId, patientPhone, text)));
+    const text = {
+      callRowId,
+      body: cancellationText(ctx.tenant, appointmentWords(ctx, service, a.providerId, a.startsAt.getTime())),
+    };
+    return this.reported(
+      tenantId,
+      await withTenant(this.sql, tenantId, (tx) => cancelBooking(tx, tenantId, a.bookingId, patientPhone, text)),
+    );
   }
 
   /**
    * Claims the new time (first provider that has it; through the slot gate like any claim), cancels the old
    * appointment and queues the patient's text, in the same transaction.
    */
-  async reschedule(ctx: TenantContext, input: RescheduleInput, old: { providerId: string; startsAt: Date; endsAt: Date }): Promise<RescheduleAnswer> {
+  async reschedule(
+    ctx: TenantContext,
+    input: RescheduleInput,
+    old: { providerId: string; startsAt: Date; endsAt: Date },
+  ): Promise<RescheduleAnswer> {
     const answer = await this.firstProvider(ctx, input, async (providerId) => {
       const words = appointmentWords(ctx, input.service.name, providerId, input.start);
       const text = { callRowId: input.callRowId, body: rescheduleText(ctx.tenant, words) };
       // The old appointment's reminders are cancelled by reschedule_booking; the new one's are queued with it.
       const row = await withTenant(this.sql, ctx.tenant.id, async (tx) => {
-        const row = await rescheduleBooking(tx, { tenantId: ctx.tenant.id, ...input, serviceId: input.service.id, providerId, text });
+        const row = await rescheduleBooking(tx, {
+          tenantId: ctx.tenant.id,
+          ...input,
+          serviceId: input.service.id,
+          providerId,
+          text,
+        });
         if (row.outcome === 'created') await this.remind(tx, ctx, row.bookingId!, input.start, words);
         return row;
       });
@@ -296,13 +381,22 @@ export class BookingService {
     let knownTaken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
-      const row = await this.slots.claim(ctx.tenant, { providerId, service: input.service, start: input.start }, async () => {
-        const row = await attempt(providerId);
-        if (row.outcome === 'created' || row.outcome === 'existing') {
-          this.changes.bookingChanged({ tenantId: ctx.tenant.id, providerId: row.providerId!, startsAt: row.startsAt!, endsAt: row.endsAt! });
-        }
-        return row;
-      });
+      const row = await this.slots.claim(
+        ctx.tenant,
+        { providerId, service: input.service, start: input.start },
+        async () => {
+          const row = await attempt(providerId);
+          if (row.outcome === 'created' || row.outcome === 'existing') {
+            this.changes.bookingChanged({
+              tenantId: ctx.tenant.id,
+              providerId: row.providerId!,
+              startsAt: row.startsAt!,
+              endsAt: row.endsAt!,
+            });
+          }
+          return row;
+        },
+      );
       if (row === 'known_taken') {
         taken = knownTaken = true;
         continue;
@@ -323,7 +417,11 @@ export class BookingService {
         case 'past':
         case 'too_soon':
         case 'too_far':
-          return { kind: 'refused', reason: row.outcome, alternatives: await this.alternatives(ctx, input.service, input.providerIds, input.start) };
+          return {
+            kind: 'refused',
+            reason: row.outcome,
+            alternatives: await this.alternatives(ctx, input.service, input.providerIds, input.start),
+          };
         case 'unknown_service':
           throw new Error(`claim_slot: service ${input.service.id} vanished from tenant ${ctx.tenant.id}`);
       }
@@ -331,7 +429,9 @@ export class BookingService {
     // Memory knows the time is taken, not by whom: a call asking again for the time it already holds or booked (its
     // first answer lost to a fault, say) must hear that it has it, as claim_slot would tell it.
     if (knownTaken && input.callId) {
-      const own = await withTenant(this.sql, ctx.tenant.id, (tx) => callsOwnBooking(tx, ctx.tenant.id, input.callId!, input.start));
+      const own = await withTenant(this.sql, ctx.tenant.id, (tx) =>
+        callsOwnBooking(tx, ctx.tenant.id, input.callId!, input.start),
+      );
       if (own && input.providerIds.includes(own)) {
         const row = await attempt(own);
         if (row.outcome === 'created' || row.outcome === 'existing') {
@@ -340,10 +440,18 @@ export class BookingService {
       }
     }
     const alternatives = await this.alternatives(ctx, input.service, input.providerIds, input.start);
-    return closed && !taken ? { kind: 'refused', reason: 'closed', alternatives } : { kind: 'unavailable', alternatives };
+    return closed && !taken
+      ? { kind: 'refused', reason: 'closed', alternatives }
+      : { kind: 'unavailable', alternatives };
   }
 
-  private async remind(tx: TenantTx, ctx: TenantContext, bookingId: string, start: number, words: AppointmentWords): Promise<void> {
+  private async remind(
+    tx: TenantTx,
+    ctx: TenantContext,
+    bookingId: string,
+    start: number,
+    words: AppointmentWords,
+  ): Promise<void> {
     await queueReminders(tx, { tenantId: ctx.tenant.id, bookingId, ...this.reminders(ctx, start, words) });
   }
 
@@ -359,7 +467,12 @@ export class BookingService {
   }
 
   private reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
-    if (row.providerId && row.startsAt && row.endsAt && ['released', 'cancelled', 'confirmed', 'expired'].includes(row.outcome)) {
+    if (
+      row.providerId &&
+      row.startsAt &&
+      row.endsAt &&
+      ['released', 'cancelled', 'confirmed', 'expired'].includes(row.outcome)
+    ) {
       const change = { providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt };
       this.changes.bookingChanged({ tenantId, ...change });
       if (row.outcome !== 'confirmed') this.freed(tenantId, change);

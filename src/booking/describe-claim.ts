@@ -1,7 +1,7 @@
-import type { ClaimAnswer, RefusalReason } from './booking-service.ts';
+import { answer, refuse, type ToolAnswer } from '../domain/answer.ts';
 import { spokenSlot } from '../scheduling/spoken.ts';
 import type { TenantContext } from '../tenants/directory.ts';
-import { answer, refuse, type ToolAnswer } from '../domain/answer.ts';
+import type { ClaimAnswer, RefusalReason } from './booking-service.ts';
 import { type PresentedSlot, presentSlot, spokenSlots } from './present-slot.ts';
 
 /** The answer for a claim that did not succeed is the same for a booking and a hold; only success differs. */
@@ -15,10 +15,15 @@ export function describeClaim(
 ): ToolAnswer {
   if (outcome.kind === 'claimed') {
     const b = outcome.booking;
-    return onClaimed(b, presentSlot(ctx, { providerId: b.providerId, start: b.startsAt.getTime(), end: b.endsAt.getTime() }, now));
+    return onClaimed(
+      b,
+      presentSlot(ctx, { providerId: b.providerId, start: b.startsAt.getTime(), end: b.endsAt.getTime() }, now),
+    );
   }
   const alternatives = outcome.alternatives.map((s) => presentSlot(ctx, s, now));
-  const offer = alternatives.length ? ` I have ${spokenSlots(alternatives)}.` : " I don't see anything free in the next two weeks.";
+  const offer = alternatives.length
+    ? ` I have ${spokenSlots(alternatives)}.`
+    : " I don't see anything free in the next two weeks.";
   const asked = spokenSlot(requested, ctx.tenant.timeZone, now);
   if (outcome.kind === 'unavailable') {
     return answer('unavailable', `${preface}Sorry, ${asked} is already taken.${offer}`, { alternatives });

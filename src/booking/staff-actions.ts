@@ -1,7 +1,7 @@
 import type { Sql } from '../db/client.ts';
 import { type AppointmentRow, findAppointment } from '../db/queries/appointments.ts';
-import type { Service } from '../domain/tenant.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import type { Service } from '../domain/tenant.ts';
 import { normaliseName } from '../patients/names.ts';
 import { toE164 } from '../patients/phone.ts';
 import type { TenantContext } from '../tenants/directory.ts';
@@ -30,7 +30,8 @@ export interface StaffBooking {
 }
 
 const refused = (status: 400 | 404 | 409, say: string): StaffAnswer => ({ kind: 'refused', status, say });
-const find = (deps: StaffDeps, tenantId: string, id: string) => withTenant(deps.sql, tenantId, (tx) => findAppointment(tx, tenantId, id));
+const find = (deps: StaffDeps, tenantId: string, id: string) =>
+  withTenant(deps.sql, tenantId, (tx) => findAppointment(tx, tenantId, id));
 
 /** The providers to try: the one asked for (refused if not this clinic's or not offering it), else all who offer it. */
 function providersFor(ctx: TenantContext, service: Service, providerId: string | undefined): string[] | StaffAnswer {
@@ -71,16 +72,29 @@ export async function staffCancel(deps: StaffDeps, ctx: TenantContext, id: strin
     a.status === 'held'
       ? await deps.booking.releaseHold(tid, a.id, a.holdToken)
       : a.status === 'confirmed' && a.patientPhone
-        ? await deps.booking.cancel(ctx, { bookingId: a.id, serviceId: a.serviceId, providerId: a.providerId, startsAt: a.startsAt }, a.patientPhone, null)
+        ? await deps.booking.cancel(
+            ctx,
+            { bookingId: a.id, serviceId: a.serviceId, providerId: a.providerId, startsAt: a.startsAt },
+            a.patientPhone,
+            null,
+          )
         : undefined;
   if (!change || !['cancelled', 'released'].includes(change.outcome)) {
-    return refused(409, `Only an upcoming held or confirmed appointment can be cancelled; this one is ${a.status}${a.status === 'confirmed' ? ' and has started' : ''}.`);
+    return refused(
+      409,
+      `Only an upcoming held or confirmed appointment can be cancelled; this one is ${a.status}${a.status === 'confirmed' ? ' and has started' : ''}.`,
+    );
   }
   return { kind: 'done', appointment: (await find(deps, tid, a.id))! };
 }
 
 /** Moves an upcoming appointment: the new time is claimed before the old one is let go; the patient is texted. */
-export async function staffMove(deps: StaffDeps, ctx: TenantContext, id: string, to: { start: number; providerId?: string }): Promise<StaffAnswer> {
+export async function staffMove(
+  deps: StaffDeps,
+  ctx: TenantContext,
+  id: string,
+  to: { start: number; providerId?: string },
+): Promise<StaffAnswer> {
   const tid = ctx.tenant.id;
   const old = await find(deps, tid, id);
   if (!old) return refused(404, 'The appointment was not found.');
@@ -92,10 +106,19 @@ export async function staffMove(deps: StaffDeps, ctx: TenantContext, id: string,
   if (!Array.isArray(providerIds)) return providerIds;
   const outcome = await deps.booking.reschedule(
     ctx,
-    { oldBookingId: old.id, patientPhone: old.patientPhone, service, providerIds, start: to.start, callId: null, callRowId: null },
+    {
+      oldBookingId: old.id,
+      patientPhone: old.patientPhone,
+      service,
+      providerIds,
+      start: to.start,
+      callId: null,
+      callRowId: null,
+    },
     { providerId: old.providerId, startsAt: old.startsAt, endsAt: old.endsAt },
   );
-  if (outcome.kind === 'not_found') return refused(409, 'The appointment changed meanwhile (cancelled, moved or started); nothing was moved.');
+  if (outcome.kind === 'not_found')
+    return refused(409, 'The appointment changed meanwhile (cancelled, moved or started); nothing was moved.');
   if (outcome.kind !== 'claimed') return { kind: 'not_claimed', outcome };
   return { kind: 'done', appointment: (await find(deps, tid, outcome.booking.bookingId))! };
 }

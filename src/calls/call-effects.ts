@@ -16,18 +16,18 @@ import type {
 } from '../../machines/call-machine.ts';
 import { callMachine } from '../../machines/call-machine.ts';
 import type { BookingService } from '../booking/booking-service.ts';
+import { describeClaim } from '../booking/describe-claim.ts';
 import type { Sql } from '../db/client.ts';
 import { checkOtp, issueOtp } from '../db/queries/otp.ts';
 import { queueConfirmationAgain } from '../db/queries/sms-outbox.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import { answer, withDate } from '../domain/answer.ts';
 import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
+import { clinicZone } from '../scheduling/zone.ts';
 import type { SecretBox } from '../security/secret-box.ts';
 import { appointmentWords, codeText, confirmationText } from '../sms/texts.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
-import { describeClaim } from '../booking/describe-claim.ts';
-import { changeAppointment, type ChangeRequest } from './change-appointment.ts';
-import { clinicZone } from '../scheduling/zone.ts';
-import { answer, withDate } from '../domain/answer.ts';
+import { type ChangeRequest, changeAppointment } from './change-appointment.ts';
 
 /** What reserve_slot asks the machine to hold (plain JSON: it is part of the persisted snapshot). */
 export interface ReserveRequest {
@@ -72,13 +72,17 @@ export function provideCallEffects(deps: CallEffectsDeps) {
   const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
     const t = await tenantOf(c);
     const words = appointmentWords(t, hold.serviceName, hold.providerId, hold.startsAt);
-    const row = await deps.booking.confirmHold(t, {
-      tenantId: c.tenantId,
-      bookingId: hold.bookingId,
-      holdToken: hold.holdToken,
-      callRowId: c.callRowId,
-      sms: { to: hold.patientPhone, body: confirmationText(t.tenant, words) },
-    }, words);
+    const row = await deps.booking.confirmHold(
+      t,
+      {
+        tenantId: c.tenantId,
+        bookingId: hold.bookingId,
+        holdToken: hold.holdToken,
+        callRowId: c.callRowId,
+        sms: { to: hold.patientPhone, body: confirmationText(t.tenant, words) },
+      },
+      words,
+    );
     if (row.outcome !== 'confirmed' && row.outcome !== 'already') return { kind: 'hold_gone' };
     deps.smsQueued();
     return { kind: 'booked', appointmentId: hold.bookingId };
@@ -121,25 +125,41 @@ export function provideCallEffects(deps: CallEffectsDeps) {
             const minutes = Math.max(1, Math.round((hold.expiresAt - now) / 60_000));
             // With the code in the same step (book_appointment) the machine adds the code's own sentence.
             const c = input.context;
-            const next = c.codeWithHold ? '.' : `; ${c.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?'}`;
-            return answer('held', `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes${next}`, {
-              hold_id: b.bookingId,
-              expires_at: DateTime.fromMillis(hold.expiresAt, { zone: clinicZone(zone) }).toISO({ suppressMilliseconds: true }),
-              start: slot.start,
-              provider: slot.provider,
-              service: service.slug,
-            });
+            const next = c.codeWithHold
+              ? '.'
+              : `; ${c.otpRequired ? "I'll text you a code to confirm." : 'Shall I confirm it?'}`;
+            return answer(
+              'held',
+              `${req.preface}I'm holding ${slot.label} with ${slot.provider} for you for ${minutes} minutes${next}`,
+              {
+                hold_id: b.bookingId,
+                expires_at: DateTime.fromMillis(hold.expiresAt, { zone: clinicZone(zone) }).toISO({
+                  suppressMilliseconds: true,
+                }),
+                start: slot.start,
+                provider: slot.provider,
+                service: service.slug,
+              },
+            );
           });
           return { kind: 'held', hold, reply: withDate(reply, req.day) };
         }
         if (outcome.kind === 'claimed') {
           // This call already booked that very start (book_appointment): nothing to hold.
-          return { kind: 'not_held', reply: answer('already_booked', `You're already booked for that time.`, { appointment_id: outcome.booking.bookingId }) };
+          return {
+            kind: 'not_held',
+            reply: answer('already_booked', `You're already booked for that time.`, {
+              appointment_id: outcome.booking.bookingId,
+            }),
+          };
         }
         // Not claimed: describeClaim answers "taken" or the refusal, and never calls its success branch.
         return {
           kind: 'not_held',
-          reply: withDate(describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')), req.day),
+          reply: withDate(
+            describeClaim(t, outcome, req.start, now, req.preface, () => answer('held', '')),
+            req.day,
+          ),
         };
       }),
 
@@ -177,17 +197,26 @@ export function provideCallEffects(deps: CallEffectsDeps) {
       verifyCode: fromPromise<VerifyOutput, EffectInputs['verifyCode']>(async ({ input }) => {
         const { tenantId } = input.context;
         const digest = Buffer.from(input.codeDigest, 'hex');
-        const checked = await withTenant(deps.sql, tenantId, (tx) => checkOtp(tx, tenantId, input.hold.bookingId, digest));
+        const checked = await withTenant(deps.sql, tenantId, (tx) =>
+          checkOtp(tx, tenantId, input.hold.bookingId, digest),
+        );
         if (checked !== 'verified') return { kind: checked };
         return confirm(input.context, input.hold);
       }),
 
-      confirmHold: fromPromise<ConfirmOutput, EffectInputs['confirmHold']>(({ input }) => confirm(input.context, input.hold)),
+      confirmHold: fromPromise<ConfirmOutput, EffectInputs['confirmHold']>(({ input }) =>
+        confirm(input.context, input.hold),
+      ),
 
       resendConfirmation: fromPromise<ResendOutput, EffectInputs['resendConfirmation']>(async ({ input }) => {
         const { tenantId } = input.context;
         const outcome = await withTenant(deps.sql, tenantId, (tx) =>
-          queueConfirmationAgain(tx, { tenantId, bookingId: input.appointmentId, requestKey: input.requestId, max: MAX_CONFIRMATIONS }),
+          queueConfirmationAgain(tx, {
+            tenantId,
+            bookingId: input.appointmentId,
+            requestKey: input.requestId,
+            max: MAX_CONFIRMATIONS,
+          }),
         );
         if (outcome === 'queued') deps.smsQueued();
         return { kind: outcome };
@@ -215,6 +244,9 @@ export function digestForHold(pepper: Buffer, c: CallContext, code: string): str
   const hold = c.hold;
   const phone = c.codeSentTo;
   if (!hold || !phone) return null;
-  return otpDigest(pepper, { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId }, code).toString('hex');
+  return otpDigest(
+    pepper,
+    { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId },
+    code,
+  ).toString('hex');
 }
-

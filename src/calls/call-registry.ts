@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Actor, createActor, type InspectionEvent, waitFor } from 'xstate';
-import { BUSY_TAG, type CallContext, type CallEvent, type CallInput, machineSentences, type Reply } from '../../machines/call-machine.ts';
+import {
+  BUSY_TAG,
+  type CallContext,
+  type CallEvent,
+  type CallInput,
+  machineSentences,
+  type Reply,
+} from '../../machines/call-machine.ts';
 import type { Sql } from '../db/client.ts';
 import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
 import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
@@ -100,9 +107,11 @@ export class CallRegistry {
     const previous = this.queues.get(key) ?? Promise.resolve();
     const run = previous.catch(() => {}).then(() => this.limited(() => this.handle(key, who, event, replay)));
     this.queues.set(key, run);
-    void run.finally(() => {
-      if (this.queues.get(key) === run) this.queues.delete(key);
-    }).catch(() => {});
+    void run
+      .finally(() => {
+        if (this.queues.get(key) === run) this.queues.delete(key);
+      })
+      .catch(() => {});
     return run;
   }
 
@@ -117,7 +126,9 @@ export class CallRegistry {
     const idle = [...this.live.entries()].filter(([key, l]) => !this.queues.has(key) && now - l.lastUsed > this.idleMs);
     for (const [key] of idle) this.drop(key);
     if (this.live.size <= this.maxActors) return;
-    const byAge = [...this.live.entries()].filter(([key]) => !this.queues.has(key)).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+    const byAge = [...this.live.entries()]
+      .filter(([key]) => !this.queues.has(key))
+      .sort((a, b) => a[1].lastUsed - b[1].lastUsed);
     for (const [key] of byAge.slice(0, this.live.size - this.maxActors)) this.drop(key);
   }
 
@@ -148,31 +159,46 @@ export class CallRegistry {
     }
   }
 
-  private async handle(key: string, who: CallIdentity, build: EventSource, replay: ReplayKey | undefined): Promise<Reply> {
+  private async handle(
+    key: string,
+    who: CallIdentity,
+    build: EventSource,
+    replay: ReplayKey | undefined,
+  ): Promise<Reply> {
     const log = this.o.log;
     const bound = { tenantId: who.tenantId, callId: who.vapiCallId };
-    const outcome = await withTenant(this.o.sql, who.tenantId, async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
-      const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
-      if (replay) {
-        const earlier = await findToolResult(tx, who.tenantId, replay.toolCallId);
-        if (earlier) {
-          log.debug({ ...bound, toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
-          return { reply: earlier as Reply };
+    const outcome = await withTenant(
+      this.o.sql,
+      who.tenantId,
+      async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
+        const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
+        if (replay) {
+          const earlier = await findToolResult(tx, who.tenantId, replay.toolCallId);
+          if (earlier) {
+            log.debug({ ...bound, toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
+            return { reply: earlier as Reply };
+          }
         }
-      }
-      let reply: Reply;
-      try {
-        reply = await this.step(key, who, stored, build, bound, tx);
-      } catch (failed) {
-        // The transitions saved in this transaction so far did happen: commit them, record no answer (a repeat of
-        // the tool call should run again), and fail after the commit.
-        return { failed };
-      }
-      // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
-      if (!replay || reply.failed) return { reply };
-      const record = { tenantId: who.tenantId, toolCallId: replay.toolCallId, callId: who.vapiCallId, tool: replay.tool, response: reply };
-      return { reply: (await saveToolResult(tx, record)) as Reply };
-    });
+        let reply: Reply;
+        try {
+          reply = await this.step(key, who, stored, build, bound, tx);
+        } catch (failed) {
+          // The transitions saved in this transaction so far did happen: commit them, record no answer (a repeat of
+          // the tool call should run again), and fail after the commit.
+          return { failed };
+        }
+        // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
+        if (!replay || reply.failed) return { reply };
+        const record = {
+          tenantId: who.tenantId,
+          toolCallId: replay.toolCallId,
+          callId: who.vapiCallId,
+          tool: replay.tool,
+          response: reply,
+        };
+        return { reply: (await saveToolResult(tx, record)) as Reply };
+      },
+    );
     if ('failed' in outcome) throw outcome.failed;
     return outcome.reply;
   }
@@ -227,17 +253,19 @@ export class CallRegistry {
   private async create(key: string, who: CallIdentity): Promise<Live> {
     const input: CallInput = { ...who, callRowId: randomUUID() };
     const live = this.start(key, { input }, null);
-    const row = await mustSave(this.o.recordsNotSaved, 'call_transition', () => withTenant(this.o.sql, who.tenantId, (tx) =>
-      insertCall(tx, {
-        id: input.callRowId,
-        tenantId: who.tenantId,
-        vapiCallId: who.vapiCallId,
-        callerNumber: who.callerNumber,
-        state: live.state,
-        snapshot: live.actor.getPersistedSnapshot(),
-        input,
-      }),
-    ));
+    const row = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
+      withTenant(this.o.sql, who.tenantId, (tx) =>
+        insertCall(tx, {
+          id: input.callRowId,
+          tenantId: who.tenantId,
+          vapiCallId: who.vapiCallId,
+          callerNumber: who.callerNumber,
+          state: live.state,
+          snapshot: live.actor.getPersistedSnapshot(),
+          input,
+        }),
+      ),
+    );
     live.row = row;
     live.version = row.version;
     return live;
@@ -250,39 +278,73 @@ export class CallRegistry {
   }
 
   private start(key: string, from: { input: CallInput } | { snapshot: never }, row: CallRow | null): Live {
-    const live: Live = { actor: undefined as unknown as CallActor, row: row!, version: row?.version ?? 0, state: row?.state ?? 'idle', writes: Promise.resolve(), lastUsed: this.o.now(), dropped: false };
+    const live: Live = {
+      actor: undefined as unknown as CallActor,
+      row: row!,
+      version: row?.version ?? 0,
+      state: row?.state ?? 'idle',
+      writes: Promise.resolve(),
+      lastUsed: this.o.now(),
+      dropped: false,
+    };
     const record = (ev: InspectionEvent) => {
       this.o.inspect?.(ev);
-      if (ev.type !== '@xstate.snapshot' || ev.actorRef !== live.actor || ev.event.type === 'xstate.init' || live.dropped) return;
+      if (
+        ev.type !== '@xstate.snapshot' ||
+        ev.actorRef !== live.actor ||
+        ev.event.type === 'xstate.init' ||
+        live.dropped
+      )
+        return;
       const snapshot = live.actor.getPersistedSnapshot();
       const before = live.state;
       const after = String((ev.snapshot as unknown as { value: unknown }).value);
       live.state = after;
-      const flagged = Boolean((ev.snapshot as unknown as { context?: { flaggedForHuman?: boolean } }).context?.flaggedForHuman);
+      const flagged = Boolean(
+        (ev.snapshot as unknown as { context?: { flaggedForHuman?: boolean } }).context?.flaggedForHuman,
+      );
       const event = JSON.parse(JSON.stringify(ev.event)) as { type: string };
       // Saved in order, each as soon as it happened; the event waits for them (step awaits `writes`), so a transition
       // that is not saved fails its event visibly, and the ones after it are not attempted.
       live.writes = live.writes.then(async () => {
-        const transition = { callRowId: live.row.id, expectedVersion: live.version, snapshot, state: after, flagged, event, before };
+        const transition = {
+          callRowId: live.row.id,
+          expectedVersion: live.version,
+          snapshot,
+          state: after,
+          flagged,
+          event,
+          before,
+        };
         // Inside the step's lock transaction when there is one (committed with the step's replay record); a
         // transition after the step answered (an effect outlasting the step timeout) gets its own.
         const tx = live.tx;
         const saved = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
-          tx ? saveTransition(tx, transition) : withTenant(this.o.sql, live.row.tenantId, (t) => saveTransition(t, transition)),
+          tx
+            ? saveTransition(tx, transition)
+            : withTenant(this.o.sql, live.row.tenantId, (t) => saveTransition(t, transition)),
         );
         if (saved !== undefined) {
           live.version = saved;
           return;
         }
         // Under the lock the version was compared when the step began: a mismatch there is a broken lock, and fails.
-        if (tx) throw new Error(`call ${live.row.vapiCallId} changed under its lock (expected version ${transition.expectedVersion})`);
+        if (tx)
+          throw new Error(
+            `call ${live.row.vapiCallId} changed under its lock (expected version ${transition.expectedVersion})`,
+          );
         // Outside it, another instance moved the call on (it may have ended it): what it saved stands. This copy is
         // out of date; no stored version matches this one, so the call's next step here reloads it.
-        this.o.log.info({ callId: live.row.vapiCallId, event: event.type, state: after }, 'late call transition not saved: the call moved on elsewhere');
+        this.o.log.info(
+          { callId: live.row.vapiCallId, event: event.type, state: after },
+          'late call transition not saved: the call moved on elsewhere',
+        );
         live.version = STALE;
       });
       // Handled by step's await; this only keeps an event that never got that far from crashing the process.
-      live.writes.catch((err: unknown) => this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved; the event fails'));
+      live.writes.catch((err: unknown) =>
+        this.o.log.error({ err, callId: live.row.vapiCallId }, 'call transition not saved; the event fails'),
+      );
     };
     live.actor = createActor(this.o.machine, { ...from, inspect: record } as never) as CallActor;
     live.actor.start();

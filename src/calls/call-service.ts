@@ -1,7 +1,7 @@
 import type { CallContext, Reply, ToolEvent } from '../../machines/call-machine.ts';
 import type { TenantContext } from '../tenants/directory.ts';
-import type { CallRegistry } from './call-registry.ts';
 import { digestForHold } from './call-effects.ts';
+import type { CallRegistry } from './call-registry.ts';
 
 type Unstamped = ToolEvent extends infer E ? (E extends ToolEvent ? Omit<E, 'now' | 'requestId'> : never) : never;
 
@@ -31,9 +31,22 @@ export class CallService {
     );
   }
 
-  end(t: TenantContext, vapiCallId: string, callerNumber: string | null, reason: string | null, now: number): Promise<Reply> {
+  end(
+    t: TenantContext,
+    vapiCallId: string,
+    callerNumber: string | null,
+    reason: string | null,
+    now: number,
+  ): Promise<Reply> {
     return this.registry.send(
-      { tenantId: t.tenant.id, tenantSlug: t.tenant.slug, vapiCallId, callerNumber, otpRequired: t.tenant.otpRequired, otpLength: t.tenant.otpLength },
+      {
+        tenantId: t.tenant.id,
+        tenantSlug: t.tenant.slug,
+        vapiCallId,
+        callerNumber,
+        otpRequired: t.tenant.otpRequired,
+        otpLength: t.tenant.otpLength,
+      },
       { type: 'END', reason, now, requestId: `end:${vapiCallId}` },
     );
   }

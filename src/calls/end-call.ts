@@ -31,19 +31,30 @@ export interface CallEnding {
  * Every step is harmless when repeated, as Vapi may send "ended" and the report, or the report twice. Nothing here
  * is logged and dropped: a write that fails throws, the webhook answers 500, and Vapi sends the message again.
  */
-export async function endCall(deps: EndCallDeps, tenant: TenantContext, ending: CallEnding, log: FastifyBaseLogger): Promise<void> {
+export async function endCall(
+  deps: EndCallDeps,
+  tenant: TenantContext,
+  ending: CallEnding,
+  log: FastifyBaseLogger,
+): Promise<void> {
   const tenantId = tenant.tenant.id;
   const counter = deps.metrics.recordsNotSaved;
   await deps.calls.end(tenant, ending.vapiCallId, ending.callerNumber, ending.reason, deps.now());
   if (!ending.report) {
-    await mustSave(counter, 'call_report', () => withTenant(deps.sql, tenantId, (tx) => saveEndedReason(tx, tenantId, ending.vapiCallId, ending.reason)));
+    await mustSave(counter, 'call_report', () =>
+      withTenant(deps.sql, tenantId, (tx) => saveEndedReason(tx, tenantId, ending.vapiCallId, ending.reason)),
+    );
     return;
   }
   const report = ending.report;
   // The report and its lead commit together; a repeated report stores the same values and scores, alerts nothing new.
   const lead = await withTenant(deps.sql, tenantId, async (tx) => {
-    const callRowId = await mustSave(counter, 'call_report', () => saveCallReport(tx, tenantId, ending.vapiCallId, report));
-    return callRowId ? recordLead(tx, { tenantId, callId: callRowId, publicUrl: deps.publicUrl, log, recordsNotSaved: counter }) : undefined;
+    const callRowId = await mustSave(counter, 'call_report', () =>
+      saveCallReport(tx, tenantId, ending.vapiCallId, report),
+    );
+    return callRowId
+      ? recordLead(tx, { tenantId, callId: callRowId, publicUrl: deps.publicUrl, log, recordsNotSaved: counter })
+      : undefined;
   });
   if (lead?.alerted) deps.smsQueued();
 }

@@ -1,5 +1,5 @@
 import { createActor, fromPromise, type InspectionEvent, type Observer } from 'xstate';
-import { callMachine, type CallEvent, type CallInput } from '../../machines/call-machine.ts';
+import { type CallEvent, type CallInput, callMachine } from '../../machines/call-machine.ts';
 
 // Effects that never finish: in a replay their results come from the recorded xstate.done.actor.* events instead.
 const recorded = fromPromise<never, never>(() => new Promise<never>(() => {}));

@@ -15,8 +15,12 @@ export const INSPECTOR_DEFAULT_URL = 'ws://localhost:8080';
  */
 export async function inspectReplay(sql: Sql, o: { call: string; tenant?: string; url: string }) {
   const found = await storedCalls(sql, o.call, o.tenant ?? null);
-  if (found.length === 0) throw new CliError(`No stored call with Vapi call id "${o.call}"${o.tenant ? ` at clinic "${o.tenant}"` : ''}.`);
-  if (found.length > 1) throw new CliError(`Clinics ${found.map((c) => c.tenantSlug).join(', ')} each have a call "${o.call}"; name one with --tenant.`);
+  if (found.length === 0)
+    throw new CliError(`No stored call with Vapi call id "${o.call}"${o.tenant ? ` at clinic "${o.tenant}"` : ''}.`);
+  if (found.length > 1)
+    throw new CliError(
+      `Clinics ${found.map((c) => c.tenantSlug).join(', ')} each have a call "${o.call}"; name one with --tenant.`,
+    );
   const call = found[0]!;
 
   const socket = new WebSocket(o.url);
@@ -26,7 +30,9 @@ export async function inspectReplay(sql: Sql, o: { call: string; tenant?: string
   });
   const sent: Promise<void>[] = [];
   const inspector = callInspector((event) => {
-    sent.push(new Promise((resolve, reject) => socket.send(JSON.stringify(event), (err) => (err ? reject(err) : resolve()))));
+    sent.push(
+      new Promise((resolve, reject) => socket.send(JSON.stringify(event), (err) => (err ? reject(err) : resolve()))),
+    );
   });
   const replayed = replayCall(call.machineInput as CallInput, call.events, inspector.inspect);
   await inspector.settled();
@@ -35,5 +41,12 @@ export async function inspectReplay(sql: Sql, o: { call: string; tenant?: string
     socket.once('close', () => resolve());
     socket.close();
   });
-  return { call: call.vapiCallId, clinic: call.tenantSlug, events: call.events.length, inspectionEvents: sent.length, state: replayed.value, storedState: call.state };
+  return {
+    call: call.vapiCallId,
+    clinic: call.tenantSlug,
+    events: call.events.length,
+    inspectionEvents: sent.length,
+    state: replayed.value,
+    storedState: call.state,
+  };
 }

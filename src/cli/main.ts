@@ -13,8 +13,8 @@ import { createTenant } from '../tenants/create-tenant.ts';
 import { firstMessage, recommendedSystemPrompt } from '../vapi/prompt.ts';
 import { vapiToolDefinitions } from '../vapi/tool-export.ts';
 import { CliContext, CliError } from './context.ts';
-import { simulateCall } from './simulate-call.ts';
 import { INSPECTOR_DEFAULT_URL, inspectReplay } from './inspect-replay.ts';
+import { simulateCall } from './simulate-call.ts';
 
 /** Wrong use of the CLI: the message and the command's usage are printed (exit code 2). */
 export class UsageError extends Error {
@@ -223,7 +223,11 @@ const commands: Record<string, Command> = {
     details: 'Runs no effect: the recorded results answer the machine. Phone numbers are masked.',
     options: { call: string, tenant: string, url: string },
     async run({ values }, io) {
-      const o = { call: need(values, 'call', 'inspect:replay'), tenant: values.tenant as string | undefined, url: (values.url as string | undefined) ?? INSPECTOR_DEFAULT_URL };
+      const o = {
+        call: need(values, 'call', 'inspect:replay'),
+        tenant: values.tenant as string | undefined,
+        url: (values.url as string | undefined) ?? INSPECTOR_DEFAULT_URL,
+      };
       io.print(JSON.stringify(await context(io).withDatabase((sql) => inspectReplay(sql, o))));
     },
   },

@@ -35,9 +35,7 @@ export class MemoryAvailabilityCache implements AvailabilityCache {
   private counter = 0;
   private evictedFloor = 0;
 
-  constructor(
-    private readonly limits: { maxEntries: number; ttlMs: number; now: () => number },
-  ) {}
+  constructor(private readonly limits: { maxEntries: number; ttlMs: number; now: () => number }) {}
 
   async read(keys: string[]): Promise<CachedDays> {
     const now = this.limits.now();

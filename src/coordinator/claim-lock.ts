@@ -52,12 +52,17 @@ export class RedlockClaimLock implements ClaimLock {
     let finished = false;
     let value: T | undefined;
     try {
-      await this.redlock.using(keys.map((k) => `${this.prefix}lock:${k}`), LOCK_TTL_MS, ACQUIRE, async () => {
-        this.observer.waited((performance.now() - asked) / 1000, 'acquired');
-        started = true;
-        value = await work();
-        finished = true;
-      });
+      await this.redlock.using(
+        keys.map((k) => `${this.prefix}lock:${k}`),
+        LOCK_TTL_MS,
+        ACQUIRE,
+        async () => {
+          this.observer.waited((performance.now() - asked) / 1000, 'acquired');
+          started = true;
+          value = await work();
+          finished = true;
+        },
+      );
       return { value: value as T, path: 'locked' };
     } catch (err) {
       // The claim ran; only the release failed (Redis went away meanwhile): the lock expires on its own.

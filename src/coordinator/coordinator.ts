@@ -3,17 +3,29 @@ import type { Redis } from 'ioredis';
 import type { Sql } from '../db/client.ts';
 import { busyRanges } from '../db/queries/bookings.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import type { Metrics } from '../observability/metrics.ts';
-import type { BusyRange } from '../scheduling/types.ts';
-import { type AvailabilityCache, type CachedDays, type DayBookings, MemoryAvailabilityCache } from './availability-cache.ts';
-import { type ClaimLock, processLocal, RedlockClaimLock } from './claim-lock.ts';
-import { InvalidationBus } from './invalidation-bus.ts';
-import { ProviderDayActors } from './provider-day-actors.ts';
-import { dayBounds, daysInAnyZone, localDays, MAX_BUFFER_MS, type ProviderDay, providerDayKey } from './provider-day.ts';
-import { RedisAvailabilityCache } from './redis-availability-cache.ts';
-import type { Tenant } from '../domain/tenant.ts';
 import type { ClaimOutcome, ClaimRow } from '../domain/booking.ts';
 import type { BookingChange, BookingChangeListener, ClaimAttempt, SlotGate } from '../domain/ports.ts';
+import type { Tenant } from '../domain/tenant.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { BusyRange } from '../scheduling/types.ts';
+import {
+  type AvailabilityCache,
+  type CachedDays,
+  type DayBookings,
+  MemoryAvailabilityCache,
+} from './availability-cache.ts';
+import { type ClaimLock, processLocal, RedlockClaimLock } from './claim-lock.ts';
+import { InvalidationBus } from './invalidation-bus.ts';
+import {
+  dayBounds,
+  daysInAnyZone,
+  localDays,
+  MAX_BUFFER_MS,
+  type ProviderDay,
+  providerDayKey,
+} from './provider-day.ts';
+import { ProviderDayActors } from './provider-day-actors.ts';
+import { RedisAvailabilityCache } from './redis-availability-cache.ts';
 
 export interface CoordinatorOptions {
   sql: Sql;
@@ -57,12 +69,17 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     const { commands, subscriber, prefix } = o.redis;
     this.redis = commands;
     this.cache = new RedisAvailabilityCache(commands, prefix, CACHE_TTL_MS);
-    this.lock = new RedlockClaimLock(commands, prefix, { waited: (seconds, result) => o.metrics.lockWait.observe({ result }, seconds) });
+    this.lock = new RedlockClaimLock(commands, prefix, {
+      waited: (seconds, result) => o.metrics.lockWait.observe({ result }, seconds),
+    });
     this.bus = new InvalidationBus(commands, subscriber, `${prefix}booking-changes`, randomUUID());
-    this.bus.listen({ changed: (change) => this.forget(change), gap: () => {
-      this.generation++;
-      this.actors.forgetAll();
-    } });
+    this.bus.listen({
+      changed: (change) => this.forget(change),
+      gap: () => {
+        this.generation++;
+        this.actors.forgetAll();
+      },
+    });
     commands.on('ready', () => this.track(this.flushUnflushed()));
   }
 
@@ -73,7 +90,9 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     const found = await this.readDays(tenant, pds);
     const now = this.o.now();
     return found.flatMap((bookings, i) =>
-      bookings.filter((b) => b.expiresAt === null || b.expiresAt > now).map((b) => ({ providerId: pds[i]!.providerId, start: b.start, end: b.end })),
+      bookings
+        .filter((b) => b.expiresAt === null || b.expiresAt > now)
+        .map((b) => ({ providerId: pds[i]!.providerId, start: b.start, end: b.end })),
     );
   }
 
@@ -83,9 +102,14 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
       start: start - service.bufferBeforeMinutes * MINUTE,
       end: start + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE,
     };
-    const pds = localDays(occupied.start, occupied.end, tenant.timeZone).map((day) => ({ tenantId: tenant.id, providerId: attempt.providerId, day }));
+    const pds = localDays(occupied.start, occupied.end, tenant.timeZone).map((day) => ({
+      tenantId: tenant.id,
+      providerId: attempt.providerId,
+      day,
+    }));
     const keys = pds.map(providerDayKey);
-    const known = () => this.knowledgeTrusted() && keys.some((key) => this.actors.knowsOverlap(key, occupied.start, occupied.end));
+    const known = () =>
+      this.knowledgeTrusted() && keys.some((key) => this.actors.knowsOverlap(key, occupied.start, occupied.end));
     const refuse = () => {
       this.o.metrics.claims.inc({ outcome: 'fast_refused', path: 'memory' });
       return 'known_taken' as const;
@@ -194,14 +218,19 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     this.o.metrics.availabilityCache.inc({ result: 'hit' }, keys.length - missing.length);
     this.o.metrics.availabilityCache.inc({ result: 'miss' }, missing.length);
     if (missing.length > 0) {
-      const fresh = await this.fromDatabase(tenant, missing.map((i) => pds[i]!));
-      missing.forEach((i, j) => (values[i] = fresh[j]));
+      const fresh = await this.fromDatabase(
+        tenant,
+        missing.map((i) => pds[i]!),
+      );
+      for (const [j, i] of missing.entries()) values[i] = fresh[j];
       if (cached) {
         const stamps = cached.stamps;
-        void this.cache.fill(missing.map((i, j) => ({ key: keys[i]!, value: fresh[j]!, stamp: stamps[i]! }))).catch(() => {});
+        void this.cache
+          .fill(missing.map((i, j) => ({ key: keys[i]!, value: fresh[j]!, stamp: stamps[i]! })))
+          .catch(() => {});
       }
     }
-    keys.forEach((key, i) => this.actors.learn(key, epoch, values[i]!));
+    for (const [i, key] of keys.entries()) this.actors.learn(key, epoch, values[i]!);
     return values as DayBookings[];
   }
 
@@ -222,10 +251,16 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
    * PostgreSQL refused a claim. If the cache did not show the booking in the way it is stale (a change it missed
    * while Redis was down): drop it, so the alternatives offered next come fresh from PostgreSQL.
    */
-  private async recheckCache(tenant: Tenant, pds: ProviderDay[], occupied: { start: number; end: number }): Promise<void> {
+  private async recheckCache(
+    tenant: Tenant,
+    pds: ProviderDay[],
+    occupied: { start: number; end: number },
+  ): Promise<void> {
     const now = this.o.now();
     const days = await this.readDays(tenant, pds);
-    const shown = days.some((d) => d.some((b) => b.start < occupied.end && occupied.start < b.end && (b.expiresAt === null || b.expiresAt > now)));
+    const shown = days.some((d) =>
+      d.some((b) => b.start < occupied.end && occupied.start < b.end && (b.expiresAt === null || b.expiresAt > now)),
+    );
     if (shown) return;
     try {
       await this.cache.invalidate(pds.map(providerDayKey));

@@ -34,7 +34,7 @@ export class InvalidationBus {
   listen(handlers: InvalidationHandlers): void {
     this.subscriber.on('message', (channel: string, text: string) => {
       if (channel !== this.channel) return;
-      let parsed;
+      let parsed: ReturnType<typeof Message.safeParse>;
       try {
         parsed = Message.safeParse(JSON.parse(text));
       } catch {

@@ -110,7 +110,10 @@ export class ProviderDayActors {
   }
 
   private trusted(k: KnownBooking & { learnedAt: number }, now: number): boolean {
-    return now - k.learnedAt < this.limits.knowledgeMs && (k.expiresAt === null || k.expiresAt - this.limits.holdMarginMs > now);
+    return (
+      now - k.learnedAt < this.limits.knowledgeMs &&
+      (k.expiresAt === null || k.expiresAt - this.limits.holdMarginMs > now)
+    );
   }
 
   private touch(key: string): Actor {

@@ -4,9 +4,7 @@ import { findToolResult, saveToolResult, saveToolResults, type ToolResultRecord 
 import { withTenant } from '../db/tenant-scope.ts';
 
 /** How a tool call with a replay record begins: run it, or answer what an earlier delivery of its id answered. */
-export type ReplayTicket =
-  | { kind: 'run'; via: 'redis' | 'database' }
-  | { kind: 'replay'; answer: unknown };
+export type ReplayTicket = { kind: 'run'; via: 'redis' | 'database' } | { kind: 'replay'; answer: unknown };
 
 export interface ToolReplaysOptions {
   sql: Sql;
@@ -62,7 +60,15 @@ export class ToolReplays {
     while (this.redis?.status === 'ready' && Date.now() < deadline) {
       let earlier: string | null;
       try {
-        earlier = (await this.redis.call('SET', this.key(tenantId, toolCallId), PENDING, 'PX', String(this.pendingTtlMs), 'NX', 'GET')) as string | null;
+        earlier = (await this.redis.call(
+          'SET',
+          this.key(tenantId, toolCallId),
+          PENDING,
+          'PX',
+          String(this.pendingTtlMs),
+          'NX',
+          'GET',
+        )) as string | null;
       } catch {
         break;
       }
@@ -79,7 +85,12 @@ export class ToolReplays {
   async finish(ticket: Extract<ReplayTicket, { kind: 'run' }>, record: ToolResultRecord): Promise<unknown> {
     if (ticket.via === 'redis') {
       try {
-        await this.redis!.set(this.key(record.tenantId, record.toolCallId), JSON.stringify(record.response), 'PX', this.recordTtlMs);
+        await this.redis!.set(
+          this.key(record.tenantId, record.toolCallId),
+          JSON.stringify(record.response),
+          'PX',
+          this.recordTtlMs,
+        );
         this.writeBehind(record);
         return record.response;
       } catch {

@@ -39,7 +39,10 @@ const Bodies = {
   cancel: z.strictObject({ appointmentId: Id }),
   noShow: z.strictObject({ appointmentId: Id }),
   callbackDone: z.strictObject({
-    items: z.array(z.strictObject({ kind: z.enum(CALLBACK_KINDS as [string, ...string[]]), id: z.string().min(1).max(200) })).min(1).max(20),
+    items: z
+      .array(z.strictObject({ kind: z.enum(CALLBACK_KINDS as [string, ...string[]]), id: z.string().min(1).max(200) }))
+      .min(1)
+      .max(20),
     handledBy: z.string().trim().min(1, 'Say who handled it.').max(100),
   }),
 };
@@ -73,13 +76,26 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
   };
 
   /** A staff answer as a reply: the appointment's new time in words, or the refusal with up to three alternatives. */
-  const answer = (reply: FastifyReply, ctx: TenantContext, a: StaffAnswer, done: (when: string, provider: string, patient: string | null) => string) => {
+  const answer = (
+    reply: FastifyReply,
+    ctx: TenantContext,
+    a: StaffAnswer,
+    done: (when: string, provider: string, patient: string | null) => string,
+  ) => {
     const zone = clinicZone(ctx.tenant.timeZone);
     const when = (ms: number) => DateTime.fromMillis(ms, { zone }).toFormat("ccc d LLL 'at' h:mm a");
     const provider = (id: string) => ctx.catalog.providers.find((p) => p.id === id)?.name ?? 'the provider';
-    if (a.kind === 'done') return reply.send({ say: done(when(a.appointment.startsAt.getTime()), a.appointment.providerName, a.appointment.patientName), id: a.appointment.id });
+    if (a.kind === 'done')
+      return reply.send({
+        say: done(when(a.appointment.startsAt.getTime()), a.appointment.providerName, a.appointment.patientName),
+        id: a.appointment.id,
+      });
     if (a.kind === 'refused') return reply.code(a.status).send({ error: a.say });
-    const alternatives = a.outcome.alternatives.map((s) => ({ start: new Date(s.start).toISOString(), providerId: s.providerId, label: `${when(s.start)} with ${provider(s.providerId)}` }));
+    const alternatives = a.outcome.alternatives.map((s) => ({
+      start: new Date(s.start).toISOString(),
+      providerId: s.providerId,
+      label: `${when(s.start)} with ${provider(s.providerId)}`,
+    }));
     const error = a.outcome.kind === 'unavailable' ? 'That time was just taken.' : REFUSALS[a.outcome.reason];
     return reply.code(a.outcome.kind === 'unavailable' ? 409 : 422).send({ error, alternatives });
   };
@@ -88,9 +104,20 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     const b = parse(Bodies.book, request.body, reply);
     if (!b) return reply;
     const ctx = await deps.context(deps.who(request).tenant);
-    const a = await staffBook(deps, ctx, { serviceId: b.serviceId, providerId: b.providerId, start: Date.parse(b.start), patient: { name: b.name, phone: b.phone } });
-    if (a.kind === 'done') request.log.info({ appointmentId: a.appointment.id }, 'appointment booked from the dashboard');
-    return answer(reply, ctx, a, (when, provider, patient) => `Booked ${patient ?? b.name} for ${when} with ${provider}.`);
+    const a = await staffBook(deps, ctx, {
+      serviceId: b.serviceId,
+      providerId: b.providerId,
+      start: Date.parse(b.start),
+      patient: { name: b.name, phone: b.phone },
+    });
+    if (a.kind === 'done')
+      request.log.info({ appointmentId: a.appointment.id }, 'appointment booked from the dashboard');
+    return answer(
+      reply,
+      ctx,
+      a,
+      (when, provider, patient) => `Booked ${patient ?? b.name} for ${when} with ${provider}.`,
+    );
   });
 
   app.post('/dashboard/actions/move', guarded, async (request, reply) => {
@@ -98,7 +125,8 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     if (!b) return reply;
     const ctx = await deps.context(deps.who(request).tenant);
     const a = await staffMove(deps, ctx, b.appointmentId, { start: Date.parse(b.start), providerId: b.providerId });
-    if (a.kind === 'done') request.log.info({ from: b.appointmentId, to: a.appointment.id }, 'appointment moved from the dashboard');
+    if (a.kind === 'done')
+      request.log.info({ from: b.appointmentId, to: a.appointment.id }, 'appointment moved from the dashboard');
     return answer(reply, ctx, a, (when, provider) => `Moved to ${when} with ${provider}; the patient is being texted.`);
   });
 
@@ -107,8 +135,14 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     if (!b) return reply;
     const ctx = await deps.context(deps.who(request).tenant);
     const a = await staffCancel(deps, ctx, b.appointmentId);
-    if (a.kind === 'done') request.log.info({ appointmentId: b.appointmentId }, 'appointment cancelled from the dashboard');
-    return answer(reply, ctx, a, (when, provider) => `Cancelled the appointment on ${when} with ${provider}; the patient is being texted.`);
+    if (a.kind === 'done')
+      request.log.info({ appointmentId: b.appointmentId }, 'appointment cancelled from the dashboard');
+    return answer(
+      reply,
+      ctx,
+      a,
+      (when, provider) => `Cancelled the appointment on ${when} with ${provider}; the patient is being texted.`,
+    );
   });
 
   app.post('/dashboard/actions/no-show', guarded, async (request, reply) => {
@@ -116,7 +150,8 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     if (!b) return reply;
     const { tenant } = deps.who(request);
     const marked = await withTenant(sql, tenant.id, (tx) => markNoShow(tx, tenant.id, b.appointmentId));
-    if (!marked) return reply.code(409).send({ error: 'Only a booked appointment that has started can be marked as a no-show.' });
+    if (!marked)
+      return reply.code(409).send({ error: 'Only a booked appointment that has started can be marked as a no-show.' });
     request.log.info({ appointmentId: b.appointmentId }, 'no-show marked from the dashboard');
     return reply.send({ say: 'Marked as a no-show.' });
   });
@@ -129,10 +164,17 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
       // Only items still open in this clinic's queue: another clinic's or a made-up item is refused, not recorded.
       const open = await openCallbacks(tx, tenant.id, { days: CALLBACK_DAYS, limit: b.items.length, only: b.items });
       if (open.length !== b.items.length) return 0;
-      const what = open.map((o) => ({ kind: o.kind, id: o.sourceId, what: `${o.name ?? maskPhone(o.phone) ?? 'Unknown caller'}: ${o.reason}` }));
+      const what = open.map((o) => ({
+        kind: o.kind,
+        id: o.sourceId,
+        what: `${o.name ?? maskPhone(o.phone) ?? 'Unknown caller'}: ${o.reason}`,
+      }));
       return markCallbacksDone(tx, tenant.id, what, { name: b.handledBy, keyId: session.keyId });
     });
-    if (marked !== b.items.length) return reply.code(409).send({ error: 'That call back is already done or no longer in the queue; nothing was changed.' });
+    if (marked !== b.items.length)
+      return reply
+        .code(409)
+        .send({ error: 'That call back is already done or no longer in the queue; nothing was changed.' });
     request.log.info({ items: b.items.length }, 'call back marked done from the dashboard');
     return reply.send({ say: `Marked done by ${b.handledBy}.` });
   });
@@ -147,10 +189,19 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     const providerIds = q.providerId ? service.providerIds.filter((p) => p === q.providerId) : service.providerIds;
     const zone = clinicZone(ctx.tenant.timeZone);
     const from = DateTime.fromISO(q.date, { zone }).startOf('day');
-    const slots = await deps.booking.findSlots(ctx, { service, providerIds, from: from.toMillis(), to: from.plus({ days: 1 }).toMillis() });
+    const slots = await deps.booking.findSlots(ctx, {
+      service,
+      providerIds,
+      from: from.toMillis(),
+      to: from.plus({ days: 1 }).toMillis(),
+    });
     const provider = (id: string) => ctx.catalog.providers.find((p) => p.id === id)?.name ?? '';
     return reply.header('cache-control', 'no-store').send({
-      slots: slots.map((s) => ({ start: new Date(s.start).toISOString(), providerId: s.providerId, label: `${DateTime.fromMillis(s.start, { zone }).toFormat('h:mm a')} · ${provider(s.providerId)}` })),
+      slots: slots.map((s) => ({
+        start: new Date(s.start).toISOString(),
+        providerId: s.providerId,
+        label: `${DateTime.fromMillis(s.start, { zone }).toFormat('h:mm a')} · ${provider(s.providerId)}`,
+      })),
     });
   });
 }

@@ -77,7 +77,9 @@ export async function machineDiagram(machine: AnyStateMachine, path: CallPath): 
   const visited = new Set(path.transitions.flatMap((t) => [t.from, t.to]));
   if (path.current) visited.add(path.current);
   const taken = new Set(path.transitions.map((t) => `${t.from}>${t.to}`));
-  const takenBy = (e: Edge) => [...new Set(path.transitions.filter((t) => t.from === e.from && t.to === e.to).map((t) => eventLabel(t.event)))];
+  const takenBy = (e: Edge) => [
+    ...new Set(path.transitions.filter((t) => t.from === e.from && t.to === e.to).map((t) => eventLabel(t.event))),
+  ];
 
   const edgeList = [...edges.values()];
   const laidOut = await elk.layout({
@@ -88,7 +90,12 @@ export async function machineDiagram(machine: AnyStateMachine, path: CallPath): 
     // transition's events are listed under the drawing and in each edge's tooltip.
     edges: edgeList.map((e, i) => {
       const text = takenBy(e).join(', ');
-      return { id: `e${i}`, sources: [e.from], targets: [e.to], labels: text ? [{ id: `l${i}`, text, width: textWidth(text, EDGE_FONT) + 6, height: EDGE_FONT + 5 }] : [] };
+      return {
+        id: `e${i}`,
+        sources: [e.from],
+        targets: [e.to],
+        labels: text ? [{ id: `l${i}`, text, width: textWidth(text, EDGE_FONT) + 6, height: EDGE_FONT + 5 }] : [],
+      };
     }),
   });
   const width = Math.ceil(laidOut.width ?? 0);
@@ -96,7 +103,9 @@ export async function machineDiagram(machine: AnyStateMachine, path: CallPath): 
   const nodes = new Map((laidOut.children ?? []).map((n: ElkNode) => [n.id, n]));
 
   const trail = [path.transitions[0]?.from, ...path.transitions.map((t) => t.to)].filter((s): s is string => !!s);
-  const description = trail.length ? `This call went ${trail.join(' → ')}.` : 'This call has no recorded transitions yet.';
+  const description = trail.length
+    ? `This call went ${trail.join(' → ')}.`
+    : 'This call has no recorded transitions yet.';
   const drawn = (laidOut.edges ?? []) as ElkExtendedEdge[];
   const isTaken = (i: number) => taken.has(`${edgeList[i]!.from}>${edgeList[i]!.to}`);
   // Taken edges last, so they are drawn over the others.

@@ -1,8 +1,16 @@
 import { DateTime } from 'luxon';
-import { openCallbacks, doneToday, type CallbackRow } from '../db/queries/callbacks.ts';
 import type { Sql } from '../db/client.ts';
+import { type CallbackRow, doneToday, openCallbacks } from '../db/queries/callbacks.ts';
+import {
+  type DashboardTenant,
+  liveCalls,
+  recentLeads,
+  recentSms,
+  type ScheduleRow,
+  type SmsRow,
+  scheduleRows,
+} from '../db/queries/dashboard.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import { type DashboardTenant, liveCalls, recentLeads, recentSms, type ScheduleRow, scheduleRows, type SmsRow } from '../db/queries/dashboard.ts';
 import { openIntervals } from '../scheduling/hours.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { type AppointmentWord, appointmentWord, maskPhone, smsKindWords, smsShownText, stateWords } from './words.ts';
@@ -64,14 +72,49 @@ export interface Overview {
   done: { what: string; handledBy: string; at: string }[];
   /** Today first, then the following days that have bookings. */
   days: ScheduleDay[];
-  calls: { id: string; doing: string; state: string; name: string | null; caller: string | null; startedAt: string; slot: { start: string; provider: string; expiresAt: string } | null }[];
-  leads: { callId: string; score: number; hot: boolean; name: string | null; caller: string | null; strongest: string; more: string[]; createdAt: string }[];
-  sms: { id: string; kind: string; kindWords: string; to: string | null; status: string; error: string | null; text: string; callId: string | null; createdAt: string }[];
+  calls: {
+    id: string;
+    doing: string;
+    state: string;
+    name: string | null;
+    caller: string | null;
+    startedAt: string;
+    slot: { start: string; provider: string; expiresAt: string } | null;
+  }[];
+  leads: {
+    callId: string;
+    score: number;
+    hot: boolean;
+    name: string | null;
+    caller: string | null;
+    strongest: string;
+    more: string[];
+    createdAt: string;
+  }[];
+  sms: {
+    id: string;
+    kind: string;
+    kindWords: string;
+    to: string | null;
+    status: string;
+    error: string | null;
+    text: string;
+    callId: string | null;
+    createdAt: string;
+  }[];
   /** For the booking form. */
-  catalog: { providers: { id: string; name: string }[]; services: { id: string; name: string; minutes: number; providerIds: string[] }[] };
+  catalog: {
+    providers: { id: string; name: string }[];
+    services: { id: string; name: string; minutes: number; providerIds: string[] }[];
+  };
 }
 
-export async function loadOverview(sql: Sql, tenant: DashboardTenant, ctx: TenantContext, now: number): Promise<Overview> {
+export async function loadOverview(
+  sql: Sql,
+  tenant: DashboardTenant,
+  ctx: TenantContext,
+  now: number,
+): Promise<Overview> {
   const [rows, leads, calls, sms, callbacks, done] = await withTenant(sql, tenant.id, (tx) =>
     Promise.all([
       scheduleRows(tx, tenant.id, SCHEDULE_DAYS),
@@ -106,7 +149,11 @@ export async function loadOverview(sql: Sql, tenant: DashboardTenant, ctx: Tenan
       hot: l.hot,
       name: l.name,
       caller: maskPhone(l.callerNumber),
-      strongest: l.reasons.filter((r) => r.points > 0).slice(0, 2).map((r) => r.text).join(' · '),
+      strongest: l.reasons
+        .filter((r) => r.points > 0)
+        .slice(0, 2)
+        .map((r) => r.text)
+        .join(' · '),
       more: l.reasons.map((r) => `${r.text} (${r.points > 0 ? '+' : ''}${r.points})`),
       createdAt: l.createdAt.toISOString(),
     })),
@@ -123,7 +170,12 @@ export async function loadOverview(sql: Sql, tenant: DashboardTenant, ctx: Tenan
     })),
     catalog: {
       providers: ctx.catalog.providers.map((p) => ({ id: p.id, name: p.name })),
-      services: ctx.catalog.services.map((s) => ({ id: s.id, name: s.name, minutes: s.durationMinutes, providerIds: s.providerIds })),
+      services: ctx.catalog.services.map((s) => ({
+        id: s.id,
+        name: s.name,
+        minutes: s.durationMinutes,
+        providerIds: s.providerIds,
+      })),
     },
   };
 }
@@ -133,7 +185,15 @@ export function groupCallbacks(rows: CallbackRow[]): Callback[] {
   const byKey = new Map<string, Callback>();
   for (const r of rows) {
     const key = r.phone ?? `call:${r.callId ?? `${r.kind}:${r.sourceId}`}`;
-    const cb = byKey.get(key) ?? { key, items: [], name: r.name, phone: r.phone, reasons: [], at: r.at.toISOString(), callId: r.callId };
+    const cb = byKey.get(key) ?? {
+      key,
+      items: [],
+      name: r.name,
+      phone: r.phone,
+      reasons: [],
+      at: r.at.toISOString(),
+      callId: r.callId,
+    };
     byKey.set(key, cb);
     cb.items.push({ kind: r.kind, id: r.sourceId });
     if (!cb.reasons.includes(r.reason)) cb.reasons.push(r.reason);
@@ -154,7 +214,11 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
   const out: ScheduleDay[] = Array.from({ length: days }, (_, i) => {
     const d = today.plus({ days: i });
-    return { date: d.toISODate()!, label: i === 0 ? 'Today' : i === 1 ? 'Tomorrow' : d.toFormat('cccc d LLLL'), providers: [] };
+    return {
+      date: d.toISODate()!,
+      label: i === 0 ? 'Today' : i === 1 ? 'Tomorrow' : d.toFormat('cccc d LLLL'),
+      providers: [],
+    };
   });
   const providerOf = (day: ScheduleDay, id: string, name: string) => {
     const found = day.providers.find((x) => x.id === id);
@@ -166,7 +230,8 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
   const gapDays = out.slice(0, DAYS_WITH_GAPS);
   for (const day of gapDays) {
     for (const p of ctx.catalog.providers) {
-      if (openIntervals(p.id, day.date, ctx.catalog.hours, ctx.catalog.exceptions, zone).length) providerOf(day, p.id, p.name);
+      if (openIntervals(p.id, day.date, ctx.catalog.hours, ctx.catalog.exceptions, zone).length)
+        providerOf(day, p.id, p.name);
     }
   }
   for (const r of rows) {
@@ -184,14 +249,23 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
       patient: r.patientName,
       phone: maskPhone(r.patientPhone),
       callId: r.callId,
-      can: { move: word === 'booked' && upcoming, cancel: word === 'booked' && upcoming, noShow: word === 'booked' && !upcoming },
+      can: {
+        move: word === 'booked' && upcoming,
+        cancel: word === 'booked' && upcoming,
+        noShow: word === 'booked' && !upcoming,
+      },
     });
   }
   for (const day of gapDays) {
     for (const p of day.providers) {
-      const busy = p.items.filter((i) => i.word === 'held' || i.word === 'booked' || i.word === 'no-show').map((i) => [Date.parse(i.start), Date.parse(i.end)] as const);
+      const busy = p.items
+        .filter((i) => i.word === 'held' || i.word === 'booked' || i.word === 'no-show')
+        .map((i) => [Date.parse(i.start), Date.parse(i.end)] as const);
       const open = openIntervals(p.id, day.date, ctx.catalog.hours, ctx.catalog.exceptions, zone);
-      p.gaps = freeGaps(open, busy, now, ctx.tenant.slotStepMinutes * 60_000).map((g) => ({ start: new Date(g.start).toISOString(), end: new Date(g.end).toISOString() }));
+      p.gaps = freeGaps(open, busy, now, ctx.tenant.slotStepMinutes * 60_000).map((g) => ({
+        start: new Date(g.start).toISOString(),
+        end: new Date(g.end).toISOString(),
+      }));
     }
   }
   for (const day of out) day.providers.sort((a, b) => a.name.localeCompare(b.name));
@@ -199,7 +273,12 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
 }
 
 /** Open intervals minus busy ones, from `now` on, keeping gaps at least `min` long. */
-export function freeGaps(open: { start: number; end: number }[], busy: readonly (readonly [number, number])[], now: number, min: number) {
+export function freeGaps(
+  open: { start: number; end: number }[],
+  busy: readonly (readonly [number, number])[],
+  now: number,
+  min: number,
+) {
   const gaps: { start: number; end: number }[] = [];
   const sorted = [...busy].sort((a, b) => a[0] - b[0]);
   for (const o of open) {

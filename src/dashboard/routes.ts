@@ -1,16 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Sql } from '../db/client.ts';
-import { withTenant } from '../db/tenant-scope.ts';
-import { BadInput, parseForm } from '../security/input-hygiene.ts';
-import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
 import type { BookingService } from '../booking/booking-service.ts';
+import type { Sql } from '../db/client.ts';
+import { callDetail, type DashboardTenant, findDashboardTenant } from '../db/queries/dashboard.ts';
+import { withTenant } from '../db/tenant-scope.ts';
+import { type BadInput, parseForm } from '../security/input-hygiene.ts';
 import type { TenantDirectory } from '../tenants/directory.ts';
 import { actionRoutes } from './actions.ts';
 import type { DashboardHub } from './hub.ts';
 import { loadOverview } from './overview.ts';
-import { type CredentialVerifier, csrfToken, type DashboardSession, endSession, readSession, type SignedIn, startSession } from './session.ts';
+import {
+  type CredentialVerifier,
+  csrfToken,
+  type DashboardSession,
+  endSession,
+  readSession,
+  type SignedIn,
+  startSession,
+} from './session.ts';
 import type { DashboardTokens } from './tokens.ts';
 import { callPage, dashboardPage, notFoundPage, signInPage } from './views.ts';
 
@@ -31,36 +39,51 @@ export interface DashboardOptions {
 }
 
 const ASSETS = new URL('./static/', import.meta.url);
-const ASSET_TYPES = { 'dashboard.js': 'text/javascript; charset=utf-8', 'dashboard.css': 'text/css; charset=utf-8' } as const;
+const ASSET_TYPES = {
+  'dashboard.js': 'text/javascript; charset=utf-8',
+  'dashboard.css': 'text/css; charset=utf-8',
+} as const;
 // Everything the pages load comes from here: an injected script or style would not run.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 const signedInAs = new WeakMap<FastifyRequest, SignedIn>();
 
 export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptions): Promise<void> {
   const { sql, tokens, now } = opts;
   const assets = Object.fromEntries(
-    await Promise.all(Object.keys(ASSET_TYPES).map(async (f) => [f, await readFile(new URL(f, ASSETS), 'utf8')] as const)),
+    await Promise.all(
+      Object.keys(ASSET_TYPES).map(async (f) => [f, await readFile(new URL(f, ASSETS), 'utf8')] as const),
+    ),
   ) as Record<keyof typeof ASSET_TYPES, string>;
   const streams = new Set<() => void>();
 
   // The sign-in form posts like any HTML form; only this plugin reads that format.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body, done) => {
-    try {
-      done(null, parseForm(body as string, 'reject'));
-    } catch (err) {
-      done(err as BadInput, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4096 },
+    (_req, body, done) => {
+      try {
+        done(null, parseForm(body as string, 'reject'));
+      } catch (err) {
+        done(err as BadInput, undefined);
+      }
+    },
+  );
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('content-security-policy', CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+    reply
+      .header('content-security-policy', CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer');
   });
   // Open event streams would keep the server from closing.
   app.addHook('preClose', async () => {
     for (const end of streams) end();
   });
 
-  const dashboardTenant = (s: DashboardSession) => withTenant(sql, s.tenantId, (tx) => findDashboardTenant(tx, s.tenantId, s.keyId));
-  const html = (reply: FastifyReply, code: number, page: string) => reply.code(code).type('text/html; charset=utf-8').send(page);
+  const dashboardTenant = (s: DashboardSession) =>
+    withTenant(sql, s.tenantId, (tx) => findDashboardTenant(tx, s.tenantId, s.keyId));
+  const html = (reply: FastifyReply, code: number, page: string) =>
+    reply.code(code).type('text/html; charset=utf-8').send(page);
 
   /** Signed-in pages and data: the clinic comes from the session and nowhere else. */
   const signedIn = (kind: 'page' | 'data') => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -76,8 +99,12 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
 
   app.get('/dashboard/assets/:file', async (request, reply) => {
     const { file } = request.params as { file: string };
-    if (!Object.hasOwn(ASSET_TYPES, file)) return reply.code(404).send({ error: `There is no dashboard asset ${file.slice(0, 60)}.` });
-    return reply.type(ASSET_TYPES[file as keyof typeof ASSET_TYPES]).header('cache-control', 'no-cache').send(assets[file as keyof typeof ASSET_TYPES]);
+    if (!Object.hasOwn(ASSET_TYPES, file))
+      return reply.code(404).send({ error: `There is no dashboard asset ${file.slice(0, 60)}.` });
+    return reply
+      .type(ASSET_TYPES[file as keyof typeof ASSET_TYPES])
+      .header('cache-control', 'no-cache')
+      .send(assets[file as keyof typeof ASSET_TYPES]);
   });
 
   app.get('/dashboard/signin', async (request, reply) => {
@@ -116,8 +143,14 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   app.get('/dashboard/calls/:id', { preHandler: signedIn('page') }, async (request, reply) => {
     const tenant = signedInAs.get(request)!.tenant;
     // Our id or Vapi's call id. Another clinic's call is "not found", exactly like a call that does not exist.
-    const id = z.string().min(1).max(200).safeParse((request.params as { id: string }).id);
-    const detail = id.success ? await withTenant(sql, tenant.id, (tx) => callDetail(tx, tenant.id, id.data)) : undefined;
+    const id = z
+      .string()
+      .min(1)
+      .max(200)
+      .safeParse((request.params as { id: string }).id);
+    const detail = id.success
+      ? await withTenant(sql, tenant.id, (tx) => callDetail(tx, tenant.id, id.data))
+      : undefined;
     if (!detail) return html(reply, 404, notFoundPage('There is no such call.'));
     return html(reply, 200, await callPage(tenant, detail));
   });
@@ -129,10 +162,20 @@ export async function dashboardRoutes(app: FastifyInstance, opts: DashboardOptio
   };
   app.get('/dashboard/api/overview', { preHandler: signedIn('data') }, async (request, reply) => {
     const { tenant } = signedInAs.get(request)!;
-    return reply.header('cache-control', 'no-store').send(await loadOverview(sql, tenant, await context(tenant), now()));
+    return reply
+      .header('cache-control', 'no-store')
+      .send(await loadOverview(sql, tenant, await context(tenant), now()));
   });
 
-  await actionRoutes(app, { sql, booking: opts.booking, tokens, now, context, guard: signedIn('data'), who: (r) => signedInAs.get(r)! });
+  await actionRoutes(app, {
+    sql,
+    booking: opts.booking,
+    tokens,
+    now,
+    context,
+    guard: signedIn('data'),
+    who: (r) => signedInAs.get(r)!,
+  });
 
   app.get('/dashboard/events', { preHandler: signedIn('data') }, async (request, reply) => {
     const { tenant, session } = signedInAs.get(request)!;

@@ -28,7 +28,11 @@ export interface SignedIn {
 export type CredentialVerifier = (credential: string) => Promise<DashboardSession | undefined>;
 
 /** The session of a signed-in browser, from its cookie; undefined when absent, forged or expired. */
-export function readSession(request: FastifyRequest, tokens: DashboardTokens, now: number): DashboardSession | undefined {
+export function readSession(
+  request: FastifyRequest,
+  tokens: DashboardTokens,
+  now: number,
+): DashboardSession | undefined {
   const value = readCookie(request.headers.cookie, SESSION_COOKIE);
   const subject = value ? tokens.verify('session', value, now) : undefined;
   if (!subject) return undefined;
@@ -54,7 +58,13 @@ export function csrfValid(request: FastifyRequest, tokens: DashboardTokens, now:
 
 const cookieDigest = (cookie: string) => createHash('sha256').update(cookie).digest('base64url');
 
-export function startSession(reply: FastifyReply, tokens: DashboardTokens, session: DashboardSession, now: number, secure: boolean): void {
+export function startSession(
+  reply: FastifyReply,
+  tokens: DashboardTokens,
+  session: DashboardSession,
+  now: number,
+  secure: boolean,
+): void {
   const subject = session.keyId ? `${session.tenantId}:${session.keyId}` : session.tenantId;
   const token = tokens.sign('session', subject, now + SESSION_HOURS * 3_600_000);
   reply.header('set-cookie', cookie(token, SESSION_HOURS * 3600, secure));

@@ -24,7 +24,8 @@ export class DashboardTokens {
   /** The subject, when the token is genuine, for this purpose, and not expired. */
   verify(purpose: TokenPurpose, token: string, nowMs: number): string | undefined {
     const [version, subject, expText, mac, ...rest] = token.split('.');
-    if (version !== 'v1' || !subject || !expText || !mac || rest.length || !/^\d{1,12}$/.test(expText)) return undefined;
+    if (version !== 'v1' || !subject || !expText || !mac || rest.length || !/^\d{1,12}$/.test(expText))
+      return undefined;
     const exp = Number(expText);
     const expected = Buffer.from(this.mac(purpose, subject, exp), 'base64url');
     const given = Buffer.from(mac, 'base64url');
@@ -40,6 +41,8 @@ export class DashboardTokens {
 /** DASHBOARD_SIGNING_KEY when set, so links survive a SECRETS_KEY rotation; else a key derived from SECRETS_KEY. */
 export function dashboardTokens(config: Pick<Config, 'DASHBOARD_SIGNING_KEY'>, secrets: SecretBox): DashboardTokens {
   return new DashboardTokens(
-    config.DASHBOARD_SIGNING_KEY ? Buffer.from(config.DASHBOARD_SIGNING_KEY, 'utf8') : secrets.derive('dashboard-signing'),
+    config.DASHBOARD_SIGNING_KEY
+      ? Buffer.from(config.DASHBOARD_SIGNING_KEY, 'utf8')
+      : secrets.derive('dashboard-signing'),
   );
 }

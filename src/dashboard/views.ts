@@ -39,7 +39,10 @@ export function signInPage(message: string): string {
 }
 
 export function notFoundPage(message: string): string {
-  return layout('Not found · Slotkeeper', html`<main class="signin"><p role="alert">${message}</p><p><a href="/dashboard">Back to the dashboard</a></p></main>`);
+  return layout(
+    'Not found · Slotkeeper',
+    html`<main class="signin"><p role="alert">${message}</p><p><a href="/dashboard">Back to the dashboard</a></p></main>`,
+  );
 }
 
 /** The page staff keep open: what needs doing first; its panels are filled and kept live by dashboard.js. */
@@ -109,13 +112,18 @@ ${panel('done', 'Handled today', html`<ul class="list"></ul>`)}
 
 type CallDetail = NonNullable<Awaited<ReturnType<typeof callDetail>>>;
 
-const when = (d: Date, zone: string) => d.toLocaleString('en-US', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
-const clock = (d: Date, zone: string) => d.toLocaleTimeString('en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit', second: '2-digit' });
+const when = (d: Date, zone: string) =>
+  d.toLocaleString('en-US', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+const clock = (d: Date, zone: string) =>
+  d.toLocaleTimeString('en-US', { timeZone: zone, hour: 'numeric', minute: '2-digit', second: '2-digit' });
 
 /** One call: who, what happened in plain sentences, its texts, the machine with its path, summary and transcript. */
 export async function callPage(tenant: DashboardTenant, d: CallDetail): Promise<string> {
   const { call, events, lead, sms, name } = d;
-  const path = { transitions: events.map((e) => ({ from: e.stateBefore, to: e.stateAfter, event: e.eventType })), current: call.state };
+  const path = {
+    transitions: events.map((e) => ({ from: e.stateBefore, to: e.stateAfter, event: e.eventType })),
+    current: call.state,
+  };
   const who = name ?? maskPhone(call.callerNumber) ?? 'Unknown caller';
   return layout(
     `Call · ${who} · ${tenant.name}`,
@@ -129,23 +137,36 @@ export async function callPage(tenant: DashboardTenant, d: CallDetail): Promise<
 <p>${call.callerNumber ? html`<a class="tel" href="tel:${call.callerNumber}">${call.callerNumber}</a>` : 'Number withheld'}</p>
 <p>Now: <strong data-current-state="${call.state}">${stateWords(call.state)}</strong>${call.flaggedForHuman ? html` · <strong class="attention">needs a call back</strong>` : ''}</p>
 <p class="meta">Started ${when(call.createdAt, tenant.timeZone)}${call.durationSeconds ? html` · ${Math.round(Number(call.durationSeconds))} s` : ''}${call.endedReason ? html` · ${call.endedReason}` : ''}</p>
-${lead
-  ? html`<p class="${lead.hot ? 'lead hot' : 'lead'}"><span class="score">${lead.score}</span> ${lead.hot ? 'Hot lead' : 'Lead'}</p>
+${
+  lead
+    ? html`<p class="${lead.hot ? 'lead hot' : 'lead'}"><span class="score">${lead.score}</span> ${lead.hot ? 'Hot lead' : 'Lead'}</p>
 <ul class="reasons">${lead.reasons.map((r) => html`<li>${r.text} (${r.points > 0 ? '+' : ''}${r.points})</li>`)}</ul>`
-  : ''}
+    : ''
+}
 </section>
 <section aria-labelledby="timeline-h" class="panel">
 <h2 id="timeline-h">What happened</h2>
-<ol class="timeline">${events.length
-  ? events.map((e) => html`<li data-seq="${e.seq}"><span class="time">${clock(e.createdAt, tenant.timeZone)}</span> ${timelineSentence(e)}
-<details><summary>machine</summary><code>${e.eventType}: ${e.stateBefore} → ${e.stateAfter}</code></details></li>`)
-  : html`<li class="empty">Nothing yet.</li>`}</ol>
+<ol class="timeline">${
+      events.length
+        ? events.map(
+            (
+              e,
+            ) => html`<li data-seq="${e.seq}"><span class="time">${clock(e.createdAt, tenant.timeZone)}</span> ${timelineSentence(e)}
+<details><summary>machine</summary><code>${e.eventType}: ${e.stateBefore} → ${e.stateAfter}</code></details></li>`,
+          )
+        : html`<li class="empty">Nothing yet.</li>`
+    }</ol>
 </section>
 <section aria-labelledby="texts-h" class="panel">
 <h2 id="texts-h">Text messages</h2>
-<ul class="list">${sms.length
-  ? sms.map((m) => html`<li class="sms" data-sms-id="${m.id}"><strong>${smsKindWords(m.kind)}</strong> to ${maskPhone(m.toE164)} · ${m.status}<div class="sms-text">${smsShownText(m)}</div></li>`)
-  : html`<li class="empty">No texts from this call.</li>`}</ul>
+<ul class="list">${
+      sms.length
+        ? sms.map(
+            (m) =>
+              html`<li class="sms" data-sms-id="${m.id}"><strong>${smsKindWords(m.kind)}</strong> to ${maskPhone(m.toE164)} · ${m.status}<div class="sms-text">${smsShownText(m)}</div></li>`,
+          )
+        : html`<li class="empty">No texts from this call.</li>`
+    }</ul>
 </section>
 <section aria-labelledby="summary-h" class="panel">
 <h2 id="summary-h">Summary and transcript</h2>

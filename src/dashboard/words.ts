@@ -34,7 +34,11 @@ export const stateWords = (state: string): string => DOING[state] ?? state;
  */
 export type AppointmentWord = 'held' | 'booked' | 'released' | 'cancelled' | 'no-show';
 
-export function appointmentWord(b: { status: string; confirmedAt: Date | null; noShowAt: Date | null }): AppointmentWord {
+export function appointmentWord(b: {
+  status: string;
+  confirmedAt: Date | null;
+  noShowAt: Date | null;
+}): AppointmentWord {
   if (b.status === 'held') return 'held';
   if (b.status === 'confirmed') return b.noShowAt ? 'no-show' : 'booked';
   if (b.status === 'cancelled' && b.confirmedAt) return 'cancelled';
@@ -71,7 +75,8 @@ export interface TimelineEvent {
   event: Record<string, unknown>;
 }
 
-const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+const get = (o: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
 const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
 
 /** One entry of a call's timeline in a plain sentence, e.g. "Code texted to •••• 2002", "Caller asked for a person". */
@@ -90,13 +95,18 @@ export function timelineSentence(e: TimelineEvent): string {
     case 'SEND_CONFIRMATION':
       return 'Caller asked for the confirmation text again';
     case 'CHANGE_APPOINTMENT':
-      return get(e.event, 'change') === 'reschedule' ? 'Caller asked to move an appointment' : 'Caller asked to cancel an appointment';
+      return get(e.event, 'change') === 'reschedule'
+        ? 'Caller asked to move an appointment'
+        : 'Caller asked to cancel an appointment';
     case 'ESCALATE':
       return 'Caller asked for a person';
     case 'END':
       return e.stateBefore === 'ended' || e.stateBefore === 'ending' ? 'Call ended' : 'Caller hung up';
     case 'xstate.done.actor.reserve': {
-      if (kind !== 'held') return text(get(output, 'reply', 'body', 'say')) ? `Time not held: ${get(output, 'reply', 'body', 'say')}` : 'Time not held';
+      if (kind !== 'held')
+        return text(get(output, 'reply', 'body', 'say'))
+          ? `Time not held: ${get(output, 'reply', 'body', 'say')}`
+          : 'Time not held';
       // The label is the time as it was said to the caller, e.g. "consultation with Dr. Moreno Wednesday at 9:30 AM".
       return `Held ${text(get(output, 'hold', 'label')) ?? 'a time'}`;
     }
@@ -106,7 +116,10 @@ export function timelineSentence(e: TimelineEvent): string {
       return 'Code not sent: too many codes asked for';
     case 'xstate.done.actor.verify':
       if (kind === 'booked') return 'Code matched: booked';
-      if (kind === 'wrong') return e.stateAfter === 'escalating' || e.stateAfter === 'escalated' ? 'Code did not match again: handed to staff, hold released' : 'Code did not match';
+      if (kind === 'wrong')
+        return e.stateAfter === 'escalating' || e.stateAfter === 'escalated'
+          ? 'Code did not match again: handed to staff, hold released'
+          : 'Code did not match';
       if (kind === 'no_code') return 'Code had expired';
       return 'Code came too late: the hold had run out';
     case 'xstate.done.actor.confirm':
@@ -115,13 +128,18 @@ export function timelineSentence(e: TimelineEvent): string {
       return 'Confirmation text sent again';
     case 'xstate.done.actor.change': {
       const status = text(get(output, 'body', 'status'));
-      return status === 'cancelled' ? 'Appointment cancelled' : status === 'rescheduled' ? 'Appointment moved' : 'Appointment not changed';
+      return status === 'cancelled'
+        ? 'Appointment cancelled'
+        : status === 'rescheduled'
+          ? 'Appointment moved'
+          : 'Appointment not changed';
     }
     case 'xstate.done.actor.releaseForHuman':
       return 'Hold released for staff to call back';
     case 'xstate.done.actor.releaseAtEnd':
       return 'Call ended';
   }
-  if (e.eventType.startsWith('xstate.error.actor.')) return 'Something went wrong on our side; the caller was asked to try again';
+  if (e.eventType.startsWith('xstate.error.actor.'))
+    return 'Something went wrong on our side; the caller was asked to try again';
   return `${e.eventType}`;
 }

@@ -25,7 +25,9 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR, functionsDir = FUN
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`create table if not exists schema_migrations (
       version text primary key, applied_at timestamptz not null default now())`;
-    const done = new Set((await tx<{ version: string }[]>`select version from schema_migrations`).map((r) => r.version));
+    const done = new Set(
+      (await tx<{ version: string }[]>`select version from schema_migrations`).map((r) => r.version),
+    );
     for (const file of files) {
       if (done.has(file)) continue;
       await tx.unsafe(await readFile(`${dir}/${file}`, 'utf8'));

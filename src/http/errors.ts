@@ -13,7 +13,8 @@ export function sendError(error: FastifyError, request: FastifyRequest, reply: F
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   if (status >= 500) request.log.error({ err: error }, 'request failed');
   else request.log.info({ code: error.code, status }, 'request refused');
-  const sentence = SENTENCES[error.code]?.(error) ?? (status >= 500 ? 'Something went wrong on our side.' : error.message);
+  const sentence =
+    SENTENCES[error.code]?.(error) ?? (status >= 500 ? 'Something went wrong on our side.' : error.message);
   return reply.code(status).send({ error: sentence });
 }
 

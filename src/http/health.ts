@@ -10,7 +10,10 @@ export interface HealthOptions {
 }
 
 const within = (ms: number, check: Check) =>
-  Promise.race([check(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+  Promise.race([
+    check(),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref()),
+  ]);
 
 export async function healthRoutes(app: FastifyInstance, opts: HealthOptions): Promise<void> {
   const checks: Record<string, Check> = {

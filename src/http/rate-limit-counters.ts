@@ -20,12 +20,20 @@ class FallbackCounters implements FastifyRateLimitStore {
       this.local.incr(key, callback, timeWindow, max);
     };
     // The client fails commands at once while disconnected; asking first saves building the script call.
-    if (this.redis.status !== 'ready') return locally();
+    if (this.redis.status !== 'ready') {
+      locally();
+      return;
+    }
     this.remote.incr(key, (err, result) => (err ? locally() : callback(null, result)), timeWindow, max);
   }
 
   child(routeOptions: Parameters<FastifyRateLimitStore['child']>[0]): FastifyRateLimitStore {
-    return new FallbackCounters(this.remote.child(routeOptions), this.local.child(routeOptions), this.redis, this.degraded);
+    return new FallbackCounters(
+      this.remote.child(routeOptions),
+      this.local.child(routeOptions),
+      this.redis,
+      this.degraded,
+    );
   }
 }
 
@@ -34,7 +42,13 @@ class FallbackCounters implements FastifyRateLimitStore {
  * balancer spreads its calls over. While Redis is unreachable each instance counts in its own memory: a limit per
  * instance rather than none, and no request refused for Redis's sake.
  */
-export function sharedCounters(redis: Redis, prefix: string, degraded: () => void): new (o: FastifyRateLimitOptions) => FastifyRateLimitStore {
+export function sharedCounters(
+  redis: Redis,
+  prefix: string,
+  degraded: () => void,
+): new (
+  o: FastifyRateLimitOptions,
+) => FastifyRateLimitStore {
   return class SharedCounters extends FallbackCounters {
     constructor(o: RateLimitOptions) {
       const continueExceeding = o.continueExceeding ?? false;

@@ -9,8 +9,14 @@ import { sharedCounters } from './rate-limit-counters.ts';
  * hook: that one runs once per request, and the webhook and the API need two limits each (per IP before
  * authentication, per tenant after it).
  */
-export async function registerRateLimits(app: FastifyInstance, shared?: { redis: Redis; prefix: string; degraded: () => void }): Promise<void> {
-  await app.register(rateLimit, { global: false, ...(shared ? { store: sharedCounters(shared.redis, shared.prefix, shared.degraded) } : {}) });
+export async function registerRateLimits(
+  app: FastifyInstance,
+  shared?: { redis: Redis; prefix: string; degraded: () => void },
+): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    ...(shared ? { store: sharedCounters(shared.redis, shared.prefix, shared.degraded) } : {}),
+  });
 }
 
 export interface LimiterOptions {

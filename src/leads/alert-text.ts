@@ -1,13 +1,18 @@
-
 /** Room for the reasons in one 160-character SMS segment where possible; the link is what matters most. */
 const MAX_LENGTH = 300;
+
 import type { LeadScore } from '../domain/lead.ts';
 
 /**
  * The owner's hot-lead text: who called, the score, the strongest reasons, and where to see the call. The caller's
  * number is in full here, so the owner can call back; the dashboard masks it.
  */
-export function hotLeadText(o: { clinic: string; caller: string | null; lead: LeadScore; detailUrl: string | null }): string {
+export function hotLeadText(o: {
+  clinic: string;
+  caller: string | null;
+  lead: LeadScore;
+  detailUrl: string | null;
+}): string {
   const head = `Hot lead ${o.lead.score}/100 at ${o.clinic}: ${o.caller ?? 'unknown number'}.`;
   const tail = o.detailUrl ? ` ${o.detailUrl}` : '';
   const reasons = o.lead.reasons.filter((r) => r.points > 0).map((r) => r.text);

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { callFacts, findEndedCall, insertLead, queueLeadAlert } from '../db/queries/leads.ts';
 import type { TenantTx } from '../db/tenant-scope.ts';
+import type { LeadScore } from '../domain/lead.ts';
 import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import { hotLeadText } from './alert-text.ts';
 import { signalsFromReport } from './report.ts';
 import { scoreLead } from './score.ts';
 import { DEFAULT_LEAD_WEIGHTS, LeadWeights } from './weights.ts';
-import type { LeadScore } from '../domain/lead.ts';
 
 export interface RecordedLead extends LeadScore {
   hot: boolean;
@@ -22,14 +22,23 @@ export interface RecordedLead extends LeadScore {
  */
 export async function recordLead(
   tx: TenantTx,
-  o: { tenantId: string; callId: string; publicUrl: string | null; log: FastifyBaseLogger; recordsNotSaved: RecordsNotSaved },
+  o: {
+    tenantId: string;
+    callId: string;
+    publicUrl: string | null;
+    log: FastifyBaseLogger;
+    recordsNotSaved: RecordsNotSaved;
+  },
 ): Promise<RecordedLead | undefined> {
   const call = await findEndedCall(tx, o.tenantId, o.callId);
   if (!call) return undefined;
   const weights = LeadWeights.safeParse(call.leadWeights);
   if (!weights.success) o.log.warn({ tenant: call.tenantId }, 'lead weights invalid; scoring with the defaults');
 
-  const lead = scoreLead(signalsFromReport(call, await callFacts(tx, call)), weights.success ? weights.data : DEFAULT_LEAD_WEIGHTS);
+  const lead = scoreLead(
+    signalsFromReport(call, await callFacts(tx, call)),
+    weights.success ? weights.data : DEFAULT_LEAD_WEIGHTS,
+  );
   const hot = lead.score >= call.hotLeadThreshold;
   const alert =
     hot && call.ownerAlertPhone
@@ -44,10 +53,20 @@ export async function recordLead(
         }
       : null;
   const { created } = await mustSave(o.recordsNotSaved, 'lead', () =>
-    insertLead(tx, { tenantId: call.tenantId, callId: call.id, callerNumber: call.callerNumber, score: lead.score, reasons: lead.reasons, hot }),
+    insertLead(tx, {
+      tenantId: call.tenantId,
+      callId: call.id,
+      callerNumber: call.callerNumber,
+      score: lead.score,
+      reasons: lead.reasons,
+      hot,
+    }),
   );
   // Only with a new lead: the first report's lead queued the one alert there is.
-  if (created && alert) await mustSave(o.recordsNotSaved, 'outbox', () => queueLeadAlert(tx, { tenantId: call.tenantId, callId: call.id, ...alert }));
+  if (created && alert)
+    await mustSave(o.recordsNotSaved, 'outbox', () =>
+      queueLeadAlert(tx, { tenantId: call.tenantId, callId: call.id, ...alert }),
+    );
   o.log.info({ callId: call.vapiCallId, score: lead.score, hot, created, alerted: created && !!alert }, 'lead scored');
   return { ...lead, hot, created, alerted: created && !!alert };
 }

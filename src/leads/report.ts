@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { CallReport } from '../db/queries/calls.ts';
-import type { LeadSignals } from '../domain/lead.ts';
-import type { CallFacts } from '../domain/lead.ts';
+import type { CallFacts, LeadSignals } from '../domain/lead.ts';
 
 // The report's columns on `calls` (src/vapi/call-report.ts reads them) have the summary, transcript and analysis but
 // not who said what: the caller's turns come from the raw message kept beside them. Lenient: only what is read is
@@ -22,7 +21,10 @@ export function signalsFromReport(report: CallReport, facts: CallFacts): LeadSig
     ...facts,
     callerText: callerText(turns, report.transcript ?? ''),
     summary: report.summary ?? '',
-    structuredData: structured && typeof structured === 'object' && !Array.isArray(structured) ? (structured as Record<string, unknown>) : null,
+    structuredData:
+      structured && typeof structured === 'object' && !Array.isArray(structured)
+        ? (structured as Record<string, unknown>)
+        : null,
     successEvaluation: report.successEvaluation,
     durationSeconds: durationSeconds(report, raw.success ? raw.data.durationSeconds : undefined),
   };

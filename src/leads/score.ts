@@ -1,5 +1,5 @@
-import type { LeadWeights } from './weights.ts';
 import type { LeadReason, LeadScore, LeadSignals } from '../domain/lead.ts';
+import type { LeadWeights } from './weights.ts';
 
 /**
  * The lead score: `base` plus the points of every signal present, clamped to 0–100. Each signal adds its weight once
@@ -14,7 +14,10 @@ export function scoreLead(s: LeadSignals, w: LeadWeights): LeadScore {
   if (s.booked) {
     add(w.booked, `booked ${s.booked.name}`);
     const share = Math.min(1, s.booked.valueCents / w.serviceValueFullCents);
-    add(Math.round(share * w.serviceValueMax), `${s.booked.name} is worth ${(s.booked.valueCents / 100).toFixed(0)} to the clinic`);
+    add(
+      Math.round(share * w.serviceValueMax),
+      `${s.booked.name} is worth ${(s.booked.valueCents / 100).toFixed(0)} to the clinic`,
+    );
   } else if (s.held) {
     add(w.heldNotBooked, 'held a slot but did not confirm');
   }
@@ -37,7 +40,8 @@ export function scoreLead(s: LeadSignals, w: LeadWeights): LeadScore {
   if (s.newPatient === true || saysNew) add(w.newPatient, 'new patient');
 
   const rating = s.successEvaluation === null ? null : readEvaluation(s.successEvaluation);
-  if (rating !== null) add(Math.round((rating * 2 - 1) * w.successEvaluation), `Vapi rated the call "${s.successEvaluation}"`);
+  if (rating !== null)
+    add(Math.round((rating * 2 - 1) * w.successEvaluation), `Vapi rated the call "${s.successEvaluation}"`);
 
   for (const [key, weight] of Object.entries(w.structuredData)) {
     if (s.structuredData && truthy(s.structuredData[key])) add(weight, `analysis says ${key}`);
@@ -45,7 +49,8 @@ export function scoreLead(s: LeadSignals, w: LeadWeights): LeadScore {
 
   if (s.durationSeconds !== null) {
     if (s.durationSeconds < w.shortCallSeconds) add(w.shortCall, `hung up after ${Math.round(s.durationSeconds)} s`);
-    else if (s.durationSeconds >= w.engagedCallSeconds) add(w.engagedCall, `talked ${Math.round(s.durationSeconds / 60)} min`);
+    else if (s.durationSeconds >= w.engagedCallSeconds)
+      add(w.engagedCall, `talked ${Math.round(s.durationSeconds / 60)} min`);
   }
 
   const total = reasons.reduce((sum, r) => sum + r.points, 0);
@@ -64,7 +69,9 @@ const NEGATION = /\b(not|no|never|isn't|wasn't|isnt|wasnt|don't|dont)\b/i;
 export function findPhrase(text: string, phrases: readonly string[]): string | undefined {
   if (phrases.length === 0) return undefined;
   // Longest first, so "root canal" wins over "root" when both are listed.
-  const alternatives = [...phrases].sort((a, b) => b.length - a.length).map((p) => p.trim().split(/\s+/).map(escape).join('\\s+'));
+  const alternatives = [...phrases]
+    .sort((a, b) => b.length - a.length)
+    .map((p) => p.trim().split(/\s+/).map(escapeRegExp).join('\\s+'));
   for (const m of text.matchAll(new RegExp(`\\b(?:${alternatives.join('|')})\\b`, 'gi'))) {
     const before = text.slice(0, m.index).split(/\s+/).slice(-4).join(' ');
     if (!NEGATION.test(before)) return m[0].toLowerCase().replace(/\s+/g, ' ');
@@ -72,7 +79,7 @@ export function findPhrase(text: string, phrases: readonly string[]): string | u
   return undefined;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const GRADES: Record<string, number> = { a: 1, b: 0.75, c: 0.5, d: 0.25, e: 0.1, f: 0 };
 const YES = new Set(['true', 'yes', 'pass', 'passed', 'success', 'successful']);

@@ -13,9 +13,40 @@ export const Intent = z.object({
 export type Intent = z.infer<typeof Intent>;
 
 const DEFAULT_INTENTS: Intent[] = [
-  { words: ['emergency', 'urgent', 'toothache', 'severe pain', 'in pain', 'bleeding', 'swollen', 'broke a tooth', 'broken tooth'], points: 20, reason: 'sounds urgent' },
-  { words: ['wrong number', 'dialed the wrong', 'dialled the wrong', 'meant to call'], points: -60, reason: 'wrong number' },
-  { words: ['car warranty', 'special offer', 'not interested', 'remove me', 'stop calling', 'robocall', 'this is a recording', 'seo services'], points: -50, reason: 'spam or sales call' },
+  {
+    words: [
+      'emergency',
+      'urgent',
+      'toothache',
+      'severe pain',
+      'in pain',
+      'bleeding',
+      'swollen',
+      'broke a tooth',
+      'broken tooth',
+    ],
+    points: 20,
+    reason: 'sounds urgent',
+  },
+  {
+    words: ['wrong number', 'dialed the wrong', 'dialled the wrong', 'meant to call'],
+    points: -60,
+    reason: 'wrong number',
+  },
+  {
+    words: [
+      'car warranty',
+      'special offer',
+      'not interested',
+      'remove me',
+      'stop calling',
+      'robocall',
+      'this is a recording',
+      'seo services',
+    ],
+    points: -50,
+    reason: 'spam or sales call',
+  },
 ];
 
 /**
@@ -39,10 +70,34 @@ export const LeadWeights = z.object({
   escalated: points.default(15),
   /** A question about price... */
   priceQuestion: points.default(10),
-  priceWords: words.default(['how much', 'price', 'prices', 'pricing', 'cost', 'costs', 'quote', 'fee', 'fees', 'afford', 'payment plan']),
+  priceWords: words.default([
+    'how much',
+    'price',
+    'prices',
+    'pricing',
+    'cost',
+    'costs',
+    'quote',
+    'fee',
+    'fees',
+    'afford',
+    'payment plan',
+  ]),
   /** ...or interest in a treatment that is worth a lot to the clinic (together: "asked for price of implants"). */
   valuableTopic: points.default(20),
-  valuableTopics: words.default(['implant', 'implants', 'veneers', 'invisalign', 'braces', 'aligners', 'crown', 'crowns', 'whitening', 'root canal', 'dentures']),
+  valuableTopics: words.default([
+    'implant',
+    'implants',
+    'veneers',
+    'invisalign',
+    'braces',
+    'aligners',
+    'crown',
+    'crowns',
+    'whitening',
+    'root canal',
+    'dentures',
+  ]),
   intents: z.array(Intent).max(50).default(DEFAULT_INTENTS),
   /** Not known to the clinic before this call, or says so: new patients are what the owner pays for. */
   newPatient: points.default(10),
@@ -50,7 +105,9 @@ export const LeadWeights = z.object({
   /** Vapi's successEvaluation mapped to -1…1 and multiplied by this: "10/10" gives all of it, "0/10" takes it away. */
   successEvaluation: points.default(10),
   /** structuredData keys from the assistant's analysis plan that add points when truthy. */
-  structuredData: z.record(z.string().min(1).max(60), points).default({ urgent: 10, wantsCallback: 15, wants_callback: 15, interested: 10 }),
+  structuredData: z
+    .record(z.string().min(1).max(60), points)
+    .default({ urgent: 10, wantsCallback: 15, wants_callback: 15, interested: 10 }),
   /** A call shorter than this is a hang-up or a misdial... */
   shortCallSeconds: z.number().int().min(0).max(600).default(15),
   shortCall: points.default(-20),

@@ -12,7 +12,11 @@ const CODE_DIGEST = /"codeDigest":"[^"]*"/g;
 /** Applied to every inspection event as a whole (its snapshot, context, input, event, definition alike). */
 export const inspectorSanitising = {
   serialize: (event: StatelyInspectionEvent): StatelyInspectionEvent =>
-    JSON.parse(JSON.stringify(event).replace(PHONE, (p) => `•••• ${p.slice(-4)}`).replace(CODE_DIGEST, '"codeDigest":"(hidden)"')),
+    JSON.parse(
+      JSON.stringify(event)
+        .replace(PHONE, (p) => `•••• ${p.slice(-4)}`)
+        .replace(CODE_DIGEST, '"codeDigest":"(hidden)"'),
+    ),
 };
 
 export interface LiveInspector {

@@ -24,6 +24,7 @@ export interface OtpBinding {
 
 /** HMAC-SHA256(pepper, tenant|phone|hold|call|code): a code is worth nothing for another clinic, number, hold or call. */
 export function otpDigest(pepper: Buffer, b: OtpBinding, code: string): Buffer {
-  return createHmac('sha256', pepper).update([b.tenantId, b.phone, b.bookingId, b.callRowId, code].join('|'), 'utf8').digest();
+  return createHmac('sha256', pepper)
+    .update([b.tenantId, b.phone, b.bookingId, b.callRowId, code].join('|'), 'utf8')
+    .digest();
 }
-

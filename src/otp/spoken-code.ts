@@ -1,12 +1,43 @@
 // What speech-to-text makes of a caller reading digits aloud, turned back into the digits.
 
 const UNITS: Record<string, number> = {
-  zero: 0, oh: 0, o: 0, nought: 0, nil: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
+  zero: 0,
+  oh: 0,
+  o: 0,
+  nought: 0,
+  nil: 0,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
 };
 const TEENS: Record<string, number> = {
-  ten: 10, eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
 };
-const TENS: Record<string, number> = { twenty: 2, thirty: 3, forty: 4, fifty: 5, sixty: 6, seventy: 7, eighty: 8, ninety: 9 };
+const TENS: Record<string, number> = {
+  twenty: 2,
+  thirty: 3,
+  forty: 4,
+  fifty: 5,
+  sixty: 6,
+  seventy: 7,
+  eighty: 8,
+  ninety: 9,
+};
 const REPEAT: Record<string, number> = { double: 2, triple: 3 };
 const FILLER = new Set(['and', 'uh', 'um', 'er', 'the', 'code', 'is', 'its', 'it', 'my', 'a', 'dash', 'space']);
 
@@ -16,7 +47,8 @@ const FILLER = new Set(['and', 'uh', 'um', 'er', 'the', 'code', 'is', 'its', 'it
  */
 export function normaliseSpokenCode(said: string | number, length: number): string | null {
   // A JSON number has lost its leading zeros (004821 arrives as 4821).
-  if (typeof said === 'number') return Number.isInteger(said) && said >= 0 && said < 10 ** length ? String(said).padStart(length, '0') : null;
+  if (typeof said === 'number')
+    return Number.isInteger(said) && said >= 0 && said < 10 ** length ? String(said).padStart(length, '0') : null;
   const words = said
     .toLowerCase()
     .replace(/[’']/g, '')

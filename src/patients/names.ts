@@ -8,8 +8,22 @@ const MAX_LENGTH = 100;
 
 // Lowercase unless they start the name ("Ludwig van der Berg", "Van Morrison").
 const PARTICLES = new Set([
-  'van', 'der', 'den', 'de', 'da', 'di', 'du', 'von', 'la', 'le',
-  'del', 'della', 'dos', 'das', 'bin', 'al',
+  'van',
+  'der',
+  'den',
+  'de',
+  'da',
+  'di',
+  'du',
+  'von',
+  'la',
+  'le',
+  'del',
+  'della',
+  'dos',
+  'das',
+  'bin',
+  'al',
 ]);
 
 const LETTER = /\p{L}/u;
@@ -32,9 +46,7 @@ export function normaliseName(input: string): NameResult {
 function capitalise(lower: string): string {
   return lower
     .split(' ')
-    .map((word, index) =>
-      index > 0 && PARTICLES.has(word) ? word : word.replace(/[^-'’]+/gu, capitalisePart),
-    )
+    .map((word, index) => (index > 0 && PARTICLES.has(word) ? word : word.replace(/[^-'’]+/gu, capitalisePart)))
     .join(' ');
 }
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { clinicDaysCovering, openIntervalsOn, type Interval, type ZonedInterval } from './hours.ts';
+import { clinicDaysCovering, type Interval, openIntervalsOn, type ZonedInterval } from './hours.ts';
 import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
 import { clinicZone, localTime } from './zone.ts';
 

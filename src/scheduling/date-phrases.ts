@@ -1,6 +1,6 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { nextHoliday, nthWeekdayOfMonth, US_HOLIDAYS, type HolidayRule } from './holidays.ts';
+import { type HolidayRule, nextHoliday, nthWeekdayOfMonth, US_HOLIDAYS } from './holidays.ts';
 import {
   COUNT_PATTERN,
   countValue,

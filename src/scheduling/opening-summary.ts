@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { clinicDaysCovering, openIntervalsOn, type Interval } from './hours.ts';
+import { clinicDaysCovering, type Interval, openIntervalsOn } from './hours.ts';
 import { spokenDate, spokenTime } from './spoken.ts';
 import type { DateException, WeeklyHours } from './types.ts';
 
@@ -37,6 +37,7 @@ export function weeklySummary(input: Pick<OpeningInput, 'providerIds' | 'hours'>
     const merged: Array<[string, string]> = [];
     for (const [start, end] of walls) {
       const last = merged[merged.length - 1];
+      // biome-ignore lint/complexity/useMathMinMax: wall times are 'HH:MM' strings, compared as text
       if (last && start <= last[1]) last[1] = end > last[1] ? end : last[1];
       else merged.push([start, end]);
     }

@@ -31,7 +31,10 @@ export function quietUntil(at: number, timeZone: string, quiet: QuietHours): num
   const inside = crossesMidnight ? minute >= start || minute < end : minute >= start && minute < end;
   if (!inside) return null;
   const day = crossesMidnight && minute >= start ? local.plus({ days: 1 }) : local;
-  return day.startOf('day').set({ hour: Math.floor(end / 60), minute: end % 60 }).toMillis();
+  return day
+    .startOf('day')
+    .set({ hour: Math.floor(end / 60), minute: end % 60 })
+    .toMillis();
 }
 
 /**

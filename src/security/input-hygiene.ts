@@ -148,7 +148,10 @@ function keepFields(text: string, gate: JsonGate, note: string): unknown {
   const kept: Record<string, unknown> = {};
   const put = (path: readonly string[], value: unknown) => {
     let at = kept;
-    for (const key of path.slice(0, -1)) at = (at[key] ??= {}) as Record<string, unknown>;
+    for (const key of path.slice(0, -1)) {
+      at[key] ??= {};
+      at = at[key] as Record<string, unknown>;
+    }
     at[path.at(-1)!] = value;
   };
   for (const path of gate.keepWhenTooDeep!.paths) {

@@ -29,12 +29,19 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return ['v1', this.currentId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), body.toString('base64url')].join('.');
+    return [
+      'v1',
+      this.currentId,
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      body.toString('base64url'),
+    ].join('.');
   }
 
   open(sealed: string): string {
     const [version, id, iv, tag, body] = sealed.split('.');
-    if (version !== 'v1' || !id || iv === undefined || tag === undefined || body === undefined) throw new Error('Not a sealed secret');
+    if (version !== 'v1' || !id || iv === undefined || tag === undefined || body === undefined)
+      throw new Error('Not a sealed secret');
     const key = this.keys.get(id);
     if (!key) throw new Error(`Sealed with key ${id}, which is not in SECRETS_KEY`);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));

@@ -35,23 +35,37 @@ export async function twilioInboundRoutes(
   app: FastifyInstance,
   opts: { sql: Sql; config: Config; secrets: SecretBox; tenants: TenantDirectory; inbound: InboundSms },
 ): Promise<void> {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 64 * 1024 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
   app.post<{ Params: { tenant: string } }>('/twilio/sms/:tenant', async (request, reply) => {
     const params = (request.body ?? {}) as Record<string, string>;
-    const target = /^[a-z0-9][a-z0-9-]{0,62}$/.test(request.params.tenant) ? await findSmsTenant(opts.sql, request.params.tenant) : undefined;
+    const target = /^[a-z0-9][a-z0-9-]{0,62}$/.test(request.params.tenant)
+      ? await findSmsTenant(opts.sql, request.params.tenant)
+      : undefined;
     const creds = target && twilioCredentials(target, opts.config, opts.secrets);
     // Twilio signs the URL it called: ours as the public sees it.
     const base = opts.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`;
     const signature = request.headers['x-twilio-signature'];
-    if (!creds || typeof signature !== 'string' || !twilio.validateRequest(creds.authToken, signature, `${base}${request.url}`, params)) {
-      request.log.warn({ tenant: request.params.tenant.slice(0, 64) }, 'inbound sms rejected: unknown clinic or bad signature');
+    if (
+      !creds ||
+      typeof signature !== 'string' ||
+      !twilio.validateRequest(creds.authToken, signature, `${base}${request.url}`, params)
+    ) {
+      request.log.warn(
+        { tenant: request.params.tenant.slice(0, 64) },
+        'inbound sms rejected: unknown clinic or bad signature',
+      );
       return reply.code(403).send({ error: 'Forbidden: the Twilio signature does not match.' });
     }
     const parsed = InboundSmsForm.safeParse(params);
-    if (!parsed.success) return reply.code(400).send({ error: 'Expected a Twilio inbound message (MessageSid, From as E.164, Body).' });
+    if (!parsed.success)
+      return reply.code(400).send({ error: 'Expected a Twilio inbound message (MessageSid, From as E.164, Body).' });
     const ctx = await opts.tenants.get(target.slug);
     if (!ctx) return reply.code(403).send({ error: 'Forbidden: the Twilio signature does not match.' });
     const { MessageSid: messageSid, From: from, Body: body } = parsed.data;

@@ -5,10 +5,10 @@ import {
   type AppointmentBrief,
   appointmentBrief,
   askToCancel,
+  type Conversation,
   clinicPhone,
   closeCancelQuestion,
   forgetInbound,
-  type Conversation,
   isOptedOut,
   markPatientConfirmed,
   openConversation,
@@ -45,7 +45,13 @@ interface Answer {
  */
 export class InboundSms {
   constructor(
-    private readonly deps: { sql: Sql; booking: BookingService; waitlist: WaitlistService; log: FastifyBaseLogger; smsQueued: () => void },
+    private readonly deps: {
+      sql: Sql;
+      booking: BookingService;
+      waitlist: WaitlistService;
+      log: FastifyBaseLogger;
+      smsQueued: () => void;
+    },
   ) {}
 
   async handle(ctx: TenantContext, m: InboundMessage): Promise<string | null> {
@@ -86,7 +92,8 @@ export class InboundSms {
       return { as: 'ignored_opted_out', reply: null };
     }
     // CANCEL is the carriers' opt-out keyword too: it means "cancel my appointment" only where an appointment is open.
-    if (word === 'cancel' && conversation?.kind !== 'reminder' && conversation?.kind !== 'cancel_question') return this.optOut(ctx, phone, m.body);
+    if (word === 'cancel' && conversation?.kind !== 'reminder' && conversation?.kind !== 'cancel_question')
+      return this.optOut(ctx, phone, m.body);
     if (!conversation) {
       const number = await this.tx(tenantId, (tx) => clinicPhone(tx, tenantId));
       return { as: 'help', reply: repliesText.help(clinic, number) };
@@ -122,32 +129,48 @@ export class InboundSms {
     if (word === 'yes' || word === 'confirm') {
       const outcome = await this.deps.waitlist.accept(ctx, offer);
       // The confirmation text (from the outbox, like every booking's) is the answer.
-      return outcome === 'booked' ? { as: 'offer_accepted', reply: null } : { as: 'offer_gone', reply: repliesText.offerGone(clinic) };
+      return outcome === 'booked'
+        ? { as: 'offer_accepted', reply: null }
+        : { as: 'offer_gone', reply: repliesText.offerGone(clinic) };
     }
     if (word === 'no') {
       await this.deps.waitlist.decline(ctx, offer);
       return { as: 'offer_declined', reply: repliesText.offerDeclined(clinic) };
     }
     const service = ctx.catalog.services.find((s) => s.id === offer.serviceId)?.name ?? 'appointment';
-    return { as: 'offer_help', reply: repliesText.offerHelp(clinic, appointmentWords(ctx, service, offer.providerId, offer.startsAt.getTime())) };
+    return {
+      as: 'offer_help',
+      reply: repliesText.offerHelp(clinic, appointmentWords(ctx, service, offer.providerId, offer.startsAt.getTime())),
+    };
   }
 
-  private async answerAppointment(ctx: TenantContext, c: Conversation, word: ReplyWord, m: InboundMessage): Promise<Answer> {
+  private async answerAppointment(
+    ctx: TenantContext,
+    c: Conversation,
+    word: ReplyWord,
+    m: InboundMessage,
+  ): Promise<Answer> {
     const tenantId = ctx.tenant.id;
     const clinic = ctx.tenant.name;
     const a = await this.tx(tenantId, (tx) => appointmentBrief(tx, tenantId, c.bookingId));
     if (!a) return { as: 'help', reply: repliesText.reminderHelp(clinic) };
     const words = wordsOf(ctx, a);
-    const closeQuestion = (tx: TenantTx) => (c.kind === 'cancel_question' ? closeCancelQuestion(tx, tenantId, c.id) : Promise.resolve());
+    const closeQuestion = (tx: TenantTx) =>
+      c.kind === 'cancel_question' ? closeCancelQuestion(tx, tenantId, c.id) : Promise.resolve();
 
     if (word === 'yes' && c.kind === 'cancel_question') {
       // The normal cancellation path: the cancellation text it queues is the answer.
       const row = await this.deps.booking.cancel(
-        ctx, { bookingId: a.bookingId, serviceId: a.serviceId, providerId: a.providerId, startsAt: a.startsAt }, a.patientPhone, null,
+        ctx,
+        { bookingId: a.bookingId, serviceId: a.serviceId, providerId: a.providerId, startsAt: a.startsAt },
+        a.patientPhone,
+        null,
       );
       await this.tx(tenantId, closeQuestion);
       this.deps.smsQueued();
-      return row.outcome === 'cancelled' ? { as: 'cancelled', reply: null } : { as: 'cancel_failed', reply: repliesText.reminderHelp(clinic) };
+      return row.outcome === 'cancelled'
+        ? { as: 'cancelled', reply: null }
+        : { as: 'cancel_failed', reply: repliesText.reminderHelp(clinic) };
     }
     if (word === 'yes' || word === 'confirm') {
       await this.tx(tenantId, async (tx) => {
@@ -158,7 +181,12 @@ export class InboundSms {
     }
     if (word === 'reschedule') {
       await this.tx(tenantId, async (tx) => {
-        await recordRescheduleRequest(tx, { tenantId, bookingId: a.bookingId, phone: m.from, messageSid: m.messageSid });
+        await recordRescheduleRequest(tx, {
+          tenantId,
+          bookingId: a.bookingId,
+          phone: m.from,
+          messageSid: m.messageSid,
+        });
         await closeQuestion(tx);
       });
       return { as: 'reschedule_requested', reply: repliesText.callBack(clinic) };

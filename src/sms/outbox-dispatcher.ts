@@ -1,11 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Sql } from '../db/client.ts';
-import { claimDueSms, type ClaimedSms, markSmsFailed, markSmsSent, suppressOptedOut } from '../db/queries/sms-outbox.ts';
+import {
+  type ClaimedSms,
+  claimDueSms,
+  markSmsFailed,
+  markSmsSent,
+  suppressOptedOut,
+} from '../db/queries/sms-outbox.ts';
 import type { SecretBox } from '../security/secret-box.ts';
+import { SimulatedPhone } from './simulated-phone.ts';
 import { twilioCredentials } from './sms-credentials.ts';
 import { SmsSendError, type SmsSender } from './sms-sender.ts';
-import { SimulatedPhone } from './simulated-phone.ts';
 import { TwilioSender } from './twilio-sender.ts';
 
 const BATCH = 20;
@@ -77,7 +83,9 @@ export class OutboxDispatcher {
     const log = this.log.child({ tenantId: m.tenantId, smsId: m.id, kind: m.kind, attempt: m.attempts });
     try {
       const body = m.bodySealed ? this.secrets.open(m.body) : m.body;
-      const statusCallback = this.config.PUBLIC_URL ? `${this.config.PUBLIC_URL.replace(/\/$/, '')}/twilio/status?outbox=${m.id}` : undefined;
+      const statusCallback = this.config.PUBLIC_URL
+        ? `${this.config.PUBLIC_URL.replace(/\/$/, '')}/twilio/status?outbox=${m.id}`
+        : undefined;
       const { providerMessageId } = await this.senderFor(m).send({ to: m.toE164, body, statusCallback });
       await markSmsSent(this.sql, m.id, providerMessageId);
       this.observe(m.kind, 'sent');
@@ -88,7 +96,10 @@ export class OutboxDispatcher {
       const retryInMs = retry ? Math.min(this.config.SMS_RETRY_BASE_MS * 2 ** (m.attempts - 1), MAX_BACKOFF_MS) : null;
       await markSmsFailed(this.sql, m.id, { error: e.message, retryInMs, unknown: e.kind === 'unknown' });
       this.observe(m.kind, e.kind === 'unknown' ? 'unknown' : retry ? 'retry' : 'failed');
-      log.warn({ error: e.message, kind: e.kind, retryInMs }, retry ? 'sms send failed; will retry' : 'sms send failed');
+      log.warn(
+        { error: e.message, kind: e.kind, retryInMs },
+        retry ? 'sms send failed; will retry' : 'sms send failed',
+      );
     }
   }
 

@@ -3,13 +3,17 @@
 export type ReplyWord = 'yes' | 'confirm' | 'no' | 'reschedule' | 'cancel' | 'stop' | 'start' | 'help' | 'unknown';
 
 const WORDS: ReadonlyMap<string, ReplyWord> = new Map<string, ReplyWord>([
-  ...['yes', 'y', 'yep', 'yeah', 'yea', 'yup', 'ya', 'ok', 'okay', 'sure', 'si', 'oui', 'ja'].map((w) => [w, 'yes'] as const),
+  ...['yes', 'y', 'yep', 'yeah', 'yea', 'yup', 'ya', 'ok', 'okay', 'sure', 'si', 'oui', 'ja'].map(
+    (w) => [w, 'yes'] as const,
+  ),
   ...['c', 'confirm', 'confirmed', 'confirming'].map((w) => [w, 'confirm'] as const),
   ...['no', 'n', 'nope', 'nah', 'pass'].map((w) => [w, 'no'] as const),
   ...['r', 'reschedule', 'rebook', 'move'].map((w) => [w, 'reschedule'] as const),
   ['cancel', 'cancel'],
   // The carriers' opt-out and opt-in keywords (CTIA; Twilio's Advanced Opt-Out uses the same).
-  ...['stop', 'stopall', 'stop all', 'unsubscribe', 'end', 'quit', 'opt out', 'optout', 'revoke'].map((w) => [w, 'stop'] as const),
+  ...['stop', 'stopall', 'stop all', 'unsubscribe', 'end', 'quit', 'opt out', 'optout', 'revoke'].map(
+    (w) => [w, 'stop'] as const,
+  ),
   ...['start', 'unstop', 'subscribe'].map((w) => [w, 'start'] as const),
   ...['help', 'info'].map((w) => [w, 'help'] as const),
 ]);

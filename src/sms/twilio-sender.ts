@@ -1,6 +1,6 @@
 import twilio from 'twilio';
-import { type OutgoingSms, SmsSendError, type SmsSender } from './sms-sender.ts';
 import type { TwilioCredentials } from './sms-credentials.ts';
+import { type OutgoingSms, SmsSendError, type SmsSender } from './sms-sender.ts';
 
 // Connection failures that happen before the request leaves: Twilio cannot have received the message.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -36,8 +36,12 @@ function classify(err: unknown): SmsSendError {
   const e = err as { status?: number; code?: number | string; message?: string };
   const text = `${e.code ?? ''} ${e.message ?? String(err)}`.trim();
   if (typeof e.status === 'number') {
-    return new SmsSendError(`Twilio answered ${e.status}: ${text}`, e.status === 429 || e.status >= 500 ? 'retry' : 'permanent');
+    return new SmsSendError(
+      `Twilio answered ${e.status}: ${text}`,
+      e.status === 429 || e.status >= 500 ? 'retry' : 'permanent',
+    );
   }
-  if (typeof e.code === 'string' && NOT_SENT.has(e.code)) return new SmsSendError(`Twilio unreachable: ${text}`, 'retry');
+  if (typeof e.code === 'string' && NOT_SENT.has(e.code))
+    return new SmsSendError(`Twilio unreachable: ${text}`, 'retry');
   return new SmsSendError(`Twilio request interrupted: ${text}`, 'unknown');
 }

@@ -33,7 +33,8 @@ export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<Dem
   const [existing] = await sql<{ id: string }[]>`select id from tenants where slug = ${DEMO_SLUG}`;
   if (existing) {
     // Settings given in the environment win on every start, not only the first.
-    if (opts.secret) await sql`update tenants set vapi_secret_sha256 = ${sha256(opts.secret)} where id = ${existing.id}`;
+    if (opts.secret)
+      await sql`update tenants set vapi_secret_sha256 = ${sha256(opts.secret)} where id = ${existing.id}`;
     if (opts.ownerPhone) await sql`update tenants set owner_alert_phone = ${opts.ownerPhone} where id = ${existing.id}`;
     const file = secretFile(opts.dataDir);
     const stored = existsSync(file) ? (await readFile(file, 'utf8')).trim() : undefined;
@@ -41,7 +42,8 @@ export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<Dem
   }
   if ((await countTenants(sql)) > 0) return undefined;
 
-  const secret = opts.secret ?? (await readOrCreateFile(secretFile(opts.dataDir), () => randomBytes(24).toString('base64url')));
+  const secret =
+    opts.secret ?? (await readOrCreateFile(secretFile(opts.dataDir), () => randomBytes(24).toString('base64url')));
   const tenantId = await createDemoClinic(sql, { secret, ownerPhone: opts.ownerPhone });
   return { slug: DEMO_SLUG, tenantId, secret, created: true };
 }
@@ -50,7 +52,10 @@ export async function ensureDemoClinic(sql: Sql, opts: DemoOptions): Promise<Dem
  * Mon–Fri 09:00–17:00 in New York, two providers, three services; text-message codes required (the default) unless
  * `otpRequired: false` (tests of the claim path alone).
  */
-export async function createDemoClinic(sql: Sql, o: { secret: string; ownerPhone?: string; slug?: string; otpRequired?: boolean }): Promise<string> {
+export async function createDemoClinic(
+  sql: Sql,
+  o: { secret: string; ownerPhone?: string; slug?: string; otpRequired?: boolean },
+): Promise<string> {
   return sql.begin(async (tx) => {
     const [tenant] = await tx<{ id: string }[]>`
       insert into tenants (slug, name, time_zone, country, owner_alert_phone, vapi_secret_sha256, otp_required)

@@ -45,7 +45,10 @@ export class TenantDirectory {
     this.entries.set(slug, entry);
     // Neither a failed load (database down) nor an unknown slug is remembered: the map holds real clinics only.
     value.then(
-      (ctx) => (ctx ? (entry.tenantId = ctx.tenant.id) : this.drop(slug, entry)),
+      (ctx) => {
+        if (ctx) entry.tenantId = ctx.tenant.id;
+        else this.drop(slug, entry);
+      },
       () => this.drop(slug, entry),
     );
     return value;
@@ -58,7 +61,11 @@ export class TenantDirectory {
   /** Hears every instance's changes until the returned function is called. */
   async listen(): Promise<() => Promise<void>> {
     // The second callback runs on every (re)connect of the listening connection: what changed meanwhile is unknown.
-    const { unlisten } = await this.sql.listen(CATALOG_CHANNEL, (tenantId) => this.changed(tenantId), () => this.entries.clear());
+    const { unlisten } = await this.sql.listen(
+      CATALOG_CHANNEL,
+      (tenantId) => this.changed(tenantId),
+      () => this.entries.clear(),
+    );
     return unlisten;
   }
 

@@ -5,7 +5,16 @@ import { firstMessage, recommendedSystemPrompt } from './prompt.ts';
 import { type VapiFunctionTool, vapiToolDefinitions } from './tool-export.ts';
 
 export type TemporalVariables = Record<
-  'clinic_name' | 'today' | 'today_iso' | 'now_time' | 'now_iso' | 'year' | 'time_zone' | 'opening_hours' | 'open_now' | 'next_open_day',
+  | 'clinic_name'
+  | 'today'
+  | 'today_iso'
+  | 'now_time'
+  | 'now_iso'
+  | 'year'
+  | 'time_zone'
+  | 'opening_hours'
+  | 'open_now'
+  | 'next_open_day',
   string
 >;
 
@@ -14,7 +23,13 @@ export function temporalVariables(ctx: TenantContext, now: number): TemporalVari
   const { tenant, catalog } = ctx;
   const zone = tenant.timeZone;
   const local = DateTime.fromMillis(now, { zone, locale: 'en-US' });
-  const opening = { providerIds: catalog.providers.map((p) => p.id), hours: catalog.hours, exceptions: catalog.exceptions, timeZone: zone, now };
+  const opening = {
+    providerIds: catalog.providers.map((p) => p.id),
+    hours: catalog.hours,
+    exceptions: catalog.exceptions,
+    timeZone: zone,
+    now,
+  };
   return {
     clinic_name: tenant.name,
     today: local.toFormat('cccc, LLLL d, yyyy'),
@@ -37,7 +52,12 @@ interface Overrides {
 export interface InlineAssistant {
   name: string;
   firstMessage: string;
-  model: { provider: 'openai'; model: 'gpt-4o'; messages: Array<{ role: 'system'; content: string }>; tools: VapiFunctionTool[] };
+  model: {
+    provider: 'openai';
+    model: 'gpt-4o';
+    messages: Array<{ role: 'system'; content: string }>;
+    tools: VapiFunctionTool[];
+  };
   server: { url: string; credentialId: string };
   serverMessages: Array<'status-update' | 'end-of-call-report'>;
   metadata: { tenant: string };

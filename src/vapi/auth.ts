@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { checkTimestamp } from './hmac.ts';
-import type { Tenant } from '../domain/tenant.ts';
 import { secretMatches } from '../domain/digest.ts';
+import type { Tenant } from '../domain/tenant.ts';
+import { checkTimestamp } from './hmac.ts';
 
 /** The credential Vapi sends: a Bearer token (custom credential) or the legacy X-Vapi-Secret header. */
 export function presentedSecret(headers: IncomingHttpHeaders): string | undefined {

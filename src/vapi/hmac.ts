@@ -20,7 +20,12 @@ export function checkTimestamp(header: string | string[] | undefined, now: numbe
  * `x-signature` = hex HMAC-SHA256 of `{timestamp}.{raw body}` under the clinic's secret (Vapi's default payload
  * format), optionally prefixed `sha256=`. Compared in constant time over the raw bytes, before any parsing.
  */
-export function signatureMatches(secret: string, timestamp: string, rawBody: Buffer, header: string | string[] | undefined): boolean {
+export function signatureMatches(
+  secret: string,
+  timestamp: string,
+  rawBody: Buffer,
+  header: string | string[] | undefined,
+): boolean {
   if (typeof header !== 'string') return false;
   const hex = header.trim().replace(/^sha256=/i, '');
   if (!/^[0-9a-f]{64}$/i.test(hex)) return false;

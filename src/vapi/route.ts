@@ -1,16 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { BookingService } from '../booking/booking-service.ts';
 import type { CallService } from '../calls/call-service.ts';
-import type { OptOuts } from '../sms/opt-outs.ts';
-import type { WaitlistService } from '../waitlist/waitlist-service.ts';
 import { endCall } from '../calls/end-call.ts';
+import type { ToolReplays } from '../coordinator/tool-replays.ts';
 import type { Sql } from '../db/client.ts';
+import { failure } from '../domain/answer.ts';
 import { limiter } from '../http/rate-limit.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { ToolReplays } from '../coordinator/tool-replays.ts';
-import { BadInput, type JsonGate, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
+import { type BadInput, type JsonGate, parseJson, WEBHOOK_GATE } from '../security/input-hygiene.ts';
 import type { SecretBox } from '../security/secret-box.ts';
+import type { OptOuts } from '../sms/opt-outs.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
+import type { WaitlistService } from '../waitlist/waitlist-service.ts';
 import { toVapiResult } from './answer.ts';
 import { assistantRequestAnswer } from './assistant-request.ts';
 import { checkWebhookHeaders } from './auth.ts';
@@ -19,7 +20,6 @@ import { callerNumber, Envelope, normaliseToolCalls } from './envelope.ts';
 import { signatureMatches } from './hmac.ts';
 import { runToolCall } from './run-tool-call.ts';
 import { staticArguments } from './tools/static-parameters.ts';
-import { failure } from '../domain/answer.ts';
 
 export interface WebhookLimits {
   perTenant: number;
@@ -51,11 +51,27 @@ export interface VapiRouteOptions {
  * call and fills the report's columns), so a hostile or broken report never stops the call from ending.
  */
 const KEPT_WHEN_TOO_DEEP = [
-  ['type'], ['status'], ['endedReason'], ['timestamp'], ['startedAt'], ['endedAt'], ['cost'], ['summary'], ['transcript'],
-  ['call', 'id'], ['call', 'customer', 'number'], ['customer', 'number'], ['phoneNumber', 'number'],
-  ['analysis', 'summary'], ['analysis', 'successEvaluation'], ['artifact', 'transcript'],
+  ['type'],
+  ['status'],
+  ['endedReason'],
+  ['timestamp'],
+  ['startedAt'],
+  ['endedAt'],
+  ['cost'],
+  ['summary'],
+  ['transcript'],
+  ['call', 'id'],
+  ['call', 'customer', 'number'],
+  ['customer', 'number'],
+  ['phoneNumber', 'number'],
+  ['analysis', 'summary'],
+  ['analysis', 'successEvaluation'],
+  ['artifact', 'transcript'],
 ].map((path) => ['message', ...path]);
-const GATE: JsonGate = { ...WEBHOOK_GATE, keepWhenTooDeep: { paths: KEPT_WHEN_TOO_DEEP, note: ['message', 'slotkeeperNote'] } };
+const GATE: JsonGate = {
+  ...WEBHOOK_GATE,
+  keepWhenTooDeep: { paths: KEPT_WHEN_TOO_DEEP, note: ['message', 'slotkeeperNote'] },
+};
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const UNAUTHORIZED = 'Unauthorized: unknown clinic or wrong webhook credential.';
@@ -66,11 +82,20 @@ const signedAt = new WeakMap<FastifyRequest, string>();
 const signatureVerified = new WeakSet<FastifyRequest>();
 
 function unauthorized(): FastifyError {
-  return Object.assign(new Error(UNAUTHORIZED), { statusCode: 401, code: 'SK_WEBHOOK_UNAUTHORIZED', name: 'Unauthorized' });
+  return Object.assign(new Error(UNAUTHORIZED), {
+    statusCode: 401,
+    code: 'SK_WEBHOOK_UNAUTHORIZED',
+    name: 'Unauthorized',
+  });
 }
 
 export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): Promise<void> {
-  const perIp = limiter(app, { name: 'webhook-ip', max: opts.limits.perIp, windowSeconds: opts.limits.windowSeconds, key: (r) => r.ip });
+  const perIp = limiter(app, {
+    name: 'webhook-ip',
+    max: opts.limits.perIp,
+    windowSeconds: opts.limits.windowSeconds,
+    key: (r) => r.ip,
+  });
   const perTenant = limiter(app, {
     name: 'webhook-tenant',
     max: opts.limits.perTenant,
@@ -123,7 +148,8 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
     async (request, reply) => {
       const tenant = tenantOf.get(request)!;
       // A signed request whose body never reached the parser (no JSON content type) proved nothing.
-      if (signedAt.has(request) && !signatureVerified.has(request)) return reply.code(401).send({ error: UNAUTHORIZED });
+      if (signedAt.has(request) && !signatureVerified.has(request))
+        return reply.code(401).send({ error: UNAUTHORIZED });
       const parsed = Envelope.safeParse(request.body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -148,14 +174,20 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         log.warn({ ...bound, status }, 'call message without a call id: acknowledged, nothing recorded');
         return {};
       }
-      const ended = message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
+      const ended =
+        message.type === 'end-of-call-report' || (message.type === 'status-update' && message.status === 'ended');
       if (ended && callId) {
-        await endCall({ ...opts, publicUrl: opts.publicUrl ?? null }, tenant, {
-          vapiCallId: callId,
-          callerNumber: callerNumber(message),
-          reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
-          ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
-        }, log.child(bound));
+        await endCall(
+          { ...opts, publicUrl: opts.publicUrl ?? null },
+          tenant,
+          {
+            vapiCallId: callId,
+            callerNumber: callerNumber(message),
+            reason: typeof message.endedReason === 'string' ? message.endedReason.slice(0, 200) : null,
+            ...(message.type === 'end-of-call-report' ? { report: readCallReport(message) } : {}),
+          },
+          log.child(bound),
+        );
         log.info(bound, 'call ended');
         return {};
       }
@@ -183,8 +215,16 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
       const results = [];
       // In order, one after another: a later call in the same message may depend on an earlier one.
       for (const call of toolCalls) {
-        const statics = staticArguments(call.args.ok ? call.args.value : {}, message, request.body as Record<string, unknown>);
-        const callCtx = { ...ctx, callId: ctx.callId ?? statics.vapi_call_id ?? null, callerNumber: ctx.callerNumber ?? statics.caller_number ?? null };
+        const statics = staticArguments(
+          call.args.ok ? call.args.value : {},
+          message,
+          request.body as Record<string, unknown>,
+        );
+        const callCtx = {
+          ...ctx,
+          callId: ctx.callId ?? statics.vapi_call_id ?? null,
+          callerNumber: ctx.callerNumber ?? statics.caller_number ?? null,
+        };
         results.push(toVapiResult(call.id, call.name, await runToolCall(call, callCtx, opts)));
       }
       return { results };

@@ -1,12 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Sql } from '../db/client.ts';
 import type { ReplayTicket, ToolReplays } from '../coordinator/tool-replays.ts';
+import type { Sql } from '../db/client.ts';
+import { failure, refuse, type ToolAnswer } from '../domain/answer.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import type { NormalisedToolCall } from './envelope.ts';
 import { describeInvalidArguments } from './tools/args.ts';
 import { tools } from './tools/index.ts';
 import type { ToolContext } from './tools/tool.ts';
-import { failure, refuse, type ToolAnswer } from '../domain/answer.ts';
 
 export interface RunDeps {
   sql: Sql;
@@ -29,13 +29,21 @@ export async function runToolCall(
   const done = (a: ToolAnswer) => {
     stopTimer();
     deps.metrics.toolCalls.inc({ tool: tools.has(call.name) ? call.name : 'unknown', status: a.body.status });
-    log.info({ ...bound, status: a.body.status, failed: a.failed === true, ...(replayed ? { replayed } : {}) }, 'tool call answered');
+    log.info(
+      { ...bound, status: a.body.status, failed: a.failed === true, ...(replayed ? { replayed } : {}) },
+      'tool call answered',
+    );
     return a;
   };
 
   const tool = tools.get(call.name);
   if (!tool) {
-    return done(refuse('unknown_tool', `I don't have a tool called "${call.name.slice(0, 60)}"; I can use ${[...tools.keys()].join(', ')}.`));
+    return done(
+      refuse(
+        'unknown_tool',
+        `I don't have a tool called "${call.name.slice(0, 60)}"; I can use ${[...tools.keys()].join(', ')}.`,
+      ),
+    );
   }
   if (!call.args.ok) return done(refuse('invalid_arguments', `The arguments for ${tool.name} were not valid JSON.`));
   const args = tool.args.safeParse(call.args.value);
@@ -58,12 +66,20 @@ export async function runToolCall(
       await deps.replays.abandon(ticket, tenantId, call.id);
       return done(result);
     }
-    const first = await deps.replays.finish(ticket, { tenantId, toolCallId: call.id, callId: ctx.callId, tool: tool.name, response: result });
+    const first = await deps.replays.finish(ticket, {
+      tenantId,
+      toolCallId: call.id,
+      callId: ctx.callId,
+      tool: tool.name,
+      response: result,
+    });
     return done(first as ToolAnswer);
   } catch (err) {
     log.error({ ...bound, err }, 'tool call failed');
     if (ticket?.kind === 'run') await deps.replays.abandon(ticket, tenantId, call.id);
     // Not recorded: the same tool-call id may be retried and should then really run.
-    return done(failure('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'));
+    return done(
+      failure('internal_error', 'Sorry, something went wrong on our side; please try that again in a moment.'),
+    );
   }
 }

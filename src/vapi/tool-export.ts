@@ -30,10 +30,16 @@ export interface VapiJsonSchema {
 export interface VapiFunctionTool {
   type: 'function';
   async: false;
-  function: { name: string; description: string; parameters: { type: 'object'; properties: Record<string, VapiJsonSchema>; required?: string[] } };
+  function: {
+    name: string;
+    description: string;
+    parameters: { type: 'object'; properties: Record<string, VapiJsonSchema>; required?: string[] };
+  };
   parameters: Array<{ key: string; value: string }>;
   server: { url: string; timeoutSeconds: number; credentialId?: string };
-  messages: Array<{ type: 'request-start'; content: string; blocking: boolean } | { type: 'request-failed'; content: string }>;
+  messages: Array<
+    { type: 'request-start'; content: string; blocking: boolean } | { type: 'request-failed'; content: string }
+  >;
 }
 
 const DEFAULT_FILLER = 'One moment.';
@@ -75,9 +81,15 @@ function forVapi(prop: Json, where: string): VapiJsonSchema {
     own = { ...rest, ...first };
   }
   const { type, enum: choices, minLength, maxLength, minimum, maximum, items, properties, required, ...unknown } = own;
-  if (Object.keys(unknown).length > 0) throw new Error(`${where}: no Vapi equivalent for ${Object.keys(unknown).join(', ')}`);
-  if (typeof type !== 'string' || !VAPI_TYPES.has(type as VapiJsonSchema['type'])) throw new Error(`${where}: type ${JSON.stringify(type)} is not one Vapi knows`);
-  const words = [description, lengthWords(minLength as number | undefined, maxLength as number | undefined), rangeWords(minimum as number | undefined, maximum as number | undefined)]
+  if (Object.keys(unknown).length > 0)
+    throw new Error(`${where}: no Vapi equivalent for ${Object.keys(unknown).join(', ')}`);
+  if (typeof type !== 'string' || !VAPI_TYPES.has(type as VapiJsonSchema['type']))
+    throw new Error(`${where}: type ${JSON.stringify(type)} is not one Vapi knows`);
+  const words = [
+    description,
+    lengthWords(minLength as number | undefined, maxLength as number | undefined),
+    rangeWords(minimum as number | undefined, maximum as number | undefined),
+  ]
     .filter((w): w is string => typeof w === 'string' && w !== '')
     .map((w) => (/[.!?]$/.test(w) ? w : `${w}.`));
   return {
@@ -86,7 +98,11 @@ function forVapi(prop: Json, where: string): VapiJsonSchema {
     ...(Array.isArray(choices) ? { enum: choices as string[] } : {}),
     ...(items ? { items: forVapi(items as Json, `${where}[]`) } : {}),
     ...(properties
-      ? { properties: Object.fromEntries(Object.entries(properties as Record<string, Json>).map(([k, v]) => [k, forVapi(v, `${where}.${k}`)])) }
+      ? {
+          properties: Object.fromEntries(
+            Object.entries(properties as Record<string, Json>).map(([k, v]) => [k, forVapi(v, `${where}.${k}`)]),
+          ),
+        }
       : {}),
     ...(Array.isArray(required) ? { required: required as string[] } : {}),
   };
@@ -110,7 +126,10 @@ function rangeWords(min: number | undefined, max: number | undefined): string | 
 }
 
 /** Every tool in the registry as a Vapi tool definition; a tool added to the registry appears here by itself. */
-export function vapiToolDefinitions(o: ToolExportOptions, tools: Iterable<Tool> = registry.values()): VapiFunctionTool[] {
+export function vapiToolDefinitions(
+  o: ToolExportOptions,
+  tools: Iterable<Tool> = registry.values(),
+): VapiFunctionTool[] {
   return [...tools].map((tool) => ({
     type: 'function',
     async: false,

@@ -11,13 +11,13 @@ import {
   lapsedOffers,
   markEntryBooked,
   type NewWaitlistEntry,
-  offeredStarts,
   type OfferRow,
+  offeredStarts,
   type WaitlistEntryRow,
 } from '../db/queries/waitlist.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import { quietUntil } from '../scheduling/reminder-times.ts';
 import { filterTimeOfDay } from '../scheduling/availability.ts';
+import { quietUntil } from '../scheduling/reminder-times.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 import { appointmentWords, confirmationText, offerText } from '../sms/texts.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
@@ -69,13 +69,17 @@ export class WaitlistService {
   }
 
   join(ctx: TenantContext, entry: Omit<NewWaitlistEntry, 'tenantId'>): Promise<WaitlistEntryRow> {
-    return withTenant(this.deps.sql, ctx.tenant.id, (tx) => insertWaitlistEntry(tx, { ...entry, tenantId: ctx.tenant.id }));
+    return withTenant(this.deps.sql, ctx.tenant.id, (tx) =>
+      insertWaitlistEntry(tx, { ...entry, tenantId: ctx.tenant.id }),
+    );
   }
 
   /** Queued behind earlier ranges, after the change that freed it committed. */
   freed(tenantId: string, freed: Freed): void {
     this.queue = this.queue.then(() =>
-      this.match(tenantId, freed).catch((err: unknown) => this.deps.log.error({ err, tenantId }, 'waitlist matching failed')),
+      this.match(tenantId, freed).catch((err: unknown) =>
+        this.deps.log.error({ err, tenantId }, 'waitlist matching failed'),
+      ),
     );
   }
 
@@ -88,18 +92,26 @@ export class WaitlistService {
     const service = ctx.catalog.services.find((s) => s.id === offer.serviceId)?.name ?? 'appointment';
     const words = appointmentWords(ctx, service, offer.providerId, offer.startsAt.getTime());
     const tenantId = ctx.tenant.id;
-    const row = await this.deps.booking.confirmHold(
-      ctx,
-      { tenantId, bookingId: offer.bookingId, holdToken: offer.holdToken, callRowId: null, sms: { to: offer.phoneE164, body: confirmationText(ctx.tenant, words) } },
-      words,
-      async (tx) => {
-        if (!(await decideOffer(tx, tenantId, offer.id, 'accepted'))) throw new OfferDecided();
-        await markEntryBooked(tx, tenantId, offer.entryId, offer.bookingId);
-      },
-    ).catch((err: unknown) => {
-      if (err instanceof OfferDecided) return undefined;
-      throw err;
-    });
+    const row = await this.deps.booking
+      .confirmHold(
+        ctx,
+        {
+          tenantId,
+          bookingId: offer.bookingId,
+          holdToken: offer.holdToken,
+          callRowId: null,
+          sms: { to: offer.phoneE164, body: confirmationText(ctx.tenant, words) },
+        },
+        words,
+        async (tx) => {
+          if (!(await decideOffer(tx, tenantId, offer.id, 'accepted'))) throw new OfferDecided();
+          await markEntryBooked(tx, tenantId, offer.entryId, offer.bookingId);
+        },
+      )
+      .catch((err: unknown) => {
+        if (err instanceof OfferDecided) return undefined;
+        throw err;
+      });
     if (row?.outcome === 'confirmed' || row?.outcome === 'already') {
       this.deps.smsQueued();
       return 'booked';
@@ -117,7 +129,8 @@ export class WaitlistService {
   /** Offers whose time ran out by this clock: released, so the slot is offered on. */
   async sweep(): Promise<void> {
     try {
-      for (const offer of await lapsedOffers(this.deps.sql, this.deps.now(), 100)) await this.lapse(offer.tenantId, offer, 'expired');
+      for (const offer of await lapsedOffers(this.deps.sql, this.deps.now(), 100))
+        await this.lapse(offer.tenantId, offer, 'expired');
     } catch (err) {
       this.deps.log.error({ err }, 'waitlist offer sweep failed');
     }
@@ -142,7 +155,9 @@ export class WaitlistService {
       return;
     }
     const localDate = DateTime.fromJSDate(freed.startsAt, { zone: clinicZone(tenant.timeZone) }).toISODate()!;
-    const entries = await withTenant(this.deps.sql, tenantId, (tx) => candidatesFor(tx, tenantId, freed.providerId, localDate));
+    const entries = await withTenant(this.deps.sql, tenantId, (tx) =>
+      candidatesFor(tx, tenantId, freed.providerId, localDate),
+    );
     let offers = 0;
     for (const entry of entries) {
       if (await this.offerTo(ctx, entry, freed, now)) offers++;
@@ -158,10 +173,15 @@ export class WaitlistService {
   private async offerTo(ctx: TenantContext, entry: WaitlistEntryRow, freed: Freed, now: number): Promise<boolean> {
     const { tenant } = ctx;
     const service = ctx.catalog.services.find((s) => s.id === entry.serviceId);
-    if (!service || !service.providerIds.includes(freed.providerId)) return false;
+    if (!service?.providerIds.includes(freed.providerId)) return false;
     const offered = await withTenant(this.deps.sql, tenant.id, (tx) => offeredStarts(tx, entry.id));
     const slots = filterTimeOfDay(
-      await this.deps.booking.findSlots(ctx, { service, providerIds: [freed.providerId], from: freed.startsAt.getTime(), to: freed.endsAt.getTime() }),
+      await this.deps.booking.findSlots(ctx, {
+        service,
+        providerIds: [freed.providerId],
+        from: freed.startsAt.getTime(),
+        to: freed.endsAt.getTime(),
+      }),
       entry.timeOfDay ?? undefined,
       tenant.timeZone,
     ).filter((s) => !offered.some((o) => Math.abs(s.start - o) < service.durationMinutes * 60_000));
@@ -180,8 +200,16 @@ export class WaitlistService {
       const text = offerText(tenant, appointmentWords(ctx, service.name, b.providerId, slot.start), minutes);
       const offerId = await withTenant(this.deps.sql, tenant.id, (tx) =>
         createOffer(tx, {
-          tenantId: tenant.id, entryId: entry.id, bookingId: b.bookingId, holdToken: b.holdToken, providerId: b.providerId,
-          startsAt: b.startsAt, expiresAt: now + minutes * 60_000, minutes, phone: entry.phoneE164, text,
+          tenantId: tenant.id,
+          entryId: entry.id,
+          bookingId: b.bookingId,
+          holdToken: b.holdToken,
+          providerId: b.providerId,
+          startsAt: b.startsAt,
+          expiresAt: now + minutes * 60_000,
+          minutes,
+          phone: entry.phoneE164,
+          text,
         }),
       );
       if (offerId) {

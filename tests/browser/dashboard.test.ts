@@ -4,20 +4,21 @@
 // receptionist and a caller racing for one slot leave one booking; the machine diagram's labels never overlap; axe
 // finds nothing serious; the keyboard reaches and works the booking dialog; the page reflows at 200 % zoom. The
 // older flows stay: live updates without a reload, hot leads, the fall back to sign-in on suspension.
-import { createRequire } from 'node:module';
+
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { launchBrowser, type Browser } from '../helpers/browser.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
+import { type Browser, launchBrowser } from '../helpers/browser.ts';
 import { codeFrom, phoneCall, reportFields, startServerWithTwilio } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, linkFor } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso, weekdayAfter } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'browser-test-secret-0001';
 const OWNER = '+12125550143';
@@ -37,7 +38,10 @@ beforeAll(async () => {
   clinic = await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: OWNER });
   twilio = await startFakeTwilio();
   // A fast heartbeat, so an open page learns of a suspension within the test's patience.
-  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY, DASHBOARD_HEARTBEAT_MS: '200' } });
+  server = await startServerWithTwilio(db.sql, twilio, {
+    secretsKey: SecretBox.generateKey(),
+    env: { DASHBOARD_SIGNING_KEY, DASHBOARD_HEARTBEAT_MS: '200' },
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {
@@ -63,7 +67,14 @@ async function openDashboard(size: (typeof SIZES)[number]): Promise<Page> {
 /** axe-core in the page (evaluated, so the page's CSP does not apply to it): serious or critical findings. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => (await (globalThis as any).axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] })).violations);
+  const violations = await page.evaluate(
+    async () =>
+      (
+        await (globalThis as any).axe.run(document, {
+          runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+        })
+      ).violations,
+  );
   return violations
     .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
     .map((v: any) => `${v.id}: ${v.help} (${v.nodes.map((n: any) => n.target.join(' ')).join(', ')})`);
@@ -77,12 +88,23 @@ let booked: Promise<{ call: ReturnType<typeof phoneCall>; code: string }> | unde
 function bookedCall() {
   booked ??= (async () => {
     const call = phoneCall(vapi(), '+16175550155');
-    expect((await call.tool('reserve_slot', { start: iso(futureWeekday('09:30', 2)), patient_name: 'Noor Haddad' })).status).toBe('held');
+    expect(
+      (await call.tool('reserve_slot', { start: iso(futureWeekday('09:30', 2)), patient_name: 'Noor Haddad' })).status,
+    ).toBe('held');
     expect((await call.tool('send_otp')).status).toBe('sent');
     const code = codeFrom(await twilio.nextMessage(call.number, 10_000));
     expect((await call.tool('verify_otp', { code })).status).toBe('booked');
     expect(await call.hangUp()).toBe(200);
-    expect(await call.report(reportFields({ summary: 'New patient asked how much implants cost and booked a consultation.', callerSays: "I'm a new patient. How much are implants?", seconds: 90, successEvaluation: 'true' }))).toBe(200);
+    expect(
+      await call.report(
+        reportFields({
+          summary: 'New patient asked how much implants cost and booked a consultation.',
+          callerSays: "I'm a new patient. How much are implants?",
+          seconds: 90,
+          successEvaluation: 'true',
+        }),
+      ),
+    ).toBe(200);
     return { call, code };
   })();
   return booked;
@@ -95,7 +117,14 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
   it('an escalation appears in the call-back queue with a tap-to-call number, its hold reads released, and Done removes it', async () => {
     const page = await openDashboard(size);
     const call = phoneCall(vapi(), nextNumber());
-    expect((await call.tool('reserve_slot', { start: iso(futureWeekday('10:00', 1).plus({ minutes: 30 * callSeq })), patient_name: 'Ana Ruiz' })).status).toBe('held');
+    expect(
+      (
+        await call.tool('reserve_slot', {
+          start: iso(futureWeekday('10:00', 1).plus({ minutes: 30 * callSeq })),
+          patient_name: 'Ana Ruiz',
+        })
+      ).status,
+    ).toBe('held');
     expect((await call.tool('request_human')).status).toBe('escalated');
 
     const queue = page.getByRole('region', { name: /^Call back/ });
@@ -105,8 +134,14 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
     await expect(entry.textContent()).resolves.toContain('Asked for a person');
     expect(await entry.getByRole('link', { name: call.number }).getAttribute('href')).toBe(`tel:${call.number}`);
     // The call back comes first on the page.
-    const firstRegion = await page.locator('main section.panel').evaluateAll((panels) =>
-      panels.map((p) => ({ id: p.id, top: p.getBoundingClientRect().top, left: p.getBoundingClientRect().left })).sort((a, b) => a.top - b.top || a.left - b.left)[0]!.id);
+    const firstRegion = await page
+      .locator('main section.panel')
+      .evaluateAll(
+        (panels) =>
+          panels
+            .map((p) => ({ id: p.id, top: p.getBoundingClientRect().top, left: p.getBoundingClientRect().left }))
+            .sort((a, b) => a.top - b.top || a.left - b.left)[0]!.id,
+      );
     expect(firstRegion).toBe('callbacks');
 
     // The hold it gave back reads "released", never "cancelled".
@@ -116,7 +151,9 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
     await item.locator('xpath=ancestor::details').evaluate((d) => ((d as HTMLDetailsElement).open = true));
     await expect(item.locator('.badge').textContent()).resolves.toBe('released');
     expect(await item.textContent()).not.toContain('cancelled');
-    expect(await item.evaluate((el) => getComputedStyle(el.querySelector('.what')!).textDecorationLine)).not.toContain('line-through');
+    expect(await item.evaluate((el) => getComputedStyle(el.querySelector('.what')!).textDecorationLine)).not.toContain(
+      'line-through',
+    );
     await browser.screenshot(page, `dashboard-callback-${size.name}`, { doc: true });
 
     // Done needs a name (the page remembers the last one: cleared here); then the entry leaves the queue and
@@ -128,7 +165,12 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
     await page.getByLabel('Your name').fill('Rosa');
     await entry.getByRole('button', { name: 'Done: Ana Ruiz' }).click();
     await entry.waitFor({ state: 'detached' });
-    await page.getByRole('region', { name: 'Handled today' }).locator('li').filter({ hasText: 'by Rosa' }).first().waitFor();
+    await page
+      .getByRole('region', { name: 'Handled today' })
+      .locator('li')
+      .filter({ hasText: 'by Rosa' })
+      .first()
+      .waitFor();
     expect(await page.evaluate(() => (globalThis as any).sameDocument)).toBe(true);
     await page.close();
   });
@@ -155,7 +197,11 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
 
     const [, phone] = await Promise.all([
       dialog.getByRole('button', { name: 'Book', exact: true }).click(),
-      vapi().tool('book_appointment', { start: start!, provider: 'Dr. Ben Okafor', service: 'consultation', patient_name: 'Phone Patient' }, { customerNumber: nextNumber() }),
+      vapi().tool(
+        'book_appointment',
+        { start: start!, provider: 'Dr. Ben Okafor', service: 'consultation', patient_name: 'Phone Patient' },
+        { customerNumber: nextNumber() },
+      ),
     ]);
     // The page says who won: its own booking, or that the time was just taken.
     const won = page.locator('#flash').filter({ hasText: 'Booked Desk Patient' });
@@ -174,7 +220,8 @@ describe.each(SIZES)('at $name size ($width×$height)', (size) => {
   it('the keyboard reaches the booking dialog, works in it and closes it; the page reflows at 200 % zoom', async () => {
     const page = await openDashboard(size);
     const bookAny = page.getByRole('button', { name: 'Book for a caller…' });
-    for (let i = 0; i < 60 && !(await bookAny.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 60 && !(await bookAny.evaluate((b) => b === document.activeElement)); i++)
+      await page.keyboard.press('Tab');
     expect(await bookAny.evaluate((b) => b === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: 'Book an appointment' });
@@ -198,7 +245,10 @@ describe('what the page shows', () => {
     const page = await openDashboard(SIZES[0]);
     // The demo clinic asks for a code: book_appointment holds and texts it, verify_otp books.
     const caller = phoneCall(vapi(), '+16175550142');
-    expect((await caller.tool('book_appointment', { start: iso(futureWeekday('10:30', 1)), patient_name: 'Maria Lopez' })).status).toBe('code_sent');
+    expect(
+      (await caller.tool('book_appointment', { start: iso(futureWeekday('10:30', 1)), patient_name: 'Maria Lopez' }))
+        .status,
+    ).toBe('code_sent');
     const reply = await caller.tool('verify_otp', { code: codeFrom(await twilio.nextMessage(caller.number, 10_000)) });
     expect(reply.status).toBe('booked');
     // Held while the code was out, booked once it was read back: the page follows without a reload.
@@ -208,7 +258,10 @@ describe('what the page shows', () => {
 
     const { call, code } = await bookedCall();
 
-    const hot = page.getByRole('region', { name: 'Hot leads' }).locator(`li.lead.hot[data-call-id]`).filter({ hasText: 'Noor Haddad' });
+    const hot = page
+      .getByRole('region', { name: 'Hot leads' })
+      .locator(`li.lead.hot[data-call-id]`)
+      .filter({ hasText: 'Noor Haddad' });
     await hot.waitFor();
     await expect(hot.locator('.strongest').textContent()).resolves.toMatch(/\S/);
     // The full reasons wait behind a toggle.
@@ -248,7 +301,9 @@ describe('what the page shows', () => {
     expect(await timeline.getByText('xstate.done.actor.verify: verifying → booked').isVisible()).toBe(false);
     await timeline.locator('summary').first().click();
     expect(await timeline.locator('details').first().locator('code').isVisible()).toBe(true);
-    await expect(page.getByRole('region', { name: 'Noor Haddad' }).getByRole('link', { name: call.number }).getAttribute('href')).resolves.toBe(`tel:${call.number}`);
+    await expect(
+      page.getByRole('region', { name: 'Noor Haddad' }).getByRole('link', { name: call.number }).getAttribute('href'),
+    ).resolves.toBe(`tel:${call.number}`);
     for (const s of SIZES) {
       await page.setViewportSize({ width: s.width, height: s.height });
       expect(await seriousViolations(page), `call page at ${s.name}`).toEqual([]);
@@ -257,57 +312,81 @@ describe('what the page shows', () => {
     await page.close();
   });
 
-  it.each(SIZES)('draws the machine at $name size with its path highlighted, fitting the screen, no label clipped or overlapping', async (size) => {
-    const { call } = await bookedCall();
-    const [{ id }] = await db.sql<[{ id: string }]>`select id from calls where vapi_call_id = ${call.id}`;
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: size.width, height: size.height });
-    await page.goto(linkFor(server.url, clinic));
-    await page.goto(`${server.url}/dashboard/calls/${id}`);
-    const diagram = page.getByRole('img', { name: /call machine/ });
-    await diagram.waitFor();
-    await page.locator('main[data-loaded]').waitFor();
-    const visited = await diagram.locator('g.node.visited').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')));
-    expect(visited).toEqual(expect.arrayContaining(['idle', 'reserving', 'held', 'sendingCode', 'codeSent', 'verifying', 'booked', 'ending', 'ended']));
-    expect(visited).not.toContain('escalated');
-    const taken = await diagram.locator('g.edge.taken').evaluateAll((edges) => edges.map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`));
-    expect(taken).toEqual(expect.arrayContaining(['held>sendingCode', 'codeSent>verifying', 'verifying>booked']));
+  it.each(SIZES)(
+    'draws the machine at $name size with its path highlighted, fitting the screen, no label clipped or overlapping',
+    async (size) => {
+      const { call } = await bookedCall();
+      const [{ id }] = await db.sql<[{ id: string }]>`select id from calls where vapi_call_id = ${call.id}`;
+      const page = await browser.context.newPage();
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.goto(linkFor(server.url, clinic));
+      await page.goto(`${server.url}/dashboard/calls/${id}`);
+      const diagram = page.getByRole('img', { name: /call machine/ });
+      await diagram.waitFor();
+      await page.locator('main[data-loaded]').waitFor();
+      const visited = await diagram
+        .locator('g.node.visited')
+        .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')));
+      expect(visited).toEqual(
+        expect.arrayContaining([
+          'idle',
+          'reserving',
+          'held',
+          'sendingCode',
+          'codeSent',
+          'verifying',
+          'booked',
+          'ending',
+          'ended',
+        ]),
+      );
+      expect(visited).not.toContain('escalated');
+      const taken = await diagram
+        .locator('g.edge.taken')
+        .evaluateAll((edges) => edges.map((e) => `${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`));
+      expect(taken).toEqual(expect.arrayContaining(['held>sendingCode', 'codeSent>verifying', 'verifying>booked']));
 
-    // The rendered boxes: every label inside its node, no two labels overlapping, the drawing within the screen.
-    const boxes = await diagram.evaluate((svg) => {
-      const r = (el: Element) => {
-        const b = el.getBoundingClientRect();
-        return { x: b.left, y: b.top, w: b.width, h: b.height };
-      };
-      return {
-        svg: r(svg),
-        nodes: [...svg.querySelectorAll('g.node')].map((g) => ({ state: g.getAttribute('data-state'), box: r(g.querySelector('rect')!), text: r(g.querySelector('text')!) })),
-        labels: [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent, box: r(t) })),
-      };
-    });
-    for (const n of boxes.nodes) {
-      expect(n.text.x, `${n.state} left`).toBeGreaterThanOrEqual(n.box.x);
-      expect(n.text.x + n.text.w, `${n.state} right`).toBeLessThanOrEqual(n.box.x + n.box.w);
-    }
-    const overlaps: string[] = [];
-    const { labels } = boxes;
-    for (let i = 0; i < labels.length; i++) {
-      for (let j = i + 1; j < labels.length; j++) {
-        const [a, b] = [labels[i]!.box, labels[j]!.box];
-        if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) overlaps.push(`${labels[i]!.text} / ${labels[j]!.text}`);
+      // The rendered boxes: every label inside its node, no two labels overlapping, the drawing within the screen.
+      const boxes = await diagram.evaluate((svg) => {
+        const r = (el: Element) => {
+          const b = el.getBoundingClientRect();
+          return { x: b.left, y: b.top, w: b.width, h: b.height };
+        };
+        return {
+          svg: r(svg),
+          nodes: [...svg.querySelectorAll('g.node')].map((g) => ({
+            state: g.getAttribute('data-state'),
+            box: r(g.querySelector('rect')!),
+            text: r(g.querySelector('text')!),
+          })),
+          labels: [...svg.querySelectorAll('text')].map((t) => ({ text: t.textContent, box: r(t) })),
+        };
+      });
+      for (const n of boxes.nodes) {
+        expect(n.text.x, `${n.state} left`).toBeGreaterThanOrEqual(n.box.x);
+        expect(n.text.x + n.text.w, `${n.state} right`).toBeLessThanOrEqual(n.box.x + n.box.w);
       }
-    }
-    expect(overlaps).toEqual([]);
-    expect(boxes.svg.x + boxes.svg.w).toBeLessThanOrEqual(size.width);
-    expect(await fitsWidth(page)).toBe(true);
-    // On a phone it can be shown at actual size, in its own scroll box.
-    await page.getByRole('button', { name: 'Actual size' }).click();
-    expect(await page.getByRole('button', { name: 'Actual size' }).getAttribute('aria-pressed')).toBe('true');
-    expect(await fitsWidth(page)).toBe(true);
-    await page.locator('#diagram-box').scrollIntoViewIfNeeded();
-    await browser.screenshot(page, `diagram-actual-${size.name}`, { fullPage: false });
-    await page.close();
-  });
+      const overlaps: string[] = [];
+      const { labels } = boxes;
+      for (let i = 0; i < labels.length; i++) {
+        for (let j = i + 1; j < labels.length; j++) {
+          const [a, b] = [labels[i]!.box, labels[j]!.box];
+          if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h)
+            overlaps.push(`${labels[i]!.text} / ${labels[j]!.text}`);
+        }
+      }
+      expect(overlaps).toEqual([]);
+      expect(boxes.svg.x + boxes.svg.w).toBeLessThanOrEqual(size.width);
+      expect(await fitsWidth(page)).toBe(true);
+      // On a phone it can be shown at actual size, in its own scroll box.
+      await page.getByRole('button', { name: 'Actual size' }).click();
+      expect(await page.getByRole('button', { name: 'Actual size' }).getAttribute('aria-pressed')).toBe('true');
+      expect(await fitsWidth(page)).toBe(true);
+      await page.locator('#diagram-box').scrollIntoViewIfNeeded();
+      await browser.screenshot(page, `diagram-actual-${size.name}`, { fullPage: false });
+      await page.close();
+    },
+  );
 
   it('an open page goes back to the sign-in form once its clinic is suspended; the form passes axe', async () => {
     // A clinic with no activity at all: no change event can make the page refresh, only its event stream can tell it.

@@ -34,13 +34,30 @@ export interface TenantHandle {
 }
 
 /** A clinic created through the operator API, with an all-scopes key and a client using it. */
-export async function newTenant(baseUrl: string, slug: string, extra: Record<string, unknown> = {}): Promise<TenantHandle> {
+export async function newTenant(
+  baseUrl: string,
+  slug: string,
+  extra: Record<string, unknown> = {},
+): Promise<TenantHandle> {
   const operator = apiClient(baseUrl, ADMIN_TOKEN);
-  const created = await operator('POST', '/tenants', { slug, name: `Clinic ${slug}`, timeZone: 'America/New_York', country: 'US', ...extra });
-  if (created.status !== 201) throw new Error(`tenant creation answered ${created.status}: ${JSON.stringify(created.json)}`);
+  const created = await operator('POST', '/tenants', {
+    slug,
+    name: `Clinic ${slug}`,
+    timeZone: 'America/New_York',
+    country: 'US',
+    ...extra,
+  });
+  if (created.status !== 201)
+    throw new Error(`tenant creation answered ${created.status}: ${JSON.stringify(created.json)}`);
   const issued = await operator('POST', `/tenants/${created.json.tenant.id}/api-keys`, { label: 'tests' });
   if (issued.status !== 201) throw new Error(`key issue answered ${issued.status}: ${JSON.stringify(issued.json)}`);
-  return { id: created.json.tenant.id, slug, vapiSecret: created.json.vapiSecret, key: issued.json.key, api: apiClient(baseUrl, issued.json.key) };
+  return {
+    id: created.json.tenant.id,
+    slug,
+    vapiSecret: created.json.vapiSecret,
+    key: issued.json.key,
+    api: apiClient(baseUrl, issued.json.key),
+  };
 }
 
 export interface BookableClinic extends TenantHandle {

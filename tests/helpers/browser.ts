@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -13,7 +13,11 @@ const DOCS_DIR = process.env.SLOTKEEPER_DOC_SCREENSHOTS;
 export interface Browser {
   context: BrowserContext;
   /** Saves a screenshot of the page under tests/artifacts/ (git-ignored), and `doc` ones to the docs when asked. */
-  screenshot(page: import('playwright-core').Page, name: string, opts?: { doc?: boolean; fullPage?: boolean }): Promise<void>;
+  screenshot(
+    page: import('playwright-core').Page,
+    name: string,
+    opts?: { doc?: boolean; fullPage?: boolean },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,8 +27,16 @@ export async function launchBrowser(viewport = { width: 1280, height: 900 }): Pr
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {

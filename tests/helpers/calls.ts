@@ -1,11 +1,18 @@
 // Whole phone calls against the real server: each call has its Vapi call id and the caller's number.
 import { randomUUID } from 'node:crypto';
-import { freePort } from '../../src/db/embedded.ts';
-import type { Sql } from '../../src/db/client.ts';
-import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
-import { startServer, type RunningServer } from './server.ts';
-import { endOfCallReportBody, statusUpdateBody, type LegacyReportFields, type ToolReply, vapiCall, type VapiClient } from '../../testkit/vapi.ts';
 import type { Vapi } from '@vapi-ai/server-sdk';
+import type { Sql } from '../../src/db/client.ts';
+import { freePort } from '../../src/db/embedded.ts';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
+import {
+  endOfCallReportBody,
+  type LegacyReportFields,
+  statusUpdateBody,
+  type ToolReply,
+  type VapiClient,
+  vapiCall,
+} from '../../testkit/vapi.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 export interface PhoneCall {
   id: string;
@@ -16,13 +23,18 @@ export interface PhoneCall {
   report(fields?: Partial<Vapi.ServerMessageEndOfCallReport> & LegacyReportFields): Promise<number>;
 }
 
-export function phoneCall(vapi: Pick<VapiClient, 'post' | 'tool'>, number: string, id = `call-${randomUUID()}`): PhoneCall {
+export function phoneCall(
+  vapi: Pick<VapiClient, 'post' | 'tool'>,
+  number: string,
+  id = `call-${randomUUID()}`,
+): PhoneCall {
   const call = vapiCall(id, number);
   return {
     id,
     number,
     tool: (name, args = {}) => vapi.tool(name, args, { callId: id, customerNumber: number }),
-    hangUp: async () => (await vapi.post(statusUpdateBody({ status: 'ended', endedReason: 'customer-ended-call' }, call))).status,
+    hangUp: async () =>
+      (await vapi.post(statusUpdateBody({ status: 'ended', endedReason: 'customer-ended-call' }, call))).status,
     report: async (fields = {}) => (await vapi.post(endOfCallReportBody(fields, call))).status,
   };
 }
@@ -35,13 +47,22 @@ export function codeFrom(body: string): string {
 }
 
 /** A code of the same length that differs from `code` in every digit. */
-export const wrongCode = (code: string): string => code.split('').map((d) => String((Number(d) + 1) % 10)).join('');
+export const wrongCode = (code: string): string =>
+  code
+    .split('')
+    .map((d) => String((Number(d) + 1) % 10))
+    .join('');
 
 /** The server with Twilio pointed at the fake, a public URL for status callbacks, and short SMS retry timers. */
 export async function startServerWithTwilio(
   sql: Sql,
   twilio: FakeTwilio,
-  options: { secretsKey: string; env?: Record<string, string>; now?: () => number; logStream?: { write(line: string): void } },
+  options: {
+    secretsKey: string;
+    env?: Record<string, string>;
+    now?: () => number;
+    logStream?: { write(line: string): void };
+  },
 ): Promise<RunningServer> {
   const port = await freePort();
   return startServer(sql, {
@@ -75,7 +96,11 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
 }
 
 /** One turn of a report's transcript, as Vapi's artifact carries it. */
-export const turn = (role: 'bot' | 'user', message: string, secondsFromStart = 0): Vapi.BotMessage | Vapi.UserMessage => {
+export const turn = (
+  role: 'bot' | 'user',
+  message: string,
+  secondsFromStart = 0,
+): Vapi.BotMessage | Vapi.UserMessage => {
   const time = Date.parse('2026-09-01T08:00:00.000Z') + secondsFromStart * 1000;
   return { role, message, time, endTime: time + 2000, secondsFromStart };
 };

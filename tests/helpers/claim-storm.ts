@@ -1,8 +1,8 @@
 // A load generator: many book_appointment calls over a few contested slots, sent to random instances.
 import type { DateTime } from 'luxon';
+import { type ToolReply, vapiClient } from '../../testkit/vapi.ts';
 import type { Instance } from './instances.ts';
 import { iso } from './time.ts';
-import { vapiClient, type ToolReply } from '../../testkit/vapi.ts';
 
 export interface StormOptions {
   instances: Instance[];

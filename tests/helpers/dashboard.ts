@@ -1,13 +1,14 @@
 // Signing in to the dashboard and reading its event stream, as a browser would but from Node.
 import { get, type IncomingMessage } from 'node:http';
-import { DashboardTokens } from '../../src/dashboard/tokens.ts';
 import { signInLink } from '../../src/dashboard/link.ts';
+import { DashboardTokens } from '../../src/dashboard/tokens.ts';
 
 /** Passed to startServer's env so tests can sign links with the server's key. */
 export const DASHBOARD_SIGNING_KEY = 'test-dashboard-signing-key-0123456789abcdef';
 export const testTokens = new DashboardTokens(Buffer.from(DASHBOARD_SIGNING_KEY, 'utf8'));
 
-export const linkFor = (baseUrl: string, tenantId: string, hours = 1) => signInLink(baseUrl, testTokens, tenantId, Date.now(), hours);
+export const linkFor = (baseUrl: string, tenantId: string, hours = 1) =>
+  signInLink(baseUrl, testTokens, tenantId, Date.now(), hours);
 
 /** Follows a sign-in link and returns the session cookie it set ("name=value"). */
 export async function signIn(baseUrl: string, tenantId: string): Promise<string> {
@@ -45,8 +46,7 @@ export async function openStream(url: string, cookie: string): Promise<EventStre
   res.setEncoding('utf8');
   res.on('data', (chunk: string) => {
     buffer += chunk;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       const event = /^event: (.*)$/m.exec(block)?.[1];
@@ -82,7 +82,14 @@ export async function csrfFor(baseUrl: string, cookie: string): Promise<string> 
 }
 
 /** A staff action as the page sends it: JSON, the session cookie and (unless left out) the CSRF token. */
-export async function staffAction(baseUrl: string, cookie: string, csrf: string | null, action: string, body: unknown, headers: Record<string, string> = {}) {
+export async function staffAction(
+  baseUrl: string,
+  cookie: string,
+  csrf: string | null,
+  action: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const res = await fetch(`${baseUrl}/dashboard/actions/${action}`, {
     method: 'POST',
     headers: { cookie, 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': csrf } : {}), ...headers },

@@ -4,11 +4,11 @@
 import { test } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic, DEMO_SLUG } from '../../src/tenants/demo-clinic.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
-import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
 import { startServerWithTwilio } from './calls.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
-import { startServer, type RunningServer } from './server.ts';
+import { type RunningServer, startServer } from './server.ts';
 
 export interface ClinicOptions {
   /** The Vapi secret the clinic is created with, so the file can sign requests as the clinic. */

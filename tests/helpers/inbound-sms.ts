@@ -22,10 +22,24 @@ export interface TextOptions {
 }
 
 /** Sends `body` from `from` to the clinic's webhook at `baseUrl/twilio/sms/<slug>`. */
-export async function textClinic(baseUrl: string, slug: string, from: string, body: string, o: TextOptions = {}): Promise<InboundReply> {
+export async function textClinic(
+  baseUrl: string,
+  slug: string,
+  from: string,
+  body: string,
+  o: TextOptions = {},
+): Promise<InboundReply> {
   const url = `${baseUrl}/twilio/sms/${slug}`;
   const sid = o.sid ?? newMessageSid();
-  const params = { MessageSid: sid, SmsSid: sid, AccountSid: FAKE_ACCOUNT_SID, From: from, To: FAKE_FROM, Body: body, NumMedia: '0' };
+  const params = {
+    MessageSid: sid,
+    SmsSid: sid,
+    AccountSid: FAKE_ACCOUNT_SID,
+    From: from,
+    To: FAKE_FROM,
+    Body: body,
+    NumMedia: '0',
+  };
   const signWith = o.signWith === undefined ? FAKE_AUTH_TOKEN : o.signWith;
   const res = await fetch(url, {
     method: 'POST',
@@ -41,4 +55,9 @@ export async function textClinic(baseUrl: string, slug: string, from: string, bo
 }
 
 const unescapeXml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');

@@ -1,5 +1,5 @@
 // Real server processes (src/main.ts, as an operator starts it) sharing one database and, optionally, one Redis.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,12 +42,19 @@ function sharedEnv(env: InstanceEnv): Record<string, string> {
 }
 
 /** Spawns src/main.ts; resolves with its URL once it says it is listening, rejects if it exits first. */
-function spawnServer(env: Record<string, string>, onOutput?: (chunk: Buffer) => void): { child: ChildProcess; listening: Promise<string> } {
+function spawnServer(
+  env: Record<string, string>,
+  onOutput?: (chunk: Buffer) => void,
+): { child: ChildProcess; listening: Promise<string> } {
   const { REDIS_URL: _ignored, ...inherited } = process.env;
-  const child = spawn(process.execPath, [...(process.env.INSTANCE_NODE_FLAGS?.split(' ') ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...inherited, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.INSTANCE_NODE_FLAGS?.split(' ') ?? []), '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: ROOT,
+      env: { ...inherited, ...env },
+    },
+  );
   const listening = new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -61,7 +68,9 @@ function spawnServer(env: Record<string, string>, onOutput?: (chunk: Buffer) => 
       const port = /listening on http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/.exec(out)?.[1];
       if (port) resolve(`http://127.0.0.1:${port}`);
     });
-    child.on('exit', (code, signal) => reject(new Error(`instance exited with ${code ?? signal} before listening:\n${err}`)));
+    child.on('exit', (code, signal) =>
+      reject(new Error(`instance exited with ${code ?? signal} before listening:\n${err}`)),
+    );
   });
   return { child, listening };
 }
@@ -142,7 +151,8 @@ export function serverProcesses(ports: number[], env: InstanceEnv, hooks: Cluste
         ending = false;
         await spawned.listening;
         spawned.child.once('exit', (code, signal) => {
-          if (!ending) hooks.crashed?.(index, `exited with ${code ?? signal}: ${tail.trim().split('\n').slice(-8).join('\n')}`);
+          if (!ending)
+            hooks.crashed?.(index, `exited with ${code ?? signal}: ${tail.trim().split('\n').slice(-8).join('\n')}`);
         });
       },
     };

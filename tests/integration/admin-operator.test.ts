@@ -1,10 +1,10 @@
 // The operator half of the admin API over real HTTP: clinics, their keys, the OpenAPI document, auth failures.
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
-import { ADMIN_TOKEN, apiClient, newTenant, type Api } from '../helpers/admin.ts';
-import type { TestDatabase } from '../helpers/db.ts';
-import { startServer } from '../helpers/server.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
+import { ADMIN_TOKEN, type Api, apiClient, newTenant } from '../helpers/admin.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
+import { startServer } from '../helpers/server.ts';
 
 // The operator's API client, on the file's server.
 const it = integrationTest({ env: { ADMIN_TOKEN, PUBLIC_URL: 'https://sk.example.com' } }).extend(
@@ -13,13 +13,30 @@ const it = integrationTest({ env: { ADMIN_TOKEN, PUBLIC_URL: 'https://sk.example
   async ({ server }): Promise<Api> => apiClient(server.url, ADMIN_TOKEN),
 );
 
-const countTenants = async (db: TestDatabase) => (await db.sql<{ n: number }[]>`select count(*)::int as n from tenants`)[0]!.n;
+const countTenants = async (db: TestDatabase) =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from tenants`)[0]!.n;
 
 describe('clinics', () => {
-  it('creates a clinic, shows its secret once, stores only its hash and a sealed copy', async ({ db, server, operator }) => {
-    const res = await operator('POST', '/tenants', { slug: 'north', name: 'North Clinic', timeZone: 'Europe/Berlin', country: 'DE', holdTtlSeconds: 300 });
+  it('creates a clinic, shows its secret once, stores only its hash and a sealed copy', async ({
+    db,
+    server,
+    operator,
+  }) => {
+    const res = await operator('POST', '/tenants', {
+      slug: 'north',
+      name: 'North Clinic',
+      timeZone: 'Europe/Berlin',
+      country: 'DE',
+      holdTtlSeconds: 300,
+    });
     expect(res.status).toBe(201);
-    expect(res.json.tenant).toMatchObject({ slug: 'north', status: 'active', timeZone: 'Europe/Berlin', holdTtlSeconds: 300, settingsVersion: 1 });
+    expect(res.json.tenant).toMatchObject({
+      slug: 'north',
+      status: 'active',
+      timeZone: 'Europe/Berlin',
+      holdTtlSeconds: 300,
+      settingsVersion: 1,
+    });
     expect(res.json.webhookUrl).toBe('https://sk.example.com/vapi/north');
     expect(res.json.vapiSecret.length).toBeGreaterThanOrEqual(40);
     const [row] = await db.sql`select vapi_secret_sealed, vapi_secret_sha256 from tenants where slug = 'north'`;
@@ -32,11 +49,27 @@ describe('clinics', () => {
 
   it('refuses invalid clinics with a sentence and field details, creating nothing', async ({ db, operator }) => {
     const before = await countTenants(db);
-    const bad = await operator('POST', '/tenants', { slug: 'Bad Slug', name: '', timeZone: 'Mars/Olympus', country: 'usa' });
+    const bad = await operator('POST', '/tenants', {
+      slug: 'Bad Slug',
+      name: '',
+      timeZone: 'Mars/Olympus',
+      country: 'usa',
+    });
     expect(bad.status).toBe(400);
     expect(bad.json.error).toMatch(/^The request body is not valid: \w+: .+\(and 3 more\)\.$/);
-    expect(bad.json.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['country', 'name', 'slug', 'timeZone']);
-    const unknownField = await operator('POST', '/tenants', { slug: 'x1', name: 'X', timeZone: 'UTC', country: 'US', vapiSecretSealed: 'v1.x' });
+    expect(bad.json.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'country',
+      'name',
+      'slug',
+      'timeZone',
+    ]);
+    const unknownField = await operator('POST', '/tenants', {
+      slug: 'x1',
+      name: 'X',
+      timeZone: 'UTC',
+      country: 'US',
+      vapiSecretSealed: 'v1.x',
+    });
     expect(unknownField.status).toBe(400);
     expect(await countTenants(db)).toBe(before);
   });
@@ -65,7 +98,10 @@ describe('clinics', () => {
     expect((await operator('GET', '/tenants?limit=500')).status).toBe(400);
   });
 
-  it('suspends a clinic: its webhook says it is unavailable, its API refuses; activating restores both', async ({ server, operator }) => {
+  it('suspends a clinic: its webhook says it is unavailable, its API refuses; activating restores both', async ({
+    server,
+    operator,
+  }) => {
     const t = await newTenant(server.url, 'sleepy');
     const vapi = vapiClient(server.url, 'sleepy', t.vapiSecret);
     expect((await t.api('GET', '/settings')).status).toBe(200);
@@ -86,7 +122,12 @@ describe('clinics', () => {
 
   it('answers an unknown clinic id with 404', async ({ operator }) => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const [method, path] of [['GET', `/tenants/${missing}`], ['POST', `/tenants/${missing}/suspend`], ['POST', `/tenants/${missing}/api-keys`], ['GET', `/tenants/${missing}/api-keys`]] as const) {
+    for (const [method, path] of [
+      ['GET', `/tenants/${missing}`],
+      ['POST', `/tenants/${missing}/suspend`],
+      ['POST', `/tenants/${missing}/api-keys`],
+      ['GET', `/tenants/${missing}/api-keys`],
+    ] as const) {
       const res = await operator(method, path, method === 'POST' && path.endsWith('api-keys') ? {} : undefined);
       expect(res.status, path).toBe(404);
     }
@@ -155,12 +196,22 @@ describe('OpenAPI', () => {
     const doc = (await (await fetch(`${server.url}/docs/json`)).json()) as any;
     expect(doc.openapi).toMatch(/^3\./);
     const paths = Object.keys(doc.paths);
-    for (const p of ['/api/v1/tenants', '/api/v1/settings', '/api/v1/providers/{id}/hours', '/api/v1/appointments', '/api/v1/vapi-secret/rotate', '/api/v1/leads', '/api/v1/leads/{id}']) {
+    for (const p of [
+      '/api/v1/tenants',
+      '/api/v1/settings',
+      '/api/v1/providers/{id}/hours',
+      '/api/v1/appointments',
+      '/api/v1/vapi-secret/rotate',
+      '/api/v1/leads',
+      '/api/v1/leads/{id}',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(paths.some((p) => p.startsWith('/vapi'))).toBe(false);
     const create = doc.paths['/api/v1/tenants'].post;
-    expect(create.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['slug', 'name', 'timeZone', 'country']));
+    expect(create.requestBody.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['slug', 'name', 'timeZone', 'country']),
+    );
     expect(create.security).toEqual([{ operatorToken: [] }]);
     expect((await fetch(`${server.url}/docs/`)).status).toBe(200);
   });

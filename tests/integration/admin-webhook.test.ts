@@ -7,11 +7,11 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { tools } from '../../src/vapi/tools/index.ts';
+import { readReply, toolCallsBody, vapiCall, vapiClient } from '../../testkit/vapi.ts';
 import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { readReply, toolCallsBody, vapiCall, vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let server: RunningServer;
@@ -30,7 +30,9 @@ async function bookableClinic(slug: string, baseUrl = server.url): Promise<Tenan
   const p = await t.api('POST', '/providers', { name: 'Dr. Hours' });
   const s = await t.api('POST', '/services', { slug: 'consultation', name: 'consultation', durationMinutes: 30 });
   await t.api('PUT', `/providers/${p.json.id}/services/${s.json.id}`);
-  await t.api('PUT', `/providers/${p.json.id}/hours`, { hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })) });
+  await t.api('PUT', `/providers/${p.json.id}/hours`, {
+    hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+  });
   return t;
 }
 
@@ -39,7 +41,11 @@ describe('HMAC credential', () => {
   const sign = (body: string, timestamp: string, secret = t.vapiSecret) =>
     createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   const post = (body: string, headers: Record<string, string>) =>
-    fetch(`${server.url}/vapi/${t.slug}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${server.url}/vapi/${t.slug}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
   const body = JSON.stringify(toolCallsBody([{ name: 'check_availability', args: {} }]));
 
   beforeAll(async () => {
@@ -69,7 +75,13 @@ describe('HMAC credential', () => {
     const cases: Array<[string, Record<string, string>, string?]> = [
       ['wrong secret', { 'x-timestamp': now, 'x-signature': sign(body, now, 'not-the-secret') }],
       ['stale', { 'x-timestamp': stale, 'x-signature': sign(body, stale) }],
-      ['future', { 'x-timestamp': String(Date.now() + 6 * 60 * 1000), 'x-signature': sign(body, String(Date.now() + 6 * 60 * 1000)) }],
+      [
+        'future',
+        {
+          'x-timestamp': String(Date.now() + 6 * 60 * 1000),
+          'x-signature': sign(body, String(Date.now() + 6 * 60 * 1000)),
+        },
+      ],
       ['no timestamp', { 'x-signature': sign(body, now) }],
       ['bearer', { authorization: `Bearer ${t.vapiSecret}` }],
       ['garbage signature', { 'x-timestamp': now, 'x-signature': 'zz' }],
@@ -78,7 +90,10 @@ describe('HMAC credential', () => {
       const res = await post(body, headers);
       expect(res.status, what).toBe(401);
     }
-    const noJson = await fetch(`${server.url}/vapi/${t.slug}`, { method: 'POST', headers: { 'x-timestamp': now, 'x-signature': sign('', now) } });
+    const noJson = await fetch(`${server.url}/vapi/${t.slug}`, {
+      method: 'POST',
+      headers: { 'x-timestamp': now, 'x-signature': sign('', now) },
+    });
     expect(noJson.status).toBe(401);
   });
 
@@ -87,11 +102,15 @@ describe('HMAC credential', () => {
       insert into tenants (slug, name, time_zone, country, vapi_secret_sha256)
       values ('legacy', 'Legacy', 'UTC', 'US', ${Buffer.alloc(32)}) returning id`;
     const key = await fetch(`${server.url}/api/v1/tenants/${legacy!.id}/api-keys`, {
-      method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: '{}',
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: '{}',
     });
     const { key: apiKey } = (await key.json()) as { key: string };
     const res = await fetch(`${server.url}/api/v1/settings`, {
-      method: 'PATCH', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ webhookAuth: 'hmac' }),
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ webhookAuth: 'hmac' }),
     });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toMatch(/rotate the Vapi secret first/);
@@ -102,7 +121,9 @@ describe('assistant-request', () => {
   it('answers with the clinic’s assistant and today’s date, time, hours and next open day in its zone', async () => {
     const t = await bookableClinic('assisted');
     await t.api('PATCH', '/settings', { vapiAssistantId: 'asst_123', timeZone: 'Pacific/Auckland' });
-    const answer = await vapiClient(server.url, 'assisted', t.vapiSecret).assistantRequest(vapiCall('c-ar', '+16175550100'));
+    const answer = await vapiClient(server.url, 'assisted', t.vapiSecret).assistantRequest(
+      vapiCall('c-ar', '+16175550100'),
+    );
     expect(answer.assistantId).toBe('asst_123');
     const v = answer.assistantOverrides.variableValues;
     const local = DateTime.now().setZone('Pacific/Auckland');
@@ -136,13 +157,24 @@ describe('static parameters', () => {
     const t = await bookableClinic('statics');
     const start = futureWeekday('10:00', 3);
     const body = toolCallsBody(
-      [{ name: 'book_appointment', args: { start: iso(start), patient_name: 'Sam Static', caller_number: '+16175550777', vapi_call_id: 'call-static' } }],
+      [
+        {
+          name: 'book_appointment',
+          args: {
+            start: iso(start),
+            patient_name: 'Sam Static',
+            caller_number: '+16175550777',
+            vapi_call_id: 'call-static',
+          },
+        },
+      ],
       { customerNumber: null },
     );
     const { call: _call, ...withoutCall } = body.message;
     const res = await vapiClient(server.url, 'statics', t.vapiSecret).post({ message: withoutCall });
     expect(readReply(res.json.results[0]).status).toBe('code_sent');
-    const [row] = await db.sql`select b.source_call_id, p.phone_e164 from bookings b join patients p on p.id = b.patient_id where b.tenant_id = ${t.id}`;
+    const [row] =
+      await db.sql`select b.source_call_id, p.phone_e164 from bookings b join patients p on p.id = b.patient_id where b.tenant_id = ${t.id}`;
     expect(row).toMatchObject({ sourceCallId: 'call-static', phoneE164: '+16175550777' });
   });
 });
@@ -150,17 +182,27 @@ describe('static parameters', () => {
 describe('rate limits', () => {
   it('limit the webhook per clinic and the API per IP, answering 429 with Retry-After', async () => {
     const limited = await startServer(db.sql, {
-      env: { ADMIN_TOKEN, RATE_LIMIT_WEBHOOK_PER_TENANT: '3', RATE_LIMIT_API_PER_IP: '40', RATE_LIMIT_WINDOW_SECONDS: '60' },
+      env: {
+        ADMIN_TOKEN,
+        RATE_LIMIT_WEBHOOK_PER_TENANT: '3',
+        RATE_LIMIT_API_PER_IP: '40',
+        RATE_LIMIT_WINDOW_SECONDS: '60',
+      },
     });
     try {
       const a = await newTenant(limited.url, 'limit-a');
       const b = await newTenant(limited.url, 'limit-b');
-      const ping = (t: TenantHandle) => vapiClient(limited.url, t.slug, t.vapiSecret).post({ message: { type: 'hang' } });
+      const ping = (t: TenantHandle) =>
+        vapiClient(limited.url, t.slug, t.vapiSecret).post({ message: { type: 'hang' } });
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await ping(a)).status);
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
       expect((await ping(b)).status).toBe(200);
-      const refused = await fetch(`${limited.url}/vapi/limit-a`, { method: 'POST', headers: { authorization: `Bearer ${a.vapiSecret}`, 'content-type': 'application/json' }, body: '{}' });
+      const refused = await fetch(`${limited.url}/vapi/limit-a`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${a.vapiSecret}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(((await refused.json()) as { error: string }).error).toMatch(/Too many requests/);
 
@@ -190,7 +232,11 @@ describe('rate limits', () => {
 
 describe('load shedding', () => {
   it('answers 503 with Retry-After while the event loop lags, and recovers', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', MAX_EVENT_LOOP_DELAY_MS: '100', PRESSURE_SAMPLE_INTERVAL_MS: '50' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      MAX_EVENT_LOOP_DELAY_MS: '100',
+      PRESSURE_SAMPLE_INTERVAL_MS: '50',
+    });
     const app = await buildApp({ config, sql: db.sql, secrets: SecretBox.fromString(SecretBox.generateKey()) });
     // Test-only: keeps the event loop blocked 250 ms at a time, far above the threshold even on a busy CI machine.
     let blocker: NodeJS.Timeout | undefined;

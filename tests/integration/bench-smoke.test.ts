@@ -37,7 +37,12 @@ describe('bench smoke run', () => {
     });
 
     const results = BenchResults.parse(JSON.parse(await readFile(jsonPath, 'utf8')));
-    expect(results.scenarios.map((s) => s.name)).toEqual(['baseline', 'naive_uncontended_claims', 'uncontended_claims', 'phone_calls']);
+    expect(results.scenarios.map((s) => s.name)).toEqual([
+      'baseline',
+      'naive_uncontended_claims',
+      'uncontended_claims',
+      'phone_calls',
+    ]);
     const claims = results.scenarios.find((s) => s.name === 'uncontended_claims')!;
     expect(claims.status).toBe('ok');
     expect(claims.load!.requests).toBeGreaterThan(0);

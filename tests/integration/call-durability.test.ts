@@ -7,12 +7,12 @@ import { saveTransition } from '../../src/db/queries/calls.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { codeFrom, eventually, type PhoneCall, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'call-durability-secret-1';
 // One deployment: every instance has the same SECRETS_KEY (sealed code texts, the derived OTP pepper).
@@ -60,9 +60,15 @@ describe('restart in the middle of a call', () => {
     const second = await start();
     try {
       const after = phoneCall(vapiClient(second.url, 'demo', SECRET), number, before.id);
-      expect(await after.tool('verify_otp', { code })).toMatchObject({ status: 'booked', appointment_id: held.hold_id });
+      expect(await after.tool('verify_otp', { code })).toMatchObject({
+        status: 'booked',
+        appointment_id: held.hold_id,
+      });
       await twilio.waitFor(number, 2);
-      const outbox = await eventually(() => outboxOf(number), (rows) => rows.every((r) => r.status === 'sent'));
+      const outbox = await eventually(
+        () => outboxOf(number),
+        (rows) => rows.every((r) => r.status === 'sent'),
+      );
       expect(outbox).toEqual([
         { kind: 'otp', status: 'sent', attempts: 1 },
         { kind: 'confirmation', status: 'sent', attempts: 1 },
@@ -82,7 +88,9 @@ describe('restart in the middle of a call', () => {
     try {
       const onA = phoneCall(vapiClient(a.url, 'demo', SECRET), number);
       const onB = phoneCall(vapiClient(b.url, 'demo', SECRET), number, onA.id);
-      expect((await onA.tool('reserve_slot', { start: iso(futureWeekday('11:30', 3)), patient_name: 'Max Ng' })).status).toBe('held');
+      expect(
+        (await onA.tool('reserve_slot', { start: iso(futureWeekday('11:30', 3)), patient_name: 'Max Ng' })).status,
+      ).toBe('held');
       expect((await onB.tool('send_otp')).status).toBe('sent');
       const code = codeFrom((await twilio.waitFor(number, 1))[0]!.body);
       expect((await onA.tool('verify_otp', { code })).status).toBe('booked');
@@ -133,11 +141,17 @@ describe('an escalated call ended on another instance meanwhile', () => {
       end $$;
       create trigger escalation_gate before update on bookings for each statement execute function escalation_gate();`);
     const advisoryWaiters = async () =>
-      (await db.sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`)[0]!.n;
+      (
+        await db.sql<
+          { n: number }[]
+        >`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`
+      )[0]!.n;
     try {
       const onA = phoneCall(vapiClient(a.url, 'demo', SECRET), number);
       const onB = phoneCall(vapiClient(b.url, 'demo', SECRET), number, onA.id);
-      expect((await onA.tool('reserve_slot', { start: iso(futureWeekday('12:30', 3)), patient_name: 'Eve Lund' })).status).toBe('held');
+      expect(
+        (await onA.tool('reserve_slot', { start: iso(futureWeekday('12:30', 3)), patient_name: 'Eve Lund' })).status,
+      ).toBe('held');
       expect((await onA.tool('send_otp')).status).toBe('sent');
       const wrong = wrongCode(codeFrom((await twilio.waitFor(number, 1))[0]!.body));
       expect((await onA.tool('verify_otp', { code: wrong })).status).toBe('wrong_code');
@@ -147,7 +161,10 @@ describe('an escalated call ended on another instance meanwhile', () => {
       // The end reaches B while A's release waits; B either ends the call or waits for the call's lock.
       let hungUp: number | undefined;
       const ended = onB.hangUp().then((status) => (hungUp = status));
-      await eventually(async () => hungUp ?? (await advisoryWaiters()), (v) => v === 200 || v === 2);
+      await eventually(
+        async () => hungUp ?? (await advisoryWaiters()),
+        (v) => v === 200 || v === 2,
+      );
       await gate`select pg_advisory_unlock(${GATE})`;
       expect((await escalated).status).toBe('escalated');
       expect(await ended).toBe(200);
@@ -155,13 +172,17 @@ describe('an escalated call ended on another instance meanwhile', () => {
       const events = () =>
         db.sql<{ eventType: string; stateAfter: string }[]>`
           select event_type, state_after from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${onA.id} order by seq`;
-      const trail = await eventually(events, (rows) => rows.some((r) => r.eventType.startsWith('xstate.done.actor.releaseForHuman')));
+      const trail = await eventually(events, (rows) =>
+        rows.some((r) => r.eventType.startsWith('xstate.done.actor.releaseForHuman')),
+      );
       const [call] = await db.sql<{ state: string }[]>`select state from calls where vapi_call_id = ${onA.id}`;
       expect(call!.state).toBe('ended');
       expect(trail.at(-1)!.stateAfter).toBe('ended');
     } finally {
       gate.release();
-      await db.sql.unsafe('drop trigger escalation_gate on bookings; drop function escalation_gate(); drop sequence escalation_gate;');
+      await db.sql.unsafe(
+        'drop trigger escalation_gate on bookings; drop function escalation_gate(); drop sequence escalation_gate;',
+      );
       await Promise.all([a.close(), b.close()]);
     }
   });
@@ -171,16 +192,28 @@ describe('a transition saved after its step answered', () => {
   it('is not written over a call another instance has moved on (a compare-and-set on the version)', async () => {
     const number = '+16172531110';
     await withCall(number, async (call) => {
-      expect((await call.tool('reserve_slot', { start: iso(futureWeekday('13:30', 3)), patient_name: 'Ida Moss' })).status).toBe('held');
-      expect((await call.hangUp())).toBe(200);
+      expect(
+        (await call.tool('reserve_slot', { start: iso(futureWeekday('13:30', 3)), patient_name: 'Ida Moss' })).status,
+      ).toBe('held');
+      expect(await call.hangUp()).toBe(200);
       const read = async () =>
-        (await db.sql<{ id: string; tenantId: string; state: string; version: number; events: number }[]>`
+        (
+          await db.sql<{ id: string; tenantId: string; state: string; version: number; events: number }[]>`
           select c.id, c.tenant_id, c.state, c.version, (select count(*)::int from call_events e where e.call_id = c.id) as events
-            from calls c where c.vapi_call_id = ${call.id}`)[0]!;
+            from calls c where c.vapi_call_id = ${call.id}`
+        )[0]!;
       const ended = await read();
       expect(ended.state).toBe('ended');
       // What an instance that last saw the call one version earlier would save late: the call held again.
-      const late = { callRowId: ended.id, expectedVersion: ended.version - 1, snapshot: {}, state: 'held', flagged: false, event: { type: 'late' }, before: 'held' };
+      const late = {
+        callRowId: ended.id,
+        expectedVersion: ended.version - 1,
+        snapshot: {},
+        state: 'held',
+        flagged: false,
+        event: { type: 'late' },
+        before: 'held',
+      };
       expect(await withTenant(db.sql, ended.tenantId, (tx) => saveTransition(tx, late))).toBeUndefined();
       expect(await read()).toEqual(ended);
     });
@@ -196,7 +229,10 @@ describe('the outbox', () => {
       twilio.failNext(2);
       expect((await call.tool('send_otp')).status).toBe('sent');
       const [msg] = await twilio.waitFor(number, 1);
-      const [row] = await eventually(() => outboxOf(number), (rows) => rows[0]?.status === 'sent');
+      const [row] = await eventually(
+        () => outboxOf(number),
+        (rows) => rows[0]?.status === 'sent',
+      );
       expect(row).toEqual({ kind: 'otp', status: 'sent', attempts: 3 });
       expect(twilio.attempts - attemptsBefore).toBe(3);
       expect(twilio.messages.filter((m) => m.to === number)).toHaveLength(1);
@@ -211,7 +247,10 @@ describe('the outbox', () => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('16:00', 3)), patient_name: 'Pia Quon' });
       twilio.failNext(1, 400);
       await call.tool('send_otp');
-      const [row] = await eventually(() => outboxOf(number), (rows) => rows[0]?.status === 'failed');
+      const [row] = await eventually(
+        () => outboxOf(number),
+        (rows) => rows[0]?.status === 'failed',
+      );
       expect(row).toEqual({ kind: 'otp', status: 'failed', attempts: 1 });
     });
   });
@@ -223,10 +262,14 @@ describe('the outbox', () => {
       twilio.dropAnswerNext(1);
       await call.tool('send_otp');
       const [msg] = await twilio.waitFor(number, 1);
-      const [row] = await eventually(() => outboxOf(number), (rows) => rows[0]?.status === 'unknown');
+      const [row] = await eventually(
+        () => outboxOf(number),
+        (rows) => rows[0]?.status === 'unknown',
+      );
       expect(row).toEqual({ kind: 'otp', status: 'unknown', attempts: 1 });
       expect(await twilio.postStatus(msg!, 'delivered')).toBe(204);
-      const [settled] = await db.sql`select status, delivery_status, provider_message_id from sms_outbox where to_e164 = ${number}`;
+      const [settled] =
+        await db.sql`select status, delivery_status, provider_message_id from sms_outbox where to_e164 = ${number}`;
       expect(settled).toEqual({ status: 'sent', deliveryStatus: 'delivered', providerMessageId: msg!.sid });
       expect(twilio.messages.filter((m) => m.to === number)).toHaveLength(1);
     });
@@ -240,7 +283,10 @@ describe('the outbox', () => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('16:30', 4)), patient_name: 'Rae Sun' });
       expect((await call.tool('send_otp')).status).toBe('sent');
       const [row] = await eventually(
-        () => db.sql<{ status: string; providerMessageId: string | null }[]>`select status, provider_message_id from sms_outbox where to_e164 = ${number}`,
+        () =>
+          db.sql<
+            { status: string; providerMessageId: string | null }[]
+          >`select status, provider_message_id from sms_outbox where to_e164 = ${number}`,
         (rows) => rows[0]?.status === 'sent',
       );
       expect(row!.providerMessageId).toMatch(/^SIMULATED-/);
@@ -265,7 +311,9 @@ describe('the audit trail', () => {
       await call.tool('send_confirmation');
       expect(await call.report({ analysis: { summary: 'Booked.' } })).toBe(200);
 
-      const [row] = await db.sql<{ id: string; machineInput: CallInput; snapshot: { value: unknown; context: unknown; status: string } }[]>`
+      const [row] = await db.sql<
+        { id: string; machineInput: CallInput; snapshot: { value: unknown; context: unknown; status: string } }[]
+      >`
         select id, machine_input, snapshot from calls where vapi_call_id = ${call.id}`;
       const events = await db.sql<{ event: unknown; stateBefore: string; stateAfter: string }[]>`
         select event, state_before, state_after from call_events where call_id = ${row!.id} order by seq`;
@@ -273,7 +321,10 @@ describe('the audit trail', () => {
       expect(events.at(-1)!.stateAfter).toBe('ended');
       for (let i = 1; i < events.length; i++) expect(events[i]!.stateBefore).toBe(events[i - 1]!.stateAfter);
 
-      const replayed = replayCall(row!.machineInput, events.map((e) => e.event));
+      const replayed = replayCall(
+        row!.machineInput,
+        events.map((e) => e.event),
+      );
       expect(replayed.value).toBe('ended');
       expect(replayed.status).toBe('done');
       expect(replayed.value).toEqual(row!.snapshot.value);

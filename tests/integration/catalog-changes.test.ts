@@ -2,11 +2,11 @@
 // once through PostgreSQL's NOTIFY (migrations/010_catalog_notify.sql), well before the cache entry would expire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { eventually } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'catalog-changes-secret-01';
 /** Far below the directory's 10 s lifetime: an answer that changes within it was told, not expired. */
@@ -26,7 +26,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const ask = (server: RunningServer, date: string) => vapiClient(server.url, 'demo', SECRET).tool('check_availability', { date });
+const ask = (server: RunningServer, date: string) =>
+  vapiClient(server.url, 'demo', SECRET).tool('check_availability', { date });
 
 describe('a catalogue change on one side', () => {
   it('is heard by every instance at once: a day closed in the database has nothing free on the next answers', async () => {
@@ -36,7 +37,11 @@ describe('a catalogue change on one side', () => {
     const started = Date.now();
     await db.sql`insert into date_exceptions (tenant_id, on_date, kind) values (${clinic}, ${day}, 'closed')`;
     for (const server of [a, b]) {
-      const answer = await eventually(() => ask(server, day), (r) => r.status !== 'ok', TOLD_WITHIN_MS);
+      const answer = await eventually(
+        () => ask(server, day),
+        (r) => r.status !== 'ok',
+        TOLD_WITHIN_MS,
+      );
       expect(answer.status).toBe('unavailable');
       expect(answer.say).toMatch(/^There's nothing free on /);
       // Two providers free at the same time make one offer, not the same time said twice.
@@ -48,9 +53,25 @@ describe('a catalogue change on one side', () => {
     // The clinic's own row too: suspended in the database, refused on every instance; active again, served again.
     await db.sql`update tenants set status = 'suspended' where id = ${clinic}`;
     for (const server of [b, a]) {
-      expect((await eventually(() => ask(server, day), (r) => r.field === 'error', TOLD_WITHIN_MS)).status).toBe('clinic_unavailable');
+      expect(
+        (
+          await eventually(
+            () => ask(server, day),
+            (r) => r.field === 'error',
+            TOLD_WITHIN_MS,
+          )
+        ).status,
+      ).toBe('clinic_unavailable');
     }
     await db.sql`update tenants set status = 'active' where id = ${clinic}`;
-    expect((await eventually(() => ask(b, day), (r) => r.field === 'result', TOLD_WITHIN_MS)).status).toBe('unavailable');
+    expect(
+      (
+        await eventually(
+          () => ask(b, day),
+          (r) => r.field === 'result',
+          TOLD_WITHIN_MS,
+        )
+      ).status,
+    ).toBe('unavailable');
   });
 });

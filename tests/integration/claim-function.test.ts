@@ -1,7 +1,7 @@
 // The database's own guarantees, exercised with plain SQL: no app code between the test and PostgreSQL.
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { futureSaturday, futureWeekday } from '../helpers/time.ts';
 
 // Tests book on day offsets at least three apart, so skipping a weekend never puts two of them on one day.
@@ -15,11 +15,19 @@ let cleaning: string;
 // The demo clinic's ids, read once: the tests below name providers and services directly, as SQL callers do.
 it.beforeAll(async ({ db, clinic }) => {
   tenantId = clinic.tenantId;
-  [providerId, otherProviderId] = (await db.sql<{ id: string }[]>`select id from providers order by name`).map((r) => r.id) as [string, string];
-  [cleaning, consultation] = (await db.sql<{ id: string }[]>`select id from services where slug in ('consultation','cleaning') order by slug`).map((r) => r.id) as [string, string];
+  [providerId, otherProviderId] = (await db.sql<{ id: string }[]>`select id from providers order by name`).map(
+    (r) => r.id,
+  ) as [string, string];
+  [cleaning, consultation] = (
+    await db.sql<{ id: string }[]>`select id from services where slug in ('consultation','cleaning') order by slug`
+  ).map((r) => r.id) as [string, string];
 });
 
-const claim = (db: TestDatabase, start: Date, opts: { provider?: string; service?: string; status?: string; call?: string | null; phone?: string } = {}) =>
+const claim = (
+  db: TestDatabase,
+  start: Date,
+  opts: { provider?: string; service?: string; status?: string; call?: string | null; phone?: string } = {},
+) =>
   db.sql<{ outcome: string; bookingId: string | null; status: string | null; expiresAt: Date | null }[]>`
     select * from claim_slot(${tenantId}, ${opts.provider ?? providerId}, ${opts.service ?? consultation}, ${start},
                              ${opts.status ?? 'confirmed'}, ${opts.call === undefined ? 'call-1' : opts.call},
@@ -65,16 +73,30 @@ describe('claim_slot', () => {
     expect((await claim(db, nine.set({ hour: 10 }).toJSDate(), { call: 'buf-3' })).outcome).toBe('created');
   });
 
-  it('refuses closed days, times outside hours, the past, short notice and beyond the horizon — writing nothing', async ({ db }) => {
-    const before = await db.sql`select (select count(*) from bookings)::int as b, (select count(*) from patients)::int as p`;
+  it('refuses closed days, times outside hours, the past, short notice and beyond the horizon — writing nothing', async ({
+    db,
+  }) => {
+    const before =
+      await db.sql`select (select count(*) from bookings)::int as b, (select count(*) from patients)::int as p`;
     const weekday = futureWeekday('16:45', 3);
-    expect((await claim(db, futureSaturday('10:00').toJSDate(), { call: 'r1', phone: '+16175550001' })).outcome).toBe('closed');
+    expect((await claim(db, futureSaturday('10:00').toJSDate(), { call: 'r1', phone: '+16175550001' })).outcome).toBe(
+      'closed',
+    );
     expect((await claim(db, weekday.toJSDate(), { call: 'r2', phone: '+16175550002' })).outcome).toBe('closed'); // ends 17:15
-    expect((await claim(db, weekday.set({ hour: 8 }).toJSDate(), { call: 'r3', phone: '+16175550003' })).outcome).toBe('closed');
-    expect((await claim(db, new Date(Date.now() - 3_600_000), { call: 'r4', phone: '+16175550004' })).outcome).toBe('past');
-    expect((await claim(db, new Date(Date.now() + 10 * 60_000), { call: 'r5', phone: '+16175550005' })).outcome).toBe('too_soon');
-    expect((await claim(db, futureWeekday('10:00', 90).toJSDate(), { call: 'r6', phone: '+16175550006' })).outcome).toBe('too_far');
-    const after = await db.sql`select (select count(*) from bookings)::int as b, (select count(*) from patients)::int as p`;
+    expect((await claim(db, weekday.set({ hour: 8 }).toJSDate(), { call: 'r3', phone: '+16175550003' })).outcome).toBe(
+      'closed',
+    );
+    expect((await claim(db, new Date(Date.now() - 3_600_000), { call: 'r4', phone: '+16175550004' })).outcome).toBe(
+      'past',
+    );
+    expect((await claim(db, new Date(Date.now() + 10 * 60_000), { call: 'r5', phone: '+16175550005' })).outcome).toBe(
+      'too_soon',
+    );
+    expect(
+      (await claim(db, futureWeekday('10:00', 90).toJSDate(), { call: 'r6', phone: '+16175550006' })).outcome,
+    ).toBe('too_far');
+    const after =
+      await db.sql`select (select count(*) from bookings)::int as b, (select count(*) from patients)::int as p`;
     expect(after).toEqual(before);
   });
 
@@ -108,6 +130,11 @@ describe('claim_slot', () => {
     const start = futureWeekday('15:00', 12).toJSDate();
     const hold = await claim(db, start, { status: 'held', call: 'upgrade' });
     const booked = await claim(db, start, { status: 'confirmed', call: 'upgrade' });
-    expect(booked).toMatchObject({ outcome: 'existing', bookingId: hold.bookingId, status: 'confirmed', expiresAt: null });
+    expect(booked).toMatchObject({
+      outcome: 'existing',
+      bookingId: hold.bookingId,
+      status: 'confirmed',
+      expiresAt: null,
+    });
   });
 });

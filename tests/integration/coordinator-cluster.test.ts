@@ -3,11 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { claimStorm } from '../helpers/claim-storm.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { type Instances, metric, startInstances } from '../helpers/instances.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'coordinator-cluster-secret-01';
 let db: TestDatabase;
@@ -62,7 +62,8 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     expect(booked.length).toBeLessThanOrEqual(8);
     // Most losers were refused from memory, without reaching the claim function.
     let fast = 0;
-    for (const instance of cluster.list) fast += await metric(instance, 'slotkeeper_claims_total', { outcome: 'fast_refused' });
+    for (const instance of cluster.list)
+      fast += await metric(instance, 'slotkeeper_claims_total', { outcome: 'fast_refused' });
     expect(fast).toBeGreaterThan(0);
   });
 
@@ -73,10 +74,16 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     expect(before.status).toBe('ok');
     const hits = await metric(cluster.list[1]!, 'slotkeeper_availability_cache_total', { result: 'hit' });
     expect((await ask()).slots).toEqual(before.slots); // served from the cache this time
-    expect(await metric(cluster.list[1]!, 'slotkeeper_availability_cache_total', { result: 'hit' })).toBeGreaterThan(hits);
+    expect(await metric(cluster.list[1]!, 'slotkeeper_availability_cache_total', { result: 'hit' })).toBeGreaterThan(
+      hits,
+    );
 
     const offered = before.slots[0].start as string;
-    const booked = await client(0).tool('book_appointment', { start: offered, patient_name: 'Ann Lee', provider: 'Moreno' });
+    const booked = await client(0).tool('book_appointment', {
+      start: offered,
+      patient_name: 'Ann Lee',
+      provider: 'Moreno',
+    });
     expect(booked.status).toBe('booked');
 
     const after = await ask();
@@ -86,7 +93,11 @@ describe('three instances sharing PostgreSQL and Redis', () => {
 
   it('a claim on a booking an instance already knows is refused from memory, without a claim in the database', async () => {
     const start = futureWeekday('15:00', 6);
-    const first = await client(0).tool('book_appointment', { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' }, { customerNumber: '+16175550001' });
+    const first = await client(0).tool(
+      'book_appointment',
+      { start: iso(start), patient_name: 'Ann Lee', provider: 'Okafor' },
+      { customerNumber: '+16175550001' },
+    );
     expect(first.status).toBe('booked');
 
     // Instance A committed it itself; instance C learns it by reading that day's availability.
@@ -94,23 +105,36 @@ describe('three instances sharing PostgreSQL and Redis', () => {
     for (const n of [0, 2]) {
       const fastBefore = await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'fast_refused' });
       const databaseBefore = await wonOrConflict(n);
-      const again = await client(n).tool('book_appointment', { start: iso(start), patient_name: 'Bo Chen', provider: 'Okafor' }, { customerNumber: '+16175550002' });
+      const again = await client(n).tool(
+        'book_appointment',
+        { start: iso(start), patient_name: 'Bo Chen', provider: 'Okafor' },
+        { customerNumber: '+16175550002' },
+      );
       expect(again.status).toBe('unavailable');
       expect(again.alternatives.length).toBeGreaterThan(0);
-      expect(await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'fast_refused' })).toBe(fastBefore + 1);
+      expect(await metric(cluster.list[n]!, 'slotkeeper_claims_total', { outcome: 'fast_refused' })).toBe(
+        fastBefore + 1,
+      );
       expect(await wonOrConflict(n)).toBe(databaseBefore);
     }
-    const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings where starts_at = ${start.toJSDate()}`;
+    const [row] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from bookings where starts_at = ${start.toJSDate()}`;
     expect(row!.n).toBe(1);
   });
 
   it('the same tool-call id fired at two instances at once gets one answer and books once, booked or refused', async () => {
     const day = futureWeekday('09:00', 8);
-    const rounds = Array.from({ length: 8 }, (_, i) => ({ toolCallId: `dup-${i}`, callId: `dup-call-${i}`, customerNumber: `+1617555030${i}` }));
+    const rounds = Array.from({ length: 8 }, (_, i) => ({
+      toolCallId: `dup-${i}`,
+      callId: `dup-call-${i}`,
+      customerNumber: `+1617555030${i}`,
+    }));
     // Rounds 0–3 each want their own free slot; rounds 4–7 all want the slot round 0 booked, so they are refused.
     const startOf = (i: number) => iso(day.plus({ minutes: (i < 4 ? i : 0) * 30 }));
     for (const [i, call] of rounds.entries()) {
-      const ask = (n: number) => client(n).tool('book_appointment', { start: startOf(i), patient_name: 'Dee Dup', provider: 'Moreno' }, call);
+      const ask = (n: number) =>
+        client(n).tool('book_appointment', { start: startOf(i), patient_name: 'Dee Dup', provider: 'Moreno' }, call);
       const [a, b] = await Promise.all([ask(0), ask(1)]);
       expect(b, call.toolCallId).toEqual(a);
       expect(a.status).toBe(i < 4 ? 'booked' : 'unavailable');
@@ -130,7 +154,8 @@ describe('three instances sharing PostgreSQL and Redis', () => {
   it('a booked tool-call id is still replayed after Redis lost its records: the claim statement checks PostgreSQL', async () => {
     const start = iso(futureWeekday('13:00', 9));
     const call = { toolCallId: 'lost-record-1', callId: 'lost-record-call', customerNumber: '+16175550399' };
-    const ask = (n: number) => client(n).tool('book_appointment', { start, patient_name: 'Lu Lost', provider: 'Okafor' }, call);
+    const ask = (n: number) =>
+      client(n).tool('book_appointment', { start, patient_name: 'Lu Lost', provider: 'Okafor' }, call);
     const first = await ask(0);
     expect(first.status).toBe('booked');
     const redis = new Redis(inject('redisUrl'));

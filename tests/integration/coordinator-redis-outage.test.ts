@@ -2,12 +2,12 @@
 // A private redis-server, so the shared one on 6379 is never touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { claimStorm } from '../helpers/claim-storm.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { health, type Instance, type Instances, metric, startInstances } from '../helpers/instances.ts';
-import { privateRedis, type PrivateRedis } from '../helpers/private-redis.ts';
+import { type PrivateRedis, privateRedis } from '../helpers/private-redis.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'coordinator-outage-secret-01';
 let db: TestDatabase;
@@ -63,7 +63,10 @@ describe('Redis stopped halfway through 2,000 concurrent claims, then started ag
         if (answered === 1000) {
           outage = (async () => {
             await redis.stop();
-            const during = await until(() => health(first!), (h) => h.redis === 'down');
+            const during = await until(
+              () => health(first!),
+              (h) => h.redis === 'down',
+            );
             await restart;
             await redis.start();
             return { during };
@@ -82,11 +85,24 @@ describe('Redis stopped halfway through 2,000 concurrent claims, then started ag
     expect(await sum(cluster.list, 'slotkeeper_redis_degraded_total', {})).toBeGreaterThan(0);
 
     // Back by itself: healthy again, and the next claims take the Redlock lock again.
-    for (const instance of cluster.list) expect(await until(() => health(instance), (h) => h.status === 'ok')).toMatchObject({ status: 'ok', redis: 'up' });
+    for (const instance of cluster.list)
+      expect(
+        await until(
+          () => health(instance),
+          (h) => h.status === 'ok',
+        ),
+      ).toMatchObject({ status: 'ok', redis: 'up' });
     const lockedBefore = await sum(cluster.list, 'slotkeeper_claims_total', { path: 'locked' });
     const later = futureWeekday('11:00', 4);
-    for (const [n, provider] of [[0, 'Moreno'], [1, 'Okafor']] as const) {
-      const reply = await vapiClient(cluster.list[n]!.url, 'demo', SECRET).tool('book_appointment', { start: iso(later), patient_name: 'Ann Lee', provider });
+    for (const [n, provider] of [
+      [0, 'Moreno'],
+      [1, 'Okafor'],
+    ] as const) {
+      const reply = await vapiClient(cluster.list[n]!.url, 'demo', SECRET).tool('book_appointment', {
+        start: iso(later),
+        patient_name: 'Ann Lee',
+        provider,
+      });
       expect(reply.status).toBe('booked');
     }
     expect(await sum(cluster.list, 'slotkeeper_claims_total', { path: 'locked' })).toBe(lockedBefore + 2);

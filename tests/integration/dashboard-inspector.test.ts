@@ -5,11 +5,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { run } from '../../src/cli/main.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { eventually, phoneCall } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'inspector-test-secret-01';
 const CALLER = '+16175550301';
@@ -25,10 +25,11 @@ async function startReceiver() {
   return {
     url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`,
     messages,
-    close: () => new Promise<void>((resolve) => {
-      for (const c of wss.clients) c.terminate();
-      wss.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => resolve());
+      }),
   };
 }
 
@@ -49,7 +50,9 @@ afterAll(async () => {
 /** A call that holds a time, asks for a person and hangs up. */
 async function escalatedCall(url: string) {
   const call = phoneCall(vapiClient(url, 'demo', SECRET), CALLER);
-  expect((await call.tool('reserve_slot', { start: iso(futureWeekday('10:00', 2)), patient_name: 'Ana Ruiz' })).status).toBe('held');
+  expect(
+    (await call.tool('reserve_slot', { start: iso(futureWeekday('10:00', 2)), patient_name: 'Ana Ruiz' })).status,
+  ).toBe('held');
   expect((await call.tool('request_human')).status).toBe('escalated');
   expect(await call.hangUp()).toBe(200);
   return call;
@@ -62,11 +65,16 @@ describe('the Stately inspector', () => {
     receiver = await startReceiver();
     server = await startServer(db.sql, { env: { STATELY_INSPECT_URL: receiver.url } });
     await escalatedCall(server.url);
-    await eventually(async () => eventTypes(receiver.messages), (types) => types.includes('END'));
+    await eventually(
+      async () => eventTypes(receiver.messages),
+      (types) => types.includes('END'),
+    );
     expect(receiver.messages.some((m) => m.type === '@xstate.actor' && m.name === 'call')).toBe(true);
     const types = eventTypes(receiver.messages);
     expect(types.indexOf('RESERVE')).toBeLessThan(types.indexOf('ESCALATE'));
-    const values = receiver.messages.filter((m) => m.type === '@xstate.snapshot' && typeof m.snapshot.value === 'string').map((m) => m.snapshot.value);
+    const values = receiver.messages
+      .filter((m) => m.type === '@xstate.snapshot' && typeof m.snapshot.value === 'string')
+      .map((m) => m.snapshot.value);
     expect(values).toEqual(expect.arrayContaining(['reserving', 'held', 'escalated']));
     const everything = JSON.stringify(receiver.messages);
     expect(everything).toContain('•••• 0301');
@@ -82,12 +90,23 @@ describe('the Stately inspector', () => {
     const out: string[] = [];
     await run(['inspect:replay', '--call', call.id, '--url', receiver.url], (t) => out.push(t));
     const summary = JSON.parse(out.join(''));
-    expect(summary).toMatchObject({ call: call.id, clinic: 'demo', events: stored!.n, storedState: stored!.state, state: stored!.state });
+    expect(summary).toMatchObject({
+      call: call.id,
+      clinic: 'demo',
+      events: stored!.n,
+      storedState: stored!.state,
+      state: stored!.state,
+    });
 
     // Every recorded event reached the inspector, in order, and the last snapshot is the stored state.
-    const recorded = (await db.sql<{ eventType: string }[]>`
-      select e.event_type from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${call.id} order by e.seq`).map((r) => r.eventType);
-    await eventually(async () => receiver.messages.length, (n) => n >= summary.inspectionEvents);
+    const recorded = (
+      await db.sql<{ eventType: string }[]>`
+      select e.event_type from call_events e join calls c on c.id = e.call_id where c.vapi_call_id = ${call.id} order by e.seq`
+    ).map((r) => r.eventType);
+    await eventually(
+      async () => receiver.messages.length,
+      (n) => n >= summary.inspectionEvents,
+    );
     const root = receiver.messages.find((m) => m.type === '@xstate.actor' && m.name === 'call').sessionId;
     expect(eventTypes(receiver.messages.filter((m) => m.sessionId === root))).toEqual(['xstate.init', ...recorded]);
     const snapshots = receiver.messages.filter((m) => m.type === '@xstate.snapshot' && m.sessionId === root);
@@ -97,9 +116,13 @@ describe('the Stately inspector', () => {
 
   it('inspect:replay says so when there is no such call, or no inspector listening', async () => {
     receiver = await startReceiver();
-    await expect(run(['inspect:replay', '--call', 'no-such-call', '--url', receiver.url], () => {})).rejects.toThrow('No stored call with Vapi call id "no-such-call".');
+    await expect(run(['inspect:replay', '--call', 'no-such-call', '--url', receiver.url], () => {})).rejects.toThrow(
+      'No stored call with Vapi call id "no-such-call".',
+    );
     const [{ vapiCallId }] = await db.sql<[{ vapiCallId: string }]>`select vapi_call_id from calls limit 1`;
     await receiver.close();
-    await expect(run(['inspect:replay', '--call', vapiCallId, '--url', receiver.url], () => {})).rejects.toThrow(/^Could not reach the inspector at ws:\/\/127\.0\.0\.1:\d+/);
+    await expect(run(['inspect:replay', '--call', vapiCallId, '--url', receiver.url], () => {})).rejects.toThrow(
+      /^Could not reach the inspector at ws:\/\/127\.0\.0\.1:\d+/,
+    );
   });
 });

@@ -1,18 +1,26 @@
 // From the end-of-call report over the webhook to a lead, one owner alert through the outbox at the fake Twilio, and
 // the hot lead on the dashboard — even when the report arrives twice, or twice at once.
-import { createMetrics } from '../../src/observability/metrics.ts';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { recordLead } from '../../src/leads/record-lead.ts';
+import { createMetrics } from '../../src/observability/metrics.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { codeFrom, eventually, phoneCall, reportFields, startServerWithTwilio, type PhoneCall } from '../helpers/calls.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
+import {
+  codeFrom,
+  eventually,
+  type PhoneCall,
+  phoneCall,
+  reportFields,
+  startServerWithTwilio,
+} from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, openStream, signIn } from '../helpers/dashboard.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient, type VapiClient } from '../../testkit/vapi.ts';
 
 const OWNER = '+12125550142';
 const SECRET = 'leads-test-secret-000001';
@@ -26,7 +34,10 @@ beforeAll(async () => {
   db = await createTestDatabase();
   clinic = await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: OWNER });
   twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), env: { DASHBOARD_SIGNING_KEY } });
+  server = await startServerWithTwilio(db.sql, twilio, {
+    secretsKey: SecretBox.generateKey(),
+    env: { DASHBOARD_SIGNING_KEY },
+  });
   vapi = vapiClient(server.url, 'demo', SECRET);
 });
 afterAll(async () => {
@@ -53,9 +64,13 @@ async function bookedCall(number: string, start: string): Promise<PhoneCall> {
 }
 
 const callRow = async (vapiCallId: string) =>
-  (await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${clinic} and vapi_call_id = ${vapiCallId}`)[0]!.id;
+  (
+    await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${clinic} and vapi_call_id = ${vapiCallId}`
+  )[0]!.id;
 const outboxAlerts = async (callId: string) =>
-  db.sql<{ toE164: string; body: string; status: string }[]>`select to_e164, body, status from sms_outbox where call_id = ${callId} and kind = 'alert'`;
+  db.sql<
+    { toE164: string; body: string; status: string }[]
+  >`select to_e164, body, status from sms_outbox where call_id = ${callId} and kind = 'alert'`;
 
 describe('end of call → lead → owner alert', () => {
   it('a hot call texts the owner once, however often and however concurrently its report arrives', async () => {
@@ -71,28 +86,46 @@ describe('end of call → lead → owner alert', () => {
       expect(await Promise.all([call.report(hotReport), call.report(hotReport)])).toEqual([200, 200]);
       expect(await call.report(hotReport)).toBe(200);
 
-      const leads = await db.sql<{ score: number; hot: boolean; reasons: { text: string }[] }[]>`select * from leads where call_id = ${id}`;
+      const leads = await db.sql<
+        { score: number; hot: boolean; reasons: { text: string }[] }[]
+      >`select * from leads where call_id = ${id}`;
       expect(leads).toHaveLength(1);
       const lead = leads[0]!;
       expect(lead.hot).toBe(true);
       expect(lead.reasons.map((r) => r.text)).toEqual(
-        expect.arrayContaining(['booked consultation', 'verified their phone number', 'asked for price of implants', 'new patient']),
+        expect.arrayContaining([
+          'booked consultation',
+          'verified their phone number',
+          'asked for price of implants',
+          'new patient',
+        ]),
       );
 
       // One outbox row, sent by the dispatcher: the fake Twilio has exactly that one message for the owner.
-      const [sent] = await eventually(() => outboxAlerts(id), (rows) => rows.length === 1 && rows[0]!.status === 'sent');
+      const [sent] = await eventually(
+        () => outboxAlerts(id),
+        (rows) => rows.length === 1 && rows[0]!.status === 'sent',
+      );
       expect(await outboxAlerts(id)).toHaveLength(1);
       const texts = twilio.messages.filter((m) => m.to === OWNER);
       expect(texts).toHaveLength(1);
       expect(texts[0]!.body).toBe(sent!.body);
-      expect(texts[0]!.body).toMatch(new RegExp(`^Hot lead ${lead.score}/100 at Demo Family Clinic: \\+16175550123\\. `));
+      expect(texts[0]!.body).toMatch(
+        new RegExp(`^Hot lead ${lead.score}/100 at Demo Family Clinic: \\+16175550123\\. `),
+      );
       expect(texts[0]!.body).toContain('Booked consultation');
       expect(texts[0]!.body).toContain('asked for price of implants');
       expect(texts[0]!.body.endsWith(` ${server.url}/dashboard/calls/${id}`)).toBe(true);
 
       await stream.next((e) => e.data.kind === 'lead' && e.data.id === id);
-      const overview = (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
-      expect(overview.leads.find((l: any) => l.callId === id)).toMatchObject({ hot: true, score: lead.score, caller: '•••• 0123' });
+      const overview = (await (
+        await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })
+      ).json()) as any;
+      expect(overview.leads.find((l: any) => l.callId === id)).toMatchObject({
+        hot: true,
+        score: lead.score,
+        caller: '•••• 0123',
+      });
       expect(overview.sms.find((m: any) => m.kind === 'alert')).toMatchObject({ status: 'sent', to: '•••• 0142' });
 
       // The call detail: its path through the machine drawn and highlighted; other clinics get a plain 404.
@@ -105,13 +138,25 @@ describe('end of call → lead → owner alert', () => {
       expect(body).toMatch(/class="node" data-state="escalated"/);
       expect(body).toContain('asked for price of implants');
       const otherClinic = await createDemoClinic(db.sql, { secret: 'leads-test-secret-third', slug: 'third' });
-      const foreign = await fetch(`${server.url}/dashboard/calls/${id}`, { headers: { cookie: await signIn(server.url, otherClinic) } });
+      const foreign = await fetch(`${server.url}/dashboard/calls/${id}`, {
+        headers: { cookie: await signIn(server.url, otherClinic) },
+      });
       expect(foreign.status).toBe(404);
       expect(await foreign.text()).not.toContain('+16175550123');
       expect((await fetch(`${server.url}/dashboard/calls/${id}`)).status).toBe(401);
       expect((await fetch(`${server.url}/dashboard/calls/not-a-uuid`, { headers: { cookie } })).status).toBe(404);
       // Scoring the call again for another clinic finds nothing of it.
-      expect(await withTenant(db.sql, otherClinic, (tx) => recordLead(tx, { tenantId: otherClinic, callId: id, publicUrl: null, log: server.app.log, recordsNotSaved: createMetrics().recordsNotSaved }))).toBeUndefined();
+      expect(
+        await withTenant(db.sql, otherClinic, (tx) =>
+          recordLead(tx, {
+            tenantId: otherClinic,
+            callId: id,
+            publicUrl: null,
+            log: server.app.log,
+            recordsNotSaved: createMetrics().recordsNotSaved,
+          }),
+        ),
+      ).toBeUndefined();
     } finally {
       stream.close();
     }
@@ -120,7 +165,16 @@ describe('end of call → lead → owner alert', () => {
   it('a wrong number is kept as a cold lead and texts nobody', async () => {
     const before = twilio.messages.length;
     const call = phoneCall(vapi, '+16175550177');
-    expect(await call.report(reportFields({ summary: 'Wrong number.', callerSays: 'Sorry, wrong number.', seconds: 8, successEvaluation: '1/10' }))).toBe(200);
+    expect(
+      await call.report(
+        reportFields({
+          summary: 'Wrong number.',
+          callerSays: 'Sorry, wrong number.',
+          seconds: 8,
+          successEvaluation: '1/10',
+        }),
+      ),
+    ).toBe(200);
     const id = await callRow(call.id);
     const [lead] = await db.sql<{ hot: boolean; score: number }[]>`select hot, score from leads where call_id = ${id}`;
     expect(lead!.hot).toBe(false);
@@ -147,16 +201,25 @@ describe('end of call → lead → owner alert', () => {
 describe('the live panels', () => {
   it('shows a call in progress with its machine state, masked caller and held slot, and its texts with their statuses', async () => {
     const cookie = await signIn(server.url, clinic);
-    const overview = async () => (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
+    const overview = async () =>
+      (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
     const call = phoneCall(vapi, '+16175550166');
-    const held = await call.tool('reserve_slot', { start: iso(futureWeekday('15:00', 3)), patient_name: 'Li Wei', provider: 'Okafor' });
+    const held = await call.tool('reserve_slot', {
+      start: iso(futureWeekday('15:00', 3)),
+      patient_name: 'Li Wei',
+      provider: 'Okafor',
+    });
     expect(held.status).toBe('held');
     const id = await callRow(call.id);
     const live = () => overview().then((o) => o.calls.find((c: any) => c.id === id));
     expect(await live()).toMatchObject({
       state: 'held',
       caller: '•••• 0166',
-      slot: { start: new Date(held.start).toISOString(), provider: 'Dr. Ben Okafor', expiresAt: new Date(held.expires_at).toISOString() },
+      slot: {
+        start: new Date(held.start).toISOString(),
+        provider: 'Dr. Ben Okafor',
+        expiresAt: new Date(held.expires_at).toISOString(),
+      },
     });
 
     expect((await call.tool('send_otp')).status).toBe('sent');

@@ -2,12 +2,19 @@
 // notices reaching a page connected to another instance (PostgreSQL LISTEN/NOTIFY).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
-import { DASHBOARD_SIGNING_KEY, type EventStream, linkFor, openStream, signIn, testTokens } from '../helpers/dashboard.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startServer, type RunningServer } from '../helpers/server.ts';
-import { futureWeekday, iso } from '../helpers/time.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
+import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
+import {
+  DASHBOARD_SIGNING_KEY,
+  type EventStream,
+  linkFor,
+  openStream,
+  signIn,
+  testTokens,
+} from '../helpers/dashboard.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
+import { futureWeekday, iso } from '../helpers/time.ts';
 
 const SECRET_A = 'dashboard-test-secret-a1';
 const SECRET_B = 'dashboard-test-secret-b2';
@@ -29,7 +36,10 @@ beforeAll(async () => {
   clinicB = await createDemoClinic(db.sql, { secret: SECRET_B, slug: 'other', otpRequired: false });
   // Two instances on one database, as behind a load balancer.
   [a, b] = await Promise.all([
-    startServer(db.sql, { env: { ...env, LOG_LEVEL: 'trace' }, logStream: { write: (line) => void logLines.push(line) } }),
+    startServer(db.sql, {
+      env: { ...env, LOG_LEVEL: 'trace' },
+      logStream: { write: (line) => void logLines.push(line) },
+    }),
     startServer(db.sql, { env: { ...env, PUBLIC_URL: 'https://dashboard.example' } }),
   ]);
   cookieA = await signIn(a.url, clinicA);
@@ -40,11 +50,17 @@ afterAll(async () => {
   await db.drop();
 });
 
-const get = (path: string, cookie?: string, server = a) => fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
+const get = (path: string, cookie?: string, server = a) =>
+  fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
 const overview = async (cookie: string) => (await (await get('/dashboard/api/overview', cookie)).json()) as any;
 const keySignIn = (server: RunningServer, key: string) =>
-  fetch(`${server.url}/dashboard/signin`, { method: 'POST', body: new URLSearchParams({ api_key: key }), redirect: 'manual' });
-const bookingIds = (o: any): string[] => o.days.flatMap((d: any) => d.providers.flatMap((p: any) => p.items.map((i: any) => i.id)));
+  fetch(`${server.url}/dashboard/signin`, {
+    method: 'POST',
+    body: new URLSearchParams({ api_key: key }),
+    redirect: 'manual',
+  });
+const bookingIds = (o: any): string[] =>
+  o.days.flatMap((d: any) => d.providers.flatMap((p: any) => p.items.map((i: any) => i.id)));
 
 async function book(slug: string, secret: string, time: string, daysAhead = 1) {
   const reply = await vapiClient(b.url, slug, secret).tool('book_appointment', {
@@ -104,14 +120,19 @@ describe('signing in', () => {
 
     // Each key signs in to its own clinic: the form names no clinic, so another clinic's data is out of reach.
     const sessions = new Map<string, string>();
-    for (const [k, clinic, own, other] of [[keyA, clinicA, mine, theirs], [keyB, clinicB, theirs, mine]] as const) {
+    for (const [k, clinic, own, other] of [
+      [keyA, clinicA, mine, theirs],
+      [keyB, clinicB, theirs, mine],
+    ] as const) {
       const res = await keySignIn(a, k.key);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/dashboard');
       const cookie = res.headers.get('set-cookie')!;
       expect(cookie).not.toMatch(/; Secure/);
       // The session names the clinic and the key it came from.
-      expect(testTokens.verify('session', /sk_dashboard=([^;]+)/.exec(cookie)![1]!, Date.now())).toBe(`${clinic}:${k.id}`);
+      expect(testTokens.verify('session', /sk_dashboard=([^;]+)/.exec(cookie)![1]!, Date.now())).toBe(
+        `${clinic}:${k.id}`,
+      );
       const seen = bookingIds(await overview(cookie.split(';')[0]!));
       expect(seen).toContain(own);
       expect(seen).not.toContain(other);
@@ -141,10 +162,12 @@ describe('signing in', () => {
     await streamOfB.ended;
     await refusedWith(keyB.key);
     expect((await fetch(linkFor(a.url, clinicB), { redirect: 'manual' })).status).toBe(401);
-    for (const cookie of [sessions.get(keyB.id)!, cookieB]) expect((await get('/dashboard/api/overview', cookie)).status).toBe(401);
+    for (const cookie of [sessions.get(keyB.id)!, cookieB])
+      expect((await get('/dashboard/api/overview', cookie)).status).toBe(401);
     expect((await operator('POST', `/tenants/${clinicB}/activate`)).status).toBe(200);
     expect((await keySignIn(a, keyB.key)).status).toBe(303);
-    for (const cookie of [sessions.get(keyB.id)!, cookieB]) expect((await get('/dashboard/api/overview', cookie)).status).toBe(200);
+    for (const cookie of [sessions.get(keyB.id)!, cookieB])
+      expect((await get('/dashboard/api/overview', cookie)).status).toBe(200);
     // A revoked key, at once: no new sign-in, and the session it opened ends at its next request, on any instance,
     // and its open stream at the next heartbeat.
     const streamOfKeyA = await openStream(`${b.url}/dashboard/events`, sessions.get(keyA.id)!);
@@ -170,7 +193,11 @@ describe('signing in', () => {
   });
 
   it('signing out clears the cookie', async () => {
-    const res = await fetch(`${a.url}/dashboard/signout`, { method: 'POST', headers: { cookie: cookieA }, redirect: 'manual' });
+    const res = await fetch(`${a.url}/dashboard/signout`, {
+      method: 'POST',
+      headers: { cookie: cookieA },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('set-cookie')).toMatch(/^sk_dashboard=; .*Max-Age=0/);
   });
@@ -242,7 +269,10 @@ describe('the overview', () => {
     expect(Date.parse(hold.expiresAt)).toBeGreaterThan(Date.now());
     expect(items.find((i: any) => i.id === cancelled).word).toBe('cancelled');
     expect(items.find((i: any) => i.id === released).word).toBe('released');
-    expect(items.find((i: any) => i.id === booked)).toMatchObject({ word: 'booked', can: { move: true, cancel: true, noShow: false } });
+    expect(items.find((i: any) => i.id === booked)).toMatchObject({
+      word: 'booked',
+      can: { move: true, cancel: true, noShow: false },
+    });
     // Phone numbers are masked on the overview.
     expect(JSON.stringify(o)).not.toContain('+16172531000');
     expect(hold.phone).toBe('•••• 1000');

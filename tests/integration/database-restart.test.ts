@@ -3,7 +3,7 @@
 // stopped the hard way (`pg_ctl stop -m immediate`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/client.ts';
-import { privatePostgres, type PrivatePostgres } from '../helpers/private-postgres.ts';
+import { type PrivatePostgres, privatePostgres } from '../helpers/private-postgres.ts';
 
 let pg: PrivatePostgres;
 let sql: Sql;
@@ -42,7 +42,9 @@ describe('PostgreSQL restarted immediately while transactions run', () => {
     for (const code of codes) expect(code).toMatch(/^(CONNECTION_CLOSED|CONNECT_TIMEOUT|ECONNREFUSED|57P01)$/);
 
     await pg.start();
-    const after = await Promise.all(Array.from({ length: 6 }, (_, i) => sql.begin((tx) => tx<{ n: number }[]>`select ${i}::int as n`)));
+    const after = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => sql.begin((tx) => tx<{ n: number }[]>`select ${i}::int as n`)),
+    );
     expect(after.map((rows) => rows[0]!.n)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

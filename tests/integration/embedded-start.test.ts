@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/db/embedded.ts';
-import { bareEnv, freshProject, spawnIn, type Spawned } from '../helpers/fresh-project.ts';
-import { futureWeekday } from '../helpers/time.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
+import { bareEnv, freshProject, type Spawned, spawnIn } from '../helpers/fresh-project.ts';
+import { futureWeekday } from '../helpers/time.ts';
 
 // Enterable by others: embedded PostgreSQL runs as the OS user 'postgres' when we are root (embedded-root.test.ts).
 const project = freshProject({ mode: 0o755 });
@@ -29,7 +29,8 @@ async function stop(proc: Spawned): Promise<void> {
   process.kill(-proc.child.pid!, 'SIGTERM');
   await proc.exited;
   // PostgreSQL leaves its pid file until it has really stopped; the next start must not find it running.
-  for (let i = 0; i < 100 && existsSync(join(project.dir, '.slotkeeper/pgdata/postmaster.pid')); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 100 && existsSync(join(project.dir, '.slotkeeper/pgdata/postmaster.pid')); i++)
+    await new Promise((r) => setTimeout(r, 100));
 }
 
 afterAll(async () => {
@@ -57,7 +58,11 @@ describe('npm start on a fresh machine', () => {
 
     const second = await start(env);
     expect(second.output.match(/demo clinic secret:\s+(\S+)/)![1]).toBe(secret);
-    const again = await vapi.tool('book_appointment', { start: slots.slots[0].start, patient_name: 'Second User', provider: booked.provider }, { customerNumber: '+16175550199' });
+    const again = await vapi.tool(
+      'book_appointment',
+      { start: slots.slots[0].start, patient_name: 'Second User', provider: booked.provider },
+      { customerNumber: '+16175550199' },
+    );
     expect(again.status).toBe('unavailable');
     await stop(second.child);
   });

@@ -4,8 +4,8 @@
 // request: never a 5xx, an answer within 2 s, and nothing written by a refusal or a read.
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { answered, changed, FUZZ_RUNS, FUZZ_SEED, fromSchema, hostileString, rowCounts } from '../helpers/fuzz.ts';
 
 let fuzzed: TenantHandle;
@@ -22,7 +22,9 @@ interface Operation {
 }
 let operations: Operation[] = [];
 
-const it = integrationTest({ env: { ADMIN_TOKEN, RATE_LIMIT_API_PER_TENANT: '1000000', RATE_LIMIT_API_PER_IP: '1000000' } });
+const it = integrationTest({
+  env: { ADMIN_TOKEN, RATE_LIMIT_API_PER_TENANT: '1000000', RATE_LIMIT_API_PER_IP: '1000000' },
+});
 
 // Two clinics made through the API, and the routes read from the server's own OpenAPI document.
 it.beforeAll(async ({ db, server }) => {
@@ -86,7 +88,10 @@ const request = fc.integer({ min: 0, max: 10_000 }).chain((i) => {
 });
 
 describe('admin API fuzz', () => {
-  it(`never a 5xx, never a hang, nothing written by a refusal or a read (${FUZZ_RUNS} requests, seed ${FUZZ_SEED})`, async ({ db, server }) => {
+  it(`never a 5xx, never a hang, nothing written by a refusal or a read (${FUZZ_RUNS} requests, seed ${FUZZ_SEED})`, async ({
+    db,
+    server,
+  }) => {
     expect(operations.length).toBeGreaterThan(20);
     await fc.assert(
       fc.asyncProperty(request, async ({ op, params, query, body }) => {
@@ -118,7 +123,9 @@ describe('admin API fuzz', () => {
 });
 
 describe('found by the admin fuzz', () => {
-  it('a NUL in a query string (GET /tenants?after=%00) is refused with a sentence naming it, not a 500', async ({ server }) => {
+  it('a NUL in a query string (GET /tenants?after=%00) is refused with a sentence naming it, not a 500', async ({
+    server,
+  }) => {
     const res = await answered(`${server.url}/api/v1/tenants?after=%00`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });

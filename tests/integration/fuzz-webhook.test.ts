@@ -4,9 +4,9 @@
 // within 2 s, and nothing written unless the answer says something happened. Seeded (FUZZ_SEED); FUZZ_RUNS cases.
 import fc from 'fast-check';
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import { toolParameters } from '../../src/vapi/tool-export.ts';
 import { tools } from '../../src/vapi/tools/index.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import {
   answered,
   changed,
@@ -161,7 +161,10 @@ const WRITING_STATUSES = new Set([
 const AUDIT = new Set(['calls', 'callEvents', 'toolCallResults']);
 
 describe('webhook fuzz', () => {
-  it(`never a 5xx, never a hang, nothing written unless answered so (${FUZZ_RUNS} payloads, seed ${FUZZ_SEED})`, async ({ db, server }) => {
+  it(`never a 5xx, never a hang, nothing written unless answered so (${FUZZ_RUNS} payloads, seed ${FUZZ_SEED})`, async ({
+    db,
+    server,
+  }) => {
     await fc.assert(
       fc.asyncProperty(body, async (raw) => {
         const before = await rowCounts(db.sql);

@@ -1,10 +1,10 @@
 // Issue 12, "What broke": each hostile payload an independent run sent to POST /vapi/:tenant, now answered without a
 // 500 or a hang, with what can be kept kept and the call's record in step with its machine.
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import type { VapiClient } from '../../testkit/vapi.ts';
 import { phoneCall } from '../helpers/calls.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
 const SECRET = 'hostile-input-secret-1';
@@ -87,7 +87,10 @@ describe('a NUL character in a string that reaches PostgreSQL', () => {
 
   it('in endedReason and summary of the report: stored without the NUL', async ({ db, vapi }) => {
     const call = await heldCall(vapi, '09:30');
-    const res = await report(vapi, call, { endedReason: 'customer\u0000-ended-call', summary: 'Wants\u0000 a cleaning.' });
+    const res = await report(vapi, call, {
+      endedReason: 'customer\u0000-ended-call',
+      summary: 'Wants\u0000 a cleaning.',
+    });
     expect(res.status).toBe(200);
     expect(await callRow(db, call.id)).toMatchObject({
       state: 'ended',
@@ -109,7 +112,10 @@ describe('a lone UTF-16 surrogate (half an emoji)', () => {
     expect(await callRow(db, call.id)).toMatchObject({ state: 'ended', transcript: 'User: thanks \ufffd' });
   });
 
-  it('in a tool argument: the transition is saved, so the stored call and the machine stay in step', async ({ db, vapi }) => {
+  it('in a tool argument: the transition is saved, so the stored call and the machine stay in step', async ({
+    db,
+    vapi,
+  }) => {
     const call = phoneCall(vapi, number());
     const held = await call.tool('reserve_slot', { start: iso(futureWeekday('10:30', 4)), patient_name: 'Ana \ud83d' });
     expect(held).toMatchObject({ field: 'result', status: 'held' });
@@ -159,16 +165,19 @@ describe('numbers and dates out of range in the report', () => {
 });
 
 describe('deep nesting', () => {
-  it('structuredData 5,000 levels deep: the call ends, the report keeps its plain fields and says what was dropped', async ({ db, vapi }) => {
+  it('structuredData 5,000 levels deep: the call ends, the report keeps its plain fields and says what was dropped', async ({
+    db,
+    vapi,
+  }) => {
     const call = await heldCall(vapi, '12:00');
-    const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
     const res = await report(vapi, call, { summary: 'Deep one.' }, (json) =>
       json.replace('"endedReason"', `"analysis":{"summary":"Kept \\u0000too.","structuredData":${deep}},"endedReason"`),
     );
     expect(res.status).toBe(200);
     const row = await callRow(db, call.id);
     expect(row).toMatchObject({ state: 'ended', endedReason: 'customer-ended-call', summary: 'Kept too.' });
-    expect((row?.report as { slotkeeperNote: string }).slotkeeperNote).toMatch(/nested more than 64 levels/);
+    expect((row!.report as { slotkeeperNote: string }).slotkeeperNote).toMatch(/nested more than 64 levels/);
     expect(JSON.stringify(row?.report)).not.toContain('structuredData');
   });
 
@@ -200,7 +209,9 @@ describe('wrong types where the report has objects', () => {
 });
 
 describe('found by the fuzz suite', () => {
-  it('an end-of-call report for a call id longer than any call id: refused with a sentence, not a 500', async ({ vapi }) => {
+  it('an end-of-call report for a call id longer than any call id: refused with a sentence, not a 500', async ({
+    vapi,
+  }) => {
     const res = await report(vapi, { id: '9'.repeat(400), number: '+16172534003' }, { summary: 'x' });
     expect(res.status).toBe(400);
     expect(res.json.error).toMatch(/message\.call\.id/);

@@ -1,11 +1,11 @@
 // With Redis, a clinic's webhook limit is one limit across instances; without Redis each instance still limits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { metric } from '../helpers/instances.ts';
-import { privateRedis, type PrivateRedis } from '../helpers/private-redis.ts';
+import { type PrivateRedis, privateRedis } from '../helpers/private-redis.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'rate-limit-shared-secret-1';
 let db: TestDatabase;
@@ -17,7 +17,12 @@ beforeAll(async () => {
   redis = await privateRedis();
   db = await createTestDatabase();
   await createDemoClinic(db.sql, { secret: SECRET });
-  const env = { REDIS_URL: redis.url, REDIS_KEY_PREFIX: 'sk-rate:', RATE_LIMIT_WEBHOOK_PER_TENANT: '4', RATE_LIMIT_WINDOW_SECONDS: '60' };
+  const env = {
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: 'sk-rate:',
+    RATE_LIMIT_WEBHOOK_PER_TENANT: '4',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
+  };
   [a, b] = await Promise.all([startServer(db.sql, { env }), startServer(db.sql, { env })]);
 });
 afterAll(async () => {
@@ -26,7 +31,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const ping = async (server: RunningServer) => (await vapiClient(server.url, 'demo', SECRET).post({ message: { type: 'hang' } })).status;
+const ping = async (server: RunningServer) =>
+  (await vapiClient(server.url, 'demo', SECRET).post({ message: { type: 'hang' } })).status;
 
 describe('rate limits across instances', () => {
   it('count a clinic once however its requests are spread, and fall back to each instance’s own count without Redis', async () => {

@@ -2,10 +2,10 @@
 // visibly (a tool's `error` answer, a 500 Vapi sends again) and is counted; once the fault is gone the retry keeps it.
 // The faults are real PostgreSQL errors, raised by a trigger the test puts on the table for the length of one step.
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import type { VapiClient } from '../../testkit/vapi.ts';
 import { phoneCall, reportFields } from '../helpers/calls.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
@@ -49,7 +49,11 @@ const report = reportFields({
 });
 
 describe('a call transition that cannot be saved', () => {
-  it('fails the tool call with an error answer; the retry continues from what Postgres holds, nothing drifts', async ({ db, server, vapi }) => {
+  it('fails the tool call with an error answer; the retry continues from what Postgres holds, nothing drifts', async ({
+    db,
+    server,
+    vapi,
+  }) => {
     const call = newCall(vapi);
     const start = iso(futureWeekday('09:00', 5));
     const before = await notSaved(server, 'call_transition');
@@ -73,17 +77,29 @@ describe('a call transition that cannot be saved', () => {
 });
 
 describe('a call step that could not run', () => {
-  it('is not recorded for replay: the same tool-call id, sent again once the fault is gone, really runs', async ({ db, vapi }) => {
+  it('is not recorded for replay: the same tool-call id, sent again once the fault is gone, really runs', async ({
+    db,
+    vapi,
+  }) => {
     const call = newCall(vapi);
     const start = iso(futureWeekday('10:00', 6));
     expect(await call.tool('reserve_slot', { start, patient_name: 'Kim Ode' })).toMatchObject({ status: 'held' });
     const heal = await failWrites(db, 'sms_outbox', "new.kind = 'otp'");
-    const failed = await vapi.tool('send_otp', {}, { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' });
+    const failed = await vapi.tool(
+      'send_otp',
+      {},
+      { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' },
+    );
     await heal();
     expect(failed).toMatchObject({ field: 'error', status: 'internal_error' });
-    const retried = await vapi.tool('send_otp', {}, { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' });
+    const retried = await vapi.tool(
+      'send_otp',
+      {},
+      { callId: call.id, customerNumber: call.number, toolCallId: 'tc-retry-1' },
+    );
     expect(retried).toMatchObject({ field: 'result', status: 'sent' });
-    const codes = await db.sql`select 1 from sms_outbox where call_id = (select id from calls where vapi_call_id = ${call.id}) and kind = 'otp'`;
+    const codes =
+      await db.sql`select 1 from sms_outbox where call_id = (select id from calls where vapi_call_id = ${call.id}) and kind = 'otp'`;
     expect(codes).toHaveLength(1);
   });
 });

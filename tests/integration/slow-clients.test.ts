@@ -3,8 +3,8 @@
 // deadlines are shortened for the test; what is asserted is who got answered and who got cut off, never how fast.
 import { connect, type Socket } from 'node:net';
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import { toolCallsBody } from '../../testkit/vapi.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import type { RunningServer } from '../helpers/server.ts';
 
 const SECRET = 'slow-clients-secret-01';
@@ -35,7 +35,9 @@ const webhook = (server: RunningServer, body: unknown) =>
   });
 
 describe('slow clients and floods', () => {
-  it('idle connections and a byte-a-time body are cut off; ordinary requests are answered meanwhile', async ({ server }) => {
+  it('idle connections and a byte-a-time body are cut off; ordinary requests are answered meanwhile', async ({
+    server,
+  }) => {
     const idle = Array.from({ length: 200 }, () => rawClient(server));
     const slow = rawClient(server);
     const body = JSON.stringify(toolCallsBody([{ name: 'check_availability' }]));

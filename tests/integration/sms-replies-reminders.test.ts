@@ -4,14 +4,14 @@
 import type { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
-import { ADMIN_TOKEN, bookableClinic, type BookableClinic } from '../helpers/admin.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
+import { ADMIN_TOKEN, type BookableClinic, bookableClinic } from '../helpers/admin.ts';
 import { eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { textClinic } from '../helpers/inbound-sms.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let twilio: FakeTwilio;
@@ -21,7 +21,11 @@ let clock = Date.now();
 beforeAll(async () => {
   db = await createTestDatabase();
   twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), env: { ADMIN_TOKEN }, now: () => clock });
+  server = await startServerWithTwilio(db.sql, twilio, {
+    secretsKey: SecretBox.generateKey(),
+    env: { ADMIN_TOKEN },
+    now: () => clock,
+  });
 });
 // Each test starts at the real time: the database refuses bookings in its past.
 beforeEach(() => {
@@ -38,7 +42,11 @@ const newNumber = () => `+1617555${String(1000 + ++numbers)}`;
 
 /** Books as staff; reminders 24 h and 2 h before unless the clinic says otherwise. */
 async function book(c: BookableClinic, start: DateTime, phone: string): Promise<string> {
-  const res = await c.api('POST', '/appointments', { serviceId: c.serviceId, start: iso(start), patient: { name: 'Pat Reply', phone } });
+  const res = await c.api('POST', '/appointments', {
+    serviceId: c.serviceId,
+    start: iso(start),
+    patient: { name: 'Pat Reply', phone },
+  });
   expect(res.status).toBe(201);
   return res.json.id;
 }
@@ -63,16 +71,24 @@ async function reminderArrives(bookingId: string, at: number, phone: string): Pr
   const before = twilio.messages.filter((m) => m.to === phone).length;
   clock = at;
   const body = (await twilio.waitFor(phone, before + 1))[before]!.body;
-  await eventually(() => remindersOf(bookingId), (rows) => rows.some((r) => r.sendAfter.getTime() <= at && r.status === 'sent'));
+  await eventually(
+    () => remindersOf(bookingId),
+    (rows) => rows.some((r) => r.sendAfter.getTime() <= at && r.status === 'sent'),
+  );
   return body;
 }
 
-const text = (c: BookableClinic, from: string, body: string, sid?: string) => textClinic(server.url, c.slug, from, body, { sid });
+const text = (c: BookableClinic, from: string, body: string, sid?: string) =>
+  textClinic(server.url, c.slug, from, body, { sid });
 
 describe('reminders', () => {
   let c: BookableClinic;
   beforeAll(async () => {
-    c = await bookableClinic(server.url, 'remind', { start: '07:00', end: '19:00', settings: { reminderHours: [24, 2] } });
+    c = await bookableClinic(server.url, 'remind', {
+      start: '07:00',
+      end: '19:00',
+      settings: { reminderHours: [24, 2] },
+    });
   });
 
   it('are queued with the booking and go out at their time, not before', async () => {
@@ -91,7 +107,9 @@ describe('reminders', () => {
     expect(twilio.messages.filter((m) => m.to === patient)).toEqual([]);
 
     const body = await reminderArrives(id, dayBefore, patient);
-    expect(body).toMatch(/^Clinic remind: reminder of your consultation with Dr\. remind, .+ 10:00 AM\. Reply C to confirm, R to reschedule, CANCEL to cancel\.$/);
+    expect(body).toMatch(
+      /^Clinic remind: reminder of your consultation with Dr\. remind, .+ 10:00 AM\. Reply C to confirm, R to reschedule, CANCEL to cancel\.$/,
+    );
     expect((await remindersOf(id)).map((r) => r.status)).toEqual(['sent', 'pending']);
   });
 
@@ -115,14 +133,18 @@ describe('reminders', () => {
     clock = newStart.minus({ minutes: 90 }).toMillis();
     await dispatcherPassed(c.id);
     // Only the change texts reached them; the cancelled times were never reminded.
-    expect(twilio.messages.filter((m) => m.to === gone).map((m) => m.body)).toEqual([expect.stringMatching(/is cancelled/)]);
+    expect(twilio.messages.filter((m) => m.to === gone).map((m) => m.body)).toEqual([
+      expect.stringMatching(/is cancelled/),
+    ]);
     const movedTexts = twilio.messages.filter((m) => m.to === moved).map((m) => m.body);
     expect(movedTexts.filter((b) => b.includes('reminder'))).toHaveLength(2);
     expect(movedTexts.every((b) => !b.includes('reminder') || b.includes(newStart.toFormat('h:mm a')))).toBe(true);
   });
 
-  it('a booking made on the phone queues its reminder in the confirmation\'s transaction', async () => {
-    const direct = await bookableClinic(server.url, 'remind-call', { settings: { reminderHours: [24], otpRequired: false } });
+  it("a booking made on the phone queues its reminder in the confirmation's transaction", async () => {
+    const direct = await bookableClinic(server.url, 'remind-call', {
+      settings: { reminderHours: [24], otpRequired: false },
+    });
     const call = phoneCall(vapiClient(server.url, direct.slug, direct.vapiSecret), newNumber());
     const start = futureWeekday('15:00', 3);
     expect((await call.tool('reserve_slot', { start: iso(start), patient_name: 'Cal Caller' })).status).toBe('held');
@@ -138,7 +160,9 @@ describe('reminders', () => {
     const id = await book(c, start, newNumber());
     // 24 h before is 07:30 the day before, inside 21:00–08:00: sent at 08:00. 2 h before is 05:30: 08:00 is after
     // the appointment, so that one is not sent at all.
-    expect((await remindersOf(id)).map((r) => r.sendAfter.getTime())).toEqual([start.minus({ days: 1 }).set({ hour: 8, minute: 0 }).toMillis()]);
+    expect((await remindersOf(id)).map((r) => r.sendAfter.getTime())).toEqual([
+      start.minus({ days: 1 }).set({ hour: 8, minute: 0 }).toMillis(),
+    ]);
   });
 });
 
@@ -163,14 +187,20 @@ describe('replies to a reminder', () => {
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('<Response><Message>');
     expect(answer.message).toMatch(/^Clinic replies: thanks, your consultation with Dr\. replies, .+, is confirmed\.$/);
-    const [first] = await db.sql<{ patientConfirmedAt: Date }[]>`select patient_confirmed_at from bookings where id = ${id}`;
+    const [first] = await db.sql<
+      { patientConfirmedAt: Date }[]
+    >`select patient_confirmed_at from bookings where id = ${id}`;
     expect(first!.patientConfirmedAt).toBeInstanceOf(Date);
 
     const again = await text(c, phone, ' Yes! ', answer.sid);
     expect(again.message).toBe(answer.message);
-    const [inbound] = await db.sql<{ n: number }[]>`select count(*)::int as n from sms_inbound where message_sid = ${answer.sid}`;
+    const [inbound] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from sms_inbound where message_sid = ${answer.sid}`;
     expect(inbound!.n).toBe(1);
-    const [after] = await db.sql<{ patientConfirmedAt: Date }[]>`select patient_confirmed_at from bookings where id = ${id}`;
+    const [after] = await db.sql<
+      { patientConfirmedAt: Date }[]
+    >`select patient_confirmed_at from bookings where id = ${id}`;
     expect(after!.patientConfirmedAt).toEqual(first!.patientConfirmedAt);
   });
 
@@ -180,13 +210,22 @@ describe('replies to a reminder', () => {
     expect(answer.message).toBe("Clinic replies: we'll call you to find a new time.");
     const list = await c.api('GET', '/sms/reschedule-requests');
     expect(list.status).toBe(200);
-    expect(list.json.items).toContainEqual(expect.objectContaining({ phone, appointmentId: id, appointmentStart: start.toUTC().toISO(), patientName: 'Pat Reply' }));
+    expect(list.json.items).toContainEqual(
+      expect.objectContaining({
+        phone,
+        appointmentId: id,
+        appointmentStart: start.toUTC().toISO(),
+        patientName: 'Pat Reply',
+      }),
+    );
   });
 
   it('CANCEL asks first; YES then cancels through the normal path (its text, no reminder left); NO keeps it', async () => {
     const kept = await reminded('11:00');
     const question = await text(c, kept.phone, 'cancel');
-    expect(question.message).toMatch(/^Clinic replies: reply YES to cancel your consultation with Dr\. replies, .+ 11:00 AM, or NO to keep it\.$/);
+    expect(question.message).toMatch(
+      /^Clinic replies: reply YES to cancel your consultation with Dr\. replies, .+ 11:00 AM, or NO to keep it\.$/,
+    );
     expect((await text(c, kept.phone, 'no')).message).toMatch(/stays booked/);
     const [stays] = await db.sql<{ status: string }[]>`select status from bookings where id = ${kept.id}`;
     expect(stays!.status).toBe('confirmed');
@@ -238,9 +277,13 @@ describe('opt-out', () => {
     // While opted out, only START (or HELP) is answered.
     expect((await text(c, phone, 'hello?')).message).toBeNull();
 
-    expect((await text(c, phone, 'start')).message).toBe("Clinic optout: you'll get our texts again. Reply STOP to stop them.");
+    expect((await text(c, phone, 'start')).message).toBe(
+      "Clinic optout: you'll get our texts again. Reply STOP to stop them.",
+    );
     expect((await c.api('GET', `/sms/opt-outs?phone=${encodeURIComponent(phone)}`)).json.items).toEqual([]);
-    expect(await reminderArrives(id, start.minus({ hours: 2 }).toMillis(), phone)).toMatch(/reminder of your consultation/);
+    expect(await reminderArrives(id, start.minus({ hours: 2 }).toMillis(), phone)).toMatch(
+      /reminder of your consultation/,
+    );
   });
 
   it('CANCEL with nothing open is an opt-out; YES with nothing else open undoes it', async () => {
@@ -260,7 +303,9 @@ describe('opt-out', () => {
     const sent = await call.tool('send_otp');
     expect(sent).toMatchObject({ field: 'result', status: 'sms_opted_out' });
     expect(sent.say).toMatch(/opted out of our texts/);
-    const [codes] = await db.sql<{ n: number }[]>`select count(*)::int as n from otp_challenges where phone_e164 = ${phone}`;
+    const [codes] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from otp_challenges where phone_e164 = ${phone}`;
     expect(codes!.n).toBe(0);
   });
 });
@@ -274,8 +319,12 @@ describe('the Messaging webhook', () => {
       expect(res.status).toBe(403);
     }
     expect((await textClinic(server.url, 'no-such-clinic', phone, 'STOP')).status).toBe(403);
-    const [inbound] = await db.sql<{ n: number }[]>`select count(*)::int as n from sms_inbound where from_e164 = ${phone}`;
-    const [optOuts] = await db.sql<{ n: number }[]>`select count(*)::int as n from sms_opt_outs where phone_e164 = ${phone}`;
+    const [inbound] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from sms_inbound where from_e164 = ${phone}`;
+    const [optOuts] = await db.sql<
+      { n: number }[]
+    >`select count(*)::int as n from sms_opt_outs where phone_e164 = ${phone}`;
     expect([inbound!.n, optOuts!.n]).toEqual([0, 0]);
     // Signed properly, the same text is heard.
     expect((await textClinic(server.url, c.slug, phone, 'STOP')).status).toBe(200);

@@ -5,10 +5,10 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import { FUNCTIONS_DIR } from '../../src/db/migrate.ts';
 import { openIntervals } from '../../src/scheduling/hours.ts';
 import type { DateException, Weekday, WeeklyHours } from '../../src/scheduling/types.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 
 const it = integrationTest();
 
@@ -19,14 +19,25 @@ describe('sql/functions', () => {
        where n.nspname = 'public'
          and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')`;
     const inDatabase = [...new Set(rows.map((r) => r.proname))].sort();
-    const files = readdirSync(FUNCTIONS_DIR).map((f) => f.replace(/\.sql$/, '')).sort();
+    const files = readdirSync(FUNCTIONS_DIR)
+      .map((f) => f.replace(/\.sql$/, ''))
+      .sort();
     expect(inDatabase).toEqual(files);
   });
 });
 
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Kolkata'];
 // Days around DST changes in those zones (2026), and ordinary ones.
-const DAYS = ['2026-03-08', '2026-03-29', '2026-04-05', '2026-09-06', '2026-10-04', '2026-10-25', '2026-11-01', '2026-12-01'];
+const DAYS = [
+  '2026-03-08',
+  '2026-03-29',
+  '2026-04-05',
+  '2026-09-06',
+  '2026-10-04',
+  '2026-10-25',
+  '2026-11-01',
+  '2026-12-01',
+];
 
 const wall = fc
   .record({ h: fc.integer({ min: 0, max: 23 }), m: fc.constantFrom(0, 15, 30, 45) })

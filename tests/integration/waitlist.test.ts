@@ -4,14 +4,14 @@
 import type { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
-import { ADMIN_TOKEN, bookableClinic, type BookableClinic } from '../helpers/admin.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
+import { ADMIN_TOKEN, type BookableClinic, bookableClinic } from '../helpers/admin.ts';
 import { eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
-import { startFakeTwilio, type FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { textClinic } from '../helpers/inbound-sms.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 let db: TestDatabase;
 let twilio: FakeTwilio;
@@ -44,22 +44,38 @@ const newNumber = () => `+1617556${String(1000 + ++numbers)}`;
 
 /** Waits until the waitlist has finished matching `n` freed ranges of the clinic in all. */
 const matchingDone = (c: BookableClinic, n: number) =>
-  eventually(async () => logs.filter((l) => l.msg === 'waitlist matching done' && l.tenantId === c.id).length, (count) => count >= n);
+  eventually(
+    async () => logs.filter((l) => l.msg === 'waitlist matching done' && l.tenantId === c.id).length,
+    (count) => count >= n,
+  );
 
 async function book(c: BookableClinic, start: DateTime, phone: string): Promise<string> {
-  const res = await c.api('POST', '/appointments', { serviceId: c.serviceId, start: iso(start), patient: { name: 'Paula First', phone } });
+  const res = await c.api('POST', '/appointments', {
+    serviceId: c.serviceId,
+    start: iso(start),
+    patient: { name: 'Paula First', phone },
+  });
   expect(res.status).toBe(201);
   return res.json.id;
 }
 
 const join = async (c: BookableClinic, phone: string, day: DateTime, name: string) => {
-  const res = await c.api('POST', '/waitlist', { phone, patientName: name, serviceId: c.serviceId, fromDate: day.toISODate(), toDate: day.toISODate() });
+  const res = await c.api('POST', '/waitlist', {
+    phone,
+    patientName: name,
+    serviceId: c.serviceId,
+    fromDate: day.toISODate(),
+    toDate: day.toISODate(),
+  });
   expect(res.status).toBe(201);
   return res.json.id as string;
 };
 
 const offersTo = async (c: BookableClinic, phone: string) =>
-  (await c.api('GET', `/waitlist/offers?phone=${encodeURIComponent(phone)}`)).json.items as { status: string; appointmentId: string }[];
+  (await c.api('GET', `/waitlist/offers?phone=${encodeURIComponent(phone)}`)).json.items as {
+    status: string;
+    appointmentId: string;
+  }[];
 
 /** The clinic's live bookings at `start`: confirmed, or held and not yet lapsed. */
 const activeAt = (c: BookableClinic, start: DateTime) =>
@@ -76,26 +92,49 @@ describe('a freed slot', () => {
 
     // The first joins on the phone, the days and time as said; the others through the admin API.
     const call = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), first);
-    const joined = await call.tool('join_waitlist', { from_date: slot.toISODate(), to_date: slot.toISODate(), time_of_day: 'morning', patient_name: 'Ann First' });
-    expect(joined).toMatchObject({ field: 'result', status: 'waitlisted', from_date: slot.toISODate(), to_date: slot.toISODate(), time_of_day: 'morning' });
-    expect(joined.say).toMatch(/^You're on the waitlist for consultation between .+ in the morning; if a time opens up we'll text you/);
+    const joined = await call.tool('join_waitlist', {
+      from_date: slot.toISODate(),
+      to_date: slot.toISODate(),
+      time_of_day: 'morning',
+      patient_name: 'Ann First',
+    });
+    expect(joined).toMatchObject({
+      field: 'result',
+      status: 'waitlisted',
+      from_date: slot.toISODate(),
+      to_date: slot.toISODate(),
+      time_of_day: 'morning',
+    });
+    expect(joined.say).toMatch(
+      /^You're on the waitlist for consultation between .+ in the morning; if a time opens up we'll text you/,
+    );
     await join(c, second, slot, 'Bob Second');
     await join(c, third, slot, 'Cy Third');
     const list = await c.api('GET', '/waitlist?status=waiting');
-    expect(list.json.items.map((e: { phone: string; source: string }) => [e.phone, e.source])).toEqual([[first, 'call'], [second, 'staff'], [third, 'staff']]);
+    expect(list.json.items.map((e: { phone: string; source: string }) => [e.phone, e.source])).toEqual([
+      [first, 'call'],
+      [second, 'staff'],
+      [third, 'staff'],
+    ]);
 
     expect((await c.api('POST', `/appointments/${booked}/cancel`)).status).toBe(200);
     const offer = await twilio.nextMessage(first, 10_000);
-    expect(offer).toMatch(/^Clinic wait: a consultation with Dr\. wait, .+ 10:00 AM, just opened up\. Reply YES within 15 min to book it, or NO to pass\.$/);
+    expect(offer).toMatch(
+      /^Clinic wait: a consultation with Dr\. wait, .+ 10:00 AM, just opened up\. Reply YES within 15 min to book it, or NO to pass\.$/,
+    );
     await matchingDone(c, 1);
     // Held for the first patient alone: nobody else was offered it, and a caller cannot book it.
     expect(await activeAt(c, slot)).toEqual([{ status: 'held', phone: first }]);
     expect(await offersTo(c, second)).toEqual([]);
     expect(await offersTo(c, third)).toEqual([]);
     const caller = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), newNumber());
-    expect((await caller.tool('book_appointment', { start: iso(slot), patient_name: 'Carl Caller' })).status).not.toBe('booked');
+    expect((await caller.tool('book_appointment', { start: iso(slot), patient_name: 'Carl Caller' })).status).not.toBe(
+      'booked',
+    );
 
-    expect((await textClinic(server.url, c.slug, first, 'No thanks')).message).toBe("Clinic wait: no problem, you're still on our waitlist.");
+    expect((await textClinic(server.url, c.slug, first, 'No thanks')).message).toBe(
+      "Clinic wait: no problem, you're still on our waitlist.",
+    );
     expect(await twilio.nextMessage(second, 10_000)).toMatch(/just opened up/);
     expect(await activeAt(c, slot)).toEqual([{ status: 'held', phone: second }]);
 
@@ -107,10 +146,19 @@ describe('a freed slot', () => {
     const yes = await textClinic(server.url, c.slug, third, 'yep');
     expect(yes.status).toBe(200);
     expect(yes.message).toBeNull();
-    expect(await twilio.nextMessage(third, 10_000)).toMatch(/^Clinic wait: you are booked for consultation with Dr\. wait, .+ 10:00 AM\./);
+    expect(await twilio.nextMessage(third, 10_000)).toMatch(
+      /^Clinic wait: you are booked for consultation with Dr\. wait, .+ 10:00 AM\./,
+    );
     expect(await activeAt(c, slot)).toEqual([{ status: 'confirmed', phone: third }]);
-    const entries = (await c.api('GET', '/waitlist')).json.items.map((e: { phone: string; status: string }) => [e.phone, e.status]);
-    expect(entries).toEqual([[first, 'waiting'], [second, 'waiting'], [third, 'booked']]);
+    const entries = (await c.api('GET', '/waitlist')).json.items.map((e: { phone: string; status: string }) => [
+      e.phone,
+      e.status,
+    ]);
+    expect(entries).toEqual([
+      [first, 'waiting'],
+      [second, 'waiting'],
+      [third, 'booked'],
+    ]);
     expect((await offersTo(c, first)).map((o) => o.status)).toEqual(['declined']);
     expect((await offersTo(c, third)).map((o) => o.status)).toEqual(['accepted']);
     // The YES delivered again by Twilio changes nothing.
@@ -149,7 +197,10 @@ describe('an offer reply racing a phone booking for the same slot', () => {
   it('never gives the slot to both: at most one active booking, each side told the truth, no overlap', async () => {
     const c = await bookableClinic(server.url, 'race', { settings: SETTINGS });
     // The caller is served by another instance, which has not seen the offer's hold: its claim goes to the database.
-    const other = await startServerWithTwilio(db.sql, twilio, { secretsKey: SecretBox.generateKey(), now: () => clock });
+    const other = await startServerWithTwilio(db.sql, twilio, {
+      secretsKey: SecretBox.generateKey(),
+      now: () => clock,
+    });
     const winners: string[] = [];
     try {
       for (let trial = 0; trial < 8; trial++) {

@@ -2,8 +2,8 @@
 // rule is said back, a weekday that contradicts its date is refused and nothing is booked.
 import { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
-import { integrationTest } from '../helpers/fixtures.ts';
 import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { ordinal } from '../helpers/time.ts';
 
 const SECRET = 'webhook-dates-secret-0001';
@@ -21,10 +21,13 @@ const spoken = (d: DateTime) =>
 
 const it = integrationTest({ clinic: { secret: SECRET }, now: () => monday.toMillis() });
 
-const countBookings = async (db: TestDatabase) => (await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`)[0]!.n;
+const countBookings = async (db: TestDatabase) =>
+  (await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`)[0]!.n;
 
 describe('check_availability', () => {
-  it('says back the day a rule chose ("next Friday" on a Monday is the Friday of next week) and carries it', async ({ vapi }) => {
+  it('says back the day a rule chose ("next Friday" on a Monday is the Friday of next week) and carries it', async ({
+    vapi,
+  }) => {
     const reply = await vapi.tool('check_availability', { date: 'next Friday' });
     expect(reply).toMatchObject({ status: 'ok', date: plus(11).toISODate() });
     expect(reply.say.startsWith(`I've taken that as ${spoken(plus(11))}. I have `)).toBe(true);
@@ -74,7 +77,10 @@ describe('booking', () => {
     expect(await countBookings(db)).toBe(before);
   });
 
-  it('takes "next Friday at half past ten" as that day and time, says the day back and carries it', async ({ db, vapi }) => {
+  it('takes "next Friday at half past ten" as that day and time, says the day back and carries it', async ({
+    db,
+    vapi,
+  }) => {
     const before = await countBookings(db);
     const reply = await vapi.tool('book_appointment', {
       date: 'next Friday',

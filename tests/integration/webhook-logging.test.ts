@@ -2,10 +2,10 @@
 // and fastify's own per-request lines only for the other routes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
 
 const SECRET = 'webhook-logging-secret-01';
 let db: TestDatabase;
@@ -17,7 +17,10 @@ beforeAll(async () => {
   const clinic = await createDemoClinic(db.sql, { secret: SECRET });
   // Booking in one step: book_appointment's own replay record, not a call step's.
   await db.sql`update tenants set otp_required = false where id = ${clinic}`;
-  server = await startServer(db.sql, { env: { LOG_LEVEL: 'info' }, logStream: { write: (line) => void lines.push(JSON.parse(line)) } });
+  server = await startServer(db.sql, {
+    env: { LOG_LEVEL: 'info' },
+    logStream: { write: (line) => void lines.push(JSON.parse(line)) },
+  });
 });
 afterAll(async () => {
   await server?.close();
@@ -28,11 +31,22 @@ describe('webhook logging at info', () => {
   it('one line per tool call, with its bindings; a replay says so; other routes keep their request line', async () => {
     const vapi = vapiClient(server.url, 'demo', SECRET);
     const call = { callId: 'log-call-1', customerNumber: '+16175550188' };
-    await vapi.tool('check_availability', { date: futureWeekday('09:00', 3).toISODate()! }, { ...call, toolCallId: 'log-tc-1' });
-    const book = () => vapi.tool('book_appointment', { start: iso(futureWeekday('10:00', 3)), patient_name: 'Lo Gger', provider: 'Moreno' }, { ...call, toolCallId: 'log-tc-2' });
+    await vapi.tool(
+      'check_availability',
+      { date: futureWeekday('09:00', 3).toISODate()! },
+      { ...call, toolCallId: 'log-tc-1' },
+    );
+    const book = () =>
+      vapi.tool(
+        'book_appointment',
+        { start: iso(futureWeekday('10:00', 3)), patient_name: 'Lo Gger', provider: 'Moreno' },
+        { ...call, toolCallId: 'log-tc-2' },
+      );
     expect((await book()).status).toBe('booked');
     expect((await book()).status).toBe('booked');
-    const webhookLines = lines.filter((l) => l.req?.url?.startsWith('/vapi/') || l.url?.startsWith?.('/vapi/') || l.toolCallId || l.tenant);
+    const webhookLines = lines.filter(
+      (l) => l.req?.url?.startsWith('/vapi/') || l.url?.startsWith?.('/vapi/') || l.toolCallId || l.tenant,
+    );
     expect(webhookLines.map((l) => [l.msg, l.toolCallId, l.tool, l.status, l.replayed ?? false])).toEqual([
       ['tool call answered', 'log-tc-1', 'check_availability', 'ok', false],
       ['tool call answered', 'log-tc-2', 'book_appointment', 'booked', false],

@@ -37,7 +37,12 @@ async function postgresAnswers(url: string): Promise<boolean> {
 }
 
 async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -68,9 +73,13 @@ async function ensureRedis(): Promise<{ url: string; stop?: () => void }> {
     );
   }
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const privateUrl = `redis://127.0.0.1:${port}`;
   for (let i = 0; i < 50 && !(await redisAnswers(privateUrl)); i++) await new Promise((r) => setTimeout(r, 100));
   return { url: privateUrl, stop: () => child.kill() };
@@ -125,10 +134,14 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     const admin = connect(pg.url, { max: 1 });
-    const left = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`sk_t_${runId}_%`}`;
+    const left = await admin<
+      { datname: string }[]
+    >`select datname from pg_database where datname like ${`sk_t_${runId}_%`}`;
     for (const { datname } of left) await admin.unsafe(`drop database if exists "${datname}" with (force)`);
     // Login roles a test made for itself (tests/integration/webhook-rls.test.ts); their databases are gone already.
-    const roles = await admin<{ rolname: string }[]>`select rolname from pg_roles where rolname like ${`sk_app_${runId}_%`}`;
+    const roles = await admin<
+      { rolname: string }[]
+    >`select rolname from pg_roles where rolname like ${`sk_app_${runId}_%`}`;
     for (const { rolname } of roles) await admin.unsafe(`drop role if exists "${rolname}"`);
     await admin.end();
     redis.stop?.();

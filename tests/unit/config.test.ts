@@ -34,7 +34,12 @@ describe('configuration', () => {
   it('checks the SMS and OTP settings', () => {
     const message = (() => {
       try {
-        loadConfig({ TWILIO_ACCOUNT_SID: 'SK123', TWILIO_FROM_NUMBER: '555-0100', OTP_PEPPER: 'short', TWILIO_API_BASE_URL: 'ftp://x' });
+        loadConfig({
+          TWILIO_ACCOUNT_SID: 'SK123',
+          TWILIO_FROM_NUMBER: '555-0100',
+          OTP_PEPPER: 'short',
+          TWILIO_API_BASE_URL: 'ftp://x',
+        });
       } catch (e) {
         return (e as Error).message;
       }
@@ -44,6 +49,11 @@ describe('configuration', () => {
     expect(message).toMatch(/TWILIO_FROM_NUMBER: must be an E.164 number/);
     expect(message).toMatch(/OTP_PEPPER: must be at least 32 characters/);
     expect(message).toMatch(/TWILIO_API_BASE_URL: must be a URL/);
-    expect(loadConfig({})).toMatchObject({ SMS_DISPATCH_INTERVAL_MS: 1000, SMS_RETRY_BASE_MS: 2000, SMS_MAX_ATTEMPTS: 6, HOLD_SWEEP_INTERVAL_MS: 15_000 });
+    expect(loadConfig({})).toMatchObject({
+      SMS_DISPATCH_INTERVAL_MS: 1000,
+      SMS_RETRY_BASE_MS: 2000,
+      SMS_MAX_ATTEMPTS: 6,
+      HOLD_SWEEP_INTERVAL_MS: 15_000,
+    });
   });
 });

@@ -21,19 +21,37 @@ export const SettingsFields = {
   ownerAlertPhone: E164.nullable(),
   webhookAuth: z.enum(['bearer', 'hmac']).describe('How Vapi proves itself: a Bearer token or an HMAC signature.'),
   vapiAssistantId: z.string().min(1).max(100).nullable().describe('Answer assistant-request with this assistant.'),
-  vapiCredentialId: z.string().min(1).max(100).nullable().describe('The Vapi credential that holds the webhook secret.'),
+  vapiCredentialId: z
+    .string()
+    .min(1)
+    .max(100)
+    .nullable()
+    .describe('The Vapi credential that holds the webhook secret.'),
   otpLength: z.number().int().min(4).max(8).describe('Digits in an SMS code.'),
   otpTtlSeconds: z.number().int().min(60).max(600).describe('How long an SMS code is valid.'),
-  otpSendsPerHour: z.number().int().min(1).max(10000).describe('Codes the clinic may send in any hour (SMS-pumping guard).'),
+  otpSendsPerHour: z
+    .number()
+    .int()
+    .min(1)
+    .max(10000)
+    .describe('Codes the clinic may send in any hour (SMS-pumping guard).'),
   allowOtherPhone: z.boolean().describe('Whether a code or booking may go to a number the caller states.'),
-  smsCodeText: z.string().min(10).max(480).refine((t) => t.includes('{code}'), 'must contain {code}').nullable().describe('null: the built-in text'),
+  smsCodeText: z
+    .string()
+    .min(10)
+    .max(480)
+    .refine((t) => t.includes('{code}'), 'must contain {code}')
+    .nullable()
+    .describe('null: the built-in text'),
   smsConfirmationText: z.string().min(10).max(480).nullable().describe('null: the built-in text'),
   cancelInstructions: z.string().min(1).max(160).nullable().describe('null: the built-in text'),
   reminderHours: z
     .array(z.union(REMINDER_HOURS.map((h) => z.literal(h)) as [z.ZodLiteral<number>, ...z.ZodLiteral<number>[]]))
     .max(3)
     .refine((hs) => new Set(hs).size === hs.length, 'must not repeat an hour')
-    .describe(`Hours before an appointment its reminders go out, each one of ${REMINDER_HOURS.join(', ')}; [] sends none.`),
+    .describe(
+      `Hours before an appointment its reminders go out, each one of ${REMINDER_HOURS.join(', ')}; [] sends none.`,
+    ),
   quietHoursStart: ClockTime.describe('No reminder or offer from this time (clinic time)…'),
   quietHoursEnd: ClockTime.describe('…until this time; equal times mean no quiet hours.'),
   waitlistOfferMinutes: z.number().int().min(5).max(120).describe('How long a waitlist offer holds a freed slot.'),

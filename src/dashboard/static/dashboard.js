@@ -16,23 +16,29 @@ function h(tag, attrs, ...children) {
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false && c !== '') el.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false && c !== '') el.append(c instanceof Node ? c : String(c));
   return el;
 }
 
 const zone = () => (data ? data.clinic.timeZone : undefined);
-const clock = (iso) => new Date(iso).toLocaleTimeString('en-US', { timeZone: zone(), hour: 'numeric', minute: '2-digit' });
-const dayAndClock = (iso) => new Date(iso).toLocaleString('en-US', { timeZone: zone(), weekday: 'short', hour: 'numeric', minute: '2-digit' });
+const clock = (iso) =>
+  new Date(iso).toLocaleTimeString('en-US', { timeZone: zone(), hour: 'numeric', minute: '2-digit' });
+const dayAndClock = (iso) =>
+  new Date(iso).toLocaleString('en-US', { timeZone: zone(), weekday: 'short', hour: 'numeric', minute: '2-digit' });
 const localDate = (iso) => new Date(iso).toLocaleDateString('en-CA', { timeZone: zone() });
 const serverNow = () => Date.now() + skewMs;
 function minutesSeconds(ms) {
   const s = Math.max(0, Math.round(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
-const callLink = (callId, text = 'call details') => (callId ? h('a', { href: `/dashboard/calls/${encodeURIComponent(callId)}` }, text) : null);
+const callLink = (callId, text = 'call details') =>
+  callId ? h('a', { href: `/dashboard/calls/${encodeURIComponent(callId)}` }, text) : null;
 
 function fill(box, nodes, emptyText) {
-  box.replaceChildren(...(nodes.length ? nodes : [h(box.tagName === 'DIV' ? 'p' : 'li', { class: 'empty' }, emptyText)]));
+  box.replaceChildren(
+    ...(nodes.length ? nodes : [h(box.tagName === 'DIV' ? 'p' : 'li', { class: 'empty' }, emptyText)]),
+  );
 }
 
 function flash(text) {
@@ -61,20 +67,41 @@ if (handledBy) {
 
 function renderCallbacks() {
   const list = document.querySelector('#callbacks .list');
-  document.getElementById('callbacks-h').textContent = data.callbacks.length ? `Call back (${data.callbacks.length})` : 'Call back';
+  document.getElementById('callbacks-h').textContent = data.callbacks.length
+    ? `Call back (${data.callbacks.length})`
+    : 'Call back';
   document.getElementById('callbacks').classList.toggle('waiting', data.callbacks.length > 0);
-  fill(list, data.callbacks.map((cb) => {
-    const who = cb.name || 'Name unknown';
-    const done = h('button', { type: 'button', class: 'primary', 'aria-label': `Done: ${who}`, onclick: () => markDone(cb, done) }, 'Done');
-    return h('li', { class: 'callback', 'data-callback': cb.key, 'data-kinds': cb.items.map((i) => i.kind).join(' ') },
-      h('div', { class: 'row' },
-        h('strong', { class: 'who' }, who),
-        cb.phone ? h('a', { class: 'tel', href: `tel:${cb.phone}` }, cb.phone) : h('span', { class: 'meta' }, 'number withheld'),
-        h('span', { class: 'meta when' }, dayAndClock(cb.at))),
-      h('div', { class: 'row' },
-        h('span', { class: 'why' }, cb.reasons.join('; ')),
-        h('span', { class: 'actions' }, callLink(cb.callId), done)));
-  }), 'Nobody is waiting for a call back.');
+  fill(
+    list,
+    data.callbacks.map((cb) => {
+      const who = cb.name || 'Name unknown';
+      const done = h(
+        'button',
+        { type: 'button', class: 'primary', 'aria-label': `Done: ${who}`, onclick: () => markDone(cb, done) },
+        'Done',
+      );
+      return h(
+        'li',
+        { class: 'callback', 'data-callback': cb.key, 'data-kinds': cb.items.map((i) => i.kind).join(' ') },
+        h(
+          'div',
+          { class: 'row' },
+          h('strong', { class: 'who' }, who),
+          cb.phone
+            ? h('a', { class: 'tel', href: `tel:${cb.phone}` }, cb.phone)
+            : h('span', { class: 'meta' }, 'number withheld'),
+          h('span', { class: 'meta when' }, dayAndClock(cb.at)),
+        ),
+        h(
+          'div',
+          { class: 'row' },
+          h('span', { class: 'why' }, cb.reasons.join('; ')),
+          h('span', { class: 'actions' }, callLink(cb.callId), done),
+        ),
+      );
+    }),
+    'Nobody is waiting for a call back.',
+  );
 }
 
 async function markDone(cb, button) {
@@ -93,9 +120,21 @@ async function markDone(cb, button) {
 }
 
 function renderDone() {
-  fill(document.querySelector('#done .list'), data.done.map((d) =>
-    h('li', {}, h('span', { class: 'time' }, clock(d.at)), ' ', d.what, ' ', h('span', { class: 'meta' }, `— handled by ${d.handledBy}`))),
-  'Nothing handled yet today.');
+  fill(
+    document.querySelector('#done .list'),
+    data.done.map((d) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'time' }, clock(d.at)),
+        ' ',
+        d.what,
+        ' ',
+        h('span', { class: 'meta' }, `— handled by ${d.handledBy}`),
+      ),
+    ),
+    'Nothing handled yet today.',
+  );
 }
 
 // ---- Schedule ----
@@ -104,95 +143,217 @@ const WORDS = { held: 'held', booked: 'booked', released: 'released', cancelled:
 function appointment(it, providerName) {
   const who = [it.patient, it.phone].filter(Boolean).join(' · ');
   const label = `${clock(it.start)} ${it.service}${it.patient ? ` for ${it.patient}` : ''}`;
-  return h('li', { class: `item ${it.word}`, 'data-booking-id': it.id, 'data-word': it.word },
-    h('div', { class: 'row' },
+  return h(
+    'li',
+    { class: `item ${it.word}`, 'data-booking-id': it.id, 'data-word': it.word },
+    h(
+      'div',
+      { class: 'row' },
       h('span', { class: 'time' }, `${clock(it.start)}–${clock(it.end)}`),
       h('span', { class: 'what' }, it.service),
-      h('span', { class: `badge ${it.word}` }, WORDS[it.word])),
+      h('span', { class: `badge ${it.word}` }, WORDS[it.word]),
+    ),
     who ? h('div', { class: 'meta' }, who) : null,
     it.expiresAt ? h('div', { class: 'meta countdown', 'data-expires': it.expiresAt }) : null,
-    h('div', { class: 'actions' },
+    h(
+      'div',
+      { class: 'actions' },
       callLink(it.callId),
-      it.can.move ? h('button', { type: 'button', 'aria-label': `Move ${label}`, onclick: () => openMove(it, providerName) }, 'Move') : null,
-      it.can.cancel ? h('button', { type: 'button', 'aria-label': `Cancel ${label}`, onclick: () => openCancel(it, providerName) }, 'Cancel') : null,
-      it.can.noShow ? h('button', { type: 'button', 'aria-label': `No-show: ${label}`, onclick: () => noShow(it) }, 'No-show') : null));
+      it.can.move
+        ? h(
+            'button',
+            { type: 'button', 'aria-label': `Move ${label}`, onclick: () => openMove(it, providerName) },
+            'Move',
+          )
+        : null,
+      it.can.cancel
+        ? h(
+            'button',
+            { type: 'button', 'aria-label': `Cancel ${label}`, onclick: () => openCancel(it, providerName) },
+            'Cancel',
+          )
+        : null,
+      it.can.noShow
+        ? h('button', { type: 'button', 'aria-label': `No-show: ${label}`, onclick: () => noShow(it) }, 'No-show')
+        : null,
+    ),
+  );
 }
 
 function gap(g, p) {
-  return h('li', { class: 'gap', 'data-gap-start': g.start },
-    h('span', { class: 'time' }, `${clock(g.start)}–${clock(g.end)}`), h('span', { class: 'what' }, 'free'),
-    h('button', { type: 'button', 'aria-label': `Book with ${p.name} at ${clock(g.start)}`, onclick: () => openBook({ providerId: p.id, start: g.start }) }, 'Book'));
+  return h(
+    'li',
+    { class: 'gap', 'data-gap-start': g.start },
+    h('span', { class: 'time' }, `${clock(g.start)}–${clock(g.end)}`),
+    h('span', { class: 'what' }, 'free'),
+    h(
+      'button',
+      {
+        type: 'button',
+        'aria-label': `Book with ${p.name} at ${clock(g.start)}`,
+        onclick: () => openBook({ providerId: p.id, start: g.start }),
+      },
+      'Book',
+    ),
+  );
 }
 
 // Today leads, unless nothing is left of it (after hours): then tomorrow does, so the desk can plan and book.
-const dayIsOver = (day) => day.providers.every((p) => p.gaps.length === 0 && p.items.every((i) => Date.parse(i.end) <= serverNow()));
+const dayIsOver = (day) =>
+  day.providers.every((p) => p.gaps.length === 0 && p.items.every((i) => Date.parse(i.end) <= serverNow()));
 const firstDay = () => (dayIsOver(data.days[0]) && data.days[1] ? 1 : 0);
 
 // A provider's day: appointments and free gaps in time order; holds given back folded away under a toggle.
 function providerSection(p, tag = 'h3', emptyText = 'Nothing booked, no free time left.') {
   const shown = p.items.filter((i) => i.word !== 'released');
   const released = p.items.filter((i) => i.word === 'released');
-  const rows = [...shown.map((i) => ({ at: i.start, el: appointment(i, p.name) })), ...p.gaps.map((g) => ({ at: g.start, el: gap(g, p) }))]
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((r) => r.el);
-  return h('section', { class: 'provider', 'aria-label': p.name, 'data-provider': p.id },
+  const rows = [
+    ...shown.map((i) => ({ at: i.start, el: appointment(i, p.name) })),
+    ...p.gaps.map((g) => ({ at: g.start, el: gap(g, p) })),
+  ]
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .map((r) => r.el);
+  return h(
+    'section',
+    { class: 'provider', 'aria-label': p.name, 'data-provider': p.id },
     h(tag, {}, p.name),
     rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'empty' }, emptyText),
     released.length
-      ? h('details', { class: 'released', 'data-key': `released:${p.id}:${released[0].start.slice(0, 10)}` }, h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
-          h('ul', { class: 'list' }, released.map((i) => appointment(i, p.name))))
-      : null);
+      ? h(
+          'details',
+          { class: 'released', 'data-key': `released:${p.id}:${released[0].start.slice(0, 10)}` },
+          h('summary', {}, `${released.length} released ${released.length === 1 ? 'hold' : 'holds'}`),
+          h(
+            'ul',
+            { class: 'list' },
+            released.map((i) => appointment(i, p.name)),
+          ),
+        )
+      : null,
+  );
 }
 
 function renderToday() {
   const today = data.days[firstDay()];
-  const date = new Date(`${today.date}T12:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
+  const date = new Date(`${today.date}T12:00:00Z`).toLocaleDateString('en-US', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+  });
   document.getElementById('today-h').textContent = `${today.label} · ${date}`;
   document.getElementById('today').dataset.date = today.date;
-  fill(document.querySelector('#today .providers'), today.providers.map((p) => providerSection(p)), 'Nobody works this day.');
+  fill(
+    document.querySelector('#today .providers'),
+    today.providers.map((p) => providerSection(p)),
+    'Nobody works this day.',
+  );
   document.getElementById('book-any').hidden = false;
 }
 
 function renderUpcoming() {
-  fill(document.querySelector('#upcoming .days'), data.days.slice(firstDay() + 1).filter((day) => day.providers.some((p) => p.items.length)).map((day) =>
-    h('section', { class: 'day', 'aria-label': day.label, 'data-date': day.date },
-      h('h3', {}, day.label),
-      day.providers.filter((p) => p.items.length).map((p) => providerSection({ ...p, gaps: [] }, 'h4', 'Nothing booked.')))),
-  'Nothing booked in the coming days.');
+  fill(
+    document.querySelector('#upcoming .days'),
+    data.days
+      .slice(firstDay() + 1)
+      .filter((day) => day.providers.some((p) => p.items.length))
+      .map((day) =>
+        h(
+          'section',
+          { class: 'day', 'aria-label': day.label, 'data-date': day.date },
+          h('h3', {}, day.label),
+          day.providers
+            .filter((p) => p.items.length)
+            .map((p) => providerSection({ ...p, gaps: [] }, 'h4', 'Nothing booked.')),
+        ),
+      ),
+    'Nothing booked in the coming days.',
+  );
 }
 
 // ---- Live calls, leads, texts ----
 function renderCalls() {
-  fill(document.querySelector('#calls .list'), data.calls.map((c) =>
-    h('li', { class: 'call', 'data-call-id': c.id, 'data-state': c.state },
-      h('strong', {}, c.name || c.caller || 'Unknown caller'), ' · ', h('span', {}, c.doing),
-      c.slot ? h('span', { class: 'meta' }, ` · ${clock(c.slot.start)} with ${c.slot.provider}, `, h('span', { 'data-expires': c.slot.expiresAt })) : null,
-      ' ', h('span', { class: 'meta elapsed', 'data-since': c.startedAt }), ' ', callLink(c.id, 'details'))),
-  'No calls right now.');
+  fill(
+    document.querySelector('#calls .list'),
+    data.calls.map((c) =>
+      h(
+        'li',
+        { class: 'call', 'data-call-id': c.id, 'data-state': c.state },
+        h('strong', {}, c.name || c.caller || 'Unknown caller'),
+        ' · ',
+        h('span', {}, c.doing),
+        c.slot
+          ? h(
+              'span',
+              { class: 'meta' },
+              ` · ${clock(c.slot.start)} with ${c.slot.provider}, `,
+              h('span', { 'data-expires': c.slot.expiresAt }),
+            )
+          : null,
+        ' ',
+        h('span', { class: 'meta elapsed', 'data-since': c.startedAt }),
+        ' ',
+        callLink(c.id, 'details'),
+      ),
+    ),
+    'No calls right now.',
+  );
 }
 
 function renderLeads() {
   document.getElementById('leads-h').textContent = 'Hot leads';
-  fill(document.querySelector('#leads .list'), data.leads.map((l) =>
-    h('li', { class: l.hot ? 'lead hot' : 'lead', 'data-call-id': l.callId },
-      h('div', { class: 'row' },
-        h('span', { class: 'score', 'aria-label': `score ${l.score} of 100` }, l.score),
-        h('strong', {}, l.name || l.caller || 'Unknown caller'),
-        l.hot ? h('span', { class: 'badge hot' }, 'hot') : null,
-        h('span', { class: 'meta when' }, dayAndClock(l.createdAt))),
-      l.strongest ? h('div', { class: 'strongest' }, l.strongest) : null,
-      h('details', { 'data-key': `lead:${l.callId}` }, h('summary', {}, 'Why this score'),
-        h('ul', { class: 'reasons' }, l.more.map((r) => h('li', {}, r))),
-        callLink(l.callId)))),
-  'No scored calls yet.');
+  fill(
+    document.querySelector('#leads .list'),
+    data.leads.map((l) =>
+      h(
+        'li',
+        { class: l.hot ? 'lead hot' : 'lead', 'data-call-id': l.callId },
+        h(
+          'div',
+          { class: 'row' },
+          h('span', { class: 'score', 'aria-label': `score ${l.score} of 100` }, l.score),
+          h('strong', {}, l.name || l.caller || 'Unknown caller'),
+          l.hot ? h('span', { class: 'badge hot' }, 'hot') : null,
+          h('span', { class: 'meta when' }, dayAndClock(l.createdAt)),
+        ),
+        l.strongest ? h('div', { class: 'strongest' }, l.strongest) : null,
+        h(
+          'details',
+          { 'data-key': `lead:${l.callId}` },
+          h('summary', {}, 'Why this score'),
+          h(
+            'ul',
+            { class: 'reasons' },
+            l.more.map((r) => h('li', {}, r)),
+          ),
+          callLink(l.callId),
+        ),
+      ),
+    ),
+    'No scored calls yet.',
+  );
 }
 
 function renderSms() {
-  fill(document.querySelector('#sms .list'), data.sms.map((m) =>
-    h('li', { class: `sms sms-${m.status}`, 'data-sms-id': m.id, 'data-status': m.status },
-      h('div', { class: 'row' }, h('strong', {}, m.kindWords), h('span', { class: 'meta' }, [m.to, clock(m.createdAt)].filter(Boolean).join(' · ')), h('span', { class: 'badge' }, m.status)),
-      h('div', { class: 'sms-text' }, m.text),
-      m.error ? h('div', { class: 'meta' }, m.error) : null)),
-  'No messages yet.');
+  fill(
+    document.querySelector('#sms .list'),
+    data.sms.map((m) =>
+      h(
+        'li',
+        { class: `sms sms-${m.status}`, 'data-sms-id': m.id, 'data-status': m.status },
+        h(
+          'div',
+          { class: 'row' },
+          h('strong', {}, m.kindWords),
+          h('span', { class: 'meta' }, [m.to, clock(m.createdAt)].filter(Boolean).join(' · ')),
+          h('span', { class: 'badge' }, m.status),
+        ),
+        h('div', { class: 'sms-text' }, m.text),
+        m.error ? h('div', { class: 'meta' }, m.error) : null,
+      ),
+    ),
+    'No messages yet.',
+  );
 }
 
 function tick() {
@@ -200,14 +361,21 @@ function tick() {
     const left = Date.parse(el.dataset.expires) - serverNow();
     el.textContent = left > 0 ? `hold ends in ${minutesSeconds(left)}` : 'hold ran out';
   }
-  for (const el of document.querySelectorAll('[data-since]')) el.textContent = `${minutesSeconds(serverNow() - Date.parse(el.dataset.since))} in call`;
+  for (const el of document.querySelectorAll('[data-since]'))
+    el.textContent = `${minutesSeconds(serverNow() - Date.parse(el.dataset.since))} in call`;
 }
 
 // ---- Dialogs: book, move, cancel ----
 function dialogParts(id) {
   const dialog = document.getElementById(id);
   const form = dialog.querySelector('form');
-  return { dialog, form, error: form.querySelector('[data-error]'), note: form.querySelector('[data-note]'), field: (n) => form.elements.namedItem(n) };
+  return {
+    dialog,
+    form,
+    error: form.querySelector('[data-error]'),
+    note: form.querySelector('[data-note]'),
+    field: (n) => form.elements.namedItem(n),
+  };
 }
 
 function options(select, items, selected) {
@@ -230,22 +398,42 @@ async function loadSlots(parts, wanted, keepError = false) {
   submit.disabled = false;
   form.dataset.slotsFor = params.get('date');
   const slots = res.ok ? body.slots : [];
-  if (!keepError) error.textContent = res.ok ? (slots.length ? '' : 'No free time that day; try another day or provider.') : body.error;
+  if (!keepError)
+    error.textContent = res.ok
+      ? slots.length
+        ? ''
+        : 'No free time that day; try another day or provider.'
+      : body.error;
   const first = slots.find((s) => !wanted || Date.parse(s.start) >= Date.parse(wanted)) || slots[0];
-  options(field('start'), slots.map((s) => ({ value: `${s.start}|${s.providerId}`, label: s.label })), first && `${first.start}|${first.providerId}`);
+  options(
+    field('start'),
+    slots.map((s) => ({ value: `${s.start}|${s.providerId}`, label: s.label })),
+    first && `${first.start}|${first.providerId}`,
+  );
 }
 
 function providerOptions(select, serviceId, selected) {
   const service = data.catalog.services.find((s) => s.id === serviceId);
   const ids = service ? service.providerIds : [];
-  options(select, [{ value: '', label: 'Anyone free' }, ...data.catalog.providers.filter((p) => ids.includes(p.id)).map((p) => ({ value: p.id, label: p.name }))], selected || '');
+  options(
+    select,
+    [
+      { value: '', label: 'Anyone free' },
+      ...data.catalog.providers.filter((p) => ids.includes(p.id)).map((p) => ({ value: p.id, label: p.name })),
+    ],
+    selected || '',
+  );
 }
 
 function openBook({ providerId, start }) {
   const parts = dialogParts('book-dialog');
   const { field } = parts;
   const services = data.catalog.services.filter((s) => !providerId || s.providerIds.includes(providerId));
-  options(field('serviceId'), services.map((s) => ({ value: s.id, label: `${s.name} (${s.minutes} min)` })), services[0]?.id);
+  options(
+    field('serviceId'),
+    services.map((s) => ({ value: s.id, label: `${s.name} (${s.minutes} min)` })),
+    services[0]?.id,
+  );
   providerOptions(field('providerId'), field('serviceId').value, providerId);
   field('date').value = localDate(start || new Date(serverNow()).toISOString());
   parts.note.textContent = 'For a caller on the phone or at the desk: the same booking rules as the phone line.';
@@ -260,7 +448,11 @@ function openMove(it, providerName) {
   const service = data.catalog.services.find((s) => s.name === it.service);
   field('appointmentId').value = it.id;
   field('serviceId').value = service ? service.id : '';
-  providerOptions(field('providerId'), field('serviceId').value, data.catalog.providers.find((p) => p.name === providerName)?.id);
+  providerOptions(
+    field('providerId'),
+    field('serviceId').value,
+    data.catalog.providers.find((p) => p.name === providerName)?.id,
+  );
   field('date').value = localDate(it.start);
   parts.note.textContent = `${it.patient || 'Patient'}: ${it.service}, now ${dayAndClock(it.start)} with ${providerName}.`;
   parts.error.textContent = '';
@@ -308,9 +500,16 @@ for (const id of ['book-dialog', 'move-dialog', 'cancel-dialog']) {
         button.disabled = false;
         return;
       }
-      r = form.dataset.action === 'book'
-        ? await post('book', { serviceId: field('serviceId').value, providerId, start, name: field('name').value, phone: field('phone').value })
-        : await post('move', { appointmentId: field('appointmentId').value, start, providerId });
+      r =
+        form.dataset.action === 'book'
+          ? await post('book', {
+              serviceId: field('serviceId').value,
+              providerId,
+              start,
+              name: field('name').value,
+              phone: field('phone').value,
+            })
+          : await post('move', { appointmentId: field('appointmentId').value, start, providerId });
     }
     button.disabled = false;
     if (r.ok) {
@@ -319,7 +518,9 @@ for (const id of ['book-dialog', 'move-dialog', 'cancel-dialog']) {
       flash(r.say);
       refreshSoon();
     } else {
-      error.textContent = r.alternatives?.length ? `${r.error} Free nearby: ${r.alternatives.map((a) => a.label).join('; ')}.` : r.error;
+      error.textContent = r.alternatives?.length
+        ? `${r.error} Free nearby: ${r.alternatives.map((a) => a.label).join('; ')}.`
+        : r.error;
       if (form.dataset.action !== 'cancel') loadSlots(parts, undefined, true);
     }
   });
@@ -373,7 +574,9 @@ async function refreshCall() {
   const fresh = new DOMParser().parseFromString(await res.text(), 'text/html').querySelector('main[data-page]');
   // Open "machine" toggles and the diagram's zoom stay as they were across a refresh.
   const open = new Set([...main.querySelectorAll('details[open]')].map((d) => d.closest('[data-seq]')?.dataset.seq));
-  const zoomed = [...main.querySelectorAll('[data-zoom][aria-pressed="true"]')].map((b) => b.getAttribute('aria-controls'));
+  const zoomed = [...main.querySelectorAll('[data-zoom][aria-pressed="true"]')].map((b) =>
+    b.getAttribute('aria-controls'),
+  );
   if (fresh) main.replaceChildren(...fresh.childNodes);
   for (const seq of open) main.querySelector(`[data-seq="${seq}"] details`)?.setAttribute('open', '');
   for (const id of zoomed) {

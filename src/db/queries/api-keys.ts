@@ -1,5 +1,5 @@
-import type { Queryable } from '../client.ts';
 import type { ApiKeyScope } from '../../domain/api-key.ts';
+import type { Queryable } from '../client.ts';
 
 export interface ApiKeyRow {
   id: string;
@@ -26,8 +26,10 @@ export async function insertApiKey(
 }
 
 export async function listApiKeys(db: Queryable, tenantId: string): Promise<ApiKeyRow[]> {
-  return [...(await db<ApiKeyRow[]>`
-    select ${db.unsafe(COLUMNS)} from tenant_api_keys where tenant_id = ${tenantId} order by created_at, id`)];
+  return [
+    ...(await db<ApiKeyRow[]>`
+    select ${db.unsafe(COLUMNS)} from tenant_api_keys where tenant_id = ${tenantId} order by created_at, id`),
+  ];
 }
 
 /** Revoking twice keeps the first time; undefined when the key is not this tenant's. */

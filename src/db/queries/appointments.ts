@@ -44,8 +44,13 @@ const SELECT = `
     join services s on s.id = b.service_id
     left join patients pa on pa.id = b.patient_id`;
 
-export async function listAppointments(tx: TenantTx, tenantId: string, f: AppointmentFilter): Promise<AppointmentRow[]> {
-  return [...(await tx<AppointmentRow[]>`
+export async function listAppointments(
+  tx: TenantTx,
+  tenantId: string,
+  f: AppointmentFilter,
+): Promise<AppointmentRow[]> {
+  return [
+    ...(await tx<AppointmentRow[]>`
     ${tx.unsafe(SELECT)}
      where b.tenant_id = ${tenantId}
        and (${f.date ?? null}::date is null or (b.starts_at at time zone t.time_zone)::date = ${f.date ?? null}::date)
@@ -55,7 +60,8 @@ export async function listAppointments(tx: TenantTx, tenantId: string, f: Appoin
        and (${f.status ?? null}::text[] is null or b.status = any(${f.status ?? null}::text[]))
        and (${f.after?.startsAt ?? null}::timestamptz is null or (b.starts_at, b.id) > (${f.after?.startsAt ?? null}, ${f.after?.id ?? null}::uuid))
      order by b.starts_at, b.id
-     limit ${f.limit}`)];
+     limit ${f.limit}`),
+  ];
 }
 
 export async function findAppointment(tx: TenantTx, tenantId: string, id: string): Promise<AppointmentRow | undefined> {

@@ -1,6 +1,6 @@
-import type { TenantTx } from '../tenant-scope.ts';
-import type { Sql } from '../client.ts';
 import type { ClaimRow } from '../../domain/booking.ts';
+import type { Sql } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 /** What the booking-change functions of migrations/003_calls.sql and 004_sms_otp.sql return. */
 export interface BookingChangeRow {
@@ -12,7 +12,12 @@ export interface BookingChangeRow {
   status: string | null;
 }
 
-export async function releaseHold(tx: TenantTx, tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
+export async function releaseHold(
+  tx: TenantTx,
+  tenantId: string,
+  bookingId: string,
+  holdToken: string,
+): Promise<BookingChangeRow> {
   const [row] = await tx<BookingChangeRow[]>`select * from release_hold(${tenantId}, ${bookingId}, ${holdToken})`;
   return row!;
 }
@@ -39,7 +44,13 @@ export interface ChangeText {
   body: string;
 }
 
-export async function cancelBooking(tx: TenantTx, tenantId: string, bookingId: string, patientPhone: string, text: ChangeText | null): Promise<BookingChangeRow> {
+export async function cancelBooking(
+  tx: TenantTx,
+  tenantId: string,
+  bookingId: string,
+  patientPhone: string,
+  text: ChangeText | null,
+): Promise<BookingChangeRow> {
   const [row] = await tx<BookingChangeRow[]>`
     select * from cancel_booking(${tenantId}, ${bookingId}, ${patientPhone}, ${text?.callRowId ?? null}, ${text?.body ?? null})`;
   return row!;
@@ -56,14 +67,20 @@ export interface RescheduleRequest {
   text: ChangeText | null;
 }
 
-export async function rescheduleBooking(tx: TenantTx, r: RescheduleRequest): Promise<Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' }> {
+export async function rescheduleBooking(
+  tx: TenantTx,
+  r: RescheduleRequest,
+): Promise<Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' }> {
   const [row] = await tx<(Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' })[]>`
     select * from reschedule_booking(${r.tenantId}, ${r.oldBookingId}, ${r.patientPhone}, ${r.providerId}, ${r.serviceId},
                                      ${new Date(r.start)}, ${r.callId}, ${r.text?.callRowId ?? null}, ${r.text?.body ?? null})`;
   return row!;
 }
 
-export async function expireOverdueHolds(sql: Sql, limit: number): Promise<(BookingChangeRow & { tenantId: string })[]> {
+export async function expireOverdueHolds(
+  sql: Sql,
+  limit: number,
+): Promise<(BookingChangeRow & { tenantId: string })[]> {
   return sql<(BookingChangeRow & { tenantId: string })[]>`
     select e.*, b.tenant_id from expire_overdue_holds(${limit}) e join bookings b on b.id = e.booking_id`;
 }

@@ -1,7 +1,7 @@
-import type { TenantTx } from '../tenant-scope.ts';
-import type { Sql } from '../client.ts';
-import type { BusyRange } from '../../scheduling/types.ts';
 import type { ClaimRow, PatientDetails } from '../../domain/booking.ts';
+import type { BusyRange } from '../../scheduling/types.ts';
+import type { Sql } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export interface ClaimRequest {
   tenantId: string;
@@ -53,7 +53,12 @@ async function claimStatement(sql: Sql, c: ClaimRequest, record: ClaimRecord | n
 }
 
 /** The provider of this call's own active booking at exactly this start, if it has one. */
-export async function callsOwnBooking(tx: TenantTx, tenantId: string, callId: string, start: number): Promise<string | null> {
+export async function callsOwnBooking(
+  tx: TenantTx,
+  tenantId: string,
+  callId: string,
+  start: number,
+): Promise<string | null> {
   const [row] = await tx<{ providerId: string }[]>`
     select provider_id from bookings
      where tenant_id = ${tenantId} and source_call_id = ${callId} and starts_at = ${new Date(start)}
@@ -80,7 +85,12 @@ export async function busyRanges(
        and status in ('held', 'confirmed')
        and (status = 'confirmed' or expires_at > now())
        and occupied && tstzrange(${new Date(from)}, ${new Date(to)}, '[)')`;
-  return rows.map((r) => ({ providerId: r.providerId, start: r.lo.getTime(), end: r.hi.getTime(), expiresAt: r.expiresAt?.getTime() ?? null }));
+  return rows.map((r) => ({
+    providerId: r.providerId,
+    start: r.lo.getTime(),
+    end: r.hi.getTime(),
+    expiresAt: r.expiresAt?.getTime() ?? null,
+  }));
 }
 
 /** Pairs of active bookings of one provider whose occupied times overlap: must always be zero. */

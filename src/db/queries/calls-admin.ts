@@ -31,9 +31,17 @@ const COLUMNS = `id, vapi_call_id, caller_number, state, flagged_for_human, crea
 export async function listCalls(
   tx: TenantTx,
   tenantId: string,
-  f: { state?: string; flagged?: boolean; callerNumber?: string; vapiCallId?: string; before?: { createdAt: Date; id: string }; limit: number },
+  f: {
+    state?: string;
+    flagged?: boolean;
+    callerNumber?: string;
+    vapiCallId?: string;
+    before?: { createdAt: Date; id: string };
+    limit: number;
+  },
 ): Promise<CallSummaryRow[]> {
-  return [...(await tx<CallSummaryRow[]>`
+  return [
+    ...(await tx<CallSummaryRow[]>`
     select ${tx.unsafe(COLUMNS)} from calls
      where tenant_id = ${tenantId}
        and (${f.state ?? null}::text is null or state = ${f.state ?? null})
@@ -42,7 +50,8 @@ export async function listCalls(
        and (${f.vapiCallId ?? null}::text is null or vapi_call_id = ${f.vapiCallId ?? null})
        and (${f.before?.createdAt ?? null}::timestamptz is null or (created_at, id) < (${f.before?.createdAt ?? null}, ${f.before?.id ?? null}::uuid))
      order by created_at desc, id desc
-     limit ${f.limit}`)];
+     limit ${f.limit}`),
+  ];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,7 +62,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export const ownIdOrNull = (id: string): string | null => (UUID.test(id) ? id : null);
 
-export async function findCall(tx: TenantTx, tenantId: string, id: string): Promise<(CallSummaryRow & { transcript: string | null }) | undefined> {
+export async function findCall(
+  tx: TenantTx,
+  tenantId: string,
+  id: string,
+): Promise<(CallSummaryRow & { transcript: string | null }) | undefined> {
   const own = ownIdOrNull(id);
   const [row] = await tx<(CallSummaryRow & { transcript: string | null })[]>`
     select ${tx.unsafe(COLUMNS)}, transcript from calls
@@ -64,9 +77,11 @@ export async function findCall(tx: TenantTx, tenantId: string, id: string): Prom
 
 /** The call's timeline: every transition in order. Event payloads stay out (they are the machine's business). */
 export async function callEvents(tx: TenantTx, tenantId: string, callId: string): Promise<CallEventRow[]> {
-  return [...(await tx<CallEventRow[]>`
+  return [
+    ...(await tx<CallEventRow[]>`
     select e.seq, e.event_type, e.state_before, e.state_after, e.created_at
       from call_events e join calls c on c.id = e.call_id
      where c.tenant_id = ${tenantId} and e.call_id = ${callId}
-     order by e.seq`)];
+     order by e.seq`),
+  ];
 }

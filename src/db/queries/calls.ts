@@ -24,7 +24,15 @@ export async function lockCall(tx: TenantTx, tenantId: string, vapiCallId: strin
 
 export async function insertCall(
   tx: TenantTx,
-  c: { id: string; tenantId: string; vapiCallId: string; callerNumber: string | null; state: string; snapshot: unknown; input: unknown },
+  c: {
+    id: string;
+    tenantId: string;
+    vapiCallId: string;
+    callerNumber: string | null;
+    state: string;
+    snapshot: unknown;
+    input: unknown;
+  },
 ): Promise<CallRow> {
   const [row] = await tx<CallRow[]>`
     insert into calls (id, tenant_id, vapi_call_id, caller_number, state, snapshot, machine_input)
@@ -40,7 +48,15 @@ export async function insertCall(
  */
 export async function saveTransition(
   tx: TenantTx,
-  t: { callRowId: string; expectedVersion: number; snapshot: unknown; state: string; flagged: boolean; event: { type: string }; before: string },
+  t: {
+    callRowId: string;
+    expectedVersion: number;
+    snapshot: unknown;
+    state: string;
+    flagged: boolean;
+    event: { type: string };
+    before: string;
+  },
 ): Promise<number | undefined> {
   const [row] = await tx<{ version: number }[]>`
     with u as (
@@ -73,7 +89,12 @@ export interface CallReport {
  * Stores the end-of-call report on the call; a repeated report overwrites it with the same values. Returns the call's
  * id, or undefined when there is no such call.
  */
-export async function saveCallReport(tx: TenantTx, tenantId: string, vapiCallId: string, r: CallReport): Promise<string | undefined> {
+export async function saveCallReport(
+  tx: TenantTx,
+  tenantId: string,
+  vapiCallId: string,
+  r: CallReport,
+): Promise<string | undefined> {
   const json = (v: unknown) => (v === null || v === undefined ? null : tx.json(v as never));
   const [row] = await tx<{ id: string }[]>`
     update calls set
@@ -95,6 +116,11 @@ export async function saveCallReport(tx: TenantTx, tenantId: string, vapiCallId:
 }
 
 /** Records why a call ended when only a status-update says so (the report may come later, or never). */
-export async function saveEndedReason(tx: TenantTx, tenantId: string, vapiCallId: string, reason: string | null): Promise<void> {
+export async function saveEndedReason(
+  tx: TenantTx,
+  tenantId: string,
+  vapiCallId: string,
+  reason: string | null,
+): Promise<void> {
   await tx`update calls set ended_reason = coalesce(ended_reason, ${reason}) where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`;
 }

@@ -42,7 +42,11 @@ export interface LeadRow {
  * The clinic a dashboard session may see: only while the clinic is active and, for a session that came from an API
  * key, while that key is unrevoked.
  */
-export async function findDashboardTenant(tx: TenantTx, tenantId: string, keyId: string | null): Promise<DashboardTenant | undefined> {
+export async function findDashboardTenant(
+  tx: TenantTx,
+  tenantId: string,
+  keyId: string | null,
+): Promise<DashboardTenant | undefined> {
   const [row] = await tx<DashboardTenant[]>`
     select id, slug, name, time_zone, hot_lead_threshold from tenants t
      where t.id = ${tenantId} and t.status = 'active'
@@ -123,7 +127,8 @@ export interface SmsRow {
   createdAt: Date;
 }
 
-const SMS_COLUMNS = 'id, kind, to_e164, body, body_sealed, call_id, status, delivery_status, last_error, delivery_error_code, created_at';
+const SMS_COLUMNS =
+  'id, kind, to_e164, body, body_sealed, call_id, status, delivery_status, last_error, delivery_error_code, created_at';
 
 export async function recentSms(tx: TenantTx, tenantId: string, limit: number): Promise<SmsRow[]> {
   return tx<SmsRow[]>`
@@ -167,8 +172,12 @@ export async function callDetail(tx: TenantTx, tenantId: string, callId: string)
         from call_events e where e.call_id = ${call.id} order by e.seq`,
     tx<LeadRow[]>`
       select call_id, caller_number, null as name, score, reasons, hot, created_at from leads where tenant_id = ${tenantId} and call_id = ${call.id}`,
-    tx<SmsRow[]>`select ${tx.unsafe(SMS_COLUMNS)} from sms_outbox where tenant_id = ${tenantId} and call_id = ${call.id} order by created_at`,
-    tx<{ name: string | null }[]>`select name from patients where tenant_id = ${tenantId} and phone_e164 = ${call.callerNumber}`,
+    tx<
+      SmsRow[]
+    >`select ${tx.unsafe(SMS_COLUMNS)} from sms_outbox where tenant_id = ${tenantId} and call_id = ${call.id} order by created_at`,
+    tx<
+      { name: string | null }[]
+    >`select name from patients where tenant_id = ${tenantId} and phone_e164 = ${call.callerNumber}`,
   ]);
   return { call, events: [...events], lead: leads[0] ?? null, sms: [...sms], name: patients[0]?.name ?? null };
 }

@@ -1,5 +1,5 @@
-import type { TenantTx } from '../tenant-scope.ts';
 import type { LeadReason } from '../../domain/lead.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export interface AdminLeadRow {
   id: string;
@@ -32,7 +32,8 @@ const SELECT = `
 
 /** Newest first; keyset on (created_at, id). */
 export async function listLeads(tx: TenantTx, tenantId: string, f: LeadFilter): Promise<AdminLeadRow[]> {
-  return [...(await tx<AdminLeadRow[]>`
+  return [
+    ...(await tx<AdminLeadRow[]>`
     ${tx.unsafe(SELECT)}
      where l.tenant_id = ${tenantId}
        and (${f.minScore ?? null}::int is null or l.score >= ${f.minScore ?? null})
@@ -42,7 +43,8 @@ export async function listLeads(tx: TenantTx, tenantId: string, f: LeadFilter): 
        and (${f.to ?? null}::date is null or (l.created_at at time zone t.time_zone)::date <= ${f.to ?? null}::date)
        and (${f.before?.at ?? null}::timestamptz is null or (l.created_at, l.id) < (${f.before?.at ?? null}, ${f.before?.id ?? null}::uuid))
      order by l.created_at desc, l.id desc
-     limit ${f.limit}`)];
+     limit ${f.limit}`),
+  ];
 }
 
 export async function findLead(tx: TenantTx, tenantId: string, id: string): Promise<AdminLeadRow | undefined> {

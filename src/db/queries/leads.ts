@@ -1,7 +1,6 @@
+import type { CallFacts, LeadReason } from '../../domain/lead.ts';
 import type { TenantTx } from '../tenant-scope.ts';
 import type { CallReport } from './calls.ts';
-import type { LeadReason } from '../../domain/lead.ts';
-import type { CallFacts } from '../../domain/lead.ts';
 
 export interface EndedCall extends CallReport {
   id: string;
@@ -30,15 +29,20 @@ export async function findEndedCall(tx: TenantTx, tenantId: string, callId: stri
  * What the call's own records say: its bookings, the states its machine passed through (call_events), and whether
  * the caller was a patient before the call started.
  */
-export async function callFacts(tx: TenantTx, call: Pick<EndedCall, 'id' | 'tenantId' | 'vapiCallId' | 'callerNumber'>): Promise<CallFacts> {
-  const [row] = await tx<{
-    bookedService: string | null;
-    bookedValueCents: number | null;
-    held: boolean;
-    codeVerified: boolean;
-    escalated: boolean;
-    knownBefore: boolean;
-  }[]>`
+export async function callFacts(
+  tx: TenantTx,
+  call: Pick<EndedCall, 'id' | 'tenantId' | 'vapiCallId' | 'callerNumber'>,
+): Promise<CallFacts> {
+  const [row] = await tx<
+    {
+      bookedService: string | null;
+      bookedValueCents: number | null;
+      held: boolean;
+      codeVerified: boolean;
+      escalated: boolean;
+      knownBefore: boolean;
+    }[]
+  >`
     select
       (select s.name from bookings b join services s on s.id = b.service_id
         where b.tenant_id = c.tenant_id and b.source_call_id = c.vapi_call_id and b.status = 'confirmed'
@@ -82,7 +86,10 @@ export async function insertLead(tx: TenantTx, lead: NewLead): Promise<{ created
 }
 
 /** Queues the owner's hot-lead text for a call, once whatever happens (dedupe key). */
-export async function queueLeadAlert(tx: TenantTx, a: { tenantId: string; callId: string; to: string; body: string }): Promise<void> {
+export async function queueLeadAlert(
+  tx: TenantTx,
+  a: { tenantId: string; callId: string; to: string; body: string },
+): Promise<void> {
   await tx`
     insert into sms_outbox (tenant_id, call_id, kind, to_e164, body, dedupe_key)
     values (${a.tenantId}, ${a.callId}, 'alert', ${a.to}, ${a.body}, ${`alert:${a.callId}`})

@@ -1,5 +1,5 @@
-import type { TenantTx } from '../tenant-scope.ts';
 import { digestsMatch } from '../../domain/digest.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export type IssueOutcome = 'issued' | 'existing' | 'hold_gone' | 'limit_hold' | 'limit_phone' | 'limit_tenant';
 
@@ -31,8 +31,15 @@ export type CheckOutcome = 'verified' | 'wrong' | 'no_code';
  * rerun after a restart is harmless; the confirmation itself is a compare-and-set on the hold token. The row lock
  * holds until the caller's tenant transaction ends, so run it in one of its own.
  */
-export async function checkOtp(tx: TenantTx, tenantId: string, bookingId: string, digest: Buffer): Promise<CheckOutcome> {
-  const [c] = await tx<{ id: string; codeHmac: Buffer; attempts: number; maxAttempts: number; live: boolean; consumed: boolean }[]>`
+export async function checkOtp(
+  tx: TenantTx,
+  tenantId: string,
+  bookingId: string,
+  digest: Buffer,
+): Promise<CheckOutcome> {
+  const [c] = await tx<
+    { id: string; codeHmac: Buffer; attempts: number; maxAttempts: number; live: boolean; consumed: boolean }[]
+  >`
     select id, code_hmac, attempts, max_attempts, expires_at > now() as live, consumed_at is not null as consumed
       from otp_challenges
      where tenant_id = ${tenantId} and booking_id = ${bookingId} and superseded_at is null

@@ -1,7 +1,10 @@
 import type { TenantTx } from '../tenant-scope.ts';
 
 /** Queues an appointment's reminders in this transaction (sql/functions/queue_reminders.sql). */
-export async function queueReminders(tx: TenantTx, r: { tenantId: string; bookingId: string; body: string; times: number[] }): Promise<void> {
+export async function queueReminders(
+  tx: TenantTx,
+  r: { tenantId: string; bookingId: string; body: string; times: number[] },
+): Promise<void> {
   if (r.times.length === 0) return;
   await tx`select queue_reminders(${r.tenantId}, ${r.bookingId}, ${r.body}, ${r.times.map((t) => new Date(t).toISOString())}::timestamptz[])`;
 }

@@ -1,6 +1,6 @@
-import type { TenantTx } from '../tenant-scope.ts';
-import type { Sql } from '../client.ts';
 import type { TenantSmsSettings } from '../../domain/tenant.ts';
+import type { Sql } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export interface ClaimedSms extends TenantSmsSettings {
   id: string;
@@ -54,7 +54,11 @@ export async function markSmsSent(sql: Sql, id: string, providerMessageId: strin
 }
 
 /** Back to pending after `delayMs`, or failed for good. */
-export async function markSmsFailed(sql: Sql, id: string, r: { error: string; retryInMs: number | null; unknown?: boolean }): Promise<void> {
+export async function markSmsFailed(
+  sql: Sql,
+  id: string,
+  r: { error: string; retryInMs: number | null; unknown?: boolean },
+): Promise<void> {
   const status = r.unknown ? 'unknown' : r.retryInMs === null ? 'failed' : 'pending';
   await sql`
     update sms_outbox set status = ${status}, last_error = ${r.error.slice(0, 500)},
@@ -67,7 +71,11 @@ export interface StatusTarget extends TenantSmsSettings {
 }
 
 /** The message a Twilio status callback is about: by our outbox id (in the callback URL) or Twilio's message SID. */
-export async function findSmsForStatus(sql: Sql, outboxId: string | undefined, messageSid: string | undefined): Promise<StatusTarget | undefined> {
+export async function findSmsForStatus(
+  sql: Sql,
+  outboxId: string | undefined,
+  messageSid: string | undefined,
+): Promise<StatusTarget | undefined> {
   const [row] = await sql<StatusTarget[]>`
     select o.id, t.twilio_account_sid, t.twilio_auth_token_sealed, t.twilio_from_number
       from sms_outbox o join tenants t on t.id = o.tenant_id
@@ -81,7 +89,11 @@ export async function findSmsForStatus(sql: Sql, outboxId: string | undefined, m
  * Records a delivery status. A message left 'sending' or 'unknown' by a crash or an interrupted request is settled
  * here: Twilio reporting on it proves it was accepted.
  */
-export async function recordDeliveryStatus(sql: Sql, id: string, s: { status: string; messageSid: string | null; errorCode: string | null }): Promise<void> {
+export async function recordDeliveryStatus(
+  sql: Sql,
+  id: string,
+  s: { status: string; messageSid: string | null; errorCode: string | null },
+): Promise<void> {
   await sql`
     update sms_outbox set
       delivery_status = case when sms_status_rank(delivery_status) <= sms_status_rank(${s.status}) then ${s.status}
@@ -100,7 +112,10 @@ export type ResendOutcome = 'queued' | 'pending' | 'limit';
  * Queues the booking's confirmation once more, unless one is still waiting to go or `max` were queued already.
  * Keyed by the request, so the same request twice queues one message.
  */
-export async function queueConfirmationAgain(tx: TenantTx, r: { tenantId: string; bookingId: string; requestKey: string; max: number }): Promise<ResendOutcome> {
+export async function queueConfirmationAgain(
+  tx: TenantTx,
+  r: { tenantId: string; bookingId: string; requestKey: string; max: number },
+): Promise<ResendOutcome> {
   const [row] = await tx<{ outcome: ResendOutcome }[]>`
     with mine as (
       select * from sms_outbox where tenant_id = ${r.tenantId} and booking_id = ${r.bookingId} and kind = 'confirmation'),

@@ -5,7 +5,15 @@ import type { TenantTx } from '../tenant-scope.ts';
 
 /** The clinic a Messaging webhook names, with what its Twilio signature is checked against. Operator work. */
 export async function findSmsTenant(sql: Sql, slug: string) {
-  const [row] = await sql<{ id: string; slug: string; twilioAccountSid: string | null; twilioAuthTokenSealed: string | null; twilioFromNumber: string | null }[]>`
+  const [row] = await sql<
+    {
+      id: string;
+      slug: string;
+      twilioAccountSid: string | null;
+      twilioAuthTokenSealed: string | null;
+      twilioFromNumber: string | null;
+    }[]
+  >`
     select id, slug, twilio_account_sid, twilio_auth_token_sealed, twilio_from_number from tenants where slug = ${slug}`;
   return row;
 }
@@ -27,7 +35,10 @@ export async function clinicPhone(tx: TenantTx, tenantId: string): Promise<strin
 export type InboundRecord = { kind: 'new' } | { kind: 'repeat'; reply: string | null };
 
 /** Records an inbound message once per MessageSid; a repeat returns what was answered the first time. */
-export async function recordInbound(tx: TenantTx, m: { tenantId: string; messageSid: string; from: string; body: string }): Promise<InboundRecord> {
+export async function recordInbound(
+  tx: TenantTx,
+  m: { tenantId: string; messageSid: string; from: string; body: string },
+): Promise<InboundRecord> {
   const inserted = await tx`
     insert into sms_inbound (tenant_id, message_sid, from_e164, body) values (${m.tenantId}, ${m.messageSid}, ${m.from}, ${m.body})
     on conflict do nothing returning message_sid`;
@@ -42,11 +53,20 @@ export async function forgetInbound(tx: TenantTx, tenantId: string, messageSid: 
   await tx`delete from sms_inbound where tenant_id = ${tenantId} and message_sid = ${messageSid} and handled_as is null`;
 }
 
-export async function settleInbound(tx: TenantTx, tenantId: string, messageSid: string, handledAs: string, reply: string | null): Promise<void> {
+export async function settleInbound(
+  tx: TenantTx,
+  tenantId: string,
+  messageSid: string,
+  handledAs: string,
+  reply: string | null,
+): Promise<void> {
   await tx`update sms_inbound set handled_as = ${handledAs}, reply = ${reply} where tenant_id = ${tenantId} and message_sid = ${messageSid}`;
 }
 
-export async function optOut(tx: TenantTx, o: { tenantId: string; phone: string; keyword: string; source: 'sms' | 'staff' }): Promise<void> {
+export async function optOut(
+  tx: TenantTx,
+  o: { tenantId: string; phone: string; keyword: string; source: 'sms' | 'staff' },
+): Promise<void> {
   await tx`
     insert into sms_opt_outs (tenant_id, phone_e164, keyword, source) values (${o.tenantId}, ${o.phone}, ${o.keyword}, ${o.source})
     on conflict do nothing`;
@@ -54,7 +74,8 @@ export async function optOut(tx: TenantTx, o: { tenantId: string; phone: string;
 
 /** Removes the opt-out; false when there was none. */
 export async function optIn(tx: TenantTx, tenantId: string, phone: string): Promise<boolean> {
-  const rows = await tx`delete from sms_opt_outs where tenant_id = ${tenantId} and phone_e164 = ${phone} returning phone_e164`;
+  const rows =
+    await tx`delete from sms_opt_outs where tenant_id = ${tenantId} and phone_e164 = ${phone} returning phone_e164`;
   return rows.length === 1;
 }
 
@@ -70,11 +91,17 @@ export interface OptOutRow {
   optedOutAt: Date;
 }
 
-export async function listOptOuts(tx: TenantTx, tenantId: string, q: { phone?: string; limit: number }): Promise<OptOutRow[]> {
-  return [...(await tx<OptOutRow[]>`
+export async function listOptOuts(
+  tx: TenantTx,
+  tenantId: string,
+  q: { phone?: string; limit: number },
+): Promise<OptOutRow[]> {
+  return [
+    ...(await tx<OptOutRow[]>`
     select phone_e164, keyword, source, opted_out_at from sms_opt_outs
      where tenant_id = ${tenantId} and (${q.phone ?? null}::text is null or phone_e164 = ${q.phone ?? null})
-     order by opted_out_at desc limit ${q.limit}`)];
+     order by opted_out_at desc limit ${q.limit}`),
+  ];
 }
 
 /** What a patient's reply answers: the newest of an open cancel question, an open offer, a reminder of a live appointment. */
@@ -83,7 +110,11 @@ export type Conversation =
   | { kind: 'offer'; id: string; bookingId: string }
   | { kind: 'reminder'; id: string; bookingId: string };
 
-export async function openConversation(tx: TenantTx, tenantId: string, phone: string): Promise<Conversation | undefined> {
+export async function openConversation(
+  tx: TenantTx,
+  tenantId: string,
+  phone: string,
+): Promise<Conversation | undefined> {
   const [row] = await tx<Conversation[]>`
     select kind, id, booking_id from (
       select 'cancel_question' as kind, q.id, q.booking_id, q.asked_at as at
@@ -114,7 +145,11 @@ export interface AppointmentBrief {
   patientConfirmedAt: Date | null;
 }
 
-export async function appointmentBrief(tx: TenantTx, tenantId: string, bookingId: string): Promise<AppointmentBrief | undefined> {
+export async function appointmentBrief(
+  tx: TenantTx,
+  tenantId: string,
+  bookingId: string,
+): Promise<AppointmentBrief | undefined> {
   const [row] = await tx<AppointmentBrief[]>`
     select b.id as booking_id, b.service_id, b.provider_id, b.starts_at, p.phone_e164 as patient_phone, b.patient_confirmed_at
       from bookings b join patients p on p.id = b.patient_id
@@ -138,7 +173,10 @@ export async function markPatientConfirmed(tx: TenantTx, tenantId: string, booki
             where tenant_id = ${tenantId} and id = ${bookingId} and status = 'confirmed'`;
 }
 
-export async function recordRescheduleRequest(tx: TenantTx, r: { tenantId: string; bookingId: string; phone: string; messageSid: string }): Promise<void> {
+export async function recordRescheduleRequest(
+  tx: TenantTx,
+  r: { tenantId: string; bookingId: string; phone: string; messageSid: string },
+): Promise<void> {
   await tx`
     insert into reschedule_requests (tenant_id, patient_id, booking_id, phone_e164, message_sid)
     select tenant_id, patient_id, id, ${r.phone}, ${r.messageSid} from bookings
@@ -156,9 +194,15 @@ export interface RescheduleRequestRow {
   requestedAt: Date;
 }
 
-export async function listRescheduleRequests(tx: TenantTx, tenantId: string, limit: number): Promise<RescheduleRequestRow[]> {
-  return [...(await tx<RescheduleRequestRow[]>`
+export async function listRescheduleRequests(
+  tx: TenantTx,
+  tenantId: string,
+  limit: number,
+): Promise<RescheduleRequestRow[]> {
+  return [
+    ...(await tx<RescheduleRequestRow[]>`
     select r.id, r.patient_id, p.name as patient_name, r.booking_id, r.phone_e164, b.starts_at as appointment_start, r.requested_at
       from reschedule_requests r join patients p on p.id = r.patient_id join bookings b on b.id = r.booking_id
-     where r.tenant_id = ${tenantId} order by r.requested_at desc limit ${limit}`)];
+     where r.tenant_id = ${tenantId} order by r.requested_at desc limit ${limit}`),
+  ];
 }

@@ -1,5 +1,5 @@
-import type { Queryable } from '../client.ts';
 import type { Tenant } from '../../domain/tenant.ts';
+import type { Queryable } from '../client.ts';
 
 /** A clinic's settings as the admin API shows them; secrets are never among them. */
 export interface TenantSettings extends Omit<Tenant, 'vapiSecretSha256' | 'vapiSecretSealed'> {
@@ -72,20 +72,29 @@ export async function listTenants(
   db: Queryable,
   q: { status?: 'active' | 'suspended'; after?: string; limit: number },
 ): Promise<TenantSettings[]> {
-  return [...(await db<TenantSettings[]>`
+  return [
+    ...(await db<TenantSettings[]>`
     select ${db.unsafe(COLUMNS)} from tenants
      where (${q.status ?? null}::text is null or status = ${q.status ?? null})
        and (${q.after ?? null}::text is null or slug > ${q.after ?? null})
-     order by slug limit ${q.limit}`)];
+     order by slug limit ${q.limit}`),
+  ];
 }
 
-export async function setTenantStatus(db: Queryable, tenantId: string, status: 'active' | 'suspended'): Promise<TenantSettings | undefined> {
+export async function setTenantStatus(
+  db: Queryable,
+  tenantId: string,
+  status: 'active' | 'suspended',
+): Promise<TenantSettings | undefined> {
   const [row] = await db<TenantSettings[]>`
     update tenants set status = ${status} where id = ${tenantId} returning ${db.unsafe(COLUMNS)}`;
   return row;
 }
 
-export type SettingsUpdate = { kind: 'updated'; settings: TenantSettings } | { kind: 'stale'; current: TenantSettings } | { kind: 'missing' };
+export type SettingsUpdate =
+  | { kind: 'updated'; settings: TenantSettings }
+  | { kind: 'stale'; current: TenantSettings }
+  | { kind: 'missing' };
 
 /** Applies the edit only if the stored version is still `ifVersion` (when given); every real edit bumps the version. */
 export async function updateTenantSettings(
@@ -107,7 +116,11 @@ export async function updateTenantSettings(
 }
 
 /** A new webhook secret: its hash for bearer checks, sealed for HMAC. */
-export async function replaceVapiSecret(db: Queryable, tenantId: string, s: { sha256: Buffer; sealed: string }): Promise<boolean> {
+export async function replaceVapiSecret(
+  db: Queryable,
+  tenantId: string,
+  s: { sha256: Buffer; sealed: string },
+): Promise<boolean> {
   const rows = await db`update tenants set vapi_secret_sha256 = ${s.sha256}, vapi_secret_sealed = ${s.sealed}
                          where id = ${tenantId} returning id`;
   return rows.length === 1;

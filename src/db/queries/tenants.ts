@@ -1,7 +1,7 @@
-import type { TenantTx } from '../tenant-scope.ts';
-import type { Sql } from '../client.ts';
-import type { WeeklyHours } from '../../scheduling/types.ts';
 import type { Catalog, Provider, Service, Tenant } from '../../domain/tenant.ts';
+import type { WeeklyHours } from '../../scheduling/types.ts';
+import type { Sql } from '../client.ts';
+import type { TenantTx } from '../tenant-scope.ts';
 
 export async function findTenantBySlug(sql: Sql, slug: string): Promise<Tenant | undefined> {
   const [row] = await sql<Tenant[]>`
@@ -35,7 +35,15 @@ export async function loadCatalog(tx: TenantTx, tenantId: string): Promise<Catal
        order by s.name`,
     tx<{ providerId: string; weekday: number; starts: string; ends: string }[]>`
       select provider_id, weekday, starts::text, ends::text from weekly_hours where tenant_id = ${tenantId}`,
-    tx<{ providerId: string | null; onDate: string; kind: 'closed' | 'open'; starts: string | null; ends: string | null }[]>`
+    tx<
+      {
+        providerId: string | null;
+        onDate: string;
+        kind: 'closed' | 'open';
+        starts: string | null;
+        ends: string | null;
+      }[]
+    >`
       select de.provider_id, de.on_date::text, de.kind, de.starts::text, de.ends::text
         from date_exceptions de join tenants t on t.id = de.tenant_id
        where de.tenant_id = ${tenantId} and de.on_date >= (now() at time zone t.time_zone)::date - 1`,

@@ -26,7 +26,13 @@ export async function saveToolResult(tx: TenantTx, r: ToolResultRecord): Promise
  * stays. Committed without waiting for the WAL flush, like save_tool_result: a lost one only lets a repeat run again.
  */
 export async function saveToolResults(tx: TenantTx, records: ToolResultRecord[]): Promise<void> {
-  const rows = records.map((r) => ({ tenant_id: r.tenantId, tool_call_id: r.toolCallId, call_id: r.callId, tool: r.tool, response: r.response }));
+  const rows = records.map((r) => ({
+    tenant_id: r.tenantId,
+    tool_call_id: r.toolCallId,
+    call_id: r.callId,
+    tool: r.tool,
+    response: r.response,
+  }));
   await tx`select set_config('synchronous_commit', 'off', true)`;
   await tx`
     insert into tool_call_results (tenant_id, tool_call_id, call_id, tool, response)

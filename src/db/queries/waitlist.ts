@@ -50,16 +50,23 @@ export async function insertWaitlistEntry(tx: TenantTx, e: NewWaitlistEntry): Pr
   return first!;
 }
 
-export async function listWaitlist(tx: TenantTx, tenantId: string, q: { status?: WaitlistEntryRow['status']; limit: number }): Promise<WaitlistEntryRow[]> {
-  return [...(await tx<WaitlistEntryRow[]>`
+export async function listWaitlist(
+  tx: TenantTx,
+  tenantId: string,
+  q: { status?: WaitlistEntryRow['status']; limit: number },
+): Promise<WaitlistEntryRow[]> {
+  return [
+    ...(await tx<WaitlistEntryRow[]>`
     select ${tx.unsafe(ENTRY)} from waitlist_entries
      where tenant_id = ${tenantId} and (${q.status ?? null}::text is null or status = ${q.status ?? null})
-     order by created_at limit ${q.limit}`)];
+     order by created_at limit ${q.limit}`),
+  ];
 }
 
 /** Takes a waiting entry off the list; false when it was not waiting. */
 export async function removeWaitlistEntry(tx: TenantTx, tenantId: string, id: string): Promise<boolean> {
-  const rows = await tx`update waitlist_entries set status = 'removed' where tenant_id = ${tenantId} and id = ${id} and status = 'waiting' returning id`;
+  const rows =
+    await tx`update waitlist_entries set status = 'removed' where tenant_id = ${tenantId} and id = ${id} and status = 'waiting' returning id`;
   return rows.length === 1;
 }
 
@@ -68,8 +75,14 @@ export async function removeWaitlistEntry(tx: TenantTx, tenantId: string, id: st
  * offer open or an opted-out number, the provider theirs or unsaid, the date in their range. Service and time of day
  * are checked by the caller.
  */
-export async function candidatesFor(tx: TenantTx, tenantId: string, providerId: string, localDate: string): Promise<WaitlistEntryRow[]> {
-  return [...(await tx<WaitlistEntryRow[]>`
+export async function candidatesFor(
+  tx: TenantTx,
+  tenantId: string,
+  providerId: string,
+  localDate: string,
+): Promise<WaitlistEntryRow[]> {
+  return [
+    ...(await tx<WaitlistEntryRow[]>`
     select ${tx.unsafe(ENTRY)} from waitlist_entries e
      where e.tenant_id = ${tenantId} and e.status = 'waiting'
        and (e.provider_id is null or e.provider_id = ${providerId})
@@ -77,7 +90,8 @@ export async function candidatesFor(tx: TenantTx, tenantId: string, providerId: 
        and not exists (select 1 from waitlist_offers o where o.entry_id = e.id and o.status = 'open')
        -- An offer they could not be texted would only hold the time from everyone else.
        and not exists (select 1 from sms_opt_outs x where x.tenant_id = e.tenant_id and x.phone_e164 = e.phone_e164)
-     order by e.created_at limit 50`)];
+     order by e.created_at limit 50`),
+  ];
 }
 
 /** Starts already offered to an entry (on any provider). */
@@ -145,29 +159,47 @@ export async function findOffer(tx: TenantTx, tenantId: string, id: string): Pro
   return row;
 }
 
-export async function listOffers(tx: TenantTx, tenantId: string, q: { status?: OfferRow['status']; phone?: string; limit: number }): Promise<OfferRow[]> {
-  return [...(await tx<OfferRow[]>`
+export async function listOffers(
+  tx: TenantTx,
+  tenantId: string,
+  q: { status?: OfferRow['status']; phone?: string; limit: number },
+): Promise<OfferRow[]> {
+  return [
+    ...(await tx<OfferRow[]>`
     select ${tx.unsafe(OFFER)} from waitlist_offers o join waitlist_entries e on e.id = o.entry_id
      where o.tenant_id = ${tenantId} and (${q.status ?? null}::text is null or o.status = ${q.status ?? null})
        and (${q.phone ?? null}::text is null or e.phone_e164 = ${q.phone ?? null})
-     order by o.created_at desc limit ${q.limit}`)];
+     order by o.created_at desc limit ${q.limit}`),
+  ];
 }
 
 /** Open offers past their time by the app's clock, across clinics (the sweeper: operator work). */
 export async function lapsedOffers(sql: Sql, now: number, limit: number): Promise<OfferRow[]> {
-  return [...(await sql<OfferRow[]>`
+  return [
+    ...(await sql<OfferRow[]>`
     select ${sql.unsafe(OFFER)} from waitlist_offers o join waitlist_entries e on e.id = o.entry_id
-     where o.status = 'open' and o.expires_at <= ${new Date(now)} order by o.expires_at limit ${limit}`)];
+     where o.status = 'open' and o.expires_at <= ${new Date(now)} order by o.expires_at limit ${limit}`),
+  ];
 }
 
 /** Compare-and-set from 'open': only one of a reply, a time-out and a second delivery decides an offer. */
-export async function decideOffer(tx: TenantTx, tenantId: string, id: string, status: Exclude<OfferRow['status'], 'open'>): Promise<boolean> {
+export async function decideOffer(
+  tx: TenantTx,
+  tenantId: string,
+  id: string,
+  status: Exclude<OfferRow['status'], 'open'>,
+): Promise<boolean> {
   const rows = await tx`
     update waitlist_offers set status = ${status}, decided_at = now()
      where tenant_id = ${tenantId} and id = ${id} and status = 'open' returning id`;
   return rows.length === 1;
 }
 
-export async function markEntryBooked(tx: TenantTx, tenantId: string, entryId: string, bookingId: string): Promise<void> {
+export async function markEntryBooked(
+  tx: TenantTx,
+  tenantId: string,
+  entryId: string,
+  bookingId: string,
+): Promise<void> {
   await tx`update waitlist_entries set status = 'booked', booking_id = ${bookingId} where tenant_id = ${tenantId} and id = ${entryId}`;
 }

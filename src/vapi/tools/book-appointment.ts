@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { describeClaim } from '../../booking/describe-claim.ts';
+import { type PresentedSlot, presentSlot } from '../../booking/present-slot.ts';
+import { answer, type ToolAnswer, withDate } from '../../domain/answer.ts';
+import { isoWithOffset } from '../../scheduling/zone.ts';
 import { bookingArgs, reserveRequest, resolveBookingRequest } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer } from './catalog-lookup.ts';
-import { describeClaim } from '../../booking/describe-claim.ts';
 import { defineTool } from './tool.ts';
-import { isoWithOffset } from '../../scheduling/zone.ts';
-import { answer, type ToolAnswer, withDate } from '../../domain/answer.ts';
-import { type PresentedSlot, presentSlot } from '../../booking/present-slot.ts';
 
 export const bookAppointment = defineTool({
   name: 'book_appointment',
@@ -24,7 +24,8 @@ export const bookAppointment = defineTool({
     const req = resolveBookingRequest(args, ctx);
     if (isAnswer(req)) return req;
     // The code check cannot be walked around: the same hold → code path as reserve_slot then send_otp, in one step.
-    if (tenant.otpRequired) return callStep(ctx, () => ({ type: 'RESERVE', request: reserveRequest(req), then: 'send_code' }));
+    if (tenant.otpRequired)
+      return callStep(ctx, () => ({ type: 'RESERVE', request: reserveRequest(req), then: 'send_code' }));
     const { service, preface } = req;
     const booked = (bookingId: string, slot: PresentedSlot, end: number) =>
       withDate(
@@ -52,13 +53,16 @@ export const bookAppointment = defineTool({
         toolCallId: ctx.toolCallId,
         tool: ctx.tool,
         // What a booking created on this provider answers, recorded with the claim; its id is filled in there.
-        answer: (providerId) => booked('', presentSlot(ctx.tenant, { providerId, start: req.start, end }, ctx.now), end),
+        answer: (providerId) =>
+          booked('', presentSlot(ctx.tenant, { providerId, start: req.start, end }, ctx.now), end),
         idPath: ['body', 'appointment_id'],
       },
     );
     if (outcome.kind === 'replayed') return outcome.answer as ToolAnswer;
     if (outcome.kind === 'claimed' && outcome.recorded) return outcome.recorded as ToolAnswer;
-    const described = describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) => booked(b.bookingId, slot, b.endsAt.getTime()));
+    const described = describeClaim(ctx.tenant, outcome, req.start, ctx.now, preface, (b, slot) =>
+      booked(b.bookingId, slot, b.endsAt.getTime()),
+    );
     return withDate(described, req.date);
   },
 });

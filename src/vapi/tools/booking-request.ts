@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import type { ReserveRequest } from '../../calls/call-effects.ts';
-import { resolveStart, takenAs } from '../../scheduling/dates.ts';
+import { refuse, type ToolAnswer } from '../../domain/answer.ts';
+import type { Provider, Service } from '../../domain/tenant.ts';
 import { normaliseName } from '../../patients/names.ts';
 import { toE164 } from '../../patients/phone.ts';
+import { resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { optionalText } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { refuseWhen } from './present.ts';
 import type { ToolContext } from './tool.ts';
-import type { Provider, Service } from '../../domain/tenant.ts';
-import { refuse, type ToolAnswer } from '../../domain/answer.ts';
 
 /** The arguments of every tool that takes a time for a patient (book_appointment, reserve_slot). */
 export const bookingArgs = {
@@ -16,7 +16,9 @@ export const bookingArgs = {
   date: optionalText(100).describe('Instead of start: the day as the caller said it.'),
   time: optionalText(50).describe('With date: the time, e.g. "3 PM".'),
   patient_name: z.string().trim().min(1).max(200).describe("The patient's full name."),
-  patient_phone: optionalText(40).describe("Only if the caller gives a different number than the one they're calling from."),
+  patient_phone: optionalText(40).describe(
+    "Only if the caller gives a different number than the one they're calling from.",
+  ),
   patient_email: optionalText(254).describe('Optional email address.'),
   service: optionalText().describe('The service, e.g. "consultation".'),
   provider: optionalText().describe('The provider, if the caller asked for one.'),

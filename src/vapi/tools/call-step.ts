@@ -1,6 +1,6 @@
 import type { CallService } from '../../calls/call-service.ts';
-import type { ToolContext } from './tool.ts';
 import { refuse, type ToolAnswer } from '../../domain/answer.ts';
+import type { ToolContext } from './tool.ts';
 
 /**
  * Hands a tool call to the call's machine as an event; the machine decides whether it is allowed and what to say.
@@ -8,6 +8,12 @@ import { refuse, type ToolAnswer } from '../../domain/answer.ts';
  */
 export async function callStep(ctx: ToolContext, build: Parameters<CallService['step']>[2]): Promise<ToolAnswer> {
   if (!ctx.callId) return refuse('no_call', 'I can only do that during a phone call.');
-  const call = { vapiCallId: ctx.callId, callerNumber: ctx.callerNumber, requestId: ctx.toolCallId, tool: ctx.tool, now: ctx.now };
+  const call = {
+    vapiCallId: ctx.callId,
+    callerNumber: ctx.callerNumber,
+    requestId: ctx.toolCallId,
+    tool: ctx.tool,
+    now: ctx.now,
+  };
   return ctx.calls.step(ctx.tenant, call, build);
 }

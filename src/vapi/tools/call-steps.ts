@@ -22,7 +22,8 @@ export const sendConfirmation = defineTool({
 
 export const requestHuman = defineTool({
   name: 'request_human',
-  description: 'The caller wants a person, or something cannot be solved here: releases any hold and flags the call for staff to call back.',
+  description:
+    'The caller wants a person, or something cannot be solved here: releases any hold and flags the call for staff to call back.',
   replay: 'call',
   args: z.object({}),
   run: (_, ctx) => callStep(ctx, () => ({ type: 'ESCALATE' })),

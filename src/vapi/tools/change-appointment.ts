@@ -1,21 +1,27 @@
 import { z } from 'zod';
 import type { ChangeRequest } from '../../calls/change-appointment.ts';
-import { resolveDay, resolveStart, takenAs } from '../../scheduling/dates.ts';
+import { refuse, type ToolAnswer, withDate } from '../../domain/answer.ts';
 import { toE164 } from '../../patients/phone.ts';
+import { resolveDay, resolveStart, takenAs } from '../../scheduling/dates.ts';
 import { optionalText } from './args.ts';
 import { bookingArgs } from './booking-request.ts';
 import { callStep } from './call-step.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { refuseWhen } from './present.ts';
 import { defineTool, type ToolContext } from './tool.ts';
-import { refuse, type ToolAnswer } from '../../domain/answer.ts';
-import { withDate } from '../../domain/answer.ts';
 
 /** The caller's own appointments are found by the number they call from, never by a number the model says. */
-function changeRequest(ctx: ToolContext, appointmentDate: string | undefined): Omit<ChangeRequest, 'newStart' | 'serviceId' | 'providerIds' | 'preface'> | ToolAnswer {
+function changeRequest(
+  ctx: ToolContext,
+  appointmentDate: string | undefined,
+): Omit<ChangeRequest, 'newStart' | 'serviceId' | 'providerIds' | 'preface'> | ToolAnswer {
   const { tenant } = ctx.tenant;
   const caller = ctx.callerNumber ? toE164(ctx.callerNumber, tenant.country) : undefined;
-  if (!caller?.ok) return refuse('missing_phone', "I can only find appointments by the number you're calling from, and I can't see it.");
+  if (!caller?.ok)
+    return refuse(
+      'missing_phone',
+      "I can only find appointments by the number you're calling from, and I can't see it.",
+    );
   let day: string | null = null;
   if (appointmentDate) {
     const resolved = resolveDay(appointmentDate, { now: ctx.now, timeZone: tenant.timeZone });
@@ -31,7 +37,11 @@ export const cancelAppointment = defineTool({
     "Cancel one of the caller's upcoming appointments (found by the number they call from). Give appointment_date " +
     'when they have more than one.',
   replay: 'call',
-  args: z.object({ appointment_date: optionalText(100).describe('The day of the appointment to cancel, when the caller has more than one.') }),
+  args: z.object({
+    appointment_date: optionalText(100).describe(
+      'The day of the appointment to cancel, when the caller has more than one.',
+    ),
+  }),
   async run(args, ctx) {
     const base = changeRequest(ctx, args.appointment_date);
     if (isAnswer(base)) return base;
@@ -47,7 +57,9 @@ export const rescheduleAppointment = defineTool({
     'taken before the old one is let go. Give appointment_date when they have more than one.',
   replay: 'call',
   args: z.object({
-    appointment_date: optionalText(100).describe('The day of the appointment to move, when the caller has more than one.'),
+    appointment_date: optionalText(100).describe(
+      'The day of the appointment to move, when the caller has more than one.',
+    ),
     start: bookingArgs.start,
     date: bookingArgs.date,
     time: bookingArgs.time,
@@ -72,6 +84,9 @@ export const rescheduleAppointment = defineTool({
       providerIds: providers?.map((p) => p.id) ?? null,
       preface: takenAs(when, { now: ctx.now, timeZone: zone }),
     };
-    return withDate(await callStep(ctx, () => ({ type: 'CHANGE_APPOINTMENT', change: 'reschedule', request })), when.localDate);
+    return withDate(
+      await callStep(ctx, () => ({ type: 'CHANGE_APPOINTMENT', change: 'reschedule', request })),
+      when.localDate,
+    );
   },
 });

@@ -1,16 +1,16 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { presentSlot, spokenSlots } from '../../booking/present-slot.ts';
+import { answer } from '../../domain/answer.ts';
 import { distinctStarts, filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
 import { resolveDay, takenAs } from '../../scheduling/dates.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import type { Slot } from '../../scheduling/types.ts';
+import { clinicZone } from '../../scheduling/zone.ts';
 import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { refuseWhen } from './present.ts';
 import { defineTool } from './tool.ts';
-import { clinicZone } from '../../scheduling/zone.ts';
-import { answer } from '../../domain/answer.ts';
-import { presentSlot, spokenSlots } from '../../booking/present-slot.ts';
 
 const OFFERED = 3;
 
@@ -64,16 +64,26 @@ export const checkAvailability = defineTool({
       });
     }
 
-    const later = day ? await ctx.booking.slotsFrom(ctx.tenant, { service, providerIds, from: day.to, enough: OFFERED, keep }) : [];
+    const later = day
+      ? await ctx.booking.slotsFrom(ctx.tenant, { service, providerIds, from: day.to, enough: OFFERED, keep })
+      : [];
     const when = `${day ? ` on ${spokenDate(day.date, zone, ctx.now)}` : ' in the next two weeks'}${timeOfDay ? ` in the ${timeOfDay}` : ''}`;
     if (later.length === 0) {
-      return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, { service: service.slug, ...asked, alternatives: [] });
+      return answer('unavailable', `${preface}I'm sorry, there's nothing free${when}.`, {
+        service: service.slug,
+        ...asked,
+        alternatives: [],
+      });
     }
     const alternatives = present(distinctStarts(later).slice(0, OFFERED));
-    return answer('unavailable', `${preface}There's nothing free${when}; the next openings are ${spokenSlots(alternatives)}.`, {
-      service: service.slug,
-      ...asked,
-      alternatives,
-    });
+    return answer(
+      'unavailable',
+      `${preface}There's nothing free${when}; the next openings are ${spokenSlots(alternatives)}.`,
+      {
+        service: service.slug,
+        ...asked,
+        alternatives,
+      },
+    );
   },
 });

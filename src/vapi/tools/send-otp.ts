@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { answer, refuse } from '../../domain/answer.ts';
 import { toE164 } from '../../patients/phone.ts';
 import { optionalText } from './args.ts';
 import { callStep } from './call-step.ts';
 import { defineTool } from './tool.ts';
-import { answer, refuse } from '../../domain/answer.ts';
 
 export const sendOtp = defineTool({
   name: 'send_otp',
@@ -12,7 +12,11 @@ export const sendOtp = defineTool({
     'and call verify_otp. Call again only if the code did not arrive.',
   replay: 'call',
   filler: 'Sending you a code now.',
-  args: z.object({ phone: optionalText(40).describe("Only if the caller wants the code on another number than the one they're calling from.") }),
+  args: z.object({
+    phone: optionalText(40).describe(
+      "Only if the caller wants the code on another number than the one they're calling from.",
+    ),
+  }),
   async run(args, ctx) {
     const { tenant } = ctx.tenant;
     if (args.phone && !tenant.allowOtherPhone) {
@@ -28,7 +32,10 @@ export const sendOtp = defineTool({
     const target = other ?? (caller?.ok ? caller.e164 : undefined);
     // STOP covers codes too: the caller hears why, and the call can go to a person (request_human).
     if (target && (await ctx.optOuts.optedOut(tenant.id, target))) {
-      return answer('sms_opted_out', "This number has opted out of our texts, so I can't send you a code. I can pass you to the front desk to finish the booking.");
+      return answer(
+        'sms_opted_out',
+        "This number has opted out of our texts, so I can't send you a code. I can pass you to the front desk to finish the booking.",
+      );
     }
     return callStep(ctx, (c) => {
       const phone = other ?? c.hold?.patientPhone ?? (caller?.ok ? caller.e164 : '');

@@ -2,10 +2,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { z } from 'zod';
 import type { BookingService } from '../../booking/booking-service.ts';
 import type { CallService } from '../../calls/call-service.ts';
-import type { OptOuts } from '../../sms/opt-outs.ts';
-import type { WaitlistService } from '../../waitlist/waitlist-service.ts';
-import type { TenantContext } from '../../tenants/directory.ts';
 import type { ToolAnswer } from '../../domain/answer.ts';
+import type { OptOuts } from '../../sms/opt-outs.ts';
+import type { TenantContext } from '../../tenants/directory.ts';
+import type { WaitlistService } from '../../waitlist/waitlist-service.ts';
 
 export interface ToolContext {
   tenant: TenantContext;

@@ -11,7 +11,9 @@ export const verifyOtp = defineTool({
   replay: 'call',
   filler: 'Let me check that code.',
   args: z.object({
-    code: z.union([z.string().trim().min(1).max(100), z.number().int().nonnegative()]).describe('The code as the caller read it.'),
+    code: z
+      .union([z.string().trim().min(1).max(100), z.number().int().nonnegative()])
+      .describe('The code as the caller read it.'),
   }),
   async run(args, ctx) {
     const digits = normaliseSpokenCode(args.code, ctx.tenant.tenant.otpLength);

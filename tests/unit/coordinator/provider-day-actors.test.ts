@@ -3,7 +3,14 @@ import { type ActorLimits, ProviderDayActors } from '../../../src/coordinator/pr
 
 function actors(overrides: Partial<ActorLimits> = {}) {
   const clock = { now: 1_000_000 };
-  const limits: ActorLimits = { maxActors: 100, idleMs: 60_000, knowledgeMs: 15_000, holdMarginMs: 2_000, now: () => clock.now, ...overrides };
+  const limits: ActorLimits = {
+    maxActors: 100,
+    idleMs: 60_000,
+    knowledgeMs: 15_000,
+    holdMarginMs: 2_000,
+    now: () => clock.now,
+    ...overrides,
+  };
   return { a: new ProviderDayActors(limits), clock };
 }
 
@@ -30,7 +37,11 @@ describe('queueing', () => {
       return name;
     };
     const gates = [deferred(), deferred(), deferred()];
-    const results = [a.run('k', task('1', gates[0]!.promise)), a.run('k', task('2', gates[1]!.promise)), a.run('k', task('3', gates[2]!.promise))];
+    const results = [
+      a.run('k', task('1', gates[0]!.promise)),
+      a.run('k', task('2', gates[1]!.promise)),
+      a.run('k', task('3', gates[2]!.promise)),
+    ];
     // Released in reverse: the queue still finishes 1 before starting 2.
     gates[2]!.resolve();
     gates[1]!.resolve();

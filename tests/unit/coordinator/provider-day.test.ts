@@ -7,7 +7,12 @@ const at = (iso: string, zone = NY) => DateTime.fromISO(iso, { zone }).toMillis(
 
 describe('localDays', () => {
   it('names each clinic-local day a range touches, across a DST change', () => {
-    expect(localDays(at('2026-03-07T22:00'), at('2026-03-10T01:00'), NY)).toEqual(['2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']);
+    expect(localDays(at('2026-03-07T22:00'), at('2026-03-10T01:00'), NY)).toEqual([
+      '2026-03-07',
+      '2026-03-08',
+      '2026-03-09',
+      '2026-03-10',
+    ]);
     expect(localDays(at('2026-11-01T00:30'), at('2026-11-01T23:30'), NY)).toEqual(['2026-11-01']);
   });
   it('treats the end as exclusive and a short range as its one day', () => {

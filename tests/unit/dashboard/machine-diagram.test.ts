@@ -1,6 +1,7 @@
 // The machine diagram is drawn from the definition: every state appears, the call's path is marked, nothing else is.
-import { createMachine } from 'xstate';
+
 import { describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
 import { machineDiagram } from '../../../src/dashboard/machine-diagram.ts';
 
 const machine = createMachine({
@@ -23,14 +24,30 @@ describe('machineDiagram', () => {
   it('draws every state and every transition between different states, once per pair', async () => {
     const s = await svg({ transitions: [], current: null });
     for (const state of ['closed', 'opening', 'open', 'locked', 'broken']) expect(s).toContain(`data-state="${state}"`);
-    const edges = [...s.matchAll(/<g class="edge[^"]*" data-from="(\w+)" data-to="(\w+)"/g)].map((m) => `${m[1]}>${m[2]}`);
-    expect(edges.sort()).toEqual(['closed>locked', 'closed>opening', 'locked>closed', 'open>closed', 'opening>closed', 'opening>open']);
+    const edges = [...s.matchAll(/<g class="edge[^"]*" data-from="(\w+)" data-to="(\w+)"/g)].map(
+      (m) => `${m[1]}>${m[2]}`,
+    );
+    expect(edges.sort()).toEqual([
+      'closed>locked',
+      'closed>opening',
+      'locked>closed',
+      'open>closed',
+      'opening>closed',
+      'opening>open',
+    ]);
     expect(s).toContain('From any state: ALARM → locked');
     expect(s).not.toContain('class="node visited');
   });
 
   it('highlights the states and transitions one call passed through, and its current state', async () => {
-    const s = await svg({ transitions: [{ from: 'closed', to: 'opening', event: 'OPEN' }, { from: 'opening', to: 'open', event: 'DONE' }, { from: 'open', to: 'locked', event: 'ALARM' }], current: 'locked' });
+    const s = await svg({
+      transitions: [
+        { from: 'closed', to: 'opening', event: 'OPEN' },
+        { from: 'opening', to: 'open', event: 'DONE' },
+        { from: 'open', to: 'locked', event: 'ALARM' },
+      ],
+      current: 'locked',
+    });
     expect(nodeClass(s, 'closed')).toBe('node visited');
     expect(nodeClass(s, 'opening')).toBe('node visited');
     expect(nodeClass(s, 'open')).toBe('node visited');
@@ -45,7 +62,8 @@ describe('machineDiagram', () => {
 
   it('escapes state names and labels into valid markup', async () => {
     const odd = createMachine({ id: 'm', initial: 'a', states: { a: { on: { 'GO<now>': 'b' } }, b: {} } });
-    const s = (await machineDiagram(odd, { transitions: [{ from: 'a', to: 'b', event: 'GO<now>' }], current: 'b' })).value;
+    const s = (await machineDiagram(odd, { transitions: [{ from: 'a', to: 'b', event: 'GO<now>' }], current: 'b' }))
+      .value;
     expect(s).toContain('GO&lt;now&gt;');
     expect(s).not.toContain('GO<now>');
   });

@@ -1,20 +1,27 @@
 // Lead scoring over end-of-call reports shaped like Vapi's (../shared/reference/vapi-protocol.md §3.2).
 import { describe, expect, it } from 'vitest';
 import type { CallReport } from '../../../src/db/queries/calls.ts';
-import { signalsFromReport } from '../../../src/leads/report.ts';
+import type { CallFacts } from '../../../src/domain/lead.ts';
 import { hotLeadText } from '../../../src/leads/alert-text.ts';
+import { signalsFromReport } from '../../../src/leads/report.ts';
 import { findPhrase, readEvaluation, scoreLead } from '../../../src/leads/score.ts';
 import { DEFAULT_LEAD_WEIGHTS, LeadWeights } from '../../../src/leads/weights.ts';
 import { readCallReport } from '../../../src/vapi/call-report.ts';
 import { Envelope } from '../../../src/vapi/envelope.ts';
-import type { CallFacts } from '../../../src/domain/lead.ts';
 
 /** The report as the webhook stores it on the call (src/vapi/call-report.ts), which is what scoring reads. */
 const stored = (message: object): CallReport => readCallReport(Envelope.parse({ message }).message);
 
 const THRESHOLD = 70;
 
-function report(o: { summary?: string; turns: [string, string][]; seconds: number; structuredData?: object; successEvaluation?: string; endedReason?: string }) {
+function report(o: {
+  summary?: string;
+  turns: [string, string][];
+  seconds: number;
+  structuredData?: object;
+  successEvaluation?: string;
+  endedReason?: string;
+}) {
   const started = Date.parse('2026-09-01T08:00:03.120Z');
   return stored({
     type: 'end-of-call-report',
@@ -26,7 +33,12 @@ function report(o: { summary?: string; turns: [string, string][]; seconds: numbe
     analysis: { summary: o.summary, structuredData: o.structuredData, successEvaluation: o.successEvaluation },
     artifact: {
       transcript: o.turns.map(([who, line]) => `${who === 'bot' ? 'AI' : 'User'}: ${line}`).join('\n'),
-      messages: o.turns.map(([role, message], i) => ({ role, message, time: started + i * 5000, secondsFromStart: i * 5 })),
+      messages: o.turns.map(([role, message], i) => ({
+        role,
+        message,
+        time: started + i * 5000,
+        secondsFromStart: i * 5,
+      })),
       recordingUrl: 'https://storage.vapi.ai/rec.wav',
     },
     call: { id: 'call-1', type: 'inboundPhoneCall', customer: { number: '+16172531000' } },
@@ -54,9 +66,21 @@ describe('scoreLead over real-looking calls', () => {
         ['user', 'Yes please, Thursday morning.'],
       ],
     });
-    const s = score(r, { booked: { name: 'implant consultation', valueCents: 25_000 }, held: true, codeVerified: true, newPatient: true });
+    const s = score(r, {
+      booked: { name: 'implant consultation', valueCents: 25_000 },
+      held: true,
+      codeVerified: true,
+      newPatient: true,
+    });
     expect(s.score).toBeGreaterThanOrEqual(THRESHOLD);
-    expect(texts(s)).toEqual(expect.arrayContaining(['booked implant consultation', 'asked for price of implants', 'new patient', 'verified their phone number']));
+    expect(texts(s)).toEqual(
+      expect.arrayContaining([
+        'booked implant consultation',
+        'asked for price of implants',
+        'new patient',
+        'verified their phone number',
+      ]),
+    );
     expect(texts(s)).not.toContain('held a slot but did not confirm');
   });
 
@@ -89,7 +113,7 @@ describe('scoreLead over real-looking calls', () => {
       successEvaluation: '1/10',
       turns: [
         ['bot', 'Demo Family Clinic, is this an emergency or would you like to book?'],
-        ['user', "Oh sorry, wrong number, I meant to call the pharmacy."],
+        ['user', 'Oh sorry, wrong number, I meant to call the pharmacy.'],
       ],
     });
     const s = score(r);
@@ -113,7 +137,14 @@ describe('scoreLead over real-looking calls', () => {
     });
     const s = score(r, { escalated: true, held: true });
     expect(s.score).toBeGreaterThanOrEqual(THRESHOLD);
-    expect(texts(s)).toEqual(expect.arrayContaining(['escalated to staff', 'analysis says urgent', 'analysis says wantsCallback', 'Vapi rated the call "8/10"']));
+    expect(texts(s)).toEqual(
+      expect.arrayContaining([
+        'escalated to staff',
+        'analysis says urgent',
+        'analysis says wantsCallback',
+        'Vapi rated the call "8/10"',
+      ]),
+    );
     expect(texts(s).some((t) => t.startsWith('sounds urgent'))).toBe(true);
   });
 
@@ -176,13 +207,16 @@ describe('phrases and ratings', () => {
       type: 'end-of-call-report',
       endedReason: 'assistant-ended-call',
       durationSeconds: 130,
-      transcript: 'AI: Hello, is this urgent? User: I need braces for my daughter, what does that cost? AI: I can book a consultation.',
+      transcript:
+        'AI: Hello, is this urgent? User: I need braces for my daughter, what does that cost? AI: I can book a consultation.',
       summary: 'Parent asked about braces.',
     });
     const s = signalsFromReport(old, nothing);
     expect(s.callerText).toBe('I need braces for my daughter, what does that cost?');
     expect(s.durationSeconds).toBe(130);
-    expect(texts(scoreLead(s, DEFAULT_LEAD_WEIGHTS))).toEqual(expect.arrayContaining(['asked for price of braces', 'talked 2 min']));
+    expect(texts(scoreLead(s, DEFAULT_LEAD_WEIGHTS))).toEqual(
+      expect.arrayContaining(['asked for price of braces', 'talked 2 min']),
+    );
   });
 });
 
@@ -199,14 +233,25 @@ describe('the owner alert text', () => {
   };
 
   it('names the caller in full, the score, the strongest positive reasons and the link', () => {
-    const text = hotLeadText({ clinic: 'Demo Family Clinic', caller: '+16172531000', lead, detailUrl: 'https://sk.example/dashboard/calls/c1' });
+    const text = hotLeadText({
+      clinic: 'Demo Family Clinic',
+      caller: '+16172531000',
+      lead,
+      detailUrl: 'https://sk.example/dashboard/calls/c1',
+    });
     expect(text).toBe(
       'Hot lead 88/100 at Demo Family Clinic: +16172531000. Booked implant consultation, asked for price of implants, new patient. https://sk.example/dashboard/calls/c1',
     );
   });
 
   it('drops reasons rather than the link when they do not fit', () => {
-    const long = { score: 90, reasons: [{ points: 40, text: 'x'.repeat(280) }, { points: 20, text: 'new patient' }] };
+    const long = {
+      score: 90,
+      reasons: [
+        { points: 40, text: 'x'.repeat(280) },
+        { points: 20, text: 'new patient' },
+      ],
+    };
     const text = hotLeadText({ clinic: 'Clinic', caller: null, lead: long, detailUrl: 'https://sk.example/d' });
     expect(text).toBe('Hot lead 90/100 at Clinic: unknown number. https://sk.example/d');
   });

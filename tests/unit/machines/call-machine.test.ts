@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, waitFor } from 'xstate';
 import {
   BUSY_TAG,
-  callMachine,
   type CallEvent,
-  machineSentences,
   type ConfirmOutput,
+  callMachine,
   type Hold,
+  machineSentences,
   type Reply,
   type ResendOutput,
   type ReserveOutput,
@@ -46,8 +46,15 @@ function start(script: Script = {}) {
   const released: (string | null)[] = [];
   const reserveInputs: { previous: Hold | null }[] = [];
   const sendInputs: { phone: string; requestId: string }[] = [];
-  const queue = <T>(list: T[] | undefined, fallback: T) => () => (list?.length ? list.shift()! : fallback);
-  const nextReserve = queue(script.reserve, { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding.' } } } as ReserveOutput);
+  const queue =
+    <T>(list: T[] | undefined, fallback: T) =>
+    () =>
+      list?.length ? list.shift()! : fallback;
+  const nextReserve = queue(script.reserve, {
+    kind: 'held',
+    hold: hold(),
+    reply: { body: { status: 'held', say: 'Holding.' } },
+  } as ReserveOutput);
   const nextSend = queue(script.send, { kind: 'sent', to: '+16172531000' } as SendCodeOutput);
   const nextVerify = queue(script.verify, { kind: 'booked', appointmentId: 'b1' } as VerifyOutput);
   const nextConfirm = queue(script.confirm, { kind: 'booked', appointmentId: 'b1' } as ConfirmOutput);
@@ -66,17 +73,33 @@ function start(script: Script = {}) {
         fails('sendCode');
         return nextSend();
       }),
-      verifyCode: fromPromise(async () => (fails('verifyCode'), nextVerify())),
-      confirmHold: fromPromise(async () => (fails('confirmHold'), nextConfirm())),
+      verifyCode: fromPromise(async () => {
+        fails('verifyCode');
+        return nextVerify();
+      }),
+      confirmHold: fromPromise(async () => {
+        fails('confirmHold');
+        return nextConfirm();
+      }),
       resendConfirmation: fromPromise(async (): Promise<ResendOutput> => ({ kind: 'queued' })),
-      changeAppointment: fromPromise(async (): Promise<Reply> => ({ body: { status: 'cancelled', say: 'Cancelled.' } })),
+      changeAppointment: fromPromise(
+        async (): Promise<Reply> => ({ body: { status: 'cancelled', say: 'Cancelled.' } }),
+      ),
       releaseHold: fromPromise(async ({ input }) => {
         released.push(input.hold?.bookingId ?? null);
       }),
     },
   });
   const actor = createActor(machine, {
-    input: { tenantId: 't', tenantSlug: 'demo', callRowId: 'c', vapiCallId: 'v', callerNumber: '+16172531000', otpRequired: script.otpRequired ?? true, otpLength: 6 },
+    input: {
+      tenantId: 't',
+      tenantSlug: 'demo',
+      callRowId: 'c',
+      vapiCallId: 'v',
+      callerNumber: '+16172531000',
+      otpRequired: script.otpRequired ?? true,
+      otpLength: 6,
+    },
   });
   actor.subscribe((snap) => visited.add(String(snap.value)));
   actor.start();
@@ -116,7 +139,10 @@ describe('call machine: the happy paths', () => {
     await send(RESERVE);
     await send(SEND);
     await send(VERIFY);
-    expect(await send({ type: 'SEND_CONFIRMATION' })).toMatchObject({ state: 'booked', reply: { body: { status: 'sent' } } });
+    expect(await send({ type: 'SEND_CONFIRMATION' })).toMatchObject({
+      state: 'booked',
+      reply: { body: { status: 'sent' } },
+    });
   });
 });
 
@@ -134,15 +160,23 @@ describe('call machine: illegal orders', () => {
     const { send } = start();
     await send(RESERVE);
     expect(await send(VERIFY)).toMatchObject({ state: 'held', reply: { body: { status: 'code_not_sent' } } });
-    expect(await send({ type: 'CONFIRM' })).toMatchObject({ state: 'held', reply: { body: { status: 'otp_required' } } });
+    expect(await send({ type: 'CONFIRM' })).toMatchObject({
+      state: 'held',
+      reply: { body: { status: 'otp_required' } },
+    });
     await send(SEND);
-    expect(await send({ type: 'CONFIRM' })).toMatchObject({ state: 'codeSent', reply: { body: { status: 'otp_required' } } });
+    expect(await send({ type: 'CONFIRM' })).toMatchObject({
+      state: 'codeSent',
+      reply: { body: { status: 'otp_required' } },
+    });
   });
 
   it('refuses a second booking and changes of appointments while a hold is open', async () => {
     const { send } = start();
     await send(RESERVE);
-    expect((await send({ type: 'CHANGE_APPOINTMENT', change: 'cancel', request: {} })).reply.body.status).toBe('hold_in_progress');
+    expect((await send({ type: 'CHANGE_APPOINTMENT', change: 'cancel', request: {} })).reply.body.status).toBe(
+      'hold_in_progress',
+    );
     await send(SEND);
     await send(VERIFY);
     expect((await send(RESERVE)).reply.body.status).toBe('already_booked');
@@ -180,7 +214,9 @@ describe('call machine: holds', () => {
 
   it('a reserve that finds the time taken keeps an earlier hold, or goes to choosing without one', async () => {
     const taken: ReserveOutput = { kind: 'not_held', reply: { body: { status: 'unavailable', say: 'Taken.' } } };
-    const { send } = start({ reserve: [taken, { kind: 'held', hold: hold('b1'), reply: { body: { status: 'held', say: '' } } }, taken] });
+    const { send } = start({
+      reserve: [taken, { kind: 'held', hold: hold('b1'), reply: { body: { status: 'held', say: '' } } }, taken],
+    });
     expect(await send(RESERVE)).toMatchObject({ state: 'choosing', reply: { body: { status: 'unavailable' } } });
     expect((await send(RESERVE)).state).toBe('held');
     const kept = await send(RESERVE);
@@ -220,8 +256,14 @@ describe('call machine: codes', () => {
     const { send, released, actor } = start({ verify: [{ kind: 'wrong' }, { kind: 'wrong' }, { kind: 'wrong' }] });
     await send(RESERVE);
     await send(SEND);
-    expect(await send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'wrong_code', attempts_left: 2 } } });
-    expect(await send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'wrong_code', attempts_left: 1 } } });
+    expect(await send(VERIFY)).toMatchObject({
+      state: 'codeSent',
+      reply: { body: { status: 'wrong_code', attempts_left: 2 } },
+    });
+    expect(await send(VERIFY)).toMatchObject({
+      state: 'codeSent',
+      reply: { body: { status: 'wrong_code', attempts_left: 1 } },
+    });
     const third = await send(VERIFY);
     expect(third).toMatchObject({ state: 'escalated', reply: { body: { status: 'escalated' } } });
     expect(third.context.flaggedForHuman).toBe(true);
@@ -239,7 +281,12 @@ describe('call machine: codes', () => {
   });
 
   it('send limits: a resend over the limit keeps the sent code; a first send over the limit escalates', async () => {
-    const a = start({ send: [{ kind: 'sent', to: '+16172531000' }, { kind: 'limited', reason: 'hold' }] });
+    const a = start({
+      send: [
+        { kind: 'sent', to: '+16172531000' },
+        { kind: 'limited', reason: 'hold' },
+      ],
+    });
     await a.send(RESERVE);
     await a.send(SEND);
     expect(await a.send(SEND)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'rate_limited' } } });
@@ -261,7 +308,10 @@ describe('call machine: escalation, changes and the end', () => {
 
   it('cancel/reschedule run from idle and from booked, and end in idle', async () => {
     const { send } = start();
-    expect(await send({ type: 'CHANGE_APPOINTMENT', change: 'cancel', request: {} })).toMatchObject({ state: 'idle', reply: { body: { status: 'cancelled' } } });
+    expect(await send({ type: 'CHANGE_APPOINTMENT', change: 'cancel', request: {} })).toMatchObject({
+      state: 'idle',
+      reply: { body: { status: 'cancelled' } },
+    });
     await send(RESERVE);
     await send(SEND);
     await send(VERIFY);
@@ -286,7 +336,10 @@ describe('call machine: escalation, changes and the end', () => {
 describe('call machine: failing effects', () => {
   it('answers internal_error and falls back to the last stable state', async () => {
     const a = start({ failing: ['reserveSlot'] });
-    expect(await a.send(RESERVE)).toMatchObject({ state: 'idle', reply: { failed: true, body: { status: 'internal_error' } } });
+    expect(await a.send(RESERVE)).toMatchObject({
+      state: 'idle',
+      reply: { failed: true, body: { status: 'internal_error' } },
+    });
     const b = start({ failing: ['sendCode'] });
     await b.send(RESERVE);
     expect(await b.send(SEND)).toMatchObject({ state: 'held', reply: { body: { status: 'internal_error' } } });
@@ -296,7 +349,10 @@ describe('call machine: failing effects', () => {
     expect(await c.send(VERIFY)).toMatchObject({ state: 'codeSent', reply: { body: { status: 'internal_error' } } });
     const d = start({ failing: ['confirmHold'], otpRequired: false });
     await d.send(RESERVE);
-    expect(await d.send({ type: 'CONFIRM' })).toMatchObject({ state: 'held', reply: { body: { status: 'internal_error' } } });
+    expect(await d.send({ type: 'CONFIRM' })).toMatchObject({
+      state: 'held',
+      reply: { body: { status: 'internal_error' } },
+    });
   });
 
   it('an escalated call still ends', async () => {
@@ -308,7 +364,11 @@ describe('call machine: failing effects', () => {
 
 describe('call machine: a hold and its code in one step (book_appointment)', () => {
   const BOOK = { ...RESERVE, then: 'send_code' } as const;
-  const heldWithDetails: ReserveOutput = { kind: 'held', hold: hold(), reply: { body: { status: 'held', say: 'Holding Tuesday.', hold_id: 'b1', expires_at: 'soon' } } };
+  const heldWithDetails: ReserveOutput = {
+    kind: 'held',
+    hold: hold(),
+    reply: { body: { status: 'held', say: 'Holding Tuesday.', hold_id: 'b1', expires_at: 'soon' } },
+  };
 
   it('goes reserve → send code on the one event, the code under its request id to the held number, answering code_sent', async () => {
     const { send, sendInputs } = start({ reserve: [heldWithDetails] });
@@ -349,13 +409,19 @@ describe('call machine: a hold and its code in one step (book_appointment)', () 
 
   it('a failed send keeps the hold, answers as a step that could not run, and forgets the one-step flag', async () => {
     const { send } = start({ reserve: [heldWithDetails], failing: ['sendCode'] });
-    expect(await send(BOOK)).toMatchObject({ state: 'held', reply: { failed: true, body: { status: 'internal_error' } }, context: { codeWithHold: null } });
+    expect(await send(BOOK)).toMatchObject({
+      state: 'held',
+      reply: { failed: true, body: { status: 'internal_error' } },
+      context: { codeWithHold: null },
+    });
   });
 });
 
 describe('call machine: what goes in Vapi’s result', () => {
   it('every sentence of the machine is an answer the caller hears, except "something went wrong on our side"', () => {
-    const failed = Object.entries(machineSentences).filter(([, r]) => r.failed).map(([k]) => k);
+    const failed = Object.entries(machineSentences)
+      .filter(([, r]) => r.failed)
+      .map(([k]) => k);
     expect(failed).toEqual(['internal']);
   });
 });

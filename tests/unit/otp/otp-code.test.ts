@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { digestsMatch } from '../../../src/domain/digest.ts';
 import { newOtpCode, otpDigest, otpPepper } from '../../../src/otp/otp-code.ts';
 import { SecretBox } from '../../../src/security/secret-box.ts';
-import { digestsMatch } from '../../../src/domain/digest.ts';
 
 const binding = { tenantId: 't1', phone: '+16172531000', bookingId: 'b1', callRowId: 'c1' };
 

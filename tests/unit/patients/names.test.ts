@@ -46,7 +46,10 @@ describe('normaliseName', () => {
 
   it('refuses empty or absurd input with a speakable sentence', () => {
     for (const input of ['', '   ', '""', '12345', '...', '--']) {
-      expect(name(input), JSON.stringify(input)).toEqual({ ok: false, say: "I didn't catch the name; could you say it again?" });
+      expect(name(input), JSON.stringify(input)).toEqual({
+        ok: false,
+        say: "I didn't catch the name; could you say it again?",
+      });
     }
     const tooLong = name('a'.repeat(101));
     expect(tooLong.ok).toBe(false);

@@ -5,7 +5,14 @@ const INVALID = { ok: false, say: "That phone number doesn't look right; could y
 
 describe('toE164', () => {
   it('accepts the usual US spellings', () => {
-    for (const input of ['(212) 736-5000', '212.736.5000', '212-736-5000', '+1 212 736 5000', '1-212-736-5000', ' 2127365000 ']) {
+    for (const input of [
+      '(212) 736-5000',
+      '212.736.5000',
+      '212-736-5000',
+      '+1 212 736 5000',
+      '1-212-736-5000',
+      ' 2127365000 ',
+    ]) {
       expect(toE164(input, 'US'), input).toEqual({ ok: true, e164: '+12127365000' });
     }
     expect(toE164('(617) 253-1000', 'US')).toEqual({ ok: true, e164: '+16172531000' });

@@ -9,7 +9,7 @@ const at = (iso: string, providerId = 'ana'): Slot => {
   return { providerId, start, end: start + 30 * 60_000 };
 };
 const label = (slots: Slot[]) =>
-  slots.map((s) => `${DateTime.fromMillis(s.start, { zone: NY }).toFormat("MM-dd HH:mm")} ${s.providerId}`);
+  slots.map((s) => `${DateTime.fromMillis(s.start, { zone: NY }).toFormat('MM-dd HH:mm')} ${s.providerId}`);
 
 // Sorted as freeSlots returns them.
 const free: Slot[] = [

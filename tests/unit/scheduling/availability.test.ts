@@ -1,6 +1,12 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { distinctStarts, filterTimeOfDay, freeSlots, pickSpread, type FreeSlotsInput } from '../../../src/scheduling/availability.ts';
+import {
+  distinctStarts,
+  type FreeSlotsInput,
+  filterTimeOfDay,
+  freeSlots,
+  pickSpread,
+} from '../../../src/scheduling/availability.ts';
 import type { BusyRange, DateException, Slot, WeeklyHours } from '../../../src/scheduling/types.ts';
 
 const NY = 'America/New_York';
@@ -30,7 +36,9 @@ const MONDAY = { from: local('2026-11-23T00:00'), to: local('2026-11-24T00:00') 
 
 describe('freeSlots', () => {
   it('steps through the opening hours and stops where the appointment no longer fits', () => {
-    const slots = freeSlots(input({ ...MONDAY, service: { id: 'x', durationMinutes: 45, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 } }));
+    const slots = freeSlots(
+      input({ ...MONDAY, service: { id: 'x', durationMinutes: 45, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 } }),
+    );
     expect(starts(slots)).toEqual([
       '2026-11-23T14:00:00.000Z',
       '2026-11-23T14:30:00.000Z',
@@ -49,7 +57,11 @@ describe('freeSlots', () => {
         input({ hours: sundays, from: local('2026-03-08T00:00'), to: local('2026-03-09T00:00') }),
       );
       expect(slots).toHaveLength(16);
-      expect(slots[0]).toEqual({ providerId: 'ana', start: utc('2026-03-08T13:00:00Z'), end: utc('2026-03-08T13:30:00Z') });
+      expect(slots[0]).toEqual({
+        providerId: 'ana',
+        start: utc('2026-03-08T13:00:00Z'),
+        end: utc('2026-03-08T13:30:00Z'),
+      });
       expect(slots.at(-1)?.start).toBe(utc('2026-03-08T20:30:00Z'));
       expect(slots.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm')).slice(0, 3)).toEqual([
         '09:00',
@@ -129,7 +141,10 @@ describe('freeSlots', () => {
     // 2026-09-06 starts at 01:00 -03; its 20:00–24:00 hours end at 2026-09-07 00:00 -03.
     const slots = freeSlots(
       input({
-        hours: [{ providerId: 'ana', weekday: 7, start: '20:00', end: '24:00' }, { providerId: 'ana', weekday: 1, start: '00:00', end: '01:00' }],
+        hours: [
+          { providerId: 'ana', weekday: 7, start: '20:00', end: '24:00' },
+          { providerId: 'ana', weekday: 1, start: '00:00', end: '01:00' },
+        ],
         rules: { timeZone: santiago, slotStepMinutes: 60, minNoticeMinutes: 0, horizonDays: 365 },
         service: { id: 'x', durationMinutes: 60, bufferBeforeMinutes: 0, bufferAfterMinutes: 0 },
         from: local('2026-09-05T00:00', santiago),
@@ -171,7 +186,9 @@ describe('freeSlots', () => {
   describe('buffers', () => {
     it("a booking's buffers (part of its busy range) block neighbouring slots", () => {
       // A 10:00–10:30 booking with 10-minute buffers occupies 09:50–10:40.
-      const busy: BusyRange[] = [{ providerId: 'ana', start: local('2026-11-23T09:50'), end: local('2026-11-23T10:40') }];
+      const busy: BusyRange[] = [
+        { providerId: 'ana', start: local('2026-11-23T09:50'), end: local('2026-11-23T10:40') },
+      ];
       const slots = freeSlots(input({ ...MONDAY, busy }));
       expect(slots.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm'))).toEqual([
         '09:00',
@@ -181,7 +198,9 @@ describe('freeSlots', () => {
     });
 
     it("a new slot's own buffers must stay clear of busy time, but may spill outside opening hours", () => {
-      const busy: BusyRange[] = [{ providerId: 'ana', start: local('2026-11-23T10:00'), end: local('2026-11-23T10:30') }];
+      const busy: BusyRange[] = [
+        { providerId: 'ana', start: local('2026-11-23T10:00'), end: local('2026-11-23T10:30') },
+      ];
       const plain = freeSlots(input({ ...MONDAY, busy }));
       expect(plain.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm'))).toEqual([
         '09:00',
@@ -192,7 +211,11 @@ describe('freeSlots', () => {
       ]);
 
       const buffered = freeSlots(
-        input({ ...MONDAY, busy, service: { id: 'x', durationMinutes: 30, bufferBeforeMinutes: 15, bufferAfterMinutes: 15 } }),
+        input({
+          ...MONDAY,
+          busy,
+          service: { id: 'x', durationMinutes: 30, bufferBeforeMinutes: 15, bufferAfterMinutes: 15 },
+        }),
       );
       // 09:30 needs until 10:15 and 10:30 needs from 10:15; 11:30 ends 12:00 and its buffer runs to 12:15.
       expect(buffered.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm'))).toEqual([
@@ -210,7 +233,10 @@ describe('freeSlots', () => {
         { providerId: 'ana', start: local('2026-11-23T09:00'), end: local('2026-11-23T10:20') },
       ];
       const slots = freeSlots(input({ ...MONDAY, busy }));
-      expect(slots.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm'))).toEqual(['11:00', '11:30']);
+      expect(slots.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm'))).toEqual([
+        '11:00',
+        '11:30',
+      ]);
     });
   });
 
@@ -309,7 +335,9 @@ describe('freeSlots', () => {
 
   it('rejects a non-positive step or duration instead of looping forever', () => {
     expect(() =>
-      freeSlots(input({ ...MONDAY, rules: { timeZone: NY, slotStepMinutes: 0, minNoticeMinutes: 0, horizonDays: 30 } })),
+      freeSlots(
+        input({ ...MONDAY, rules: { timeZone: NY, slotStepMinutes: 0, minNoticeMinutes: 0, horizonDays: 30 } }),
+      ),
     ).toThrow(RangeError);
   });
 
@@ -349,7 +377,14 @@ describe('freeSlots', () => {
 
 describe('filterTimeOfDay', () => {
   const at = (iso: string): Slot => ({ providerId: 'ana', start: local(iso), end: local(iso) + 30 * MIN });
-  const slots = [at('2026-11-23T08:00'), at('2026-11-23T11:59'), at('2026-11-23T12:00'), at('2026-11-23T16:59'), at('2026-11-23T17:00'), at('2026-11-23T20:00')];
+  const slots = [
+    at('2026-11-23T08:00'),
+    at('2026-11-23T11:59'),
+    at('2026-11-23T12:00'),
+    at('2026-11-23T16:59'),
+    at('2026-11-23T17:00'),
+    at('2026-11-23T20:00'),
+  ];
   const hhmm = (list: Slot[]) => list.map((s) => DateTime.fromMillis(s.start, { zone: NY }).toFormat('HH:mm'));
 
   it('splits the day at 12:00 and 17:00 clinic-local time', () => {

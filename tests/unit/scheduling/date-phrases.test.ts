@@ -3,7 +3,7 @@
 // several process time zones, none of them the clinic's, so the server's TZ can never leak into a day.
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveDay, resolveStart, type DayResolution } from '../../../src/scheduling/dates.ts';
+import { type DayResolution, resolveDay, resolveStart } from '../../../src/scheduling/dates.ts';
 import { restoreProcessTzAfterAll } from '../../helpers/process-tz.ts';
 
 const NY = 'America/New_York';

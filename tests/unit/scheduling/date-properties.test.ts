@@ -4,8 +4,8 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { resolveDay, resolveStart } from '../../../src/scheduling/dates.ts';
 import { holidayIn, US_HOLIDAYS } from '../../../src/scheduling/holidays.ts';
-import { ordinal } from '../../helpers/time.ts';
 import { restoreProcessTzAfterAll } from '../../helpers/process-tz.ts';
+import { ordinal } from '../../helpers/time.ts';
 
 const ZONES = [
   'America/New_York',

@@ -44,7 +44,12 @@ describe.each(processZones)('with the process running in %s', (zone, expectedOff
     expect(resolveDay('today', ctx)).toEqual({ ok: true, date: '2026-11-23' });
     expect(resolveDay('tomorrow', ctx)).toEqual({ ok: true, date: '2026-11-24' });
     expect(resolveDay('wednesday', ctx)).toEqual({ ok: true, date: '2026-11-25' });
-    expect(resolveDay('next tuesday morning', ctx)).toEqual({ ok: true, date: '2026-12-01', timeOfDay: 'morning', interpreted: true });
+    expect(resolveDay('next tuesday morning', ctx)).toEqual({
+      ok: true,
+      date: '2026-12-01',
+      timeOfDay: 'morning',
+      interpreted: true,
+    });
     expect(resolveStart({ start: '3pm' }, ctx)).toMatchObject({ ok: true, start: Date.parse('2026-11-23T20:00:00Z') });
   });
 });

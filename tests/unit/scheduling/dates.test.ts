@@ -44,7 +44,12 @@ describe('resolveDay', () => {
   });
 
   it('sets the time of day from morning/afternoon/evening/tonight', () => {
-    expect(resolveDay('next tuesday morning', ctx)).toEqual({ ok: true, date: '2026-12-01', timeOfDay: 'morning', interpreted: true });
+    expect(resolveDay('next tuesday morning', ctx)).toEqual({
+      ok: true,
+      date: '2026-12-01',
+      timeOfDay: 'morning',
+      interpreted: true,
+    });
     expect(resolveDay('this afternoon', ctx)).toEqual({ ok: true, date: '2026-11-24', timeOfDay: 'afternoon' });
     expect(resolveDay('friday evening', ctx)).toEqual({ ok: true, date: '2026-11-27', timeOfDay: 'evening' });
     expect(resolveDay('tonight', ctx)).toEqual({ ok: true, date: '2026-11-24', timeOfDay: 'evening' });
@@ -143,13 +148,28 @@ describe('resolveDay', () => {
     it('refuses a weekday that contradicts its date, offering the date and the said weekday nearest it that has not gone', () => {
       const tuesday = { now: ny('2026-12-01T10:00'), timeZone: NY };
       const cases: Array<[string, string]> = [
-        ['Tuesday the 9th', 'December 9 is a Wednesday, not a Tuesday; did you mean Wednesday, December 9 or Tuesday, December 8?'],
-        ['Friday the 9th', 'December 9 is a Wednesday, not a Friday; did you mean Wednesday, December 9 or Friday, December 11?'],
+        [
+          'Tuesday the 9th',
+          'December 9 is a Wednesday, not a Tuesday; did you mean Wednesday, December 9 or Tuesday, December 8?',
+        ],
+        [
+          'Friday the 9th',
+          'December 9 is a Wednesday, not a Friday; did you mean Wednesday, December 9 or Friday, December 11?',
+        ],
         // The nearest Tuesday to the 2nd is today, which can still be booked.
-        ['Tuesday the 2nd', 'December 2 is a Wednesday, not a Tuesday; did you mean Wednesday, December 2 or Tuesday, December 1?'],
+        [
+          'Tuesday the 2nd',
+          'December 2 is a Wednesday, not a Tuesday; did you mean Wednesday, December 2 or Tuesday, December 1?',
+        ],
         // The nearest Monday to the 2nd was yesterday, so the next one is offered.
-        ['Monday the 2nd', 'December 2 is a Wednesday, not a Monday; did you mean Wednesday, December 2 or Monday, December 7?'],
-        ['Thursday, January 8', 'January 8, 2027 is a Friday, not a Thursday; did you mean Friday, January 8, 2027 or Thursday, January 7, 2027?'],
+        [
+          'Monday the 2nd',
+          'December 2 is a Wednesday, not a Monday; did you mean Wednesday, December 2 or Monday, December 7?',
+        ],
+        [
+          'Thursday, January 8',
+          'January 8, 2027 is a Friday, not a Thursday; did you mean Friday, January 8, 2027 or Thursday, January 7, 2027?',
+        ],
       ];
       for (const [phrase, say] of cases) {
         const result = resolveDay(phrase, tuesday);
@@ -160,7 +180,11 @@ describe('resolveDay', () => {
 
     it('asks which day when one phrase names two', () => {
       const result = resolveDay('Tuesday or Wednesday', ctx);
-      expect(result).toEqual({ ok: false, reason: 'ambiguous', say: 'Which day did you mean, Tuesday, December 1 or Wednesday, November 25?' });
+      expect(result).toEqual({
+        ok: false,
+        reason: 'ambiguous',
+        say: 'Which day did you mean, Tuesday, December 1 or Wednesday, November 25?',
+      });
       if (!result.ok) expectSpeakable(result.say);
     });
 
@@ -179,7 +203,9 @@ describe('resolveDay', () => {
         const result = resolveDay(text, ctx);
         expect(result).toMatchObject({ ok: false, reason: 'unparseable' });
         if (!result.ok) {
-          expect(result.say).toBe('I couldn\'t understand the date; could you say it another way, like "next Tuesday"?');
+          expect(result.say).toBe(
+            'I couldn\'t understand the date; could you say it another way, like "next Tuesday"?',
+          );
         }
       }
     });
@@ -208,8 +234,14 @@ describe('resolveStart', () => {
   });
 
   it("reads an ISO string without an offset as the clinic's wall time", () => {
-    expect(resolveStart({ start: '2026-12-03T14:30' }, ctx)).toMatchObject({ ok: true, start: Date.parse('2026-12-03T19:30:00Z') });
-    expect(resolveStart({ start: '2026-12-03 14:30:00' }, ctx)).toMatchObject({ ok: true, start: Date.parse('2026-12-03T19:30:00Z') });
+    expect(resolveStart({ start: '2026-12-03T14:30' }, ctx)).toMatchObject({
+      ok: true,
+      start: Date.parse('2026-12-03T19:30:00Z'),
+    });
+    expect(resolveStart({ start: '2026-12-03 14:30:00' }, ctx)).toMatchObject({
+      ok: true,
+      start: Date.parse('2026-12-03T19:30:00Z'),
+    });
     expect(resolveStart({ start: '2026-12-03T14:30' }, { now: NOW, timeZone: 'Asia/Kolkata' })).toMatchObject({
       ok: true,
       start: Date.parse('2026-12-03T09:00:00Z'),
@@ -222,14 +254,20 @@ describe('resolveStart', () => {
       start: ny('2026-11-25T15:00'),
       localDate: '2026-11-25',
     });
-    expect(resolveStart({ start: 'December 3rd at 2:30 PM' }, ctx)).toMatchObject({ ok: true, start: ny('2026-12-03T14:30') });
+    expect(resolveStart({ start: 'December 3rd at 2:30 PM' }, ctx)).toMatchObject({
+      ok: true,
+      start: ny('2026-12-03T14:30'),
+    });
     expect(resolveStart({ start: 'friday at noon' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-27T12:00') });
   });
 
   it('reads a bare hour from 1 to 6 as afternoon, but keeps a zero-padded 24-hour time literal', () => {
     expect(resolveStart({ start: 'tomorrow at 3' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-25T15:00') });
     expect(resolveStart({ start: 'tomorrow at 9' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-25T09:00') });
-    expect(resolveStart({ date: '2026-12-03', time: '03:30' }, ctx)).toMatchObject({ ok: true, start: ny('2026-12-03T03:30') });
+    expect(resolveStart({ date: '2026-12-03', time: '03:30' }, ctx)).toMatchObject({
+      ok: true,
+      start: ny('2026-12-03T03:30'),
+    });
   });
 
   it('combines date and time in every common time format', () => {
@@ -248,17 +286,33 @@ describe('resolveStart', () => {
         localDate: '2026-12-03',
       });
     }
-    expect(resolveStart({ date: 'tomorrow', time: '9am' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-25T09:00') });
+    expect(resolveStart({ date: 'tomorrow', time: '9am' }, ctx)).toMatchObject({
+      ok: true,
+      start: ny('2026-11-25T09:00'),
+    });
   });
 
   it('lets `time` complete a day-only `start`, while a time inside `start` wins', () => {
-    expect(resolveStart({ start: 'tomorrow', time: '3pm' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-25T15:00') });
-    expect(resolveStart({ start: 'tomorrow at 9am', time: '3pm' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-25T09:00') });
-    expect(resolveStart({ date: 'tomorrow at 9am', time: '3pm' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-25T15:00') });
+    expect(resolveStart({ start: 'tomorrow', time: '3pm' }, ctx)).toMatchObject({
+      ok: true,
+      start: ny('2026-11-25T15:00'),
+    });
+    expect(resolveStart({ start: 'tomorrow at 9am', time: '3pm' }, ctx)).toMatchObject({
+      ok: true,
+      start: ny('2026-11-25T09:00'),
+    });
+    expect(resolveStart({ date: 'tomorrow at 9am', time: '3pm' }, ctx)).toMatchObject({
+      ok: true,
+      start: ny('2026-11-25T15:00'),
+    });
   });
 
   it('takes a bare time as today when it is still ahead', () => {
-    expect(resolveStart({ start: '3pm' }, ctx)).toEqual({ ok: true, start: ny('2026-11-24T15:00'), localDate: '2026-11-24' });
+    expect(resolveStart({ start: '3pm' }, ctx)).toEqual({
+      ok: true,
+      start: ny('2026-11-24T15:00'),
+      localDate: '2026-11-24',
+    });
     expect(resolveStart({ time: '3pm' }, ctx)).toMatchObject({ ok: true, start: ny('2026-11-24T15:00') });
   });
 

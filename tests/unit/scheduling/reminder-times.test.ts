@@ -4,12 +4,19 @@ import { quietUntil, reminderTimes } from '../../../src/scheduling/reminder-time
 
 const ZONE = 'America/New_York';
 const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
-const rules = (hoursBefore: number[], quiet = { start: '21:00', end: '08:00' }) => ({ timeZone: ZONE, hoursBefore, quiet });
+const rules = (hoursBefore: number[], quiet = { start: '21:00', end: '08:00' }) => ({
+  timeZone: ZONE,
+  hoursBefore,
+  quiet,
+});
 const NOW = at('2026-03-01T12:00');
 
 describe('reminderTimes', () => {
   it('reminds the given hours before, soonest first', () => {
-    expect(reminderTimes(at('2026-03-10T10:00'), NOW, rules([2, 24]))).toEqual([at('2026-03-09T10:00'), at('2026-03-10T08:00')]);
+    expect(reminderTimes(at('2026-03-10T10:00'), NOW, rules([2, 24]))).toEqual([
+      at('2026-03-09T10:00'),
+      at('2026-03-10T08:00'),
+    ]);
   });
 
   it('moves a reminder inside the quiet hours to their end, the next morning when it falls in the evening', () => {
@@ -39,6 +46,8 @@ describe('reminderTimes', () => {
     expect(quietUntil(at('2026-03-10T12:30'), ZONE, lunch)).toBe(at('2026-03-10T13:00'));
     expect(quietUntil(at('2026-03-10T13:00'), ZONE, lunch)).toBeNull();
     expect(quietUntil(at('2026-03-10T03:00'), ZONE, { start: '00:00', end: '00:00' })).toBeNull();
-    expect(reminderTimes(at('2026-03-10T07:30'), NOW, rules([24], { start: '00:00', end: '00:00' }))).toEqual([at('2026-03-09T07:30')]);
+    expect(reminderTimes(at('2026-03-10T07:30'), NOW, rules([24], { start: '00:00', end: '00:00' }))).toEqual([
+      at('2026-03-09T07:30'),
+    ]);
   });
 });

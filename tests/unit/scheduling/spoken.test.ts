@@ -38,7 +38,9 @@ describe('spokenSlot', () => {
 
   it('adds the year only when it is not the current one', () => {
     const nextYear = DateTime.fromObject({ year: year + 1, month: 1, day: 8, hour: 9 }, { zone: NY });
-    expect(spokenSlot(nextYear.toMillis(), NY, NOW)).toBe(`${nextYear.toFormat('cccc')}, January 8, ${year + 1} at 9 AM`);
+    expect(spokenSlot(nextYear.toMillis(), NY, NOW)).toBe(
+      `${nextYear.toFormat('cccc')}, January 8, ${year + 1} at 9 AM`,
+    );
   });
 
   it("counts days on the clinic's calendar", () => {

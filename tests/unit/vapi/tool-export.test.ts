@@ -3,7 +3,12 @@ import type { Vapi } from '@vapi-ai/server-sdk';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { REQUEST_FAILED, type VapiJsonSchema, toolParameters, vapiToolDefinitions } from '../../../src/vapi/tool-export.ts';
+import {
+  REQUEST_FAILED,
+  toolParameters,
+  type VapiJsonSchema,
+  vapiToolDefinitions,
+} from '../../../src/vapi/tool-export.ts';
 import { tools } from '../../../src/vapi/tools/index.ts';
 import { STATIC_PARAMETERS } from '../../../src/vapi/tools/static-parameters.ts';
 import { defineTool, type Tool } from '../../../src/vapi/tools/tool.ts';
@@ -33,10 +38,13 @@ function arbitraryFor(prop: VapiJsonSchema): fc.Arbitrary<unknown> {
   const limits = statedLimits(prop.description);
   if (prop.enum) return fc.constantFrom(...prop.enum);
   if (prop.type === 'string') {
-    return fc.string({ minLength: Math.max(limits.minLength ?? 0, 1), maxLength: Math.min(limits.maxLength ?? 40, 40) }).filter((s) => s.trim().length > 0);
+    return fc
+      .string({ minLength: Math.max(limits.minLength ?? 0, 1), maxLength: Math.min(limits.maxLength ?? 40, 40) })
+      .filter((s) => s.trim().length > 0);
   }
   if (prop.type === 'integer') return fc.integer({ min: limits.minimum ?? -1e9, max: limits.maximum ?? 1e9 });
-  if (prop.type === 'number') return fc.double({ min: limits.minimum ?? -1e9, max: limits.maximum ?? 1e9, noNaN: true });
+  if (prop.type === 'number')
+    return fc.double({ min: limits.minimum ?? -1e9, max: limits.maximum ?? 1e9, noNaN: true });
   if (prop.type === 'boolean') return fc.boolean();
   throw new Error(`no arbitrary for ${JSON.stringify(prop)}`);
 }
@@ -57,7 +65,10 @@ describe('exported Vapi tools', () => {
       name: 'sized',
       description: 'A test tool.',
       replay: 'none',
-      args: z.object({ n: z.number().int().min(1).max(9).describe('How many'), word: z.string().min(2).max(5).describe('A word.') }),
+      args: z.object({
+        n: z.number().int().min(1).max(9).describe('How many'),
+        word: z.string().min(2).max(5).describe('A word.'),
+      }),
       run: async () => ({ body: { status: 'ok', say: 'ok' } }),
     });
     const params = toolParameters(sized as unknown as Tool);
@@ -76,25 +87,35 @@ describe('exported Vapi tools', () => {
       args: z.object({ when: z.iso.date().describe('A day.') }),
       run: async () => ({ body: { status: 'ok', say: 'ok' } }),
     });
-    expect(() => toolParameters(patterned as unknown as Tool)).toThrow(/patterned\.when: no Vapi equivalent for (format|pattern)/);
+    expect(() => toolParameters(patterned as unknown as Tool)).toThrow(
+      /patterned\.when: no Vapi equivalent for (format|pattern)/,
+    );
   });
 
   it('say the request-failed message only for a step that could not run', () => {
     for (const def of exported) {
-      expect(def.messages!.filter((m) => m.type === 'request-failed')).toEqual([{ type: 'request-failed', content: REQUEST_FAILED }]);
+      expect(def.messages!.filter((m) => m.type === 'request-failed')).toEqual([
+        { type: 'request-failed', content: REQUEST_FAILED },
+      ]);
     }
     expect(REQUEST_FAILED).toMatch(/can't reach the booking system/);
   });
 
   for (const def of exported) {
     const tool = tools.get(def.function!.name)!;
-    const params = def.function!.parameters as { type: 'object'; properties: Record<string, VapiJsonSchema>; required?: string[] };
+    const params = def.function!.parameters as {
+      type: 'object';
+      properties: Record<string, VapiJsonSchema>;
+      required?: string[];
+    };
 
     describe(def.function!.name, () => {
       it('has exactly the zod schema’s fields, required where zod requires them', () => {
         const shape = (tool.args as z.ZodObject).shape as Record<string, z.ZodType>;
         expect(Object.keys(params.properties).sort()).toEqual(Object.keys(shape).sort());
-        const requiredByZod = Object.entries(shape).filter(([, s]) => !s.safeParse(undefined).success).map(([k]) => k);
+        const requiredByZod = Object.entries(shape)
+          .filter(([, s]) => !s.safeParse(undefined).success)
+          .map(([k]) => k);
         expect((params.required ?? []).sort()).toEqual(requiredByZod.sort());
         for (const [k, p] of Object.entries(params.properties)) {
           expect(p.description, k).toBeTruthy();
@@ -127,11 +148,17 @@ describe('exported Vapi tools', () => {
 
       it('a whole sample generated from the JSON schema, static parameters included, parses', () => {
         const required = new Set(params.required ?? []);
-        const sample = fc.record(Object.fromEntries(Object.entries(params.properties).map(([k, p]) => [k, arbitraryFor(p)])), {
-          requiredKeys: [...required],
-        });
+        const sample = fc.record(
+          Object.fromEntries(Object.entries(params.properties).map(([k, p]) => [k, arbitraryFor(p)])),
+          {
+            requiredKeys: [...required],
+          },
+        );
         fc.assert(
-          fc.property(sample, (args) => tool.args.safeParse({ ...args, caller_number: '+16175550100', vapi_call_id: 'call-1' }).success),
+          fc.property(
+            sample,
+            (args) => tool.args.safeParse({ ...args, caller_number: '+16175550100', vapi_call_id: 'call-1' }).success,
+          ),
           { numRuns: 100 },
         );
       });
@@ -147,7 +174,11 @@ describe('exported Vapi tools', () => {
       });
 
       it('points at the clinic’s webhook with its credential, says a filler while waiting, and lets the model phrase the result', () => {
-        expect(def.server).toEqual({ url: 'https://sk.example.com/vapi/demo', timeoutSeconds: 20, credentialId: 'cred_1' });
+        expect(def.server).toEqual({
+          url: 'https://sk.example.com/vapi/demo',
+          timeoutSeconds: 20,
+          credentialId: 'cred_1',
+        });
         expect(def.async).toBe(false);
         expect(def.messages!.find((m) => m.type === 'request-start')?.content).toBeTruthy();
         expect(def.messages!.some((m) => (m.type as string) === 'request-complete')).toBe(false);
