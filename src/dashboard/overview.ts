@@ -4,11 +4,13 @@ import { type CallbackRow, doneToday, openCallbacks } from '../db/queries/callba
 import {
   type DashboardTenant,
   liveCalls,
+  openOffers,
   recentLeads,
   recentSms,
   type ScheduleRow,
   type SmsRow,
   scheduleRows,
+  waitingEntries,
 } from '../db/queries/dashboard.ts';
 import { withTenant } from '../db/tenant-scope.ts';
 import { openIntervals } from '../scheduling/hours.ts';
@@ -22,6 +24,7 @@ export const CALLBACK_DAYS = 7;
 const CALLBACKS_SHOWN = 100;
 const LEADS_SHOWN = 30;
 const SMS_SHOWN = 20;
+const WAITLIST_SHOWN = 30;
 
 export interface ScheduleItem {
   id: string;
@@ -35,6 +38,8 @@ export interface ScheduleItem {
   patient: string | null;
   phone: string | null;
   callId: string | null;
+  /** The patient answered the reminder with "C"/"YES". */
+  confirmedByText: boolean;
   /** What staff may do with it now. */
   can: { move: boolean; cancel: boolean; noShow: boolean };
 }
@@ -102,6 +107,27 @@ export interface Overview {
     callId: string | null;
     createdAt: string;
   }[];
+  waitlist: {
+    waiting: {
+      id: string;
+      name: string | null;
+      phone: string | null;
+      service: string;
+      fromDate: string;
+      toDate: string;
+      timeOfDay: string | null;
+      since: string;
+    }[];
+    offers: {
+      id: string;
+      name: string | null;
+      phone: string | null;
+      service: string;
+      provider: string;
+      start: string;
+      expiresAt: string;
+    }[];
+  };
   /** For the booking form. */
   catalog: {
     providers: { id: string; name: string }[];
@@ -115,7 +141,7 @@ export async function loadOverview(
   ctx: TenantContext,
   now: number,
 ): Promise<Overview> {
-  const [rows, leads, calls, sms, callbacks, done] = await withTenant(sql, tenant.id, (tx) =>
+  const [rows, leads, calls, sms, callbacks, done, waiting, offers] = await withTenant(sql, tenant.id, (tx) =>
     Promise.all([
       scheduleRows(tx, tenant.id, SCHEDULE_DAYS),
       recentLeads(tx, tenant.id, LEADS_SHOWN),
@@ -123,6 +149,8 @@ export async function loadOverview(
       recentSms(tx, tenant.id, SMS_SHOWN),
       openCallbacks(tx, tenant.id, { days: CALLBACK_DAYS, limit: CALLBACKS_SHOWN }),
       doneToday(tx, tenant.id, 20),
+      waitingEntries(tx, tenant.id, WAITLIST_SHOWN),
+      openOffers(tx, tenant.id, WAITLIST_SHOWN),
     ]),
   );
   return {
@@ -168,6 +196,27 @@ export async function loadOverview(
       callId: m.callId,
       createdAt: m.createdAt.toISOString(),
     })),
+    waitlist: {
+      waiting: waiting.map((w) => ({
+        id: w.id,
+        name: w.name,
+        phone: maskPhone(w.phone),
+        service: w.serviceName,
+        fromDate: w.fromDate,
+        toDate: w.toDate,
+        timeOfDay: w.timeOfDay,
+        since: w.createdAt.toISOString(),
+      })),
+      offers: offers.map((o) => ({
+        id: o.id,
+        name: o.name,
+        phone: maskPhone(o.phone),
+        service: o.serviceName,
+        provider: o.providerName,
+        start: o.startsAt.toISOString(),
+        expiresAt: o.expiresAt.toISOString(),
+      })),
+    },
     catalog: {
       providers: ctx.catalog.providers.map((p) => ({ id: p.id, name: p.name })),
       services: ctx.catalog.services.map((s) => ({
@@ -249,6 +298,7 @@ export function groupSchedule(rows: ScheduleRow[], ctx: TenantContext, now: numb
       patient: r.patientName,
       phone: maskPhone(r.patientPhone),
       callId: r.callId,
+      confirmedByText: r.patientConfirmedAt !== null,
       can: {
         move: word === 'booked' && upcoming,
         cancel: word === 'booked' && upcoming,

@@ -67,6 +67,7 @@ ${panel('upcoming', 'Coming days', html`<div class="days"></div>`)}
 <div class="col side-col">
 ${panel('calls', 'Live calls', html`<ul class="list"></ul>`)}
 ${panel('leads', 'Hot leads', html`<ol class="list"></ol>`)}
+${panel('waitlist', 'Waitlist', html`<ul class="list"></ul>`)}
 ${panel('sms', 'Text messages', html`<ul class="list"></ul>`)}
 ${panel('done', 'Handled today', html`<ul class="list"></ul>`)}
 </div>

@@ -152,6 +152,7 @@ function appointment(it, providerName) {
       h('span', { class: 'time' }, `${clock(it.start)}–${clock(it.end)}`),
       h('span', { class: 'what' }, it.service),
       h('span', { class: `badge ${it.word}` }, WORDS[it.word]),
+      it.confirmedByText ? h('span', { class: 'badge confirmed' }, 'confirmed by text') : null,
     ),
     who ? h('div', { class: 'meta' }, who) : null,
     it.expiresAt ? h('div', { class: 'meta countdown', 'data-expires': it.expiresAt }) : null,
@@ -331,6 +332,34 @@ function renderLeads() {
       ),
     ),
     'No scored calls yet.',
+  );
+}
+
+function renderWaitlist() {
+  const { waiting, offers } = data.waitlist;
+  fill(
+    document.querySelector('#waitlist .list'),
+    [
+      ...offers.map((o) =>
+        h(
+          'li',
+          { class: 'offer', 'data-offer-id': o.id },
+          h('strong', {}, o.name || o.phone || 'Unknown caller'),
+          ` offered ${o.service} with ${o.provider} ${dayAndClock(o.start)} `,
+          h('span', { class: 'meta' }, `— until ${clock(o.expiresAt)}`),
+        ),
+      ),
+      ...waiting.map((w) =>
+        h(
+          'li',
+          { class: 'waiting', 'data-entry-id': w.id },
+          h('strong', {}, [w.name, w.phone].filter(Boolean).join(' · ')),
+          ` ${w.service}, ${w.fromDate === w.toDate ? w.fromDate : `${w.fromDate} to ${w.toDate}`}${w.timeOfDay ? `, ${w.timeOfDay}` : ''} `,
+          h('span', { class: 'meta' }, `— waiting since ${dayAndClock(w.since)}`),
+        ),
+      ),
+    ],
+    'Nobody is waiting.',
   );
 }
 
@@ -562,6 +591,7 @@ async function refreshOverview() {
   renderLeads();
   renderSms();
   renderDone();
+  renderWaitlist();
   for (const d of main.querySelectorAll('details[data-key]')) if (open.has(d.dataset.key)) d.open = true;
   tick();
   main.dataset.loaded = String(Number(main.dataset.loaded || 0) + 1);

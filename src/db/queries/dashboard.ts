@@ -18,6 +18,8 @@ export interface ScheduleRow {
   cancelledAt: Date | null;
   confirmedAt: Date | null;
   noShowAt: Date | null;
+  /** The patient answered a reminder with "C"/"YES". */
+  patientConfirmedAt: Date | null;
   providerId: string;
   providerName: string;
   serviceName: string;
@@ -65,7 +67,8 @@ export async function scheduleRows(tx: TenantTx, tenantId: string, days: number)
       select (date_trunc('day', now() at time zone t.time_zone)) at time zone t.time_zone as lo,
              (date_trunc('day', now() at time zone t.time_zone) + make_interval(days => ${days})) at time zone t.time_zone as hi
         from tenants t where t.id = ${tenantId})
-    select b.id, b.status, b.starts_at, b.ends_at, b.expires_at, b.cancelled_at, b.confirmed_at, b.no_show_at, b.provider_id,
+    select b.id, b.status, b.starts_at, b.ends_at, b.expires_at, b.cancelled_at, b.confirmed_at, b.no_show_at, b.patient_confirmed_at,
+           b.provider_id,
            p.name as provider_name, s.name as service_name, pt.name as patient_name, pt.phone_e164 as patient_phone,
            c.id as call_id
       from bookings b
@@ -76,6 +79,50 @@ export async function scheduleRows(tx: TenantTx, tenantId: string, days: number)
       left join calls c on c.tenant_id = b.tenant_id and c.vapi_call_id = b.source_call_id
      where b.tenant_id = ${tenantId} and (b.status <> 'held' or b.expires_at > now())
      order by b.starts_at, p.name`;
+}
+
+export interface WaitingRow {
+  id: string;
+  name: string | null;
+  phone: string;
+  serviceName: string;
+  fromDate: string;
+  toDate: string;
+  timeOfDay: string | null;
+  createdAt: Date;
+}
+
+/** Waiting entries, first come first: the order offers go out in. */
+export async function waitingEntries(tx: TenantTx, tenantId: string, limit: number): Promise<WaitingRow[]> {
+  return tx<WaitingRow[]>`
+    select e.id, e.patient_name as name, e.phone_e164 as phone, s.name as service_name, e.from_date::text,
+           e.to_date::text, e.time_of_day, e.created_at
+      from waitlist_entries e join services s on s.tenant_id = e.tenant_id and s.id = e.service_id
+     where e.tenant_id = ${tenantId} and e.status = 'waiting'
+     order by e.created_at limit ${limit}`;
+}
+
+export interface OpenOfferRow {
+  id: string;
+  name: string | null;
+  phone: string;
+  serviceName: string;
+  providerName: string;
+  startsAt: Date;
+  expiresAt: Date;
+}
+
+/** Offers still awaiting the patient's reply, soonest to lapse first. */
+export async function openOffers(tx: TenantTx, tenantId: string, limit: number): Promise<OpenOfferRow[]> {
+  return tx<OpenOfferRow[]>`
+    select o.id, e.patient_name as name, e.phone_e164 as phone, s.name as service_name, p.name as provider_name,
+           o.starts_at, o.expires_at
+      from waitlist_offers o
+      join waitlist_entries e on e.id = o.entry_id
+      join services s on s.tenant_id = e.tenant_id and s.id = e.service_id
+      join providers p on p.tenant_id = o.tenant_id and p.id = o.provider_id
+     where o.tenant_id = ${tenantId} and o.status = 'open'
+     order by o.expires_at limit ${limit}`;
 }
 
 export async function recentLeads(tx: TenantTx, tenantId: string, limit: number): Promise<LeadRow[]> {
