@@ -1,7 +1,6 @@
+import type { TimeOfDay } from '../../scheduling/types.ts';
 import type { Sql } from '../client.ts';
 import type { TenantTx } from '../tenant-scope.ts';
-
-export type TimeOfDayName = 'morning' | 'afternoon' | 'evening';
 
 export interface NewWaitlistEntry {
   tenantId: string;
@@ -11,7 +10,7 @@ export interface NewWaitlistEntry {
   providerId: string | null;
   fromDate: string;
   toDate: string;
-  timeOfDay: TimeOfDayName | null;
+  timeOfDay: TimeOfDay | null;
   source: 'call' | 'staff';
   vapiCallId: string | null;
 }
@@ -24,7 +23,7 @@ export interface WaitlistEntryRow {
   providerId: string | null;
   fromDate: string;
   toDate: string;
-  timeOfDay: TimeOfDayName | null;
+  timeOfDay: TimeOfDay | null;
   status: 'waiting' | 'booked' | 'removed';
   source: 'call' | 'staff';
   bookingId: string | null;
