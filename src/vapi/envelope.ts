@@ -33,6 +33,8 @@ export const Envelope = z.object({
     phoneNumber: z.looseObject({ number: z.string().optional() }).nullish(),
     toolCallList: z.array(ToolCall).optional(),
     timestamp: z.union([z.number(), z.string()]).optional(),
+    /** Set by the input gate when the body was nested too deep and only a call's ending fields were kept. */
+    slotkeeperNote: z.string().optional(),
   }),
 });
 

@@ -195,6 +195,9 @@ export async function vapiRoutes(app: FastifyInstance, opts: VapiRouteOptions): 
         log.debug(bound, 'server message acknowledged');
         return {};
       }
+      // Too deep to read its tool calls: said, rather than answered with no result for them.
+      if (message.slotkeeperNote)
+        return reply.code(400).send({ error: `${message.slotkeeperNote.split(':')[0]}; flatten it and send again.` });
       const toolCalls = normaliseToolCalls(message);
       if (suspended) {
         log.warn(bound, 'tool calls for a suspended clinic refused');

@@ -192,6 +192,20 @@ describe('deep nesting', () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
   });
+  it('tool calls whose arguments are nested 5,000 deep: a 400 that says so, and nothing written', async ({
+    db,
+    vapi,
+  }) => {
+    const before = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`;
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const res = await vapi.post(undefined, {
+      raw: `{"message":{"type":"tool-calls","call":{"id":"deep-tools"},"toolCallList":[{"id":"tc","type":"function","function":{"name":"book_appointment","arguments":${deep}}}]}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).toMatch(/nested more than 64 levels deep; flatten it/);
+    const after = await db.sql<{ n: number }[]>`select count(*)::int as n from bookings`;
+    expect(after[0]!.n).toBe(before[0]!.n);
+  });
 });
 
 describe('wrong types where the report has objects', () => {
