@@ -91,7 +91,7 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
       }
     : undefined;
   const coordinator = new SlotCoordinator({ sql, metrics, now, redis });
-  const booking = new BookingService(sql, now, coordinator, coordinator);
+  const booking = new BookingService(sql, now, coordinator);
   const replays = new ToolReplays({
     sql,
     redis,

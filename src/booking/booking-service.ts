@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { Sql } from '../db/client.ts';
 import {
   type BookingChangeRow,
@@ -7,27 +6,26 @@ import {
   confirmHold,
   expireOverdueHolds,
   releaseHold,
-  rescheduleBooking,
 } from '../db/queries/booking-changes.ts';
-import {
-  busyRanges,
-  type ClaimRecord,
-  type ClaimRequest,
-  callsOwnBooking,
-  claimSlot,
-  claimSlotAnswered,
-} from '../db/queries/bookings.ts';
 import { queueReminders } from '../db/queries/reminders.ts';
 import type { TenantTx } from '../db/tenant-scope.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import type { ClaimRow, PatientDetails } from '../domain/booking.ts';
+import type {
+  AnsweredClaim,
+  ClaimResult,
+  ClaimRow,
+  ClaimStatement,
+  PatientDetails,
+  Reminders,
+  SlotRequest,
+} from '../domain/booking.ts';
 import type { BookingChangeListener, SlotGate } from '../domain/ports.ts';
 import type { Service } from '../domain/tenant.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
 import { freeSlots } from '../scheduling/availability.ts';
+import { dayAround } from '../scheduling/clinic-day.ts';
 import { reminderTimes } from '../scheduling/reminder-times.ts';
 import type { Slot } from '../scheduling/types.ts';
-import { clinicZone } from '../scheduling/zone.ts';
 import {
   type AppointmentWords,
   appointmentWords,
@@ -88,17 +86,17 @@ export interface ClaimInput {
   patient: PatientDetails;
 }
 
-const ignoreChanges: BookingChangeListener = { bookingChanged: () => {} };
-
 /** Hears provider time that became free (a cancellation, a released or expired hold, a move), after the commit. */
 export type TimeFreedListener = (tenantId: string, freed: { providerId: string; startsAt: Date; endsAt: Date }) => void;
 
-/** Without a coordinator every read and claim goes to PostgreSQL, which alone keeps claims correct. */
-const straightToDatabase = (sql: Sql): SlotGate => ({
-  busy: (tenant, providerIds, from, to) =>
-    withTenant(sql, tenant.id, (tx) => busyRanges(tx, tenant.id, providerIds, from - dayMs, to + dayMs)),
-  claim: (_tenant, _attempt, run) => run(),
-});
+/** Where a tool's answer is kept for replay; the answer depends on the provider the claim lands on. */
+export interface AnswerRecord {
+  toolCallId: string;
+  tool: string;
+  /** What a booking created on this provider answers; its booking id is written at `idPath` by the database. */
+  answer: (providerId: string) => unknown;
+  idPath: string[];
+}
 
 /** How far ahead alternatives and "next opening" answers look. */
 const LOOKAHEAD_DAYS = 14;
@@ -119,9 +117,8 @@ export class BookingService {
   constructor(
     private readonly sql: Sql,
     private readonly now: () => number,
-    /** Every successful state change is reported here, after it committed. */
-    private readonly changes: BookingChangeListener = ignoreChanges,
-    private readonly slots: SlotGate = straightToDatabase(sql),
+    /** Claims go through it (it reports their changes); every other change is reported here after it committed. */
+    private readonly slots: SlotGate & BookingChangeListener,
   ) {}
 
   async findSlots(
@@ -176,10 +173,7 @@ export class BookingService {
     const starts = new Set<number>();
     let dayStart = q.from;
     for (let day = 0; day < (q.days ?? LOOKAHEAD_DAYS) && starts.size < q.enough; day++) {
-      const dayEnd = DateTime.fromMillis(dayStart, { zone: clinicZone(zone) })
-        .plus({ days: 1 })
-        .startOf('day')
-        .toMillis();
+      const dayEnd = dayAround(dayStart, zone).end;
       const slots = await this.findSlots(ctx, {
         service: q.service,
         providerIds: q.providerIds,
@@ -212,12 +206,7 @@ export class BookingService {
     const seen = version === undefined ? undefined : this.alternativesSeen.get(key);
     if (seen && seen.version === version && now - seen.at < ALTERNATIVES_TTL_MS) return seen.slots;
     const zone = ctx.tenant.timeZone;
-    const from = Math.max(
-      DateTime.fromMillis(around, { zone: clinicZone(zone) })
-        .startOf('day')
-        .toMillis(),
-      now,
-    );
+    const from = Math.max(dayAround(around, zone).start, now);
     const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
     const slots = nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
     if (version !== undefined) {
@@ -233,48 +222,38 @@ export class BookingService {
     this.freedListeners.push(listener);
   }
 
-  /** A direct booking (status 'confirmed') queues its reminders in the claim's own statement. */
+  /** A hold, or a direct booking (status 'confirmed') that queues its reminders in the claim's own statement. */
   async claim(ctx: TenantContext, input: ClaimInput): Promise<ClaimAnswer> {
-    return this.firstProvider(ctx, input, (providerId) =>
-      claimSlot(this.sql, this.claimRequest(ctx, input, providerId)),
-    );
+    return this.firstProvider(ctx, input, (slot) => ({ ...this.claimOf(ctx, input, slot), record: null }));
   }
 
   /**
    * A tool's claim whose answer is kept for replay: each attempt checks for an earlier answer to the tool-call id,
-   * claims, queues a booking's reminders and, if it created the booking, records `record.answer` — one statement,
+   * claims, queues a booking's reminders and, if it created the booking, records the answer: one statement,
    * one round trip (claim_slot_answered). Other outcomes are the caller's to phrase and record.
    */
   async claimAnswered(
     ctx: TenantContext,
     input: ClaimInput,
-    record: ClaimRecord,
+    record: AnswerRecord,
   ): Promise<ClaimAnswer | { kind: 'replayed'; answer: unknown }> {
-    const recorded = new Map<string, unknown>();
-    const answer = await this.firstProvider(ctx, input, async (providerId) => {
-      const done = await claimSlotAnswered(this.sql, this.claimRequest(ctx, input, providerId), record);
-      if ('replayed' in done) throw new AlreadyAnswered(done.replayed);
-      if (done.recorded !== null) recorded.set(providerId, done.recorded);
-      return done.row;
-    }).catch((err: unknown) => {
-      if (err instanceof AlreadyAnswered) return { kind: 'replayed' as const, answer: err.answer };
-      throw err;
-    });
-    if (answer.kind === 'claimed' && recorded.has(answer.booking.providerId))
-      return { ...answer, recorded: recorded.get(answer.booking.providerId) };
-    return answer;
+    return this.firstProvider(
+      ctx,
+      input,
+      (slot): AnsweredClaim => ({
+        ...this.claimOf(ctx, input, slot),
+        record: { ...record, answer: record.answer(slot.providerId) },
+      }),
+    );
   }
 
-  private claimRequest(ctx: TenantContext, input: ClaimInput, providerId: string): ClaimRequest {
-    const words = () => appointmentWords(ctx, input.service.name, providerId, input.start);
+  private claimOf(ctx: TenantContext, input: ClaimInput, slot: SlotRequest) {
+    const words = () => appointmentWords(ctx, input.service.name, slot.providerId, input.start);
     return {
-      tenantId: ctx.tenant.id,
-      providerId,
-      serviceId: input.service.id,
-      patient: input.patient,
-      start: input.start,
+      kind: 'claim' as const,
+      slot,
       status: input.status,
-      callId: input.callId,
+      patient: input.patient,
       reminders: input.status === 'confirmed' ? this.reminders(ctx, input.start, words()) : null,
     };
   }
@@ -329,36 +308,26 @@ export class BookingService {
 
   /**
    * Claims the new time (first provider that has it; through the slot gate like any claim), cancels the old
-   * appointment and queues the patient's text, in the same transaction.
+   * appointment and queues the patient's text and the new reminders, in the same transaction.
    */
   async reschedule(
     ctx: TenantContext,
     input: RescheduleInput,
     old: { providerId: string; startsAt: Date; endsAt: Date },
   ): Promise<RescheduleAnswer> {
-    const answer = await this.firstProvider(ctx, input, async (providerId) => {
-      const words = appointmentWords(ctx, input.service.name, providerId, input.start);
-      const text = { callRowId: input.callRowId, body: rescheduleText(ctx.tenant, words) };
-      // The old appointment's reminders are cancelled by reschedule_booking; the new one's are queued with it.
-      const row = await withTenant(this.sql, ctx.tenant.id, async (tx) => {
-        const row = await rescheduleBooking(tx, {
-          tenantId: ctx.tenant.id,
-          ...input,
-          serviceId: input.service.id,
-          providerId,
-          text,
-        });
-        if (row.outcome === 'created') await this.remind(tx, ctx, row.bookingId!, input.start, words);
-        return row;
-      });
-      if (row.outcome === 'not_found') throw new AppointmentGone();
-      return row as ClaimRow;
-    }).catch((err: unknown) => {
-      if (err instanceof AppointmentGone) return { kind: 'not_found' as const };
-      throw err;
+    const answer = await this.firstProvider(ctx, input, (slot) => {
+      const words = appointmentWords(ctx, input.service.name, slot.providerId, input.start);
+      return {
+        kind: 'move' as const,
+        slot,
+        oldBookingId: input.oldBookingId,
+        patientPhone: input.patientPhone,
+        text: { callRowId: input.callRowId, body: rescheduleText(ctx.tenant, words) },
+        reminders: this.reminders(ctx, input.start, words),
+      };
     });
     if (answer.kind === 'claimed') {
-      this.changes.bookingChanged({ tenantId: ctx.tenant.id, ...old });
+      this.slots.bookingChanged({ tenantId: ctx.tenant.id, ...old });
       if (!answer.existing) this.freed(ctx.tenant.id, old);
     }
     return answer;
@@ -371,40 +340,41 @@ export class BookingService {
     return rows.length;
   }
 
-  /** Runs one claim attempt per provider, in order, through the slot gate, until one claims; otherwise says why. */
-  private async firstProvider(
+  /**
+   * Hands the slot gate one statement per provider, in order, until one claims; otherwise says why. A replayed
+   * tool call or a vanished appointment ends the search: nothing was claimed and no other provider would change that.
+   */
+  private async firstProvider<S extends ClaimStatement>(
     ctx: TenantContext,
     input: { service: Service; providerIds: string[]; start: number; callId: string | null },
-    attempt: (providerId: string) => Promise<ClaimRow>,
-  ): Promise<ClaimAnswer> {
+    statementFor: (slot: SlotRequest) => S,
+  ): Promise<ClaimAnswer | Exclude<ClaimResult<S>, { kind: 'row' }>> {
     let taken = false;
-    let knownTaken = false;
     let closed = false;
     for (const providerId of input.providerIds) {
-      const row = await this.slots.claim(
-        ctx.tenant,
-        { providerId, service: input.service, start: input.start },
-        async () => {
-          const row = await attempt(providerId);
-          if (row.outcome === 'created' || row.outcome === 'existing') {
-            this.changes.bookingChanged({
-              tenantId: ctx.tenant.id,
-              providerId: row.providerId!,
-              startsAt: row.startsAt!,
-              endsAt: row.endsAt!,
-            });
-          }
-          return row;
-        },
-      );
-      if (row === 'known_taken') {
-        taken = knownTaken = true;
+      const slot = {
+        tenantId: ctx.tenant.id,
+        providerId,
+        service: input.service,
+        start: input.start,
+        callId: input.callId,
+      };
+      const result: ClaimResult | 'known_taken' = await this.slots.claim(ctx.tenant, statementFor(slot));
+      if (result === 'known_taken') {
+        taken = true;
         continue;
       }
+      if (result.kind !== 'row') return result as Exclude<ClaimResult<S>, { kind: 'row' }>;
+      const { row, recorded } = result;
       switch (row.outcome) {
         case 'created':
         case 'existing':
-          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
+          return {
+            kind: 'claimed',
+            booking: row as ClaimedBooking,
+            existing: row.outcome === 'existing',
+            ...(recorded !== null && { recorded }),
+          };
         case 'conflict':
           taken = true;
           continue;
@@ -426,19 +396,6 @@ export class BookingService {
           throw new Error(`claim_slot: service ${input.service.id} vanished from tenant ${ctx.tenant.id}`);
       }
     }
-    // Memory knows the time is taken, not by whom: a call asking again for the time it already holds or booked (its
-    // first answer lost to a fault, say) must hear that it has it, as claim_slot would tell it.
-    if (knownTaken && input.callId) {
-      const own = await withTenant(this.sql, ctx.tenant.id, (tx) =>
-        callsOwnBooking(tx, ctx.tenant.id, input.callId!, input.start),
-      );
-      if (own && input.providerIds.includes(own)) {
-        const row = await attempt(own);
-        if (row.outcome === 'created' || row.outcome === 'existing') {
-          return { kind: 'claimed', booking: row as ClaimedBooking, existing: row.outcome === 'existing' };
-        }
-      }
-    }
     const alternatives = await this.alternatives(ctx, input.service, input.providerIds, input.start);
     return closed && !taken
       ? { kind: 'refused', reason: 'closed', alternatives }
@@ -456,7 +413,7 @@ export class BookingService {
   }
 
   /** An appointment's reminder text and the instants it goes out. */
-  private reminders(ctx: TenantContext, start: number, words: AppointmentWords): { body: string; times: number[] } {
+  private reminders(ctx: TenantContext, start: number, words: AppointmentWords): Reminders {
     const { tenant } = ctx;
     const times = reminderTimes(start, this.now(), {
       timeZone: tenant.timeZone,
@@ -474,7 +431,7 @@ export class BookingService {
       ['released', 'cancelled', 'confirmed', 'expired'].includes(row.outcome)
     ) {
       const change = { providerId: row.providerId, startsAt: row.startsAt, endsAt: row.endsAt };
-      this.changes.bookingChanged({ tenantId, ...change });
+      this.slots.bookingChanged({ tenantId, ...change });
       if (row.outcome !== 'confirmed') this.freed(tenantId, change);
     }
     return row;
@@ -485,15 +442,4 @@ export class BookingService {
   }
 }
 
-/** The appointment to move was cancelled or moved meanwhile. */
-class AppointmentGone extends Error {}
-
-/** The tool-call id already had an answer: nothing was claimed. */
-class AlreadyAnswered extends Error {
-  constructor(readonly answer: unknown) {
-    super('tool call already answered');
-  }
-}
-
-const dayMs = 86_400_000;
 const MINUTE = 60_000;

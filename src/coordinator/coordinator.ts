@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Sql } from '../db/client.ts';
 import { busyRanges } from '../db/queries/bookings.ts';
+import { runClaimStatement } from '../db/queries/claim-statement.ts';
 import { withTenant } from '../db/tenant-scope.ts';
-import type { ClaimOutcome, ClaimRow } from '../domain/booking.ts';
-import type { BookingChange, BookingChangeListener, ClaimAttempt, SlotGate } from '../domain/ports.ts';
+import type { ClaimOutcome, ClaimResult, ClaimStatement } from '../domain/booking.ts';
+import type { BookingChange, BookingChangeListener, SlotGate } from '../domain/ports.ts';
 import type { Tenant } from '../domain/tenant.ts';
 import type { Metrics } from '../observability/metrics.ts';
+import { dayBounds, localDays } from '../scheduling/clinic-day.ts';
 import type { BusyRange } from '../scheduling/types.ts';
 import {
   type AvailabilityCache,
@@ -16,14 +18,7 @@ import {
 } from './availability-cache.ts';
 import { type ClaimLock, processLocal, RedlockClaimLock } from './claim-lock.ts';
 import { InvalidationBus } from './invalidation-bus.ts';
-import {
-  dayBounds,
-  daysInAnyZone,
-  localDays,
-  MAX_BUFFER_MS,
-  type ProviderDay,
-  providerDayKey,
-} from './provider-day.ts';
+import { daysInAnyZone, MAX_BUFFER_MS, type ProviderDay, providerDayKey } from './provider-day.ts';
 import { ProviderDayActors } from './provider-day-actors.ts';
 import { RedisAvailabilityCache } from './redis-availability-cache.ts';
 
@@ -96,20 +91,21 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     );
   }
 
-  async claim(tenant: Tenant, attempt: ClaimAttempt, run: () => Promise<ClaimRow>): Promise<ClaimRow | 'known_taken'> {
-    const { service, start } = attempt;
+  async claim<S extends ClaimStatement>(tenant: Tenant, statement: S): Promise<ClaimResult<S> | 'known_taken'> {
+    const { providerId, service, start, callId } = statement.slot;
     const occupied = {
       start: start - service.bufferBeforeMinutes * MINUTE,
       end: start + (service.durationMinutes + service.bufferAfterMinutes) * MINUTE,
     };
     const pds = localDays(occupied.start, occupied.end, tenant.timeZone).map((day) => ({
       tenantId: tenant.id,
-      providerId: attempt.providerId,
+      providerId,
       day,
     }));
     const keys = pds.map(providerDayKey);
     const known = () =>
-      this.knowledgeTrusted() && keys.some((key) => this.actors.knowsOverlap(key, occupied.start, occupied.end));
+      this.knowledgeTrusted() &&
+      keys.some((key) => this.actors.knowsOverlap(key, occupied.start, occupied.end, callId));
     const refuse = () => {
       this.o.metrics.claims.inc({ outcome: 'fast_refused', path: 'memory' });
       return 'known_taken' as const;
@@ -118,16 +114,23 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     return this.actors.run(keys[0]!, async () => {
       // The claim queued before this one may have just taken the slot.
       if (known()) return refuse();
-      const { value: row, path } = await this.lock.run(keys, run);
+      const { value: result, path } = await this.lock.run(keys, () => runClaimStatement(this.o.sql, statement));
       if (path === 'degraded') this.o.metrics.redisDegraded.inc({ operation: 'lock' });
-      this.o.metrics.claims.inc({ outcome: outcomeLabel(row.outcome), path });
-      if (row.outcome === 'created') {
-        for (const key of keys) this.actors.remember(key, { ...occupied, expiresAt: row.expiresAt?.getTime() ?? null });
+      if (result.kind === 'row') {
+        const { row } = result;
+        this.o.metrics.claims.inc({ outcome: outcomeLabel(row.outcome), path });
+        if (row.outcome === 'created' || row.outcome === 'existing') {
+          this.bookingChanged({ tenantId: tenant.id, providerId, startsAt: row.startsAt!, endsAt: row.endsAt! });
+        }
+        if (row.outcome === 'created') {
+          const mine = { ...occupied, expiresAt: row.expiresAt?.getTime() ?? null, callId };
+          for (const key of keys) this.actors.remember(key, mine);
+        }
+        if (row.outcome === 'conflict') await this.recheckCache(tenant, pds, occupied);
       }
-      if (row.outcome === 'conflict') await this.recheckCache(tenant, pds, occupied);
       // The answer leaves only once other instances can no longer offer this time from the cache.
       await this.settled();
-      return row;
+      return result;
     });
   }
 
@@ -243,7 +246,7 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     return pds.map((pd, i) =>
       rows
         .filter((r) => r.providerId === pd.providerId && r.start < bounds[i]!.end && bounds[i]!.start < r.end)
-        .map(({ start, end, expiresAt }) => ({ start, end, expiresAt })),
+        .map(({ start, end, expiresAt, callId }) => ({ start, end, expiresAt, callId })),
     );
   }
 

@@ -4,6 +4,8 @@ export interface KnownBooking {
   end: number;
   /** When a hold stops occupying the slot; null for a confirmed appointment. */
   expiresAt: number | null;
+  /** The call that made it (null: staff, a text, or not known). */
+  callId: string | null;
 }
 
 export interface ActorLimits {
@@ -56,13 +58,13 @@ export class ProviderDayActors {
     return result;
   }
 
-  /** Whether a booking this process knows to be active overlaps [start, end). */
-  knowsOverlap(key: string, start: number, end: number): boolean {
+  /** Whether a booking this process knows to be active overlaps [start, end) and is not call `callId`'s own. */
+  knowsOverlap(key: string, start: number, end: number, callId: string | null): boolean {
     const actor = this.actors.get(key);
     if (!actor) return false;
     const now = this.limits.now();
     actor.known = actor.known.filter((k) => this.trusted(k, now));
-    return actor.known.some((k) => k.start < end && start < k.end);
+    return actor.known.some((k) => k.start < end && start < k.end && (callId === null || k.callId !== callId));
   }
 
   /** Marks the start of a read whose result may later be passed to `learn`; keeps the actors it will teach alive. */

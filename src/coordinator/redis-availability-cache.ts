@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { redisScript } from '../redis/scripts.ts';
 import type { AvailabilityCache, CachedDays, DayBookings } from './availability-cache.ts';
 
-// [start, end, expiresAt | null] per booking: compact, and checked on the way back in.
-const Stored = z.array(z.tuple([z.number(), z.number(), z.number().nullable()]));
+// [start, end, expiresAt | null, callId | null] per booking: compact, and checked on the way back in (an entry in an
+// older shape is a miss).
+const Stored = z.array(z.tuple([z.number(), z.number(), z.number().nullable(), z.string().nullable()]));
 
 const FILL_IF_UNCHANGED = redisScript('fill-if-unchanged');
 
@@ -35,7 +36,7 @@ export class RedisAvailabilityCache implements AvailabilityCache {
     if (entries.length === 0) return;
     const pipeline = this.redis.pipeline();
     for (const { key, value, stamp } of entries) {
-      const stored = JSON.stringify(value.map((b) => [b.start, b.end, b.expiresAt]));
+      const stored = JSON.stringify(value.map((b) => [b.start, b.end, b.expiresAt, b.callId]));
       pipeline.eval(FILL_IF_UNCHANGED, 2, this.valueKey(key), this.versionKey(key), stamp, stored, this.ttlMs);
     }
     await pipeline.exec();
@@ -56,7 +57,7 @@ export class RedisAvailabilityCache implements AvailabilityCache {
 function decode(raw: string | null | undefined): DayBookings | undefined {
   if (raw == null) return undefined;
   try {
-    return Stored.parse(JSON.parse(raw)).map(([start, end, expiresAt]) => ({ start, end, expiresAt }));
+    return Stored.parse(JSON.parse(raw)).map(([start, end, expiresAt, callId]) => ({ start, end, expiresAt, callId }));
   } catch {
     return undefined; // an entry we cannot read is a miss, rebuilt from PostgreSQL
   }

@@ -7,6 +7,7 @@ import type { Sql } from '../db/client.ts';
 import { CALLBACK_KINDS, markCallbacksDone, openCallbacks } from '../db/queries/callbacks.ts';
 import { markNoShow } from '../db/queries/dashboard.ts';
 import { withTenant } from '../db/tenant-scope.ts';
+import { dayBounds } from '../scheduling/clinic-day.ts';
 import { clinicZone } from '../scheduling/zone.ts';
 import type { TenantContext } from '../tenants/directory.ts';
 import { CALLBACK_DAYS } from './overview.ts';
@@ -188,13 +189,8 @@ export async function actionRoutes(app: FastifyInstance, deps: ActionDeps): Prom
     if (!service) return reply.code(404).send({ error: 'The service was not found.' });
     const providerIds = q.providerId ? service.providerIds.filter((p) => p === q.providerId) : service.providerIds;
     const zone = clinicZone(ctx.tenant.timeZone);
-    const from = DateTime.fromISO(q.date, { zone }).startOf('day');
-    const slots = await deps.booking.findSlots(ctx, {
-      service,
-      providerIds,
-      from: from.toMillis(),
-      to: from.plus({ days: 1 }).toMillis(),
-    });
+    const { start: from, end: to } = dayBounds(q.date, ctx.tenant.timeZone);
+    const slots = await deps.booking.findSlots(ctx, { service, providerIds, from, to });
     const provider = (id: string) => ctx.catalog.providers.find((p) => p.id === id)?.name ?? '';
     return reply.header('cache-control', 'no-store').send({
       slots: slots.map((s) => ({

@@ -1,6 +1,5 @@
-import { DateTime } from 'luxon';
+import { dayAround } from './clinic-day.ts';
 import type { Slot } from './types.ts';
-import { clinicZone } from './zone.ts';
 
 /**
  * What to offer when the requested time is taken: the closest free times on the
@@ -9,9 +8,7 @@ import { clinicZone } from './zone.ts';
  * for Thursday has usually ruled out the days before it. One slot per start time.
  */
 export function nearestAlternatives(free: readonly Slot[], requested: number, timeZone: string, limit = 3): Slot[] {
-  const dayStart = DateTime.fromMillis(requested, { zone: clinicZone(timeZone) }).startOf('day');
-  const sameDayFrom = dayStart.toMillis();
-  const laterFrom = dayStart.plus({ days: 1 }).toMillis();
+  const { start: sameDayFrom, end: laterFrom } = dayAround(requested, timeZone);
 
   const distance = (slot: Slot): number => Math.abs(slot.start - requested);
   const sameDay = free

@@ -1,4 +1,4 @@
-import type { ClaimRow } from '../../domain/booking.ts';
+import type { ChangeText } from '../../domain/booking.ts';
 import type { Sql } from '../client.ts';
 import type { TenantTx } from '../tenant-scope.ts';
 
@@ -37,13 +37,6 @@ export async function confirmHold(tx: TenantTx, r: ConfirmHoldRequest): Promise<
   return row!;
 }
 
-/** The patient's text about a change, queued in the change's transaction (migrations/009_change_texts.sql). */
-export interface ChangeText {
-  /** The calls row the change came from; null when staff made it. */
-  callRowId: string | null;
-  body: string;
-}
-
 export async function cancelBooking(
   tx: TenantTx,
   tenantId: string,
@@ -53,27 +46,6 @@ export async function cancelBooking(
 ): Promise<BookingChangeRow> {
   const [row] = await tx<BookingChangeRow[]>`
     select * from cancel_booking(${tenantId}, ${bookingId}, ${patientPhone}, ${text?.callRowId ?? null}, ${text?.body ?? null})`;
-  return row!;
-}
-
-export interface RescheduleRequest {
-  tenantId: string;
-  oldBookingId: string;
-  patientPhone: string;
-  providerId: string;
-  serviceId: string;
-  start: number;
-  callId: string | null;
-  text: ChangeText | null;
-}
-
-export async function rescheduleBooking(
-  tx: TenantTx,
-  r: RescheduleRequest,
-): Promise<Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' }> {
-  const [row] = await tx<(Omit<ClaimRow, 'outcome'> & { outcome: ClaimRow['outcome'] | 'not_found' })[]>`
-    select * from reschedule_booking(${r.tenantId}, ${r.oldBookingId}, ${r.patientPhone}, ${r.providerId}, ${r.serviceId},
-                                     ${new Date(r.start)}, ${r.callId}, ${r.text?.callRowId ?? null}, ${r.text?.body ?? null})`;
   return row!;
 }
 

@@ -1,73 +1,12 @@
-import type { ClaimRow, PatientDetails } from '../../domain/booking.ts';
 import type { BusyRange } from '../../scheduling/types.ts';
 import type { Sql } from '../client.ts';
 import type { TenantTx } from '../tenant-scope.ts';
 
-export interface ClaimRequest {
-  tenantId: string;
-  providerId: string;
-  serviceId: string;
-  patient: PatientDetails;
-  start: number;
-  status: 'held' | 'confirmed';
-  callId: string | null;
-  /** A created confirmed booking's reminders, queued in the same statement (queue_reminders). */
-  reminders?: { body: string; times: number[] } | null;
-}
-
-/** Where a claim's tool answer is recorded for replay, and the answer to record should it create a booking. */
-export interface ClaimRecord {
-  toolCallId: string;
-  tool: string;
-  /** The answer for a booking created on this provider; its booking id is written at `idPath` by the database. */
-  answer: (providerId: string) => unknown;
-  idPath: string[];
-}
-
-export type AnsweredClaim = { replayed: unknown } | { row: ClaimRow; recorded: unknown | null };
-
 /**
- * One attempt, its replay check and its replay record in one statement and one round trip (claim_slot_answered
- * scopes itself to the tenant: role and app.tenant_id local to the statement's own transaction). Takes the pool,
- * not a TenantTx, because it must not run inside another transaction's BEGIN … COMMIT.
+ * An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed), `callId` which
+ * call made it (null: staff or a text), so the coordinator can tell a call's own booking from someone else's.
  */
-export async function claimSlotAnswered(sql: Sql, c: ClaimRequest, record: ClaimRecord): Promise<AnsweredClaim> {
-  const { replayed, recorded, ...row } = await claimStatement(sql, c, record);
-  return replayed !== null ? { replayed } : { row, recorded };
-}
-
-/** One attempt in one statement and one round trip, with nothing recorded (a hold's call step keeps its own). */
-export async function claimSlot(sql: Sql, c: ClaimRequest): Promise<ClaimRow> {
-  const { replayed: _, recorded: __, ...row } = await claimStatement(sql, c, null);
-  return row;
-}
-
-async function claimStatement(sql: Sql, c: ClaimRequest, record: ClaimRecord | null) {
-  const [row] = await sql<(ClaimRow & { replayed: unknown | null; recorded: unknown | null })[]>`
-    select * from claim_slot_answered(${c.tenantId}, ${record?.toolCallId ?? null}, ${record?.tool ?? null},
-                                      ${record ? sql.json(record.answer(c.providerId) as never) : null}, ${record?.idPath ?? null},
-                                      ${c.providerId}, ${c.serviceId}, ${new Date(c.start)}, ${c.status}, ${c.callId},
-                                      ${c.patient.phone}, ${c.patient.name}, ${c.patient.email},
-                                      ${c.reminders?.body ?? null}, ${c.reminders ? c.reminders.times.map((t) => new Date(t).toISOString()) : null}::timestamptz[])`;
-  return row!;
-}
-
-/** The provider of this call's own active booking at exactly this start, if it has one. */
-export async function callsOwnBooking(
-  tx: TenantTx,
-  tenantId: string,
-  callId: string,
-  start: number,
-): Promise<string | null> {
-  const [row] = await tx<{ providerId: string }[]>`
-    select provider_id from bookings
-     where tenant_id = ${tenantId} and source_call_id = ${callId} and starts_at = ${new Date(start)}
-       and status in ('held', 'confirmed') and (status = 'confirmed' or expires_at > now())`;
-  return row?.providerId ?? null;
-}
-
-/** An active booking's busy time; `expiresAt` says until when a hold occupies it (null: confirmed). */
-export type ActiveRange = BusyRange & { expiresAt: number | null };
+export type ActiveRange = BusyRange & { expiresAt: number | null; callId: string | null };
 
 /** The occupied time (buffers included) of every active booking of these providers that touches [from, to). */
 export async function busyRanges(
@@ -77,8 +16,9 @@ export async function busyRanges(
   from: number,
   to: number,
 ): Promise<ActiveRange[]> {
-  const rows = await tx<{ providerId: string; lo: Date; hi: Date; expiresAt: Date | null }[]>`
-    select provider_id, lower(occupied) as lo, upper(occupied) as hi, case when status = 'held' then expires_at end as expires_at
+  const rows = await tx<{ providerId: string; lo: Date; hi: Date; expiresAt: Date | null; callId: string | null }[]>`
+    select provider_id, lower(occupied) as lo, upper(occupied) as hi, case when status = 'held' then expires_at end as expires_at,
+           source_call_id as call_id
       from bookings
      where tenant_id = ${tenantId}
        and provider_id = any(${providerIds}::uuid[])
@@ -90,6 +30,7 @@ export async function busyRanges(
     start: r.lo.getTime(),
     end: r.hi.getTime(),
     expiresAt: r.expiresAt?.getTime() ?? null,
+    callId: r.callId,
   }));
 }
 

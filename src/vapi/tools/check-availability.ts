@@ -1,12 +1,11 @@
-import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { presentSlot, spokenSlots } from '../../booking/present-slot.ts';
 import { answer } from '../../domain/answer.ts';
 import { distinctStarts, filterTimeOfDay, pickSpread } from '../../scheduling/availability.ts';
+import { dayBounds } from '../../scheduling/clinic-day.ts';
 import { resolveDay, takenAs } from '../../scheduling/dates.ts';
 import { spokenDate } from '../../scheduling/spoken.ts';
 import type { Slot } from '../../scheduling/types.ts';
-import { clinicZone } from '../../scheduling/zone.ts';
 import { optionalText, TimeOfDay } from './args.ts';
 import { isAnswer, pickProviders, pickService } from './catalog-lookup.ts';
 import { refuseWhen } from './present.ts';
@@ -44,8 +43,8 @@ export const checkAvailability = defineTool({
       if (!resolved.ok) return refuseWhen(resolved);
       timeOfDay ??= resolved.timeOfDay;
       preface = takenAs(resolved, { now: ctx.now, timeZone: zone });
-      const start = DateTime.fromISO(resolved.date, { zone: clinicZone(zone) });
-      day = { date: resolved.date, from: start.toMillis(), to: start.plus({ days: 1 }).toMillis() };
+      const { start, end } = dayBounds(resolved.date, zone);
+      day = { date: resolved.date, from: start, to: end };
     }
 
     const asked = day ? { date: day.date } : {};

@@ -93,66 +93,76 @@ describe('eviction', () => {
     const gate = deferred();
     const busy = a.run('busy', () => gate.promise);
     clock.now += 1;
-    a.remember('old', { start: 0, end: 10, expiresAt: null });
+    a.remember('old', { start: 0, end: 10, expiresAt: null, callId: null });
     clock.now += 1;
-    a.remember('new', { start: 0, end: 10, expiresAt: null });
+    a.remember('new', { start: 0, end: 10, expiresAt: null, callId: null });
     expect(a.size).toBe(2);
-    expect(a.knowsOverlap('busy', 0, 1)).toBe(false);
-    expect(a.knowsOverlap('old', 0, 10)).toBe(false); // evicted: it was the least recently used idle one
-    expect(a.knowsOverlap('new', 0, 10)).toBe(true);
+    expect(a.knowsOverlap('busy', 0, 1, null)).toBe(false);
+    expect(a.knowsOverlap('old', 0, 10, null)).toBe(false); // evicted: it was the least recently used idle one
+    expect(a.knowsOverlap('new', 0, 10, null)).toBe(true);
     gate.resolve();
     await busy;
   });
 
   it('drops actors unused for longer than the idle time', () => {
     const { a, clock } = actors({ idleMs: 1_000, knowledgeMs: 100_000 });
-    a.remember('k', { start: 0, end: 10, expiresAt: null });
+    a.remember('k', { start: 0, end: 10, expiresAt: null, callId: null });
     clock.now += 1_000;
-    a.remember('other', { start: 0, end: 10, expiresAt: null });
+    a.remember('other', { start: 0, end: 10, expiresAt: null, callId: null });
     expect(a.size).toBe(1);
-    expect(a.knowsOverlap('k', 0, 10)).toBe(false);
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(false);
   });
 });
 
 describe('knowledge', () => {
   it('knows a remembered booking only for overlapping times', () => {
     const { a } = actors();
-    a.remember('k', { start: 100, end: 200, expiresAt: null });
-    expect(a.knowsOverlap('k', 150, 160)).toBe(true);
-    expect(a.knowsOverlap('k', 200, 300)).toBe(false); // half-open: touching is not overlapping
-    expect(a.knowsOverlap('other', 150, 160)).toBe(false);
+    a.remember('k', { start: 100, end: 200, expiresAt: null, callId: null });
+    expect(a.knowsOverlap('k', 150, 160, null)).toBe(true);
+    expect(a.knowsOverlap('k', 200, 300, null)).toBe(false); // half-open: touching is not overlapping
+    expect(a.knowsOverlap('other', 150, 160, null)).toBe(false);
+  });
+
+  it('does not refuse a call for its own booking, only other calls and callers with no call', () => {
+    const { a } = actors();
+    a.remember('k', { start: 100, end: 200, expiresAt: null, callId: 'call-a' });
+    a.remember('k', { start: 300, end: 400, expiresAt: null, callId: null });
+    expect(a.knowsOverlap('k', 150, 160, 'call-a')).toBe(false);
+    expect(a.knowsOverlap('k', 150, 160, 'call-b')).toBe(true);
+    expect(a.knowsOverlap('k', 150, 160, null)).toBe(true);
+    expect(a.knowsOverlap('k', 350, 360, 'call-a')).toBe(true); // a staff booking is nobody's own
   });
 
   it('stops trusting a hold near its expiry and any knowledge after its time to live', () => {
     const { a, clock } = actors();
-    a.remember('k', { start: 0, end: 10, expiresAt: clock.now + 5_000 });
-    a.remember('k', { start: 20, end: 30, expiresAt: null });
+    a.remember('k', { start: 0, end: 10, expiresAt: clock.now + 5_000, callId: null });
+    a.remember('k', { start: 20, end: 30, expiresAt: null, callId: null });
     clock.now += 3_001; // within the 2 s margin of the hold's expiry
-    expect(a.knowsOverlap('k', 0, 10)).toBe(false);
-    expect(a.knowsOverlap('k', 20, 30)).toBe(true);
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(false);
+    expect(a.knowsOverlap('k', 20, 30, null)).toBe(true);
     clock.now += 12_000;
-    expect(a.knowsOverlap('k', 20, 30)).toBe(false);
+    expect(a.knowsOverlap('k', 20, 30, null)).toBe(false);
   });
 
   it('forgets what a change touched, and everything after a gap', () => {
     const { a } = actors();
-    a.remember('k', { start: 0, end: 10, expiresAt: null });
-    a.remember('k', { start: 20, end: 30, expiresAt: null });
+    a.remember('k', { start: 0, end: 10, expiresAt: null, callId: null });
+    a.remember('k', { start: 20, end: 30, expiresAt: null, callId: null });
     a.forget('k', 5, 8);
-    expect(a.knowsOverlap('k', 0, 10)).toBe(false);
-    expect(a.knowsOverlap('k', 20, 30)).toBe(true);
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(false);
+    expect(a.knowsOverlap('k', 20, 30, null)).toBe(true);
     a.forgetAll();
-    expect(a.knowsOverlap('k', 20, 30)).toBe(false);
+    expect(a.knowsOverlap('k', 20, 30, null)).toBe(false);
   });
 
   it('ignores a read that an invalidation overtook', () => {
     const { a } = actors();
     const stale = a.beginRead(['k']);
     a.forget('k', 0, 10);
-    a.learn('k', stale, [{ start: 0, end: 10, expiresAt: null }]);
-    expect(a.knowsOverlap('k', 0, 10)).toBe(false);
+    a.learn('k', stale, [{ start: 0, end: 10, expiresAt: null, callId: null }]);
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(false);
     const fresh = a.beginRead(['k']);
-    a.learn('k', fresh, [{ start: 0, end: 10, expiresAt: null }]);
-    expect(a.knowsOverlap('k', 0, 10)).toBe(true);
+    a.learn('k', fresh, [{ start: 0, end: 10, expiresAt: null, callId: null }]);
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(true);
   });
 });

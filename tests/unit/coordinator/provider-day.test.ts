@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { daysInAnyZone, localDays } from '../../../src/coordinator/provider-day.ts';
+import { daysInAnyZone } from '../../../src/coordinator/provider-day.ts';
+import { localDays } from '../../../src/scheduling/clinic-day.ts';
 
 const NY = 'America/New_York';
 const at = (iso: string, zone = NY) => DateTime.fromISO(iso, { zone }).toMillis();
