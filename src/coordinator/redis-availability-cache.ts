@@ -1,13 +1,11 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { redisScript } from '../redis/scripts.ts';
+import { defineScripts } from '../redis/scripts.ts';
 import type { AvailabilityCache, CachedDays, DayBookings } from './availability-cache.ts';
 
 // [start, end, expiresAt | null, callId | null] per booking: compact, and checked on the way back in (an entry in an
 // older shape is a miss).
 const Stored = z.array(z.tuple([z.number(), z.number(), z.number().nullable(), z.string().nullable()]));
-
-const FILL_IF_UNCHANGED = redisScript('fill-if-unchanged');
 
 const VERSION_TTL_SECONDS = 2 * 86_400;
 
@@ -17,7 +15,9 @@ export class RedisAvailabilityCache implements AvailabilityCache {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    defineScripts(redis);
+  }
 
   // The hash tag keeps a value and its version in one cluster slot, as the script needs.
   private valueKey = (key: string) => `${this.prefix}avail:{${key}}`;
@@ -37,7 +37,7 @@ export class RedisAvailabilityCache implements AvailabilityCache {
     const pipeline = this.redis.pipeline();
     for (const { key, value, stamp } of entries) {
       const stored = JSON.stringify(value.map((b) => [b.start, b.end, b.expiresAt, b.callId]));
-      pipeline.eval(FILL_IF_UNCHANGED, 2, this.valueKey(key), this.versionKey(key), stamp, stored, this.ttlMs);
+      pipeline.fillIfUnchanged(this.valueKey(key), this.versionKey(key), stamp, stored, this.ttlMs);
     }
     await pipeline.exec();
   }

@@ -1,7 +1,29 @@
 import { readFileSync } from 'node:fs';
+import type { Redis, Result } from 'ioredis';
 
 // Each atomic Redis operation is one Lua file in scripts/ beside this module, with a header saying its keys,
 // arguments and outcomes. `npm run build` copies the files next to the compiled module.
-export function redisScript(name: 'fill-if-unchanged'): string {
+function redisScript(name: string): string {
   return readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+}
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** scripts/fill-if-unchanged.lua */
+    fillIfUnchanged(
+      valueKey: string,
+      versionKey: string,
+      stamp: string,
+      value: string,
+      ttlMs: number,
+    ): Result<'OK' | 0, Context>;
+  }
+}
+
+/**
+ * Teaches a connection the scripts as commands: ioredis sends EVALSHA (the script's hash, not its text) and falls
+ * back to EVAL only when the server has not seen it yet.
+ */
+export function defineScripts(redis: Redis): void {
+  redis.defineCommand('fillIfUnchanged', { numberOfKeys: 2, lua: redisScript('fill-if-unchanged') });
 }
