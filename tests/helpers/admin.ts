@@ -65,15 +65,23 @@ export interface BookableClinic extends TenantHandle {
   serviceId: string;
 }
 
-/** A clinic set up through the API: one provider, one 30-minute consultation, Monday–Friday `start`–`end`. */
+/**
+ * A clinic set up through the API: one provider, one 30-minute consultation (with `service`'s other fields),
+ * Monday–Friday `start`–`end`.
+ */
 export async function bookableClinic(
   baseUrl: string,
   slug: string,
-  o: { start?: string; end?: string; settings?: Record<string, unknown> } = {},
+  o: { start?: string; end?: string; settings?: Record<string, unknown>; service?: Record<string, unknown> } = {},
 ): Promise<BookableClinic> {
   const t = await newTenant(baseUrl, slug, o.settings);
   const provider = await t.api('POST', '/providers', { name: `Dr. ${slug}` });
-  const service = await t.api('POST', '/services', { slug: 'consultation', name: 'consultation', durationMinutes: 30 });
+  const service = await t.api('POST', '/services', {
+    slug: 'consultation',
+    name: 'consultation',
+    durationMinutes: 30,
+    ...o.service,
+  });
   const linked = await t.api('PUT', `/providers/${provider.json.id}/services/${service.json.id}`);
   const week = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: o.start ?? '09:00', end: o.end ?? '17:00' }));
   const hours = await t.api('PUT', `/providers/${provider.json.id}/hours`, { hours: week });
