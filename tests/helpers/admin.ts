@@ -89,3 +89,14 @@ export async function bookableClinic(
   if (statuses.join() !== '201,201,200,200') throw new Error(`clinic set-up answered ${statuses.join()}`);
   return { ...t, providerId: provider.json.id, serviceId: service.json.id };
 }
+
+/** The admin API's answer to booking `start` (ISO) at the clinic as staff, for a patient at `phone`. */
+export const staffBooking = (c: BookableClinic, start: string, phone = '+16175550100', name = 'Pat Staff') =>
+  c.api('POST', '/appointments', { serviceId: c.serviceId, start, patient: { name, phone } });
+
+/** An appointment booked as staff, by its id; any answer but 201 fails the test. */
+export async function bookedAsStaff(c: BookableClinic, start: string, phone: string): Promise<string> {
+  const res = await staffBooking(c, start, phone);
+  if (res.status !== 201) throw new Error(`staff booking answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return res.json.id;
+}

@@ -2,7 +2,7 @@
 // route tried with another clinic's ids.
 import { describe, expect } from 'vitest';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, apiClient, type BookableClinic, bookableClinic, type TenantHandle } from '../helpers/admin.ts';
+import { ADMIN_TOKEN, apiClient, bookableClinic, staffBooking, type TenantHandle } from '../helpers/admin.ts';
 import { phoneCall, reportFields } from '../helpers/calls.ts';
 import { overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { integrationTest } from '../helpers/fixtures.ts';
@@ -43,9 +43,6 @@ async function endedCall(
   >`select l.id from leads l join calls c on c.id = l.call_id where c.vapi_call_id = ${call.id}`;
   return lead!.id;
 }
-
-const staffBooking = (c: BookableClinic, start: string, phone = '+16175550100', extra: Record<string, unknown> = {}) =>
-  c.api('POST', '/appointments', { serviceId: c.serviceId, start, patient: { name: 'Pat Staff', phone }, ...extra });
 
 describe('catalogue', () => {
   it('sets up a bookable clinic from nothing, where the webhook then holds a time and texts the code at once', async ({

@@ -5,7 +5,7 @@ import type { DateTime } from 'luxon';
 import { beforeEach, describe, expect } from 'vitest';
 import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, type BookableClinic, bookableClinic } from '../helpers/admin.ts';
+import { ADMIN_TOKEN, type BookableClinic, bookableClinic, bookedAsStaff } from '../helpers/admin.ts';
 import { eventually, phoneCall } from '../helpers/calls.ts';
 import type { TestDatabase } from '../helpers/db.ts';
 import { integrationTest } from '../helpers/fixtures.ts';
@@ -28,17 +28,6 @@ beforeEach(() => {
 
 let numbers = 0;
 const newNumber = () => `+1617555${String(1000 + ++numbers)}`;
-
-/** Books as staff; reminders 24 h and 2 h before unless the clinic says otherwise. */
-async function book(c: BookableClinic, start: DateTime, phone: string): Promise<string> {
-  const res = await c.api('POST', '/appointments', {
-    serviceId: c.serviceId,
-    start: iso(start),
-    patient: { name: 'Pat Reply', phone },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id;
-}
 
 const remindersOf = (db: TestDatabase, bookingId: string) =>
   db.sql<{ sendAfter: Date; status: string }[]>`
@@ -86,7 +75,7 @@ describe('reminders', () => {
   it('are queued with the booking and go out at their time, not before', async ({ db, twilio }) => {
     const patient = newNumber();
     const start = futureWeekday('10:00', 3);
-    const id = await book(c, start, patient);
+    const id = await bookedAsStaff(c, iso(start), patient);
     const dayBefore = start.minus({ hours: 24 }).toMillis();
     expect((await remindersOf(db, id)).map((r) => [r.sendAfter.getTime(), r.status])).toEqual([
       [dayBefore, 'pending'],
@@ -108,8 +97,8 @@ describe('reminders', () => {
   it('a cancelled appointment is never reminded; a moved one only at its new time', async ({ db, twilio }) => {
     const [gone, moved] = [newNumber(), newNumber()];
     const start = futureWeekday('11:00', 3);
-    const cancelledId = await book(c, start, gone);
-    const movedId = await book(c, start.plus({ hours: 1 }), moved);
+    const cancelledId = await bookedAsStaff(c, iso(start), gone);
+    const movedId = await bookedAsStaff(c, iso(start.plus({ hours: 1 })), moved);
     expect((await c.api('POST', `/appointments/${cancelledId}/cancel`)).status).toBe(200);
     const newStart = start.plus({ hours: 3 });
     const res = await c.api('POST', `/appointments/${movedId}/reschedule`, { start: iso(newStart) });
@@ -149,7 +138,7 @@ describe('reminders', () => {
 
   it('quiet hours: a reminder due at night goes at their end, or not at all when that is too late', async ({ db }) => {
     const start = futureWeekday('07:30', 3);
-    const id = await book(c, start, newNumber());
+    const id = await bookedAsStaff(c, iso(start), newNumber());
     // 24 h before is 07:30 the day before, inside 21:00–08:00: sent at 08:00. 2 h before is 05:30: 08:00 is after
     // the appointment, so that one is not sent at all.
     expect((await remindersOf(db, id)).map((r) => r.sendAfter.getTime())).toEqual([
@@ -172,7 +161,7 @@ describe('replies to a reminder', () => {
   ): Promise<{ id: string; phone: string; start: DateTime }> {
     const phone = newNumber();
     const start = futureWeekday(hour, 4);
-    const id = await book(c, start, phone);
+    const id = await bookedAsStaff(c, iso(start), phone);
     await reminderArrives(db, twilio, id, start.minus({ hours: 24 }).toMillis(), phone);
     return { id, phone, start };
   }
@@ -215,7 +204,7 @@ describe('replies to a reminder', () => {
         phone,
         appointmentId: id,
         appointmentStart: start.toUTC().toISO(),
-        patientName: 'Pat Reply',
+        patientName: 'Pat Staff',
       }),
     );
   });
@@ -272,7 +261,7 @@ describe('opt-out', () => {
   }) => {
     const phone = newNumber();
     const start = futureWeekday('14:00', 3);
-    const id = await book(c, start, phone);
+    const id = await bookedAsStaff(c, iso(start), phone);
     const stop = await text(c, phone, 'Stop.');
     expect(stop.message).toBe("Clinic optout: you won't get more texts from us. Reply START to get them again.");
     const listed = await c.api('GET', `/sms/opt-outs?phone=${encodeURIComponent(phone)}`);

@@ -5,7 +5,7 @@ import type { DateTime } from 'luxon';
 import { describe, expect } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, type BookableClinic, bookableClinic } from '../helpers/admin.ts';
+import { ADMIN_TOKEN, type BookableClinic, bookableClinic, bookedAsStaff } from '../helpers/admin.ts';
 import { eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
 import { overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { integrationTest } from '../helpers/fixtures.ts';
@@ -34,16 +34,6 @@ const matchingDone = (c: BookableClinic, n: number) =>
     async () => logs.filter((l) => l.msg === 'waitlist matching done' && l.tenantId === c.id).length,
     (count) => count >= n,
   );
-
-async function book(c: BookableClinic, start: DateTime, phone: string): Promise<string> {
-  const res = await c.api('POST', '/appointments', {
-    serviceId: c.serviceId,
-    start: iso(start),
-    patient: { name: 'Paula First', phone },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id;
-}
 
 const join = async (c: BookableClinic, phone: string, day: DateTime, name: string) => {
   const res = await c.api('POST', '/waitlist', {
@@ -78,7 +68,7 @@ describe('a freed slot', () => {
     const c = await bookableClinic(server.url, 'wait', { settings: SETTINGS });
     const slot = futureWeekday('10:00', 3);
     const [first, second, third] = [newNumber(), newNumber(), newNumber()];
-    const booked = await book(c, slot, newNumber());
+    const booked = await bookedAsStaff(c, iso(slot), newNumber());
 
     // The first joins on the phone, the days and time as said; the others through the admin API.
     const call = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), first);
@@ -162,7 +152,7 @@ describe('a freed slot', () => {
     const c = await bookableClinic(server.url, 'wait-stop', { settings: SETTINGS });
     const slot = futureWeekday('11:00', 3);
     const [quitter, next] = [newNumber(), newNumber()];
-    const booked = await book(c, slot, newNumber());
+    const booked = await bookedAsStaff(c, iso(slot), newNumber());
     await join(c, quitter, slot, 'Quinn Quitter');
     await join(c, next, slot, 'Nell Next');
     expect((await c.api('POST', `/appointments/${booked}/cancel`)).status).toBe(200);
@@ -200,7 +190,7 @@ describe('an offer reply racing a phone booking for the same slot', () => {
       for (let trial = 0; trial < 8; trial++) {
         const slot = futureWeekday('09:00', 3).plus({ minutes: 30 * trial });
         const waiting = newNumber();
-        const booked = await book(c, slot, newNumber());
+        const booked = await bookedAsStaff(c, iso(slot), newNumber());
         const entry = await join(c, waiting, slot, 'Wanda Waiting');
         expect((await c.api('POST', `/appointments/${booked}/cancel`)).status).toBe(200);
         await twilio.nextMessage(waiting, 10_000);
