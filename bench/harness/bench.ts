@@ -62,6 +62,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
         {
           DATABASE_URL: db.url,
           REDIS_URL: redisUrl ?? '',
+          // Its own keys (cache, locks, replay records) in the shared Redis, like its own database.
+          REDIS_KEY_PREFIX: `${config.databaseName}:`,
           PORT: '0',
           HOST: '127.0.0.1',
           PUBLIC_URL: '',

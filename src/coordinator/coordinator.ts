@@ -47,7 +47,6 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   private readonly lock: ClaimLock;
   private readonly bus: InvalidationBus | undefined;
   private readonly redis: Redis | undefined;
-  private readonly pending = new Set<Promise<void>>();
   /** Per clinic, how many changes of its bookings this process has heard of; `generation` counts gaps in hearing. */
   private readonly changesHeard = new Map<string, number>();
   private generation = 0;
@@ -75,7 +74,7 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
         this.actors.forgetAll();
       },
     });
-    commands.on('ready', () => this.track(this.flushUnflushed()));
+    commands.on('ready', () => void this.flushUnflushed());
   }
 
   async busy(tenant: Tenant, providerIds: string[], from: number, to: number): Promise<BusyRange[]> {
@@ -116,20 +115,19 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
       if (known()) return refuse();
       const { value: result, path } = await this.lock.run(keys, () => runClaimStatement(this.o.sql, statement));
       if (path === 'degraded') this.o.metrics.redisDegraded.inc({ operation: 'lock' });
-      if (result.kind === 'row') {
-        const { row } = result;
-        this.o.metrics.claims.inc({ outcome: outcomeLabel(row.outcome), path });
-        if (row.outcome === 'created' || row.outcome === 'existing') {
-          this.bookingChanged({ tenantId: tenant.id, providerId, startsAt: row.startsAt!, endsAt: row.endsAt! });
-        }
-        if (row.outcome === 'created') {
-          const mine = { ...occupied, expiresAt: row.expiresAt?.getTime() ?? null, callId };
-          for (const key of keys) this.actors.remember(key, mine);
-        }
-        if (row.outcome === 'conflict') await this.recheckCache(tenant, pds, occupied);
+      if (result.kind !== 'row') return result;
+      const { row } = result;
+      this.o.metrics.claims.inc({ outcome: outcomeLabel(row.outcome), path });
+      if (row.outcome === 'conflict') await this.recheckCache(tenant, pds, occupied);
+      if (row.outcome !== 'created' && row.outcome !== 'existing') return result;
+      const reported = this.report({ tenantId: tenant.id, providerId, startsAt: row.startsAt!, endsAt: row.endsAt! });
+      if (row.outcome === 'created') {
+        const mine = { ...occupied, expiresAt: row.expiresAt?.getTime() ?? null, callId };
+        for (const key of keys) this.actors.remember(key, mine);
       }
-      // The answer leaves only once other instances can no longer offer this time from the cache.
-      await this.settled();
+      // The answer leaves only once other instances can no longer offer this time from the cache: its own change
+      // has reached Redis (or failed to), not everyone else's still on the way.
+      await reported;
       return result;
     });
   }
@@ -144,13 +142,13 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   }
 
   bookingChanged(change: BookingChange): void {
-    const keys = this.forget(change);
-    this.track(this.propagate(change, keys));
+    void this.report(change);
   }
 
-  /** Resolves once every change reported so far has reached Redis, or failed to. */
-  async settled(): Promise<void> {
-    await Promise.all([...this.pending]);
+  /** Forgets what the change touched here, then tells the cache and the other instances; resolves once it has tried. */
+  private report(change: BookingChange): Promise<void> {
+    const keys = this.forget(change);
+    return this.propagate(change, keys);
   }
 
   /** Whether a claim may be refused from memory: only while this process hears every other instance's changes. */
@@ -173,19 +171,19 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     return keys;
   }
 
+  /**
+   * The cache entries and the other instances in parallel, not one after the other: an instance that hears first
+   * and reads the old entry meanwhile can only offer the time (a claim re-checks it), never refuse a free one.
+   */
   private async propagate(change: BookingChange, keys: string[]): Promise<void> {
-    try {
-      await this.cache.invalidate(keys);
-    } catch {
+    const invalidated = this.cache.invalidate(keys).catch(() => {
       for (const key of keys) this.unflushed.add(key);
       this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
-    }
-    if (!this.bus) return;
-    try {
-      await this.bus.publish(change);
-    } catch {
+    });
+    const published = this.bus?.publish(change).catch(() => {
       this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
-    }
+    });
+    await Promise.all([invalidated, published]);
   }
 
   private async flushUnflushed(): Promise<void> {
@@ -196,11 +194,6 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     } catch {
       for (const key of keys) this.unflushed.add(key);
     }
-  }
-
-  private track(work: Promise<void>): void {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
   }
 
   /** Provider-day bookings from the cache, the misses from PostgreSQL (and put back); teaches the actors. */
