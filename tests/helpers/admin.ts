@@ -65,19 +65,38 @@ export interface BookableClinic extends TenantHandle {
   serviceId: string;
 }
 
-/** A clinic set up through the API: one provider, one 30-minute consultation, Monday–Friday `start`–`end`. */
+/**
+ * A clinic set up through the API: one provider, one 30-minute consultation (with `service`'s other fields),
+ * Monday–Friday `start`–`end`.
+ */
 export async function bookableClinic(
   baseUrl: string,
   slug: string,
-  o: { start?: string; end?: string; settings?: Record<string, unknown> } = {},
+  o: { start?: string; end?: string; settings?: Record<string, unknown>; service?: Record<string, unknown> } = {},
 ): Promise<BookableClinic> {
   const t = await newTenant(baseUrl, slug, o.settings);
   const provider = await t.api('POST', '/providers', { name: `Dr. ${slug}` });
-  const service = await t.api('POST', '/services', { slug: 'consultation', name: 'consultation', durationMinutes: 30 });
+  const service = await t.api('POST', '/services', {
+    slug: 'consultation',
+    name: 'consultation',
+    durationMinutes: 30,
+    ...o.service,
+  });
   const linked = await t.api('PUT', `/providers/${provider.json.id}/services/${service.json.id}`);
   const week = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: o.start ?? '09:00', end: o.end ?? '17:00' }));
   const hours = await t.api('PUT', `/providers/${provider.json.id}/hours`, { hours: week });
   const statuses = [provider.status, service.status, linked.status, hours.status];
   if (statuses.join() !== '201,201,200,200') throw new Error(`clinic set-up answered ${statuses.join()}`);
   return { ...t, providerId: provider.json.id, serviceId: service.json.id };
+}
+
+/** The admin API's answer to booking `start` (ISO) at the clinic as staff, for a patient at `phone`. */
+export const staffBooking = (c: BookableClinic, start: string, phone = '+16175550100', name = 'Pat Staff') =>
+  c.api('POST', '/appointments', { serviceId: c.serviceId, start, patient: { name, phone } });
+
+/** An appointment booked as staff, by its id; any answer but 201 fails the test. */
+export async function bookedAsStaff(c: BookableClinic, start: string, phone: string): Promise<string> {
+  const res = await staffBooking(c, start, phone);
+  if (res.status !== 201) throw new Error(`staff booking answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return res.json.id;
 }

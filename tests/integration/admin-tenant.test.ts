@@ -1,50 +1,28 @@
 // The clinic half of the admin API over real HTTP: catalogue, hours, settings, secrets, appointments — and every
 // route tried with another clinic's ids.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, apiClient, newTenant, type TenantHandle } from '../helpers/admin.ts';
+import { ADMIN_TOKEN, apiClient, bookableClinic, staffBooking, type TenantHandle } from '../helpers/admin.ts';
 import { phoneCall, reportFields } from '../helpers/calls.ts';
-import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { overlappingPairs, type TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
+import type { RunningServer } from '../helpers/server.ts';
 import { futureSaturday, futureWeekday, iso, weekdayAfter } from '../helpers/time.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
+const it = integrationTest({ env: { ADMIN_TOKEN } });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db.sql, { env: { ADMIN_TOKEN } });
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
-
-interface Clinic extends TenantHandle {
-  providerId: string;
-  serviceId: string;
-}
-
-/** A clinic set up entirely through the API: one provider, one 30-minute service, Monday–Friday 09:00–17:00. */
-async function clinic(slug: string): Promise<Clinic> {
-  const t = await newTenant(server.url, slug);
-  const provider = await t.api('POST', '/providers', { name: `Dr. ${slug}` });
-  const service = await t.api('POST', '/services', {
-    slug: 'consultation',
-    name: 'consultation',
-    durationMinutes: 30,
-    bufferAfterMinutes: 10,
-    valueCents: 9000,
-  });
-  expect([provider.status, service.status]).toEqual([201, 201]);
-  expect((await t.api('PUT', `/providers/${provider.json.id}/services/${service.json.id}`)).status).toBe(200);
-  const week = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' }));
-  expect((await t.api('PUT', `/providers/${provider.json.id}/hours`, { hours: week })).status).toBe(200);
-  return { ...t, providerId: provider.json.id, serviceId: service.json.id };
-}
+/** A clinic set up entirely through the API, its 30-minute service with a 10-minute buffer after and a value. */
+const setUpClinic = (server: RunningServer, slug: string) =>
+  bookableClinic(server.url, slug, { service: { bufferAfterMinutes: 10, valueCents: 9000 } });
 
 /** A call that ends with its report, scored into a lead by the webhook: a keen new patient, or a wrong number. */
-async function endedCall(c: TenantHandle, number: string, keen: boolean): Promise<string> {
+async function endedCall(
+  db: TestDatabase,
+  server: RunningServer,
+  c: TenantHandle,
+  number: string,
+  keen: boolean,
+): Promise<string> {
   const call = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), number);
   const fields = keen
     ? reportFields({
@@ -66,12 +44,11 @@ async function endedCall(c: TenantHandle, number: string, keen: boolean): Promis
   return lead!.id;
 }
 
-const staffBooking = (c: Clinic, start: string, phone = '+16175550100', extra: Record<string, unknown> = {}) =>
-  c.api('POST', '/appointments', { serviceId: c.serviceId, start, patient: { name: 'Pat Staff', phone }, ...extra });
-
 describe('catalogue', () => {
-  it('sets up a bookable clinic from nothing, where the webhook then holds a time and texts the code at once', async () => {
-    const c = await clinic('fresh');
+  it('sets up a bookable clinic from nothing, where the webhook then holds a time and texts the code at once', async ({
+    server,
+  }) => {
+    const c = await setUpClinic(server, 'fresh');
     const vapi = vapiClient(server.url, 'fresh', c.vapiSecret);
     const free = await vapi.tool('check_availability', { date: futureWeekday('00:00', 3).toISODate() });
     expect(free).toMatchObject({ field: 'result', status: 'ok' });
@@ -84,8 +61,8 @@ describe('catalogue', () => {
     expect(again.slots[0].provider).toBe('Dr. Renamed');
   });
 
-  it('edits and deletes providers and services; refuses deleting one with appointments', async () => {
-    const c = await clinic('edits');
+  it('edits and deletes providers and services; refuses deleting one with appointments', async ({ server }) => {
+    const c = await setUpClinic(server, 'edits');
     const svc = await c.api('PATCH', `/services/${c.serviceId}`, { durationMinutes: 45, bufferBeforeMinutes: 5 });
     expect(svc.json).toMatchObject({
       durationMinutes: 45,
@@ -105,8 +82,8 @@ describe('catalogue', () => {
     expect(dup.status).toBe(409);
   });
 
-  it('validates hours and exceptions with field details, writing nothing', async () => {
-    const c = await clinic('hours');
+  it('validates hours and exceptions with field details, writing nothing', async ({ server }) => {
+    const c = await setUpClinic(server, 'hours');
     const before = await c.api('GET', `/providers/${c.providerId}/hours`);
     const overlap = await c.api('PUT', `/providers/${c.providerId}/hours`, {
       hours: [
@@ -131,8 +108,8 @@ describe('catalogue', () => {
     expect((await c.api('GET', '/exceptions')).json.items).toEqual([]);
   });
 
-  it('closes a day with an exception, which the webhook honours', async () => {
-    const c = await clinic('closures');
+  it('closes a day with an exception, which the webhook honours', async ({ server }) => {
+    const c = await setUpClinic(server, 'closures');
     const day = futureWeekday('00:00', 4);
     const closed = await c.api('POST', '/exceptions', { kind: 'closed', date: day.toISODate() });
     expect(closed.status).toBe(201);
@@ -148,8 +125,8 @@ describe('catalogue', () => {
 });
 
 describe('settings', () => {
-  it('versions edits with ETag / If-Match and refuses a stale one with 412, changing nothing', async () => {
-    const c = await clinic('etag');
+  it('versions edits with ETag / If-Match and refuses a stale one with 412, changing nothing', async ({ server }) => {
+    const c = await setUpClinic(server, 'etag');
     const read = await c.api('GET', '/settings');
     const tag = read.headers.get('etag')!;
     expect(tag).toBe(`"${read.json.settingsVersion}"`);
@@ -175,8 +152,8 @@ describe('settings', () => {
     expect((await c.api('GET', '/settings')).json.settingsVersion).toBe(edit.json.settingsVersion);
   });
 
-  it('a settings change reaches the webhook at once', async () => {
-    const c = await clinic('notice');
+  it('a settings change reaches the webhook at once', async ({ server }) => {
+    const c = await setUpClinic(server, 'notice');
     const vapi = vapiClient(server.url, 'notice', c.vapiSecret);
     const far = futureWeekday('10:00', 20);
     expect((await c.api('PATCH', '/settings', { horizonDays: 5 })).status).toBe(200);
@@ -184,8 +161,8 @@ describe('settings', () => {
     expect(reply).toMatchObject({ field: 'result', status: 'too_far' });
   });
 
-  it('rotates the Vapi secret with the secrets scope only; the old secret stops working', async () => {
-    const c = await clinic('rotate');
+  it('rotates the Vapi secret with the secrets scope only; the old secret stops working', async ({ server }) => {
+    const c = await setUpClinic(server, 'rotate');
     const issued = await apiClient(server.url, ADMIN_TOKEN)('POST', `/tenants/${c.id}/api-keys`, {
       scopes: ['read', 'write'],
     });
@@ -200,8 +177,8 @@ describe('settings', () => {
     expect(JSON.stringify((await c.api('GET', '/settings')).json)).not.toContain(rotated.json.vapiSecret);
   });
 
-  it('takes the calls settings: code length and lifetime, message texts, with clear refusals', async () => {
-    const c = await clinic('otp-settings');
+  it('takes the calls settings: code length and lifetime, message texts, with clear refusals', async ({ server }) => {
+    const c = await setUpClinic(server, 'otp-settings');
     const ok = await c.api('PATCH', '/settings', {
       otpLength: 4,
       otpTtlSeconds: 120,
@@ -220,8 +197,8 @@ describe('settings', () => {
     expect((await c.api('GET', '/settings')).json.otpLength).toBe(4);
   });
 
-  it('keeps Twilio credentials write-only and sealed, with the secrets scope only', async () => {
-    const c = await clinic('twilio');
+  it('keeps Twilio credentials write-only and sealed, with the secrets scope only', async ({ db, server }) => {
+    const c = await setUpClinic(server, 'twilio');
     const token = 'twilio-auth-token-0123456789abcdef';
     const body = { accountSid: `AC${'a'.repeat(32)}`, authToken: token, fromNumber: '+16175550400' };
     const readWrite = await apiClient(server.url, ADMIN_TOKEN)('POST', `/tenants/${c.id}/api-keys`, {
@@ -247,9 +224,9 @@ describe('settings', () => {
     expect(cleared.json).toMatchObject({ twilioConfigured: false, twilioAccountSid: null });
   });
 
-  it('keeps phone numbers, one clinic per number', async () => {
-    const a = await clinic('phones-a');
-    const b = await clinic('phones-b');
+  it('keeps phone numbers, one clinic per number', async ({ server }) => {
+    const a = await setUpClinic(server, 'phones-a');
+    const b = await setUpClinic(server, 'phones-b');
     expect((await a.api('PUT', `/phone-numbers/${encodeURIComponent('+12125550199')}`)).json.items).toEqual([
       '+12125550199',
     ]);
@@ -260,8 +237,11 @@ describe('settings', () => {
 });
 
 describe('appointments', () => {
-  it('books as staff through the claim path: overlap refused with alternatives, closed day refused, no overlap stored', async () => {
-    const c = await clinic('staff');
+  it('books as staff through the claim path: overlap refused with alternatives, closed day refused, no overlap stored', async ({
+    db,
+    server,
+  }) => {
+    const c = await setUpClinic(server, 'staff');
     const start = futureWeekday('11:00', 3);
     const first = await staffBooking(c, iso(start), '(617) 555-0101');
     expect(first.status).toBe(201);
@@ -288,8 +268,11 @@ describe('appointments', () => {
     expect(await overlappingPairs(db.sql)).toBe(0);
   });
 
-  it('50 staff bookings racing for one slot: exactly one wins, the rest get 409, nothing overlaps', async () => {
-    const c = await clinic('race');
+  it('50 staff bookings racing for one slot: exactly one wins, the rest get 409, nothing overlaps', async ({
+    db,
+    server,
+  }) => {
+    const c = await setUpClinic(server, 'race');
     const start = iso(futureWeekday('15:00', 6));
     const replies = await Promise.all(
       Array.from({ length: 50 }, (_, i) => staffBooking(c, start, `+1617555${String(3000 + i)}`)),
@@ -299,8 +282,11 @@ describe('appointments', () => {
     expect(await overlappingPairs(db.sql)).toBe(0);
   });
 
-  it('moves an appointment as staff: the new time is taken first, a taken time leaves the old one alone', async () => {
-    const c = await clinic('moves');
+  it('moves an appointment as staff: the new time is taken first, a taken time leaves the old one alone', async ({
+    db,
+    server,
+  }) => {
+    const c = await setUpClinic(server, 'moves');
     const first = await staffBooking(c, iso(futureWeekday('09:00', 4)), '+16175550501');
     const blocker = await staffBooking(c, iso(futureWeekday('13:00', 4)), '+16175550502');
     const taken = await c.api('POST', `/appointments/${first.json.id}/reschedule`, { start: blocker.json.start });
@@ -328,8 +314,8 @@ describe('appointments', () => {
     expect(texts).toEqual([{ kind: 'reschedule', bookingId: moved.json.id, callId: null }]);
   });
 
-  it('lists by day, provider, patient and status, a page at a time, and cancels', async () => {
-    const c = await clinic('lists');
+  it('lists by day, provider, patient and status, a page at a time, and cancels', async ({ db, server }) => {
+    const c = await setUpClinic(server, 'lists');
     const day = futureWeekday('09:00', 5);
     const ids: string[] = [];
     for (let i = 0; i < 5; i++)
@@ -372,8 +358,8 @@ describe('appointments', () => {
 });
 
 describe('calls', () => {
-  it('lists the clinic’s calls and shows each one’s timeline', async () => {
-    const c = await clinic('calls');
+  it('lists the clinic’s calls and shows each one’s timeline', async ({ server }) => {
+    const c = await setUpClinic(server, 'calls');
     const vapi = vapiClient(server.url, 'calls', c.vapiSecret);
     const held = await vapi.tool(
       'reserve_slot',
@@ -400,12 +386,15 @@ describe('calls', () => {
 });
 
 describe('leads', () => {
-  it('lists the clinic’s leads newest first, filtered by score, hot and days, a page at a time, and shows one', async () => {
-    const c = await clinic('leads');
+  it('lists the clinic’s leads newest first, filtered by score, hot and days, a page at a time, and shows one', async ({
+    db,
+    server,
+  }) => {
+    const c = await setUpClinic(server, 'leads');
     const ids = [
-      await endedCall(c, '+16175550201', true),
-      await endedCall(c, '+16175550202', false),
-      await endedCall(c, '+16175550203', true),
+      await endedCall(db, server, c, '+16175550201', true),
+      await endedCall(db, server, c, '+16175550202', false),
+      await endedCall(db, server, c, '+16175550203', true),
     ];
     const stored = await db.sql<{ id: string; score: number; hot: boolean; day: string }[]>`
       select id, score, hot, (created_at at time zone 'America/New_York')::date::text as day
@@ -465,9 +454,9 @@ describe('leads', () => {
 });
 
 describe('another clinic’s ids', () => {
-  it('answer 404 on every route and change nothing', async () => {
-    const a = await clinic('iso-a');
-    const b = await clinic('iso-b');
+  it('answer 404 on every route and change nothing', async ({ db, server }) => {
+    const a = await setUpClinic(server, 'iso-a');
+    const b = await setUpClinic(server, 'iso-b');
     const bBooking = await staffBooking(b, iso(futureWeekday('14:00', 3)));
     const bException = await b.api('POST', '/exceptions', {
       kind: 'closed',
@@ -480,7 +469,7 @@ describe('another clinic’s ids', () => {
       patient_name: 'Bea Call',
     });
     const [bCall] = await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${b.id}`;
-    const bLead = await endedCall(b, '+16175550299', true);
+    const bLead = await endedCall(db, server, b, '+16175550299', true);
     const snapshot = async () =>
       JSON.stringify(
         await db.sql`

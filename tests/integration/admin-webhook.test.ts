@@ -2,54 +2,35 @@
 // limits, load shedding and the dashboard's security headers — all over real HTTP.
 import { createHmac } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { tools } from '../../src/vapi/tools/index.ts';
 import { readReply, toolCallsBody, vapiCall, vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, newTenant, type TenantHandle } from '../helpers/admin.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { ADMIN_TOKEN, bookableClinic, newTenant, type TenantHandle } from '../helpers/admin.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
+import { startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db.sql, { env: { ADMIN_TOKEN } });
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
-
-async function bookableClinic(slug: string, baseUrl = server.url): Promise<TenantHandle> {
-  const t = await newTenant(baseUrl, slug);
-  const p = await t.api('POST', '/providers', { name: 'Dr. Hours' });
-  const s = await t.api('POST', '/services', { slug: 'consultation', name: 'consultation', durationMinutes: 30 });
-  await t.api('PUT', `/providers/${p.json.id}/services/${s.json.id}`);
-  await t.api('PUT', `/providers/${p.json.id}/hours`, {
-    hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
-  });
-  return t;
-}
+const it = integrationTest({ env: { ADMIN_TOKEN } });
 
 describe('HMAC credential', () => {
   let t: TenantHandle;
+  let webhook: string;
   const sign = (body: string, timestamp: string, secret = t.vapiSecret) =>
     createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
   const post = (body: string, headers: Record<string, string>) =>
-    fetch(`${server.url}/vapi/${t.slug}`, {
+    fetch(webhook, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
     });
   const body = JSON.stringify(toolCallsBody([{ name: 'check_availability', args: {} }]));
 
-  beforeAll(async () => {
-    t = await bookableClinic('signed');
+  it.beforeAll(async ({ server }) => {
+    t = await bookableClinic(server.url, 'signed');
+    webhook = `${server.url}/vapi/${t.slug}`;
     const switched = await t.api('PATCH', '/settings', { webhookAuth: 'hmac' });
     expect(switched.json.webhookAuth).toBe('hmac');
   });
@@ -90,14 +71,14 @@ describe('HMAC credential', () => {
       const res = await post(body, headers);
       expect(res.status, what).toBe(401);
     }
-    const noJson = await fetch(`${server.url}/vapi/${t.slug}`, {
+    const noJson = await fetch(webhook, {
       method: 'POST',
       headers: { 'x-timestamp': now, 'x-signature': sign('', now) },
     });
     expect(noJson.status).toBe(401);
   });
 
-  it('cannot be switched on for a clinic whose secret was only ever hashed', async () => {
+  it('cannot be switched on for a clinic whose secret was only ever hashed', async ({ db, server }) => {
     const [legacy] = await db.sql<{ id: string }[]>`
       insert into tenants (slug, name, time_zone, country, vapi_secret_sha256)
       values ('legacy', 'Legacy', 'UTC', 'US', ${Buffer.alloc(32)}) returning id`;
@@ -118,8 +99,10 @@ describe('HMAC credential', () => {
 });
 
 describe('assistant-request', () => {
-  it('answers with the clinic’s assistant and today’s date, time, hours and next open day in its zone', async () => {
-    const t = await bookableClinic('assisted');
+  it('answers with the clinic’s assistant and today’s date, time, hours and next open day in its zone', async ({
+    server,
+  }) => {
+    const t = await bookableClinic(server.url, 'assisted');
     await t.api('PATCH', '/settings', { vapiAssistantId: 'asst_123', timeZone: 'Pacific/Auckland' });
     const answer = await vapiClient(server.url, 'assisted', t.vapiSecret).assistantRequest(
       vapiCall('c-ar', '+16175550100'),
@@ -137,8 +120,10 @@ describe('assistant-request', () => {
     expect(['open', 'closed']).toContain(v.open_now);
   });
 
-  it('answers with an inline assistant carrying the exported tools when the clinic has a credential but no assistant', async () => {
-    const t = await bookableClinic('inline');
+  it('answers with an inline assistant carrying the exported tools when the clinic has a credential but no assistant', async ({
+    server,
+  }) => {
+    const t = await bookableClinic(server.url, 'inline');
     const vapi = vapiClient(server.url, 'inline', t.vapiSecret);
     const unset = await vapi.assistantRequest();
     expect(unset.error).toMatch(/not set up yet/);
@@ -153,8 +138,11 @@ describe('assistant-request', () => {
 });
 
 describe('static parameters', () => {
-  it('take the caller’s number and call id from Vapi’s static parameters when the envelope lacks them', async () => {
-    const t = await bookableClinic('statics');
+  it('take the caller’s number and call id from Vapi’s static parameters when the envelope lacks them', async ({
+    db,
+    server,
+  }) => {
+    const t = await bookableClinic(server.url, 'statics');
     const start = futureWeekday('10:00', 3);
     const body = toolCallsBody(
       [
@@ -180,7 +168,7 @@ describe('static parameters', () => {
 });
 
 describe('rate limits', () => {
-  it('limit the webhook per clinic and the API per IP, answering 429 with Retry-After', async () => {
+  it('limit the webhook per clinic and the API per IP, answering 429 with Retry-After', async ({ db }) => {
     const limited = await startServer(db.sql, {
       env: {
         ADMIN_TOKEN,
@@ -215,7 +203,7 @@ describe('rate limits', () => {
     }
   });
 
-  it('limit the API per clinic', async () => {
+  it('limit the API per clinic', async ({ db }) => {
     const limited = await startServer(db.sql, { env: { ADMIN_TOKEN, RATE_LIMIT_API_PER_TENANT: '2' } });
     try {
       const a = await newTenant(limited.url, 'api-limit-a');
@@ -231,7 +219,7 @@ describe('rate limits', () => {
 });
 
 describe('load shedding', () => {
-  it('answers 503 with Retry-After while the event loop lags, and recovers', async () => {
+  it('answers 503 with Retry-After while the event loop lags, and recovers', async ({ db }) => {
     const config = loadConfig({
       LOG_LEVEL: 'silent',
       MAX_EVENT_LOOP_DELAY_MS: '100',
@@ -274,7 +262,7 @@ describe('load shedding', () => {
 });
 
 describe('dashboard security headers', () => {
-  it('are set under /dashboard and nowhere else', async () => {
+  it('are set under /dashboard and nowhere else', async ({ db }) => {
     const config = loadConfig({ LOG_LEVEL: 'silent' });
     const app = await buildApp({ config, sql: db.sql, secrets: SecretBox.fromString(SecretBox.generateKey()) });
     app.get('/dashboard/probe', async () => ({ ok: true }));

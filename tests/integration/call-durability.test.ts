@@ -1,39 +1,36 @@
 // A call survives a restart and moves between instances; the outbox retries without sending twice; the audit trail
 // replays to the stored state.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { CallInput } from '../../machines/call-machine.ts';
 import { replayCall } from '../../src/calls/replay-call.ts';
 import { saveTransition } from '../../src/db/queries/calls.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
 import { codeFrom, eventually, type PhoneCall, phoneCall, startServerWithTwilio, wrongCode } from '../helpers/calls.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { startServer } from '../helpers/server.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
+import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
 const SECRET = 'call-durability-secret-1';
 // One deployment: every instance has the same SECRETS_KEY (sealed code texts, the derived OTP pepper).
 const KEY = SecretBox.generateKey();
-let db: TestDatabase;
-let twilio: FakeTwilio;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await createDemoClinic(db.sql, { secret: SECRET });
-  twilio = await startFakeTwilio();
-});
-afterAll(async () => {
-  await twilio.close();
-  await db.drop();
-});
-
-const start = () => startServerWithTwilio(db.sql, twilio, { secretsKey: KEY });
+// No file server: `start` starts one more instance of the deployment on the file's database and fake Twilio.
+const it = integrationTest({ clinic: { secret: SECRET }, twilio: true }).extend(
+  'start',
+  { scope: 'file' },
+  async ({ db, twilio }) =>
+    (): Promise<RunningServer> =>
+      startServerWithTwilio(db.sql, twilio, { secretsKey: KEY }),
+);
 
 /** One call on a fresh server of the deployment, closed afterwards. */
-async function withCall(number: string, run: (call: PhoneCall) => Promise<void>): Promise<void> {
+async function withCall(
+  start: () => Promise<RunningServer>,
+  number: string,
+  run: (call: PhoneCall) => Promise<void>,
+): Promise<void> {
   const server = await start();
   try {
     await run(phoneCall(vapiClient(server.url, 'demo', SECRET), number));
@@ -42,12 +39,16 @@ async function withCall(number: string, run: (call: PhoneCall) => Promise<void>)
   }
 }
 // The appointment's reminder waits for its day (docs/sms-replies-reminders-waitlist.md): not part of these sends.
-const outboxOf = (number: string) =>
+const outboxOf = (db: TestDatabase, number: string) =>
   db.sql<{ kind: string; status: string; attempts: number }[]>`
     select kind, status, attempts from sms_outbox where to_e164 = ${number} and kind <> 'reminder' order by created_at`;
 
 describe('restart in the middle of a call', () => {
-  it('stops after send_otp; a new server on the same database verifies the code and books, nothing sent twice', async () => {
+  it('stops after send_otp; a new server on the same database verifies the code and books, nothing sent twice', async ({
+    db,
+    twilio,
+    start,
+  }) => {
     const number = '+16172531101';
     const first = await start();
     const before = phoneCall(vapiClient(first.url, 'demo', SECRET), number);
@@ -66,7 +67,7 @@ describe('restart in the middle of a call', () => {
       });
       await twilio.waitFor(number, 2);
       const outbox = await eventually(
-        () => outboxOf(number),
+        () => outboxOf(db, number),
         (rows) => rows.every((r) => r.status === 'sent'),
       );
       expect(outbox).toEqual([
@@ -82,7 +83,7 @@ describe('restart in the middle of a call', () => {
     }
   });
 
-  it('two instances serve one call in turn, each picking up what the other saved', async () => {
+  it('two instances serve one call in turn, each picking up what the other saved', async ({ twilio, start }) => {
     const number = '+16172531102';
     const [a, b] = await Promise.all([start(), start()]);
     try {
@@ -100,9 +101,9 @@ describe('restart in the middle of a call', () => {
     }
   });
 
-  it('concurrent webhooks for one call are handled one at a time', async () => {
+  it('concurrent webhooks for one call are handled one at a time', async ({ db, twilio, start }) => {
     const number = '+16172531103';
-    await withCall(number, async (call) => {
+    await withCall(start, number, async (call) => {
       const held = await call.tool('reserve_slot', { start: iso(futureWeekday('14:00', 3)), patient_name: 'Ned Oh' });
       // Six at once: taken one at a time, the first three send (a code, then two resends: the limit per hold), the
       // rest are refused. Interleaved, several would pass the same check or clash in the machine.
@@ -123,7 +124,7 @@ describe('restart in the middle of a call', () => {
 });
 
 describe('an escalated call ended on another instance meanwhile', () => {
-  it('stays ended: the release of the escalated hold does not save over the end', async () => {
+  it('stays ended: the release of the escalated hold does not save over the end', async ({ db, twilio, start }) => {
     const number = '+16172531109';
     const [a, b] = await Promise.all([start(), start()]);
     // The first release_hold after this waits, before it locks any row, on an advisory lock the test holds: A's
@@ -189,9 +190,12 @@ describe('an escalated call ended on another instance meanwhile', () => {
 });
 
 describe('a transition saved after its step answered', () => {
-  it('is not written over a call another instance has moved on (a compare-and-set on the version)', async () => {
+  it('is not written over a call another instance has moved on (a compare-and-set on the version)', async ({
+    db,
+    start,
+  }) => {
     const number = '+16172531110';
-    await withCall(number, async (call) => {
+    await withCall(start, number, async (call) => {
       expect(
         (await call.tool('reserve_slot', { start: iso(futureWeekday('13:30', 3)), patient_name: 'Ida Moss' })).status,
       ).toBe('held');
@@ -221,16 +225,16 @@ describe('a transition saved after its step answered', () => {
 });
 
 describe('the outbox', () => {
-  it('retries when Twilio fails the first attempts and delivers exactly once', async () => {
+  it('retries when Twilio fails the first attempts and delivers exactly once', async ({ db, twilio, start }) => {
     const number = '+16172531104';
-    await withCall(number, async (call) => {
+    await withCall(start, number, async (call) => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('15:30', 3)), patient_name: 'Oli Pratt' });
       const attemptsBefore = twilio.attempts;
       twilio.failNext(2);
       expect((await call.tool('send_otp')).status).toBe('sent');
       const [msg] = await twilio.waitFor(number, 1);
       const [row] = await eventually(
-        () => outboxOf(number),
+        () => outboxOf(db, number),
         (rows) => rows[0]?.status === 'sent',
       );
       expect(row).toEqual({ kind: 'otp', status: 'sent', attempts: 3 });
@@ -241,29 +245,33 @@ describe('the outbox', () => {
     });
   });
 
-  it('does not retry a message Twilio refuses outright', async () => {
+  it('does not retry a message Twilio refuses outright', async ({ db, twilio, start }) => {
     const number = '+16172531105';
-    await withCall(number, async (call) => {
+    await withCall(start, number, async (call) => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('16:00', 3)), patient_name: 'Pia Quon' });
       twilio.failNext(1, 400);
       await call.tool('send_otp');
       const [row] = await eventually(
-        () => outboxOf(number),
+        () => outboxOf(db, number),
         (rows) => rows[0]?.status === 'failed',
       );
       expect(row).toEqual({ kind: 'otp', status: 'failed', attempts: 1 });
     });
   });
 
-  it('a send whose answer is lost is not repeated; Twilio’s status callback settles it', async () => {
+  it('a send whose answer is lost is not repeated; Twilio’s status callback settles it', async ({
+    db,
+    twilio,
+    start,
+  }) => {
     const number = '+16172531108';
-    await withCall(number, async (call) => {
+    await withCall(start, number, async (call) => {
       await call.tool('reserve_slot', { start: iso(futureWeekday('12:30', 4)), patient_name: 'Sol Tran' });
       twilio.dropAnswerNext(1);
       await call.tool('send_otp');
       const [msg] = await twilio.waitFor(number, 1);
       const [row] = await eventually(
-        () => outboxOf(number),
+        () => outboxOf(db, number),
         (rows) => rows[0]?.status === 'unknown',
       );
       expect(row).toEqual({ kind: 'otp', status: 'unknown', attempts: 1 });
@@ -275,7 +283,10 @@ describe('the outbox', () => {
     });
   });
 
-  it('with no SMS provider configured, the simulated phone takes the message (npm start needs no Twilio)', async () => {
+  it('with no SMS provider configured, the simulated phone takes the message (npm start needs no Twilio)', async ({
+    db,
+    twilio,
+  }) => {
     const number = '+16172531107';
     const server = await startServer(db.sql, { env: { SECRETS_KEY: KEY, SMS_DISPATCH_INTERVAL_MS: '50' } });
     try {
@@ -298,9 +309,9 @@ describe('the outbox', () => {
 });
 
 describe('the audit trail', () => {
-  it('replays a whole call to the state stored for it', async () => {
+  it('replays a whole call to the state stored for it', async ({ db, twilio, start }) => {
     const number = '+16172531106';
-    await withCall(number, async (call) => {
+    await withCall(start, number, async (call) => {
       await call.tool('send_otp');
       await call.tool('reserve_slot', { start: iso(futureWeekday('09:00', 4)), patient_name: 'Quin Rao' });
       await call.tool('reserve_slot', { start: iso(futureWeekday('09:30', 4)), patient_name: 'Quin Rao' });

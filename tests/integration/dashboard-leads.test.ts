@@ -1,49 +1,24 @@
 // From the end-of-call report over the webhook to a lead, one owner alert through the outbox at the fake Twilio, and
 // the hot lead on the dashboard — even when the report arrives twice, or twice at once.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { recordLead } from '../../src/leads/record-lead.ts';
 import { createMetrics } from '../../src/observability/metrics.ts';
-import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
-import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
-import {
-  codeFrom,
-  eventually,
-  type PhoneCall,
-  phoneCall,
-  reportFields,
-  startServerWithTwilio,
-} from '../helpers/calls.ts';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
+import type { VapiClient } from '../../testkit/vapi.ts';
+import { codeFrom, eventually, type PhoneCall, phoneCall, reportFields } from '../helpers/calls.ts';
 import { DASHBOARD_SIGNING_KEY, openStream, signIn } from '../helpers/dashboard.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import type { RunningServer } from '../helpers/server.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
 const OWNER = '+12125550142';
-const SECRET = 'leads-test-secret-000001';
-let db: TestDatabase;
-let twilio: FakeTwilio;
-let server: RunningServer;
-let vapi: VapiClient;
-let clinic: string;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  clinic = await createDemoClinic(db.sql, { secret: SECRET, ownerPhone: OWNER });
-  twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, {
-    secretsKey: SecretBox.generateKey(),
-    env: { DASHBOARD_SIGNING_KEY },
-  });
-  vapi = vapiClient(server.url, 'demo', SECRET);
-});
-afterAll(async () => {
-  await server.close();
-  await twilio.close();
-  await db.drop();
+const it = integrationTest({
+  clinic: { secret: 'leads-test-secret-000001', ownerPhone: OWNER },
+  twilio: true,
+  env: { DASHBOARD_SIGNING_KEY },
 });
 
 const hotReport = reportFields({
@@ -54,7 +29,7 @@ const hotReport = reportFields({
 });
 
 /** A call that holds, verifies its code and books, as the caller's phone and the assistant would do it. */
-async function bookedCall(number: string, start: string): Promise<PhoneCall> {
+async function bookedCall(vapi: VapiClient, twilio: FakeTwilio, number: string, start: string): Promise<PhoneCall> {
   const call = phoneCall(vapi, number);
   expect((await call.tool('reserve_slot', { start, patient_name: 'Ana Silva' })).status).toBe('held');
   expect((await call.tool('send_otp')).status).toBe('sent');
@@ -63,25 +38,31 @@ async function bookedCall(number: string, start: string): Promise<PhoneCall> {
   return call;
 }
 
-const callRow = async (vapiCallId: string) =>
+const callRow = async (db: TestDatabase, tenantId: string, vapiCallId: string) =>
   (
-    await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${clinic} and vapi_call_id = ${vapiCallId}`
+    await db.sql<{ id: string }[]>`select id from calls where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`
   )[0]!.id;
-const outboxAlerts = async (callId: string) =>
+const outboxAlerts = async (db: TestDatabase, callId: string) =>
   db.sql<
     { toE164: string; body: string; status: string }[]
   >`select to_e164, body, status from sms_outbox where call_id = ${callId} and kind = 'alert'`;
 
 describe('end of call → lead → owner alert', () => {
-  it('a hot call texts the owner once, however often and however concurrently its report arrives', async () => {
-    const cookie = await signIn(server.url, clinic);
+  it('a hot call texts the owner once, however often and however concurrently its report arrives', async ({
+    db,
+    server,
+    twilio,
+    vapi,
+    clinic,
+  }) => {
+    const cookie = await signIn(server.url, clinic.tenantId);
     const stream = await openStream(`${server.url}/dashboard/events`, cookie);
     try {
-      const call = await bookedCall('+16175550123', iso(futureWeekday('11:00', 2)));
+      const call = await bookedCall(vapi, twilio, '+16175550123', iso(futureWeekday('11:00', 2)));
       // Vapi's order: the status-update first (no report yet: nothing to score), then the report — here twice at
       // once and then once more.
       expect(await call.hangUp()).toBe(200);
-      const id = await callRow(call.id);
+      const id = await callRow(db, clinic.tenantId, call.id);
       expect(await db.sql`select 1 from leads where call_id = ${id}`).toHaveLength(0);
       expect(await Promise.all([call.report(hotReport), call.report(hotReport)])).toEqual([200, 200]);
       expect(await call.report(hotReport)).toBe(200);
@@ -103,10 +84,10 @@ describe('end of call → lead → owner alert', () => {
 
       // One outbox row, sent by the dispatcher: the fake Twilio has exactly that one message for the owner.
       const [sent] = await eventually(
-        () => outboxAlerts(id),
+        () => outboxAlerts(db, id),
         (rows) => rows.length === 1 && rows[0]!.status === 'sent',
       );
-      expect(await outboxAlerts(id)).toHaveLength(1);
+      expect(await outboxAlerts(db, id)).toHaveLength(1);
       const texts = twilio.messages.filter((m) => m.to === OWNER);
       expect(texts).toHaveLength(1);
       expect(texts[0]!.body).toBe(sent!.body);
@@ -162,7 +143,7 @@ describe('end of call → lead → owner alert', () => {
     }
   });
 
-  it('a wrong number is kept as a cold lead and texts nobody', async () => {
+  it('a wrong number is kept as a cold lead and texts nobody', async ({ db, twilio, vapi, clinic }) => {
     const before = twilio.messages.length;
     const call = phoneCall(vapi, '+16175550177');
     expect(
@@ -175,32 +156,43 @@ describe('end of call → lead → owner alert', () => {
         }),
       ),
     ).toBe(200);
-    const id = await callRow(call.id);
+    const id = await callRow(db, clinic.tenantId, call.id);
     const [lead] = await db.sql<{ hot: boolean; score: number }[]>`select hot, score from leads where call_id = ${id}`;
     expect(lead!.hot).toBe(false);
     // The alert would have been queued in the lead's transaction, committed before the webhook answered.
-    expect(await outboxAlerts(id)).toHaveLength(0);
+    expect(await outboxAlerts(db, id)).toHaveLength(0);
     expect(await db.sql`select 1 from sms_outbox where call_id = ${id}`).toHaveLength(0);
     expect(twilio.messages.length).toBe(before);
   });
 
-  it('a hot call at a clinic without an owner number is kept as a hot lead with no text queued', async () => {
-    await db.sql`update tenants set owner_alert_phone = null where id = ${clinic}`;
+  it('a hot call at a clinic without an owner number is kept as a hot lead with no text queued', async ({
+    db,
+    twilio,
+    vapi,
+    clinic,
+  }) => {
+    await db.sql`update tenants set owner_alert_phone = null where id = ${clinic.tenantId}`;
     try {
-      const call = await bookedCall('+16175550188', iso(futureWeekday('14:00', 2)));
+      const call = await bookedCall(vapi, twilio, '+16175550188', iso(futureWeekday('14:00', 2)));
       expect(await call.report(hotReport)).toBe(200);
-      const id = await callRow(call.id);
+      const id = await callRow(db, clinic.tenantId, call.id);
       expect((await db.sql<{ hot: boolean }[]>`select hot from leads where call_id = ${id}`)[0]!.hot).toBe(true);
-      expect(await outboxAlerts(id)).toHaveLength(0);
+      expect(await outboxAlerts(db, id)).toHaveLength(0);
     } finally {
-      await db.sql`update tenants set owner_alert_phone = ${OWNER} where id = ${clinic}`;
+      await db.sql`update tenants set owner_alert_phone = ${OWNER} where id = ${clinic.tenantId}`;
     }
   });
 });
 
 describe('the live panels', () => {
-  it('shows a call in progress with its machine state, masked caller and held slot, and its texts with their statuses', async () => {
-    const cookie = await signIn(server.url, clinic);
+  it('shows a call in progress with its machine state, masked caller and held slot, and its texts with their statuses', async ({
+    db,
+    server,
+    twilio,
+    vapi,
+    clinic,
+  }) => {
+    const cookie = await signIn(server.url, clinic.tenantId);
     const overview = async () =>
       (await (await fetch(`${server.url}/dashboard/api/overview`, { headers: { cookie } })).json()) as any;
     const call = phoneCall(vapi, '+16175550166');
@@ -210,7 +202,7 @@ describe('the live panels', () => {
       provider: 'Okafor',
     });
     expect(held.status).toBe('held');
-    const id = await callRow(call.id);
+    const id = await callRow(db, clinic.tenantId, call.id);
     const live = () => overview().then((o) => o.calls.find((c: any) => c.id === id));
     expect(await live()).toMatchObject({
       state: 'held',

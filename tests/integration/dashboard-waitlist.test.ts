@@ -1,35 +1,19 @@
 // The overview's waitlist panel and its text-confirmed appointments, over real HTTP: entries joined through the admin
 // API show as waiting (masked number, service, wanted days) until a freed slot is offered to the first of them, who
 // then shows under open offers until when it holds; an appointment whose patient answered its reminder is marked.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SecretBox } from '../../src/security/secret-box.ts';
-import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
-import { ADMIN_TOKEN, bookableClinic } from '../helpers/admin.ts';
-import { startServerWithTwilio } from '../helpers/calls.ts';
+import { expect } from 'vitest';
+import { ADMIN_TOKEN, bookableClinic, bookedAsStaff } from '../helpers/admin.ts';
 import { DASHBOARD_SIGNING_KEY, signIn } from '../helpers/dashboard.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import type { RunningServer } from '../helpers/server.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
-let db: TestDatabase;
-let twilio: FakeTwilio;
-let server: RunningServer;
+const it = integrationTest({ twilio: true, env: { ADMIN_TOKEN, DASHBOARD_SIGNING_KEY } });
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, {
-    secretsKey: SecretBox.generateKey(),
-    env: { ADMIN_TOKEN, DASHBOARD_SIGNING_KEY },
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await twilio?.close();
-  await db?.drop();
-});
-
-it('lists waiting patients and open offers, and marks appointments confirmed by text', async () => {
+it('lists waiting patients and open offers, and marks appointments confirmed by text', async ({
+  db,
+  server,
+  twilio,
+}) => {
   const c = await bookableClinic(server.url, 'waitdash', {
     settings: { quietHoursStart: '00:00', quietHoursEnd: '00:00', reminderHours: [], otpRequired: false },
   });
@@ -43,15 +27,6 @@ it('lists waiting patients and open offers, and marks appointments confirmed by 
       (await c.api('POST', '/waitlist', { phone, patientName, serviceId: c.serviceId, fromDate: day, toDate: day }))
         .status,
     ).toBe(201);
-  const book = async (start: string, phone: string) => {
-    const res = await c.api('POST', '/appointments', {
-      serviceId: c.serviceId,
-      start,
-      patient: { name: 'Paula Booked', phone },
-    });
-    expect(res.status).toBe(201);
-    return res.json.id as string;
-  };
 
   await join('+16175557001', 'Ann Waiting');
   await join('+16175557002', 'Bob Waiting');
@@ -64,7 +39,7 @@ it('lists waiting patients and open offers, and marks appointments confirmed by 
   });
 
   // A cancelled appointment frees the slot: offered to the first who waits, held until the offer lapses.
-  const freed = await book(iso(slot), '+16175557003');
+  const freed = await bookedAsStaff(c, iso(slot), '+16175557003');
   expect((await c.api('POST', `/appointments/${freed}/cancel`)).status).toBe(200);
   await twilio.nextMessage('+16175557001', 10_000);
   const { waitlist } = await overview();
@@ -75,8 +50,8 @@ it('lists waiting patients and open offers, and marks appointments confirmed by 
   expect(Date.parse(waitlist.offers[0].expiresAt)).toBeGreaterThan(Date.now());
 
   // The reply path that sets patient_confirmed_at is proven in the SMS tests; here only what the page shows of it.
-  const kept = await book(iso(slot.plus({ hours: 2 })), '+16175557004');
-  const other = await book(iso(slot.plus({ hours: 3 })), '+16175557005');
+  const kept = await bookedAsStaff(c, iso(slot.plus({ hours: 2 })), '+16175557004');
+  const other = await bookedAsStaff(c, iso(slot.plus({ hours: 3 })), '+16175557005');
   await db.sql`update bookings set patient_confirmed_at = now() where id = ${kept}`;
   const items = (await overview()).days.flatMap((d: any) => d.providers.flatMap((p: any) => p.items));
   expect(items.find((i: any) => i.id === kept).confirmedByText).toBe(true);

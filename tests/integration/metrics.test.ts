@@ -1,31 +1,19 @@
 // /metrics as an operator reads it: latency of every route by its pattern, and what to watch — the SMS outbox and its
 // sends, calls and holds in progress, leads, the availability cache, the database pool.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
+import { describe, expect } from 'vitest';
 import { ADMIN_TOKEN, apiClient } from '../helpers/admin.ts';
-import { type PhoneCall, phoneCall } from '../helpers/calls.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { phoneCall } from '../helpers/calls.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
-let call: PhoneCall;
-const SECRET = 'metrics-test-secret-0123456789';
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db.sql, { env: { ADMIN_TOKEN, SMS_DISPATCH_INTERVAL_MS: '50', DB_POOL_SIZE: '6' } });
-  await createDemoClinic(db.sql, { secret: SECRET, slug: 'metrics' });
-  call = phoneCall(vapiClient(server.url, 'metrics', SECRET), '+16175550123', 'metrics-call-1');
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
+// One call the file's tests carry through its steps, from availability to its end-of-call report.
+const it = integrationTest({
+  clinic: { secret: 'metrics-test-secret-0123456789', slug: 'metrics' },
+  env: { ADMIN_TOKEN, SMS_DISPATCH_INTERVAL_MS: '50', DB_POOL_SIZE: '6' },
+}).extend('call', { scope: 'file' }, async ({ vapi }) => phoneCall(vapi, '+16175550123', 'metrics-call-1'));
 
 /** The value of one series, e.g. `slotkeeper_active_holds` or `name{label="x"}` (labels in the order printed). */
-async function scrape(): Promise<string> {
+async function scrape(server: RunningServer): Promise<string> {
   const res = await fetch(`${server.url}/metrics`);
   expect(res.status).toBe(200);
   return res.text();
@@ -34,10 +22,14 @@ const value = (text: string, series: string): number | undefined => {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 };
-async function eventually(series: string, wanted: (v: number | undefined) => boolean): Promise<number | undefined> {
+async function eventually(
+  server: RunningServer,
+  series: string,
+  wanted: (v: number | undefined) => boolean,
+): Promise<number | undefined> {
   let v: number | undefined;
   for (let i = 0; i < 100; i++) {
-    v = value(await scrape(), series);
+    v = value(await scrape(server), series);
     if (wanted(v)) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -45,13 +37,13 @@ async function eventually(series: string, wanted: (v: number | undefined) => boo
 }
 
 describe('/metrics', () => {
-  it('times every route by its pattern, not its raw URL', async () => {
+  it('times every route by its pattern, not its raw URL', async ({ server, call }) => {
     await call.tool('check_availability', {});
     const operator = apiClient(server.url, ADMIN_TOKEN);
     const tenants = await operator('GET', '/tenants');
     await operator('GET', `/tenants/${tenants.json.items[0].id}`);
     await fetch(`${server.url}/no/such/page`);
-    const text = await scrape();
+    const text = await scrape(server);
     expect(
       value(
         text,
@@ -70,7 +62,10 @@ describe('/metrics', () => {
     expect(text).not.toContain(tenants.json.items[0].id);
   });
 
-  it('shows calls and holds in progress, the SMS sends by kind and outcome, and an empty outbox once sent', async () => {
+  it('shows calls and holds in progress, the SMS sends by kind and outcome, and an empty outbox once sent', async ({
+    server,
+    call,
+  }) => {
     const offered = await call.tool('check_availability', {});
     const held = await call.tool('reserve_slot', {
       start: offered.slots[0].start,
@@ -78,19 +73,19 @@ describe('/metrics', () => {
       patient_name: 'Meg Trics',
     });
     expect(held.status).toBe('held');
-    let text = await scrape();
+    let text = await scrape(server);
     expect(value(text, 'slotkeeper_active_holds')).toBe(1);
     expect(value(text, 'slotkeeper_active_calls')).toBe(1);
     expect((await call.tool('send_otp', {})).status).toBe('sent');
-    expect(await eventually('slotkeeper_sms_sends_total{kind="otp",outcome="sent"}', (v) => v === 1)).toBe(1);
-    text = await scrape();
+    expect(await eventually(server, 'slotkeeper_sms_sends_total{kind="otp",outcome="sent"}', (v) => v === 1)).toBe(1);
+    text = await scrape(server);
     expect(value(text, 'slotkeeper_sms_outbox_messages{status="pending"}')).toBe(0);
     expect(value(text, 'slotkeeper_sms_outbox_oldest_due_seconds')).toBe(0);
   });
 
-  it('counts leads after the end-of-call report, and the call is no longer in progress', async () => {
+  it('counts leads after the end-of-call report, and the call is no longer in progress', async ({ server, call }) => {
     expect(await call.report({ analysis: { summary: 'Booked nothing yet.' } })).toBe(200);
-    const text = await scrape();
+    const text = await scrape(server);
     expect(value(text, 'slotkeeper_active_calls')).toBe(0);
     expect(value(text, 'slotkeeper_active_holds')).toBe(0);
     expect(
@@ -99,8 +94,8 @@ describe('/metrics', () => {
     ).toBe(1);
   });
 
-  it("shows this instance's database pool and the availability cache", async () => {
-    const text = await scrape();
+  it("shows this instance's database pool and the availability cache", async ({ server }) => {
+    const text = await scrape(server);
     expect(value(text, 'slotkeeper_ops_gauges_up')).toBe(1);
     expect(value(text, 'slotkeeper_db_pool_max')).toBe(6);
     // The scrape's own query is running on one of the pool's connections while it counts them.

@@ -1,59 +1,57 @@
 // What the first hour needed from the admin API: body-less requests as HTTP clients send them, sign-in links for
 // staff without an npm command, calls found by Vapi's call id, and environment settings applied on every start.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SESSION_COOKIE } from '../../src/dashboard/session.ts';
 import { ensureDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
 import { ADMIN_TOKEN, type Api, apiClient, newTenant, type TenantHandle } from '../helpers/admin.ts';
 import { phoneCall } from '../helpers/calls.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
+import type { RunningServer } from '../helpers/server.ts';
 
-let db: TestDatabase;
-let server: RunningServer;
+const it = integrationTest({ env: { ADMIN_TOKEN, DB_POOL_SIZE: '6' } });
 let operator: Api;
 let clinic: TenantHandle;
 let other: TenantHandle;
 
-beforeAll(async () => {
-  db = await createTestDatabase();
-  server = await startServer(db.sql, { env: { ADMIN_TOKEN, DB_POOL_SIZE: '6' } });
+it.beforeAll(async ({ server }) => {
   operator = apiClient(server.url, ADMIN_TOKEN);
   clinic = await newTenant(server.url, 'ops-clinic');
   other = await newTenant(server.url, 'ops-other');
 });
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
 
 /** A request exactly as `curl -X PUT -H 'Content-Type: application/json'` with no -d sends it. */
-const bodyless = (method: string, path: string, key: string) =>
+const bodyless = (server: RunningServer, method: string, path: string, key: string) =>
   fetch(`${server.url}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
   });
 
 describe('body-less requests with a JSON content type', () => {
-  it('links a provider to a service and records a phone number', async () => {
+  it('links a provider to a service and records a phone number', async ({ db, server }) => {
     const provider = await clinic.api('POST', '/providers', { name: 'Dr. Body Less' });
     const service = await clinic.api('POST', '/services', { slug: 'checkup', name: 'checkup', durationMinutes: 20 });
-    const link = await bodyless('PUT', `/providers/${provider.json.id}/services/${service.json.id}`, clinic.key);
+    const link = await bodyless(
+      server,
+      'PUT',
+      `/providers/${provider.json.id}/services/${service.json.id}`,
+      clinic.key,
+    );
     expect(link.status, await link.clone().text()).toBeLessThan(300);
     const [row] =
       await db.sql`select count(*)::int as n from provider_services where provider_id = ${provider.json.id} and service_id = ${service.json.id}`;
     expect(row!.n).toBe(1);
 
-    const number = await bodyless('PUT', '/phone-numbers/%2B16175550111', clinic.key);
+    const number = await bodyless(server, 'PUT', '/phone-numbers/%2B16175550111', clinic.key);
     expect(number.status, await number.clone().text()).toBeLessThan(300);
     expect(
       (await clinic.api('GET', '/phone-numbers')).json.items.map((n: { e164: string }) => n.e164 ?? n),
     ).toContainEqual(expect.stringContaining('+16175550111'));
   });
 
-  it('still refuses a route that needs a body, with a sentence, and changes nothing', async () => {
+  it('still refuses a route that needs a body, with a sentence, and changes nothing', async ({ server }) => {
     const before = (await clinic.api('GET', '/providers')).json.items.length;
-    const res = await bodyless('POST', '/providers', clinic.key);
+    const res = await bodyless(server, 'POST', '/providers', clinic.key);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^The request body is not valid/);
     expect((await clinic.api('GET', '/providers')).json.items.length).toBe(before);
@@ -73,21 +71,21 @@ describe('dashboard sign-in links from the admin API', () => {
     return res.status === 303 && (res.headers.get('set-cookie') ?? '').startsWith(`${SESSION_COOKIE}=`);
   };
 
-  it("hands a clinic's administrator a link to its own dashboard", async () => {
+  it("hands a clinic's administrator a link to its own dashboard", async ({ server }) => {
     const res = await clinic.api('POST', '/dashboard-links', { hours: 12 });
     expect(res.status).toBe(201);
     expect(res.json.url).toMatch(new RegExp(`^${server.url}/dashboard/signin\\?token=v1\\.${clinic.id}\\.`));
     expect(Date.parse(res.json.expiresAt) - Date.now()).toBeGreaterThan(11 * 3_600_000);
     expect(await signsIn(res.json.url)).toBe(true);
     // With no body at all: the default week.
-    const plain = await bodyless('POST', '/dashboard-links', clinic.key);
+    const plain = await bodyless(server, 'POST', '/dashboard-links', clinic.key);
     expect(plain.status).toBe(201);
     expect(Date.parse(((await plain.json()) as { expiresAt: string }).expiresAt) - Date.now()).toBeGreaterThan(
       6 * 24 * 3_600_000,
     );
   });
 
-  it('needs the write scope, and refuses a bad lifetime', async () => {
+  it('needs the write scope, and refuses a bad lifetime', async ({ server }) => {
     const readOnly = await operator('POST', `/tenants/${clinic.id}/api-keys`, { scopes: ['read'] });
     const res = await apiClient(server.url, readOnly.json.key)('POST', '/dashboard-links', {});
     expect(res.status).toBe(403);
@@ -108,7 +106,9 @@ describe('dashboard sign-in links from the admin API', () => {
 });
 
 describe("calls by Vapi's call id", () => {
-  it('finds a call by the id in Vapi’s logs, in the API and on the dashboard, and only for its own clinic', async () => {
+  it('finds a call by the id in Vapi’s logs, in the API and on the dashboard, and only for its own clinic', async ({
+    server,
+  }) => {
     const vapiId = 'vapi-call-7f3e2a';
     const call = phoneCall(vapiClient(server.url, clinic.slug, clinic.vapiSecret), '+16175550142', vapiId);
     await call.tool('check_availability', {});
@@ -139,7 +139,7 @@ describe("calls by Vapi's call id", () => {
 });
 
 describe('the demo clinic and the environment', () => {
-  it('applies DEMO_OWNER_PHONE given on a later start, as DEMO_VAPI_SECRET is', async () => {
+  it('applies DEMO_OWNER_PHONE given on a later start, as DEMO_VAPI_SECRET is', async ({ db }) => {
     const dataDir = `/tmp/slotkeeper-demo-${process.pid}`;
     await db.sql`delete from tenants where slug = 'demo'`;
     const first = await ensureDemoClinic(db.sql, { dataDir, secret: 'first-demo-secret-0123456789' });

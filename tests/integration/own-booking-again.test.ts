@@ -1,31 +1,18 @@
 // A call asking again for the time it already has (its first answer lost to a fault, or the model repeating itself
 // with a new tool-call id) must hear that it has it — not "taken" because memory knows the time is occupied.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { type VapiClient, vapiClient } from '../../testkit/vapi.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { metric } from '../helpers/instances.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
-const SECRET = 'own-booking-again-secret';
-let db: TestDatabase;
-let server: RunningServer;
-let vapi: VapiClient;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  await createDemoClinic(db.sql, { secret: SECRET, otpRequired: false });
-  server = await startServer(db.sql);
-  vapi = vapiClient(server.url, 'demo', SECRET);
-});
-afterAll(async () => {
-  await server.close();
-  await db.drop();
-});
+const it = integrationTest({ clinic: { secret: 'own-booking-again-secret', otpRequired: false } });
 
 describe('book_appointment twice in one call for the same start', () => {
-  it('answers booked both times with the same appointment; another call is told it is taken, from memory', async () => {
+  it('answers booked both times with the same appointment; another call is told it is taken, from memory', async ({
+    db,
+    server,
+    vapi,
+  }) => {
     const refusedFromMemory = () => metric(server, 'slotkeeper_claims_total', { outcome: 'fast_refused' });
     const start = iso(futureWeekday('11:00', 4));
     const call = { callId: 'call-own-again', customerNumber: '+16175550142' };

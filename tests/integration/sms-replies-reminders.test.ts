@@ -2,56 +2,34 @@
 // Twilio SDK sending to the fake Twilio, and inbound texts as signed Messaging webhooks. Time is the app's injected
 // clock: a reminder is due when that clock says so.
 import type { DateTime } from 'luxon';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretBox } from '../../src/security/secret-box.ts';
-import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { beforeEach, describe, expect } from 'vitest';
+import type { FakeTwilio } from '../../testkit/fake-twilio.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, type BookableClinic, bookableClinic } from '../helpers/admin.ts';
-import { eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { ADMIN_TOKEN, type BookableClinic, bookableClinic, bookedAsStaff } from '../helpers/admin.ts';
+import { eventually, phoneCall } from '../helpers/calls.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { textClinic } from '../helpers/inbound-sms.ts';
-import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
-let db: TestDatabase;
-let twilio: FakeTwilio;
-let server: RunningServer;
 let clock = Date.now();
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, {
-    secretsKey: SecretBox.generateKey(),
-    env: { ADMIN_TOKEN },
-    now: () => clock,
-  });
-});
+// `text` is a patient's text to a clinic, on the file's server.
+const it = integrationTest({ twilio: true, env: { ADMIN_TOKEN }, now: () => clock }).extend(
+  'text',
+  { scope: 'file' },
+  async ({ server }) =>
+    (c: BookableClinic, from: string, body: string, sid?: string) =>
+      textClinic(server.url, c.slug, from, body, { sid }),
+);
 // Each test starts at the real time: the database refuses bookings in its past.
 beforeEach(() => {
   clock = Date.now();
-});
-afterAll(async () => {
-  await server.close();
-  await twilio.close();
-  await db.drop();
 });
 
 let numbers = 0;
 const newNumber = () => `+1617555${String(1000 + ++numbers)}`;
 
-/** Books as staff; reminders 24 h and 2 h before unless the clinic says otherwise. */
-async function book(c: BookableClinic, start: DateTime, phone: string): Promise<string> {
-  const res = await c.api('POST', '/appointments', {
-    serviceId: c.serviceId,
-    start: iso(start),
-    patient: { name: 'Pat Reply', phone },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id;
-}
-
-const remindersOf = (bookingId: string) =>
+const remindersOf = (db: TestDatabase, bookingId: string) =>
   db.sql<{ sendAfter: Date; status: string }[]>`
     select send_after, status from sms_outbox where booking_id = ${bookingId} and kind = 'reminder' order by send_after`;
 
@@ -60,30 +38,33 @@ const remindersOf = (bookingId: string) =>
  * the pass that took it also looked at every row queued before it.
  */
 let markers = 0;
-async function dispatcherPassed(tenantId: string): Promise<void> {
+async function dispatcherPassed(db: TestDatabase, twilio: FakeTwilio, tenantId: string): Promise<void> {
   const to = `+1202555${String(1000 + ++markers)}`;
   await db.sql`insert into sms_outbox (tenant_id, kind, to_e164, body, dedupe_key) values (${tenantId}, 'alert', ${to}, 'marker', ${`marker:${to}`})`;
   await twilio.waitFor(to, 1);
 }
 
 /** Moves the clock to a reminder's time and waits for its text, and for its send to be recorded. */
-async function reminderArrives(bookingId: string, at: number, phone: string): Promise<string> {
+async function reminderArrives(
+  db: TestDatabase,
+  twilio: FakeTwilio,
+  bookingId: string,
+  at: number,
+  phone: string,
+): Promise<string> {
   const before = twilio.messages.filter((m) => m.to === phone).length;
   clock = at;
   const body = (await twilio.waitFor(phone, before + 1))[before]!.body;
   await eventually(
-    () => remindersOf(bookingId),
+    () => remindersOf(db, bookingId),
     (rows) => rows.some((r) => r.sendAfter.getTime() <= at && r.status === 'sent'),
   );
   return body;
 }
 
-const text = (c: BookableClinic, from: string, body: string, sid?: string) =>
-  textClinic(server.url, c.slug, from, body, { sid });
-
 describe('reminders', () => {
   let c: BookableClinic;
-  beforeAll(async () => {
+  it.beforeAll(async ({ server }) => {
     c = await bookableClinic(server.url, 'remind', {
       start: '07:00',
       end: '19:00',
@@ -91,47 +72,47 @@ describe('reminders', () => {
     });
   });
 
-  it('are queued with the booking and go out at their time, not before', async () => {
+  it('are queued with the booking and go out at their time, not before', async ({ db, twilio }) => {
     const patient = newNumber();
     const start = futureWeekday('10:00', 3);
-    const id = await book(c, start, patient);
+    const id = await bookedAsStaff(c, iso(start), patient);
     const dayBefore = start.minus({ hours: 24 }).toMillis();
-    expect((await remindersOf(id)).map((r) => [r.sendAfter.getTime(), r.status])).toEqual([
+    expect((await remindersOf(db, id)).map((r) => [r.sendAfter.getTime(), r.status])).toEqual([
       [dayBefore, 'pending'],
       [start.minus({ hours: 2 }).toMillis(), 'pending'],
     ]);
 
     clock = dayBefore - 60_000;
-    await dispatcherPassed(c.id);
-    expect((await remindersOf(id)).map((r) => r.status)).toEqual(['pending', 'pending']);
+    await dispatcherPassed(db, twilio, c.id);
+    expect((await remindersOf(db, id)).map((r) => r.status)).toEqual(['pending', 'pending']);
     expect(twilio.messages.filter((m) => m.to === patient)).toEqual([]);
 
-    const body = await reminderArrives(id, dayBefore, patient);
+    const body = await reminderArrives(db, twilio, id, dayBefore, patient);
     expect(body).toMatch(
       /^Clinic remind: reminder of your consultation with Dr\. remind, .+ 10:00 AM\. Reply C to confirm, R to reschedule, CANCEL to cancel\.$/,
     );
-    expect((await remindersOf(id)).map((r) => r.status)).toEqual(['sent', 'pending']);
+    expect((await remindersOf(db, id)).map((r) => r.status)).toEqual(['sent', 'pending']);
   });
 
-  it('a cancelled appointment is never reminded; a moved one only at its new time', async () => {
+  it('a cancelled appointment is never reminded; a moved one only at its new time', async ({ db, twilio }) => {
     const [gone, moved] = [newNumber(), newNumber()];
     const start = futureWeekday('11:00', 3);
-    const cancelledId = await book(c, start, gone);
-    const movedId = await book(c, start.plus({ hours: 1 }), moved);
+    const cancelledId = await bookedAsStaff(c, iso(start), gone);
+    const movedId = await bookedAsStaff(c, iso(start.plus({ hours: 1 })), moved);
     expect((await c.api('POST', `/appointments/${cancelledId}/cancel`)).status).toBe(200);
     const newStart = start.plus({ hours: 3 });
     const res = await c.api('POST', `/appointments/${movedId}/reschedule`, { start: iso(newStart) });
     expect(res.status).toBe(200);
 
-    expect((await remindersOf(cancelledId)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
-    expect((await remindersOf(movedId)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
-    expect((await remindersOf(res.json.id)).map((r) => r.sendAfter.getTime())).toEqual([
+    expect((await remindersOf(db, cancelledId)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await remindersOf(db, movedId)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect((await remindersOf(db, res.json.id)).map((r) => r.sendAfter.getTime())).toEqual([
       newStart.minus({ hours: 24 }).toMillis(),
       newStart.minus({ hours: 2 }).toMillis(),
     ]);
 
     clock = newStart.minus({ minutes: 90 }).toMillis();
-    await dispatcherPassed(c.id);
+    await dispatcherPassed(db, twilio, c.id);
     // Only the change texts reached them; the cancelled times were never reminded.
     expect(twilio.messages.filter((m) => m.to === gone).map((m) => m.body)).toEqual([
       expect.stringMatching(/is cancelled/),
@@ -141,7 +122,7 @@ describe('reminders', () => {
     expect(movedTexts.every((b) => !b.includes('reminder') || b.includes(newStart.toFormat('h:mm a')))).toBe(true);
   });
 
-  it("a booking made on the phone queues its reminder in the confirmation's transaction", async () => {
+  it("a booking made on the phone queues its reminder in the confirmation's transaction", async ({ db, server }) => {
     const direct = await bookableClinic(server.url, 'remind-call', {
       settings: { reminderHours: [24], otpRequired: false },
     });
@@ -150,17 +131,17 @@ describe('reminders', () => {
     expect((await call.tool('reserve_slot', { start: iso(start), patient_name: 'Cal Caller' })).status).toBe('held');
     const booked = await call.tool('confirm_booking');
     expect(booked.status).toBe('booked');
-    expect((await remindersOf(booked.appointment_id)).map((r) => [r.sendAfter.getTime(), r.status])).toEqual([
+    expect((await remindersOf(db, booked.appointment_id)).map((r) => [r.sendAfter.getTime(), r.status])).toEqual([
       [start.minus({ hours: 24 }).toMillis(), 'pending'],
     ]);
   });
 
-  it('quiet hours: a reminder due at night goes at their end, or not at all when that is too late', async () => {
+  it('quiet hours: a reminder due at night goes at their end, or not at all when that is too late', async ({ db }) => {
     const start = futureWeekday('07:30', 3);
-    const id = await book(c, start, newNumber());
+    const id = await bookedAsStaff(c, iso(start), newNumber());
     // 24 h before is 07:30 the day before, inside 21:00–08:00: sent at 08:00. 2 h before is 05:30: 08:00 is after
     // the appointment, so that one is not sent at all.
-    expect((await remindersOf(id)).map((r) => r.sendAfter.getTime())).toEqual([
+    expect((await remindersOf(db, id)).map((r) => r.sendAfter.getTime())).toEqual([
       start.minus({ days: 1 }).set({ hour: 8, minute: 0 }).toMillis(),
     ]);
   });
@@ -168,21 +149,29 @@ describe('reminders', () => {
 
 describe('replies to a reminder', () => {
   let c: BookableClinic;
-  beforeAll(async () => {
+  it.beforeAll(async ({ server }) => {
     c = await bookableClinic(server.url, 'replies', { settings: { reminderHours: [24] } });
   });
 
   /** A booking whose reminder the patient has received. */
-  async function reminded(hour: string): Promise<{ id: string; phone: string; start: DateTime }> {
+  async function reminded(
+    db: TestDatabase,
+    twilio: FakeTwilio,
+    hour: string,
+  ): Promise<{ id: string; phone: string; start: DateTime }> {
     const phone = newNumber();
     const start = futureWeekday(hour, 4);
-    const id = await book(c, start, phone);
-    await reminderArrives(id, start.minus({ hours: 24 }).toMillis(), phone);
+    const id = await bookedAsStaff(c, iso(start), phone);
+    await reminderArrives(db, twilio, id, start.minus({ hours: 24 }).toMillis(), phone);
     return { id, phone, start };
   }
 
-  it('C / yes records "patient confirmed"; the same message delivered twice changes nothing more', async () => {
-    const { id, phone } = await reminded('09:00');
+  it('C / yes records "patient confirmed"; the same message delivered twice changes nothing more', async ({
+    db,
+    twilio,
+    text,
+  }) => {
+    const { id, phone } = await reminded(db, twilio, '09:00');
     const answer = await text(c, phone, ' Yes! ');
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('<Response><Message>');
@@ -204,8 +193,8 @@ describe('replies to a reminder', () => {
     expect(after!.patientConfirmedAt).toEqual(first!.patientConfirmedAt);
   });
 
-  it('R answers "we\'ll call you" and puts the patient on the call-back list', async () => {
-    const { id, phone, start } = await reminded('10:00');
+  it('R answers "we\'ll call you" and puts the patient on the call-back list', async ({ db, twilio, text }) => {
+    const { id, phone, start } = await reminded(db, twilio, '10:00');
     const answer = await text(c, phone, 'r');
     expect(answer.message).toBe("Clinic replies: we'll call you to find a new time.");
     const list = await c.api('GET', '/sms/reschedule-requests');
@@ -215,13 +204,17 @@ describe('replies to a reminder', () => {
         phone,
         appointmentId: id,
         appointmentStart: start.toUTC().toISO(),
-        patientName: 'Pat Reply',
+        patientName: 'Pat Staff',
       }),
     );
   });
 
-  it('CANCEL asks first; YES then cancels through the normal path (its text, no reminder left); NO keeps it', async () => {
-    const kept = await reminded('11:00');
+  it('CANCEL asks first; YES then cancels through the normal path (its text, no reminder left); NO keeps it', async ({
+    db,
+    twilio,
+    text,
+  }) => {
+    const kept = await reminded(db, twilio, '11:00');
     const question = await text(c, kept.phone, 'cancel');
     expect(question.message).toMatch(
       /^Clinic replies: reply YES to cancel your consultation with Dr\. replies, .+ 11:00 AM, or NO to keep it\.$/,
@@ -230,7 +223,7 @@ describe('replies to a reminder', () => {
     const [stays] = await db.sql<{ status: string }[]>`select status from bookings where id = ${kept.id}`;
     expect(stays!.status).toBe('confirmed');
 
-    const { id, phone } = await reminded('12:00');
+    const { id, phone } = await reminded(db, twilio, '12:00');
     await text(c, phone, 'CANCEL');
     const yes = await text(c, phone, 'YES');
     expect(yes.status).toBe(200);
@@ -243,8 +236,8 @@ describe('replies to a reminder', () => {
     expect((await text(c, phone, 'YES')).message).toMatch(/Reply C to confirm/);
   });
 
-  it('anything else gets the valid replies; HELP names the clinic and its number', async () => {
-    const { phone } = await reminded('13:00');
+  it('anything else gets the valid replies; HELP names the clinic and its number', async ({ db, twilio, text }) => {
+    const { phone } = await reminded(db, twilio, '13:00');
     expect((await text(c, phone, 'what time is it again?')).message).toBe(
       'Clinic replies: reply C to confirm, R to reschedule or CANCEL to cancel your appointment. HELP for help.',
     );
@@ -257,22 +250,26 @@ describe('replies to a reminder', () => {
 
 describe('opt-out', () => {
   let c: BookableClinic;
-  beforeAll(async () => {
+  it.beforeAll(async ({ server }) => {
     c = await bookableClinic(server.url, 'optout', { settings: { reminderHours: [24, 2], otpRequired: true } });
   });
 
-  it('STOP: no reminder goes out; START: reminders again; the admin API lists the opt-out meanwhile', async () => {
+  it('STOP: no reminder goes out; START: reminders again; the admin API lists the opt-out meanwhile', async ({
+    db,
+    twilio,
+    text,
+  }) => {
     const phone = newNumber();
     const start = futureWeekday('14:00', 3);
-    const id = await book(c, start, phone);
+    const id = await bookedAsStaff(c, iso(start), phone);
     const stop = await text(c, phone, 'Stop.');
     expect(stop.message).toBe("Clinic optout: you won't get more texts from us. Reply START to get them again.");
     const listed = await c.api('GET', `/sms/opt-outs?phone=${encodeURIComponent(phone)}`);
     expect(listed.json.items).toEqual([expect.objectContaining({ phone, keyword: 'Stop.', source: 'sms' })]);
 
     clock = start.minus({ hours: 24 }).toMillis();
-    await dispatcherPassed(c.id);
-    expect((await remindersOf(id)).map((r) => r.status)).toEqual(['suppressed', 'pending']);
+    await dispatcherPassed(db, twilio, c.id);
+    expect((await remindersOf(db, id)).map((r) => r.status)).toEqual(['suppressed', 'pending']);
     expect(twilio.messages.filter((m) => m.to === phone)).toEqual([]);
     // While opted out, only START (or HELP) is answered.
     expect((await text(c, phone, 'hello?')).message).toBeNull();
@@ -281,12 +278,12 @@ describe('opt-out', () => {
       "Clinic optout: you'll get our texts again. Reply STOP to stop them.",
     );
     expect((await c.api('GET', `/sms/opt-outs?phone=${encodeURIComponent(phone)}`)).json.items).toEqual([]);
-    expect(await reminderArrives(id, start.minus({ hours: 2 }).toMillis(), phone)).toMatch(
+    expect(await reminderArrives(db, twilio, id, start.minus({ hours: 2 }).toMillis(), phone)).toMatch(
       /reminder of your consultation/,
     );
   });
 
-  it('CANCEL with nothing open is an opt-out; YES with nothing else open undoes it', async () => {
+  it('CANCEL with nothing open is an opt-out; YES with nothing else open undoes it', async ({ text }) => {
     const phone = newNumber();
     expect((await text(c, phone, 'CANCEL')).message).toMatch(/you won't get more texts/);
     expect((await c.api('GET', `/sms/opt-outs?phone=${encodeURIComponent(phone)}`)).json.items).toHaveLength(1);
@@ -294,7 +291,7 @@ describe('opt-out', () => {
     expect((await c.api('GET', `/sms/opt-outs?phone=${encodeURIComponent(phone)}`)).json.items).toHaveLength(0);
   });
 
-  it('a booking code cannot be texted to an opted-out number: the tool says so in words', async () => {
+  it('a booking code cannot be texted to an opted-out number: the tool says so in words', async ({ db, server }) => {
     const phone = newNumber();
     expect((await c.api('POST', '/sms/opt-outs', { phone })).status).toBe(201);
     const call = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), phone);
@@ -311,7 +308,10 @@ describe('opt-out', () => {
 });
 
 describe('the Messaging webhook', () => {
-  it('refuses unsigned, wrongly signed and unknown-clinic requests with 403 and changes nothing', async () => {
+  it('refuses unsigned, wrongly signed and unknown-clinic requests with 403 and changes nothing', async ({
+    db,
+    server,
+  }) => {
     const c = await bookableClinic(server.url, 'signed');
     const phone = newNumber();
     for (const signWith of [null, 'not-the-auth-token']) {
@@ -330,7 +330,7 @@ describe('the Messaging webhook', () => {
     expect((await textClinic(server.url, c.slug, phone, 'STOP')).status).toBe(200);
   });
 
-  it('keeps a text without its NUL characters', async () => {
+  it('keeps a text without its NUL characters', async ({ db, server }) => {
     const c = await bookableClinic(server.url, 'hygiene');
     const phone = newNumber();
     const res = await textClinic(server.url, c.slug, phone, 'he\u0000llo \u0000there');

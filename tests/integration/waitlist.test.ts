@@ -2,42 +2,28 @@
 // the first patient it suits, held for them through the claim path, booked on YES, passed on after NO and after the
 // offer's time runs out (the app's injected clock); and a race between an offer reply and a phone booking.
 import type { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { SecretBox } from '../../src/security/secret-box.ts';
-import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { ADMIN_TOKEN, type BookableClinic, bookableClinic } from '../helpers/admin.ts';
+import { ADMIN_TOKEN, type BookableClinic, bookableClinic, bookedAsStaff } from '../helpers/admin.ts';
 import { eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
-import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
+import { overlappingPairs, type TestDatabase } from '../helpers/db.ts';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { textClinic } from '../helpers/inbound-sms.ts';
-import type { RunningServer } from '../helpers/server.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
-let db: TestDatabase;
-let twilio: FakeTwilio;
-let server: RunningServer;
 let clock = Date.now();
 const logs: { msg?: string; tenantId?: string }[] = [];
+const it = integrationTest({
+  twilio: true,
+  env: { ADMIN_TOKEN, LOG_LEVEL: 'info' },
+  now: () => clock,
+  logStream: { write: (line) => logs.push(JSON.parse(line)) },
+});
 
 // No quiet hours and no reminders: offers go out whatever the real time of day, and only offers and confirmations
 // reach the patients' phones.
 const SETTINGS = { quietHoursStart: '00:00', quietHoursEnd: '00:00', reminderHours: [], otpRequired: false };
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  twilio = await startFakeTwilio();
-  server = await startServerWithTwilio(db.sql, twilio, {
-    secretsKey: SecretBox.generateKey(),
-    env: { ADMIN_TOKEN, LOG_LEVEL: 'info' },
-    now: () => clock,
-    logStream: { write: (line) => logs.push(JSON.parse(line)) },
-  });
-});
-afterAll(async () => {
-  await server.close();
-  await twilio.close();
-  await db.drop();
-});
 
 let numbers = 0;
 const newNumber = () => `+1617556${String(1000 + ++numbers)}`;
@@ -48,16 +34,6 @@ const matchingDone = (c: BookableClinic, n: number) =>
     async () => logs.filter((l) => l.msg === 'waitlist matching done' && l.tenantId === c.id).length,
     (count) => count >= n,
   );
-
-async function book(c: BookableClinic, start: DateTime, phone: string): Promise<string> {
-  const res = await c.api('POST', '/appointments', {
-    serviceId: c.serviceId,
-    start: iso(start),
-    patient: { name: 'Paula First', phone },
-  });
-  expect(res.status).toBe(201);
-  return res.json.id;
-}
 
 const join = async (c: BookableClinic, phone: string, day: DateTime, name: string) => {
   const res = await c.api('POST', '/waitlist', {
@@ -78,17 +54,21 @@ const offersTo = async (c: BookableClinic, phone: string) =>
   }[];
 
 /** The clinic's live bookings at `start`: confirmed, or held and not yet lapsed. */
-const activeAt = (c: BookableClinic, start: DateTime) =>
+const activeAt = (db: TestDatabase, c: BookableClinic, start: DateTime) =>
   db.sql<{ status: string; phone: string }[]>`
     select b.status, p.phone_e164 as phone from bookings b join patients p on p.id = b.patient_id
      where b.tenant_id = ${c.id} and b.starts_at = ${start.toJSDate()} and (b.status = 'confirmed' or (b.status = 'held' and b.expires_at > now()))`;
 
 describe('a freed slot', () => {
-  it('is offered to the first waitlisted patient and held; passed on after NO and after time-out; booked on YES', async () => {
+  it('is offered to the first waitlisted patient and held; passed on after NO and after time-out; booked on YES', async ({
+    db,
+    server,
+    twilio,
+  }) => {
     const c = await bookableClinic(server.url, 'wait', { settings: SETTINGS });
     const slot = futureWeekday('10:00', 3);
     const [first, second, third] = [newNumber(), newNumber(), newNumber()];
-    const booked = await book(c, slot, newNumber());
+    const booked = await bookedAsStaff(c, iso(slot), newNumber());
 
     // The first joins on the phone, the days and time as said; the others through the admin API.
     const call = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), first);
@@ -124,7 +104,7 @@ describe('a freed slot', () => {
     );
     await matchingDone(c, 1);
     // Held for the first patient alone: nobody else was offered it, and a caller cannot book it.
-    expect(await activeAt(c, slot)).toEqual([{ status: 'held', phone: first }]);
+    expect(await activeAt(db, c, slot)).toEqual([{ status: 'held', phone: first }]);
     expect(await offersTo(c, second)).toEqual([]);
     expect(await offersTo(c, third)).toEqual([]);
     const caller = phoneCall(vapiClient(server.url, c.slug, c.vapiSecret), newNumber());
@@ -136,7 +116,7 @@ describe('a freed slot', () => {
       "Clinic wait: no problem, you're still on our waitlist.",
     );
     expect(await twilio.nextMessage(second, 10_000)).toMatch(/just opened up/);
-    expect(await activeAt(c, slot)).toEqual([{ status: 'held', phone: second }]);
+    expect(await activeAt(db, c, slot)).toEqual([{ status: 'held', phone: second }]);
 
     // The second says nothing; once the offer's 15 minutes are over it goes to the third.
     clock += 16 * 60_000;
@@ -149,7 +129,7 @@ describe('a freed slot', () => {
     expect(await twilio.nextMessage(third, 10_000)).toMatch(
       /^Clinic wait: you are booked for consultation with Dr\. wait, .+ 10:00 AM\./,
     );
-    expect(await activeAt(c, slot)).toEqual([{ status: 'confirmed', phone: third }]);
+    expect(await activeAt(db, c, slot)).toEqual([{ status: 'confirmed', phone: third }]);
     const entries = (await c.api('GET', '/waitlist')).json.items.map((e: { phone: string; status: string }) => [
       e.phone,
       e.status,
@@ -164,15 +144,15 @@ describe('a freed slot', () => {
     // The YES delivered again by Twilio changes nothing.
     const again = await textClinic(server.url, c.slug, third, 'yep', { sid: yes.sid });
     expect([again.status, again.message]).toEqual([200, null]);
-    expect(await activeAt(c, slot)).toEqual([{ status: 'confirmed', phone: third }]);
+    expect(await activeAt(db, c, slot)).toEqual([{ status: 'confirmed', phone: third }]);
     expect(await overlappingPairs(db.sql)).toBe(0);
   });
 
-  it('STOP (or CANCEL) with an offer open opts out and passes the offer on', async () => {
+  it('STOP (or CANCEL) with an offer open opts out and passes the offer on', async ({ db, server, twilio }) => {
     const c = await bookableClinic(server.url, 'wait-stop', { settings: SETTINGS });
     const slot = futureWeekday('11:00', 3);
     const [quitter, next] = [newNumber(), newNumber()];
-    const booked = await book(c, slot, newNumber());
+    const booked = await bookedAsStaff(c, iso(slot), newNumber());
     await join(c, quitter, slot, 'Quinn Quitter');
     await join(c, next, slot, 'Nell Next');
     expect((await c.api('POST', `/appointments/${booked}/cancel`)).status).toBe(200);
@@ -180,10 +160,10 @@ describe('a freed slot', () => {
     expect((await textClinic(server.url, c.slug, quitter, 'CANCEL')).message).toMatch(/you won't get more texts/);
     expect(await twilio.nextMessage(next, 10_000)).toMatch(/just opened up/);
     expect((await offersTo(c, quitter)).map((o) => o.status)).toEqual(['declined']);
-    expect(await activeAt(c, slot)).toEqual([{ status: 'held', phone: next }]);
+    expect(await activeAt(db, c, slot)).toEqual([{ status: 'held', phone: next }]);
   });
 
-  it('an opted-out caller cannot join: the tool says why', async () => {
+  it('an opted-out caller cannot join: the tool says why', async ({ server }) => {
     const c = await bookableClinic(server.url, 'wait-out', { settings: SETTINGS });
     const phone = newNumber();
     expect((await c.api('POST', '/sms/opt-outs', { phone })).status).toBe(201);
@@ -194,7 +174,11 @@ describe('a freed slot', () => {
 });
 
 describe('an offer reply racing a phone booking for the same slot', () => {
-  it('never gives the slot to both: at most one active booking, each side told the truth, no overlap', async () => {
+  it('never gives the slot to both: at most one active booking, each side told the truth, no overlap', async ({
+    db,
+    server,
+    twilio,
+  }) => {
     const c = await bookableClinic(server.url, 'race', { settings: SETTINGS });
     // The caller is served by another instance, which has not seen the offer's hold: its claim goes to the database.
     const other = await startServerWithTwilio(db.sql, twilio, {
@@ -206,7 +190,7 @@ describe('an offer reply racing a phone booking for the same slot', () => {
       for (let trial = 0; trial < 8; trial++) {
         const slot = futureWeekday('09:00', 3).plus({ minutes: 30 * trial });
         const waiting = newNumber();
-        const booked = await book(c, slot, newNumber());
+        const booked = await bookedAsStaff(c, iso(slot), newNumber());
         const entry = await join(c, waiting, slot, 'Wanda Waiting');
         expect((await c.api('POST', `/appointments/${booked}/cancel`)).status).toBe(200);
         await twilio.nextMessage(waiting, 10_000);
@@ -218,7 +202,7 @@ describe('an offer reply racing a phone booking for the same slot', () => {
           textClinic(server.url, c.slug, waiting, 'YES'),
           caller.tool('book_appointment', { start: iso(slot), patient_name: 'Rita Racer' }),
         ]);
-        const active = await activeAt(c, slot);
+        const active = await activeAt(db, c, slot);
         expect(active.length).toBeLessThanOrEqual(1);
         const winner = active[0]?.phone === waiting ? 'offer' : active[0] ? 'phone' : 'none';
         winners.push(winner);

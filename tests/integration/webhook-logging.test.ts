@@ -1,35 +1,22 @@
 // The webhook logs one line per tool call at info, carrying its bindings (clinic, call, tool-call id, tool, status),
 // and fastify's own per-request lines only for the other routes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { vapiClient } from '../../testkit/vapi.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { type RunningServer, startServer } from '../helpers/server.ts';
+import { describe, expect } from 'vitest';
+import { integrationTest } from '../helpers/fixtures.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
-const SECRET = 'webhook-logging-secret-01';
-let db: TestDatabase;
-let server: RunningServer;
 const lines: Record<string, any>[] = [];
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  const clinic = await createDemoClinic(db.sql, { secret: SECRET });
+const it = integrationTest({
   // Booking in one step: book_appointment's own replay record, not a call step's.
-  await db.sql`update tenants set otp_required = false where id = ${clinic}`;
-  server = await startServer(db.sql, {
-    env: { LOG_LEVEL: 'info' },
-    logStream: { write: (line) => void lines.push(JSON.parse(line)) },
-  });
-});
-afterAll(async () => {
-  await server?.close();
-  await db?.drop();
+  clinic: { secret: 'webhook-logging-secret-01', otpRequired: false },
+  env: { LOG_LEVEL: 'info' },
+  logStream: { write: (line) => void lines.push(JSON.parse(line)) },
 });
 
 describe('webhook logging at info', () => {
-  it('one line per tool call, with its bindings; a replay says so; other routes keep their request line', async () => {
-    const vapi = vapiClient(server.url, 'demo', SECRET);
+  it('one line per tool call, with its bindings; a replay says so; other routes keep their request line', async ({
+    server,
+    vapi,
+  }) => {
     const call = { callId: 'log-call-1', customerNumber: '+16175550188' };
     await vapi.tool(
       'check_availability',

@@ -5,9 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
+import { redisVersion } from '../../bench/harness/machine.ts';
 import { connect } from '../../src/db/client.ts';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { FUNCTIONS_DIR, MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
@@ -36,24 +36,6 @@ async function postgresAnswers(url: string): Promise<boolean> {
   }
 }
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
 function onPath(command: string): boolean {
   try {
     execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
@@ -65,7 +47,7 @@ function onPath(command: string): boolean {
 
 async function ensureRedis(): Promise<{ url: string; stop?: () => void }> {
   const url = process.env.REDIS_URL ?? DEFAULT_REDIS_URL;
-  if (await redisAnswers(url)) return { url };
+  if (await redisVersion(url)) return { url };
   if (!onPath('redis-server')) {
     throw new Error(
       `No Redis answers at ${url} and redis-server is not installed. Start one (redis-server --port 6379 --save ""), ` +
@@ -81,7 +63,7 @@ async function ensureRedis(): Promise<{ url: string; stop?: () => void }> {
     },
   );
   const privateUrl = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await redisAnswers(privateUrl)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !(await redisVersion(privateUrl)); i++) await new Promise((r) => setTimeout(r, 100));
   return { url: privateUrl, stop: () => child.kill() };
 }
 
