@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { migrate } from '../../src/db/migrate.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { createDatabase, type ScratchDatabase } from '../../testkit/databases.ts';
 import { startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { redisVersion } from '../../testkit/redis-version.ts';
 import { loadNaiveSchema } from '../naive/database.ts';
 import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
 import { CLINIC, createBenchClinic, FreeSlots, seedManyClinics, slotsAroundContention } from './bench-clinic.ts';
-import { type BenchDatabase, createDatabase } from './databases.ts';
-import { describeMachine, redisVersion } from './machine.ts';
+import { describeMachine } from './machine.ts';
 import { type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';
 
@@ -45,7 +46,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const twilio = await startFakeTwilio();
   cleanup.push(() => twilio.close());
 
-  const adopt = async (db: BenchDatabase, service: () => Promise<ServiceProcess>) => {
+  const adopt = async (db: ScratchDatabase, service: () => Promise<ServiceProcess>) => {
     cleanup.push(() => db.drop());
     const process = await service();
     cleanup.push(() => process.stop());
@@ -53,7 +54,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   };
 
   /** Slotkeeper as an operator runs it, on a migrated database of its own (seeded by the caller). */
-  const startSlotkeeper = async (db: BenchDatabase, profile: boolean) => {
+  const startSlotkeeper = async (db: ScratchDatabase, profile: boolean) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     return adopt(db, () =>

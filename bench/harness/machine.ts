@@ -1,6 +1,6 @@
 import { cpus, release, totalmem, type } from 'node:os';
-import { Redis } from 'ioredis';
 import { connect } from '../../src/db/client.ts';
+import { redisVersion } from '../../testkit/redis-version.ts';
 import type { BenchResults } from './results.ts';
 
 export async function describeMachine(
@@ -19,23 +19,4 @@ export async function describeMachine(
     postgres: pg!.serverVersion,
     redis: redisUrl ? await redisVersion(redisUrl) : null,
   };
-}
-
-/** The Redis version, or null when none answers (the server then runs without Redis). */
-export async function redisVersion(url: string): Promise<string | null> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => {});
-  try {
-    await redis.connect();
-    return /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? 'unknown';
-  } catch {
-    return null;
-  } finally {
-    redis.disconnect();
-  }
 }

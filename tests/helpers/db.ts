@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
-import { type BenchDatabase, createDatabase } from '../../bench/harness/databases.ts';
+import { createDatabase, type ScratchDatabase } from '../../testkit/databases.ts';
 
-export type TestDatabase = BenchDatabase;
+export type TestDatabase = ScratchDatabase;
 
 /** A fresh database cloned from the migrated template: each test file works alone, files run in parallel. */
 export function createTestDatabase(): Promise<TestDatabase> {

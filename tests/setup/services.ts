@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { redisVersion } from '../../bench/harness/machine.ts';
 import { connect } from '../../src/db/client.ts';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { FUNCTIONS_DIR, MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
+import { redisVersion } from '../../testkit/redis-version.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,6 +1,6 @@
-import { connect, type Sql } from '../../src/db/client.ts';
+import { connect, type Sql } from '../src/db/client.ts';
 
-export interface BenchDatabase {
+export interface ScratchDatabase {
   url: string;
   sql: Sql;
   drop(): Promise<void>;
@@ -14,7 +14,7 @@ export async function createDatabase(
   adminUrl: string,
   name: string,
   o: { template?: string; max?: number } = {},
-): Promise<BenchDatabase> {
+): Promise<ScratchDatabase> {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`Not a plain database name: ${name}`);
   await withAdmin(adminUrl, async (admin) => {
     await admin.unsafe(`drop database if exists "${name}" with (force)`);
