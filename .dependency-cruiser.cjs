@@ -1,6 +1,6 @@
 // The layer rules of docs/architecture.md, checked by `npm run lint:layers` (dependency-cruiser) in CI.
 // Layers point down: edges → application → adapters → domain. Type-only imports count too.
-const EDGE = '^src/(vapi|admin|dashboard|cli|http)/|^src/(app|main)\\.ts$';
+const EDGE = '^src/(vapi|admin|dashboard|cli|plugins)/|^src/(app|main)\\.ts$';
 const APPLICATION = '^src/(calls|booking|leads|sms|tenants|otp|security|waitlist)/';
 const ADAPTER = '^src/(db|redis|coordinator)/';
 const DOMAIN = '^(src/(scheduling|patients|domain)/|machines/)';

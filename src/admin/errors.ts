@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import postgres from 'postgres';
-import { sendError } from '../http/errors.ts';
+import { sendError } from '../plugins/errors.ts';
 
 /** An API refusal: the status and one sentence; `details` names fields where that helps. */
 export class ApiError extends Error {

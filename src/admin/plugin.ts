@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { limiter } from '../http/rate-limit.ts';
+import { limiter } from '../plugins/rate-limit.ts';
 import { API_GATE, installJsonGate } from '../security/input-hygiene.ts';
 import { operatorAuth, principal, tenantKeyAuth } from './auth.ts';
 import type { AdminDeps } from './deps.ts';
