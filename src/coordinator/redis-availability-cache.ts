@@ -33,13 +33,14 @@ export class RedisAvailabilityCache implements AvailabilityCache {
   }
 
   async fill(entries: { key: string; value: DayBookings; stamp: string }[]): Promise<void> {
-    if (entries.length === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { key, value, stamp } of entries) {
-      const stored = JSON.stringify(value.map((b) => [b.start, b.end, b.expiresAt, b.callId]));
-      pipeline.fillIfUnchanged(this.valueKey(key), this.versionKey(key), stamp, stored, this.ttlMs);
-    }
-    await pipeline.exec();
+    // Not in a pipeline: ioredis sends a script's whole text (EVAL) for every script command in a pipeline, and its
+    // hash (EVALSHA) only for commands sent on their own.
+    await Promise.all(
+      entries.map(({ key, value, stamp }) => {
+        const stored = JSON.stringify(value.map((b) => [b.start, b.end, b.expiresAt, b.callId]));
+        return this.redis.fillIfUnchanged(this.valueKey(key), this.versionKey(key), stamp, stored, this.ttlMs);
+      }),
+    );
   }
 
   async invalidate(keys: string[]): Promise<void> {
