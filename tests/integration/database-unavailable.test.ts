@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/client.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
-import { endOfCallReportBody, toolCallsBody } from '../../testkit/vapi.ts';
+import { endOfCallReportBody, toolCallsBody, vapiCall } from '../../testkit/vapi.ts';
 import { eventually } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { type RunningServer, startServer } from '../helpers/server.ts';
@@ -53,8 +53,7 @@ const post = async (body: unknown) => {
 };
 const checkAvailability = () =>
   post(toolCallsBody([{ id: 'db-down-tc', name: 'check_availability', args: {} }], { callId: 'db-down-call' }));
-const report = () =>
-  post(endOfCallReportBody({ endedReason: 'customer-ended-call' }, { callId: 'db-down-call', customerNumber: null }));
+const report = () => post(endOfCallReportBody({ endedReason: 'customer-ended-call' }, vapiCall('db-down-call', null)));
 
 const refuseConnections = async () => {
   await db.sql.unsafe(`alter role ${role} connection limit 0`);
