@@ -62,6 +62,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
         {
           DATABASE_URL: db.url,
           REDIS_URL: redisUrl ?? '',
+          // Its own keys and invalidation channel, apart from any other bench on the same Redis.
+          REDIS_KEY_PREFIX: `${db.name}:`,
           PORT: '0',
           HOST: '127.0.0.1',
           PUBLIC_URL: '',

@@ -1,6 +1,7 @@
 import { connect, type Sql } from '../../src/db/client.ts';
 
 export interface BenchDatabase {
+  name: string;
   url: string;
   sql: Sql;
   drop(): Promise<void>;
@@ -17,6 +18,7 @@ export async function createDatabase(adminUrl: string, name: string): Promise<Be
   url.pathname = `/${name}`;
   const sql = connect(url.toString(), { max: 4 });
   return {
+    name,
     url: url.toString(),
     sql,
     async drop() {
