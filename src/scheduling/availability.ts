@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { clinicDaysCovering, type Interval, openIntervalsOn, type ZonedInterval } from './hours.ts';
 import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
-import { clinicZone, localTime } from './zone.ts';
+import { clinicZone, localHour } from './zone.ts';
 
 const MINUTE = 60_000;
 const MINUTES_PER_DAY = 24 * 60;
@@ -24,6 +24,15 @@ export interface FreeSlotsInput {
  * buffers may spill outside them but must not touch another booking's busy range.
  */
 export function freeSlots(input: FreeSlotsInput): Slot[] {
+  return withoutBusy(openSlots(input), input.busy, input.service);
+}
+
+/**
+ * The times `freeSlots` would offer if nothing were booked: opening hours, notice, horizon and step. Computed before
+ * any booking is read, so a question that no opening can answer (a closed day, an evening at a clinic that shuts at
+ * five) reads none, and a read covers only the time these slots occupy.
+ */
+export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
   const { rules, service, hours, exceptions, now } = input;
   const zone = rules.timeZone;
   if (!(rules.slotStepMinutes > 0) || !(service.durationMinutes > 0)) {
@@ -39,15 +48,8 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
 
   const days = clinicDaysCovering(earliest, latest - 1, zone);
   const durationMs = service.durationMinutes * MINUTE;
-  const beforeMs = service.bufferBeforeMinutes * MINUTE;
-  const afterMs = service.bufferAfterMinutes * MINUTE;
-  const busyByProvider = mergedBusyByProvider(input.busy);
 
   const perProvider = [...new Set(input.providerIds)].map((providerId) => {
-    const blocked = busyByProvider.get(providerId) ?? [];
-    // Candidates only move forward in time, so ranges that ended before one
-    // candidate's occupied time began can never block a later one.
-    let firstRelevant = 0;
     const slots: Slot[] = [];
     for (const day of days) {
       for (const interval of openIntervalsOn(providerId, day, hours, exceptions)) {
@@ -56,11 +58,6 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
           const end = start + durationMs;
           if (end > interval.end || start >= latest) break;
           if (start < earliest) continue;
-          const occupiedStart = start - beforeMs;
-          const occupiedEnd = end + afterMs;
-          while ((blocked[firstRelevant]?.end ?? Infinity) <= occupiedStart) firstRelevant++;
-          const next = blocked[firstRelevant];
-          if (next && next.start < occupiedEnd) continue;
           slots.push({ providerId, start, end });
         }
       }
@@ -72,13 +69,36 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
 }
 
 /**
+ * The slots (in start order, as `openSlots` gives them) whose occupied time, buffers included, touches none of
+ * their provider's busy ranges.
+ */
+export function withoutBusy(slots: readonly Slot[], busy: readonly BusyRange[], service: ServiceSpec): Slot[] {
+  const beforeMs = service.bufferBeforeMinutes * MINUTE;
+  const afterMs = service.bufferAfterMinutes * MINUTE;
+  const busyByProvider = mergedBusyByProvider(busy);
+  // A provider's slots only move forward in time, so ranges that ended before one slot's occupied time began can
+  // never block a later one of the same provider.
+  const firstRelevant = new Map<string, number>();
+  return slots.filter((slot) => {
+    const blocked = busyByProvider.get(slot.providerId);
+    if (!blocked) return true;
+    const occupiedStart = slot.start - beforeMs;
+    let i = firstRelevant.get(slot.providerId) ?? 0;
+    while ((blocked[i]?.end ?? Infinity) <= occupiedStart) i++;
+    firstRelevant.set(slot.providerId, i);
+    const next = blocked[i];
+    return !(next && next.start < slot.end + afterMs);
+  });
+}
+
+/**
  * morning: before 12:00, afternoon: 12:00–16:59, evening: from 17:00 (clinic-local
  * start). No `tod` keeps every slot, so callers can pass an optional preference through.
  */
 export function filterTimeOfDay(slots: readonly Slot[], tod: TimeOfDay | undefined, timeZone: string): Slot[] {
   if (!tod) return [...slots];
   return slots.filter((slot) => {
-    const hour = localTime(slot.start, timeZone).hour;
+    const hour = localHour(slot.start, timeZone);
     const period: TimeOfDay = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
     return period === tod;
   });
