@@ -38,19 +38,19 @@ export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
   if (!(rules.slotStepMinutes > 0) || !(service.durationMinutes > 0)) {
     throw new RangeError('slotStepMinutes and durationMinutes must be positive');
   }
-  const nowLocal = DateTime.fromMillis(now, { zone: clinicZone(zone) });
-  if (!nowLocal.isValid) throw new RangeError(`Invalid time zone "${zone}"`);
+  if (!clinicZone(zone).isValid) throw new RangeError(`Invalid time zone "${zone}"`);
 
   const earliest = Math.max(input.from, now + rules.minNoticeMinutes * MINUTE);
-  // The horizon counts calendar days in the clinic's zone, so it is a fixed wall time.
-  const latest = Math.min(input.to, nowLocal.plus({ days: rules.horizonDays }).toMillis());
+  const latest = Math.min(input.to, horizonEnd(now, rules.horizonDays, zone));
   if (earliest >= latest) return [];
 
   const days = clinicDaysCovering(earliest, latest - 1, zone);
   const durationMs = service.durationMinutes * MINUTE;
 
-  const perProvider = [...new Set(input.providerIds)].map((providerId) => {
-    const slots: Slot[] = [];
+  // By start time, each start's slots in the order of providerIds (added provider by provider): few distinct starts
+  // to sort instead of every slot.
+  const byStart = new Map<number, Slot[]>();
+  for (const providerId of new Set(input.providerIds)) {
     for (const day of days) {
       for (const interval of openIntervalsOn(providerId, day, hours, exceptions)) {
         if (interval.end <= earliest || interval.start >= latest) continue;
@@ -58,14 +58,39 @@ export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
           const end = start + durationMs;
           if (end > interval.end || start >= latest) break;
           if (start < earliest) continue;
-          slots.push({ providerId, start, end });
+          const slot = { providerId, start, end };
+          const same = byStart.get(start);
+          if (same) same.push(slot);
+          else byStart.set(start, [slot]);
         }
       }
     }
-    return slots;
-  });
+  }
+  const slots: Slot[] = [];
+  for (const start of [...byStart.keys()].sort((a, b) => a - b))
+    for (const slot of byStart.get(start)!) slots.push(slot);
+  return slots;
+}
 
-  return mergeByStart(perProvider);
+const horizons = new Map<string, number>();
+const MAX_HORIZONS = 10_000;
+
+/**
+ * `now` plus `days` calendar days at the same wall time in the clinic's zone (luxon's `plus`), worked out once per
+ * zone, horizon and minute: within a minute the answer moves with `now` (zone transitions fall on whole minutes).
+ */
+function horizonEnd(now: number, days: number, zone: string): number {
+  const minute = Math.floor(now / MINUTE) * MINUTE;
+  const key = `${zone} ${days} ${minute}`;
+  let end = horizons.get(key);
+  if (end === undefined) {
+    end = DateTime.fromMillis(minute, { zone: clinicZone(zone) })
+      .plus({ days })
+      .toMillis();
+    if (horizons.size >= MAX_HORIZONS) horizons.clear();
+    horizons.set(key, end);
+  }
+  return end + (now - minute);
 }
 
 /**
@@ -128,28 +153,6 @@ export function distinctStarts(slots: readonly Slot[]): Slot[] {
     seen.add(slot.start);
     return true;
   });
-}
-
-// Each provider's slots are already in time order. A k-way merge (far cheaper
-// than sorting the concatenation) keeps that order and, by preferring the
-// earlier list on equal starts, the order of providerIds.
-function mergeByStart(lists: readonly Slot[][]): Slot[] {
-  const cursors = lists.map((list) => ({ list, at: 0 }));
-  const merged: Slot[] = [];
-  for (;;) {
-    let bestCursor: (typeof cursors)[number] | undefined;
-    let bestSlot: Slot | undefined;
-    for (const cursor of cursors) {
-      const slot = cursor.list[cursor.at];
-      if (slot && (!bestSlot || slot.start < bestSlot.start)) {
-        bestCursor = cursor;
-        bestSlot = slot;
-      }
-    }
-    if (!bestCursor || !bestSlot) return merged;
-    merged.push(bestSlot);
-    bestCursor.at++;
-  }
 }
 
 function mergedBusyByProvider(busy: readonly BusyRange[]): Map<string, Interval[]> {
