@@ -90,8 +90,8 @@ const report = await runBench({
   },
   adminDatabaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  // Per run, so two benchmarks on one machine (two worktrees, an A/B comparison) never drop each other's data.
-  databaseName: `slotkeeper_bench_${process.pid}`,
+  // Per run unless named, so two benchmarks on one machine (two worktrees, an A/B comparison) never meet.
+  databaseName: process.env.BENCH_DATABASE ?? `slotkeeper_bench_${process.pid}`,
   jsonPath: join(results, 'latest.json'),
   mdPath: join(results, 'latest.md'),
   profileDir: o.profile ? results : undefined,

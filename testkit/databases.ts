@@ -1,6 +1,7 @@
 import { connect, type Sql } from '../src/db/client.ts';
 
 export interface ScratchDatabase {
+  name: string;
   url: string;
   sql: Sql;
   drop(): Promise<void>;
@@ -24,6 +25,7 @@ export async function createDatabase(
   url.pathname = `/${name}`;
   const sql = connect(url.toString(), { max: o.max ?? 4 });
   return {
+    name,
     url: url.toString(),
     sql,
     async drop() {

@@ -22,7 +22,7 @@ import type {
 import type { BookingChangeListener, SlotGate } from '../domain/ports.ts';
 import type { Service } from '../domain/tenant.ts';
 import { nearestAlternatives } from '../scheduling/alternatives.ts';
-import { freeSlots } from '../scheduling/availability.ts';
+import { openSlots, withoutBusy } from '../scheduling/availability.ts';
 import { dayAround } from '../scheduling/clinic-day.ts';
 import { reminderTimes } from '../scheduling/reminder-times.ts';
 import type { Slot } from '../scheduling/types.ts';
@@ -121,20 +121,16 @@ export class BookingService {
     private readonly slots: SlotGate & BookingChangeListener,
   ) {}
 
+  /**
+   * Free slots starting in [from, to); `keep` narrows them (a time of day) before any booking is read, so a question
+   * no opening can answer costs no read, and the read covers only the time the remaining slots occupy.
+   */
   async findSlots(
     ctx: TenantContext,
-    q: { service: Service; providerIds: string[]; from: number; to: number },
+    q: { service: Service; providerIds: string[]; from: number; to: number; keep?: (slots: Slot[]) => Slot[] },
   ): Promise<Slot[]> {
     const { tenant, catalog } = ctx;
-    // A slot starting in [from, to) occupies from `before` ahead of it to `duration + after` past it.
-    const { bufferBeforeMinutes, durationMinutes, bufferAfterMinutes } = q.service;
-    const busy = await this.slots.busy(
-      tenant,
-      q.providerIds,
-      q.from - bufferBeforeMinutes * MINUTE,
-      q.to + (durationMinutes + bufferAfterMinutes) * MINUTE,
-    );
-    return freeSlots({
+    const open = openSlots({
       rules: {
         timeZone: tenant.timeZone,
         slotStepMinutes: tenant.slotStepMinutes,
@@ -145,11 +141,21 @@ export class BookingService {
       providerIds: q.providerIds,
       hours: catalog.hours,
       exceptions: catalog.exceptions,
-      busy,
       from: q.from,
       to: q.to,
       now: this.now(),
     });
+    const wanted = q.keep ? q.keep(open) : open;
+    if (wanted.length === 0) return [];
+    // A slot occupies from `before` ahead of its start to `after` past its end; starts and ends grow together.
+    const { bufferBeforeMinutes, bufferAfterMinutes } = q.service;
+    const busy = await this.slots.busy(
+      tenant,
+      [...new Set(wanted.map((s) => s.providerId))],
+      wanted[0]!.start - bufferBeforeMinutes * MINUTE,
+      wanted[wanted.length - 1]!.end + bufferAfterMinutes * MINUTE,
+    );
+    return withoutBusy(wanted, busy, q.service);
   }
 
   /**
@@ -179,8 +185,9 @@ export class BookingService {
         providerIds: q.providerIds,
         from: dayStart,
         to: dayEnd,
+        keep: q.keep,
       });
-      for (const slot of q.keep ? q.keep(slots) : slots) {
+      for (const slot of slots) {
         found.push(slot);
         starts.add(slot.start);
       }

@@ -196,21 +196,36 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     }
   }
 
-  /** Provider-day bookings from the cache, the misses from PostgreSQL (and put back); teaches the actors. */
+  /**
+   * Provider-day bookings from this process's last complete reads (while it hears every change), then the cache, the
+   * misses from PostgreSQL (and put back); what was read teaches the actors.
+   */
   private async readDays(tenant: Tenant, pds: ProviderDay[]): Promise<DayBookings[]> {
     const keys = pds.map(providerDayKey);
     const epoch = this.actors.beginRead(keys);
+    const values: (DayBookings | undefined)[] = this.knowledgeTrusted()
+      ? keys.map((key) => this.actors.lastRead(key))
+      : keys.map(() => undefined);
+    const unknown = keys.flatMap((_, i) => (values[i] ? [] : [i]));
+    if (unknown.length === 0) {
+      this.o.metrics.availabilityCache.inc({ result: 'hit' }, keys.length);
+      return values as DayBookings[];
+    }
     let cached: CachedDays | undefined;
     if (this.redisUp()) {
       try {
-        cached = await this.cache.read(keys);
+        cached = await this.cache.read(unknown.map((i) => keys[i]!));
       } catch {
         cached = undefined;
       }
     }
     if (!cached) this.o.metrics.redisDegraded.inc({ operation: 'availability' });
-    const values = cached?.values ?? keys.map(() => undefined);
-    const missing = pds.flatMap((_, i) => (values[i] ? [] : [i]));
+    const missing: number[] = [];
+    for (const [j, i] of unknown.entries()) {
+      const value = cached?.values[j];
+      if (value) values[i] = value;
+      else missing.push(i);
+    }
     this.o.metrics.availabilityCache.inc({ result: 'hit' }, keys.length - missing.length);
     this.o.metrics.availabilityCache.inc({ result: 'miss' }, missing.length);
     if (missing.length > 0) {
@@ -221,12 +236,13 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
       for (const [j, i] of missing.entries()) values[i] = fresh[j];
       if (cached) {
         const stamps = cached.stamps;
+        const stampOf = new Map(unknown.map((i, j) => [i, stamps[j]!]));
         void this.cache
-          .fill(missing.map((i, j) => ({ key: keys[i]!, value: fresh[j]!, stamp: stamps[i]! })))
+          .fill(missing.map((i, j) => ({ key: keys[i]!, value: fresh[j]!, stamp: stampOf.get(i)! })))
           .catch(() => {});
       }
     }
-    for (const [i, key] of keys.entries()) this.actors.learn(key, epoch, values[i]!);
+    for (const i of unknown) this.actors.learn(keys[i]!, epoch, values[i]!);
     return values as DayBookings[];
   }
 
@@ -244,8 +260,8 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   }
 
   /**
-   * PostgreSQL refused a claim. If the cache did not show the booking in the way it is stale (a change it missed
-   * while Redis was down): drop it, so the alternatives offered next come fresh from PostgreSQL.
+   * PostgreSQL refused a claim. If what was read did not show the booking in the way, it is stale (a change missed
+   * while Redis was down): drop it here and in the cache, so the alternatives offered next come fresh from PostgreSQL.
    */
   private async recheckCache(
     tenant: Tenant,
@@ -258,6 +274,7 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
       d.some((b) => b.start < occupied.end && occupied.start < b.end && (b.expiresAt === null || b.expiresAt > now)),
     );
     if (shown) return;
+    for (const key of pds.map(providerDayKey)) this.actors.forget(key, occupied.start, occupied.end);
     try {
       await this.cache.invalidate(pds.map(providerDayKey));
     } catch {

@@ -20,10 +20,18 @@ export interface ActorLimits {
   now: () => number;
 }
 
+interface Learned extends KnownBooking {
+  learnedAt: number;
+}
+
 interface Actor {
-  tail: Promise<unknown>;
+  /** Set while tasks are queued (idle actors do not keep a settled promise each). */
+  tail?: Promise<unknown>;
   pending: number;
-  known: (KnownBooking & { learnedAt: number })[];
+  /** Bookings this process committed itself. */
+  own: Learned[];
+  /** The last read of the provider-day no change overtook: `complete` until a change is heard there. */
+  read?: { bookings: KnownBooking[]; at: number; complete: boolean };
   /** Epoch of the last invalidation that reached this actor; reads that started earlier must not teach it. */
   forgottenAt: number;
   lastUsed: number;
@@ -32,9 +40,10 @@ interface Actor {
 /**
  * One actor per provider-day in this process: a queue that runs its claims one at a time in arrival order, and
  * what this process knows for certain about that provider-day's bookings, so a claim on a known booking is refused
- * without asking anyone. Memory is bounded: a Map in least-recently-used order, idle actors dropped beyond
- * `maxActors` or after `idleMs`. Hand-written (a Map and a promise chain) because the queue and the eviction must
- * agree on "idle", which a generic LRU package cannot see.
+ * without asking anyone, and availability is answered without asking Redis while its last read is still complete.
+ * Memory is bounded: a Map in least-recently-used order, idle actors dropped beyond `maxActors` or after `idleMs`.
+ * Hand-written (a Map and a promise chain) because the queue and the eviction must agree on "idle", which a generic
+ * LRU package cannot see.
  */
 export class ProviderDayActors {
   private readonly actors = new Map<string, Actor>();
@@ -50,7 +59,7 @@ export class ProviderDayActors {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const actor = this.touch(key);
     actor.pending++;
-    const result = actor.tail.then(task);
+    const result = (actor.tail ?? Promise.resolve()).then(task);
     actor.tail = result.then(
       () => this.settle(key, actor),
       () => this.settle(key, actor),
@@ -63,8 +72,20 @@ export class ProviderDayActors {
     const actor = this.actors.get(key);
     if (!actor) return false;
     const now = this.limits.now();
-    actor.known = actor.known.filter((k) => this.trusted(k, now));
-    return actor.known.some((k) => k.start < end && start < k.end && (callId === null || k.callId !== callId));
+    const hit = (k: KnownBooking, learnedAt: number) =>
+      k.start < end && start < k.end && (callId === null || k.callId !== callId) && this.trusted(k, learnedAt, now);
+    actor.own = actor.own.filter((k) => this.trusted(k, k.learnedAt, now));
+    const read = actor.read;
+    return actor.own.some((k) => hit(k, k.learnedAt)) || (read?.bookings.some((k) => hit(k, read.at)) ?? false);
+  }
+
+  /**
+   * The provider-day's bookings as last read, if no change was heard there since that read began and it is younger
+   * than the knowledge limit: as good as a read from the shared cache, which the same changes invalidate.
+   */
+  lastRead(key: string): KnownBooking[] | undefined {
+    const read = this.actors.get(key)?.read;
+    return read?.complete && this.limits.now() - read.at < this.limits.knowledgeMs ? read.bookings : undefined;
   }
 
   /** Marks the start of a read whose result may later be passed to `learn`; keeps the actors it will teach alive. */
@@ -74,23 +95,18 @@ export class ProviderDayActors {
   }
 
   /**
-   * Adds (or refreshes) the bookings of a read, unless an invalidation overtook that read. Known bookings the read
-   * lacks are kept: a cached read may predate this process's own latest claim.
+   * Keeps the bookings of a read (as given, not copied) unless an invalidation overtook that read. Bookings this
+   * process committed are kept apart: a cached read may predate its own latest claim.
    */
   learn(key: string, readEpoch: number, bookings: KnownBooking[]): void {
     const actor = this.actors.get(key);
     if (!actor || actor.forgottenAt > readEpoch) return;
-    const learnedAt = this.limits.now();
-    const same = (a: KnownBooking, b: KnownBooking) => a.start === b.start && a.end === b.end;
-    actor.known = [
-      ...actor.known.filter((k) => !bookings.some((b) => same(b, k))),
-      ...bookings.map((b) => ({ ...b, learnedAt })),
-    ];
+    actor.read = { bookings, at: this.limits.now(), complete: true };
   }
 
   /** A booking this process itself just committed. */
   remember(key: string, booking: KnownBooking): void {
-    this.touch(key).known.push({ ...booking, learnedAt: this.limits.now() });
+    this.touch(key).own.push({ ...booking, learnedAt: this.limits.now() });
   }
 
   /** Something changed in [start, end) of this provider-day: drop what is known there. */
@@ -99,7 +115,10 @@ export class ProviderDayActors {
     this.epoch++;
     if (!actor) return;
     actor.forgottenAt = this.epoch;
-    actor.known = actor.known.filter((k) => !(k.start < end && start < k.end));
+    const untouched = (k: KnownBooking) => !(k.start < end && start < k.end);
+    actor.own = actor.own.filter(untouched);
+    // The rest of the read is still known for certain, but no longer the whole day: something may have been added.
+    if (actor.read) actor.read = { ...actor.read, bookings: actor.read.bookings.filter(untouched), complete: false };
   }
 
   /** Invalidations may have been missed (the channel was down): know nothing. */
@@ -107,13 +126,14 @@ export class ProviderDayActors {
     this.epoch++;
     for (const actor of this.actors.values()) {
       actor.forgottenAt = this.epoch;
-      actor.known = [];
+      actor.own = [];
+      actor.read = undefined;
     }
   }
 
-  private trusted(k: KnownBooking & { learnedAt: number }, now: number): boolean {
+  private trusted(k: KnownBooking, learnedAt: number, now: number): boolean {
     return (
-      now - k.learnedAt < this.limits.knowledgeMs &&
+      now - learnedAt < this.limits.knowledgeMs &&
       (k.expiresAt === null || k.expiresAt - this.limits.holdMarginMs > now)
     );
   }
@@ -123,7 +143,7 @@ export class ProviderDayActors {
     if (actor) {
       this.actors.delete(key);
     } else {
-      actor = { tail: Promise.resolve(), pending: 0, known: [], forgottenAt: this.epoch, lastUsed: 0 };
+      actor = { pending: 0, own: [], forgottenAt: this.epoch, lastUsed: 0 };
     }
     actor.lastUsed = this.limits.now();
     this.actors.set(key, actor);
@@ -134,7 +154,9 @@ export class ProviderDayActors {
   private settle(key: string, actor: Actor): void {
     actor.pending--;
     actor.lastUsed = this.limits.now();
-    if (actor.pending === 0 && actor.known.length === 0 && this.actors.get(key) === actor) this.actors.delete(key);
+    if (actor.pending > 0) return;
+    actor.tail = undefined;
+    if (actor.own.length === 0 && !actor.read && this.actors.get(key) === actor) this.actors.delete(key);
   }
 
   /** Oldest first: drop idle actors while there are too many or they have been unused too long. */

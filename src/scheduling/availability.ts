@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { clinicDaysCovering, type Interval, openIntervalsOn, type ZonedInterval } from './hours.ts';
 import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
-import { clinicZone, localTime } from './zone.ts';
+import { clinicZone, localHour } from './zone.ts';
 
 const MINUTE = 60_000;
 const MINUTES_PER_DAY = 24 * 60;
@@ -24,31 +24,33 @@ export interface FreeSlotsInput {
  * buffers may spill outside them but must not touch another booking's busy range.
  */
 export function freeSlots(input: FreeSlotsInput): Slot[] {
+  return withoutBusy(openSlots(input), input.busy, input.service);
+}
+
+/**
+ * The times `freeSlots` would offer if nothing were booked: opening hours, notice, horizon and step. Computed before
+ * any booking is read, so a question that no opening can answer (a closed day, an evening at a clinic that shuts at
+ * five) reads none, and a read covers only the time these slots occupy.
+ */
+export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
   const { rules, service, hours, exceptions, now } = input;
   const zone = rules.timeZone;
   if (!(rules.slotStepMinutes > 0) || !(service.durationMinutes > 0)) {
     throw new RangeError('slotStepMinutes and durationMinutes must be positive');
   }
-  const nowLocal = DateTime.fromMillis(now, { zone: clinicZone(zone) });
-  if (!nowLocal.isValid) throw new RangeError(`Invalid time zone "${zone}"`);
+  if (!clinicZone(zone).isValid) throw new RangeError(`Invalid time zone "${zone}"`);
 
   const earliest = Math.max(input.from, now + rules.minNoticeMinutes * MINUTE);
-  // The horizon counts calendar days in the clinic's zone, so it is a fixed wall time.
-  const latest = Math.min(input.to, nowLocal.plus({ days: rules.horizonDays }).toMillis());
+  const latest = Math.min(input.to, horizonEnd(now, rules.horizonDays, zone));
   if (earliest >= latest) return [];
 
   const days = clinicDaysCovering(earliest, latest - 1, zone);
   const durationMs = service.durationMinutes * MINUTE;
-  const beforeMs = service.bufferBeforeMinutes * MINUTE;
-  const afterMs = service.bufferAfterMinutes * MINUTE;
-  const busyByProvider = mergedBusyByProvider(input.busy);
 
-  const perProvider = [...new Set(input.providerIds)].map((providerId) => {
-    const blocked = busyByProvider.get(providerId) ?? [];
-    // Candidates only move forward in time, so ranges that ended before one
-    // candidate's occupied time began can never block a later one.
-    let firstRelevant = 0;
-    const slots: Slot[] = [];
+  // By start time, each start's slots in the order of providerIds (added provider by provider): few distinct starts
+  // to sort instead of every slot.
+  const byStart = new Map<number, Slot[]>();
+  for (const providerId of new Set(input.providerIds)) {
     for (const day of days) {
       for (const interval of openIntervalsOn(providerId, day, hours, exceptions)) {
         if (interval.end <= earliest || interval.start >= latest) continue;
@@ -56,19 +58,62 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
           const end = start + durationMs;
           if (end > interval.end || start >= latest) break;
           if (start < earliest) continue;
-          const occupiedStart = start - beforeMs;
-          const occupiedEnd = end + afterMs;
-          while ((blocked[firstRelevant]?.end ?? Infinity) <= occupiedStart) firstRelevant++;
-          const next = blocked[firstRelevant];
-          if (next && next.start < occupiedEnd) continue;
-          slots.push({ providerId, start, end });
+          const slot = { providerId, start, end };
+          const same = byStart.get(start);
+          if (same) same.push(slot);
+          else byStart.set(start, [slot]);
         }
       }
     }
-    return slots;
-  });
+  }
+  const slots: Slot[] = [];
+  for (const start of [...byStart.keys()].sort((a, b) => a - b))
+    for (const slot of byStart.get(start)!) slots.push(slot);
+  return slots;
+}
 
-  return mergeByStart(perProvider);
+const horizons = new Map<string, number>();
+const MAX_HORIZONS = 10_000;
+
+/**
+ * `now` plus `days` calendar days at the same wall time in the clinic's zone (luxon's `plus`), worked out once per
+ * zone, horizon and minute: within a minute the answer moves with `now` (zone transitions fall on whole minutes).
+ */
+function horizonEnd(now: number, days: number, zone: string): number {
+  const minute = Math.floor(now / MINUTE) * MINUTE;
+  const key = `${zone} ${days} ${minute}`;
+  let end = horizons.get(key);
+  if (end === undefined) {
+    end = DateTime.fromMillis(minute, { zone: clinicZone(zone) })
+      .plus({ days })
+      .toMillis();
+    if (horizons.size >= MAX_HORIZONS) horizons.clear();
+    horizons.set(key, end);
+  }
+  return end + (now - minute);
+}
+
+/**
+ * The slots (in start order, as `openSlots` gives them) whose occupied time, buffers included, touches none of
+ * their provider's busy ranges.
+ */
+export function withoutBusy(slots: readonly Slot[], busy: readonly BusyRange[], service: ServiceSpec): Slot[] {
+  const beforeMs = service.bufferBeforeMinutes * MINUTE;
+  const afterMs = service.bufferAfterMinutes * MINUTE;
+  const busyByProvider = mergedBusyByProvider(busy);
+  // A provider's slots only move forward in time, so ranges that ended before one slot's occupied time began can
+  // never block a later one of the same provider.
+  const firstRelevant = new Map<string, number>();
+  return slots.filter((slot) => {
+    const blocked = busyByProvider.get(slot.providerId);
+    if (!blocked) return true;
+    const occupiedStart = slot.start - beforeMs;
+    let i = firstRelevant.get(slot.providerId) ?? 0;
+    while ((blocked[i]?.end ?? Infinity) <= occupiedStart) i++;
+    firstRelevant.set(slot.providerId, i);
+    const next = blocked[i];
+    return !(next && next.start < slot.end + afterMs);
+  });
 }
 
 /**
@@ -78,7 +123,7 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
 export function filterTimeOfDay(slots: readonly Slot[], tod: TimeOfDay | undefined, timeZone: string): Slot[] {
   if (!tod) return [...slots];
   return slots.filter((slot) => {
-    const hour = localTime(slot.start, timeZone).hour;
+    const hour = localHour(slot.start, timeZone);
     const period: TimeOfDay = hour < 12 ? 'morning' : hour < 17 ? 'afternoon' : 'evening';
     return period === tod;
   });
@@ -108,28 +153,6 @@ export function distinctStarts(slots: readonly Slot[]): Slot[] {
     seen.add(slot.start);
     return true;
   });
-}
-
-// Each provider's slots are already in time order. A k-way merge (far cheaper
-// than sorting the concatenation) keeps that order and, by preferring the
-// earlier list on equal starts, the order of providerIds.
-function mergeByStart(lists: readonly Slot[][]): Slot[] {
-  const cursors = lists.map((list) => ({ list, at: 0 }));
-  const merged: Slot[] = [];
-  for (;;) {
-    let bestCursor: (typeof cursors)[number] | undefined;
-    let bestSlot: Slot | undefined;
-    for (const cursor of cursors) {
-      const slot = cursor.list[cursor.at];
-      if (slot && (!bestSlot || slot.start < bestSlot.start)) {
-        bestCursor = cursor;
-        bestSlot = slot;
-      }
-    }
-    if (!bestCursor || !bestSlot) return merged;
-    merged.push(bestSlot);
-    bestCursor.at++;
-  }
 }
 
 function mergedBusyByProvider(busy: readonly BusyRange[]): Map<string, Interval[]> {

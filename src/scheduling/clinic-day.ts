@@ -32,10 +32,24 @@ export function localDays(from: number, to: number, zone: string): string[] {
   return days;
 }
 
-/** [start, end) of a clinic-local day given as 'YYYY-MM-DD'. */
-export function dayBounds(day: string, zone: string): { start: number; end: number } {
-  const start = DateTime.fromISO(day, { zone: clinicZone(zone) }).startOf('day');
-  return { start: start.toMillis(), end: start.plus({ days: 1 }).startOf('day').toMillis() };
+const bounds = new Map<string, { start: number; end: number }>();
+/** Far more than the days a busy process asks about within a few minutes: then it starts again. */
+const MAX_BOUNDS = 20_000;
+
+/**
+ * [start, end) of a clinic-local day given as 'YYYY-MM-DD'. Asked for every provider-day read, so luxon's answer is
+ * kept per zone and day (a day's bounds never change; the caller must not mutate the object).
+ */
+export function dayBounds(day: string, zone: string): { readonly start: number; readonly end: number } {
+  const key = `${zone} ${day}`;
+  let found = bounds.get(key);
+  if (!found) {
+    const start = DateTime.fromISO(day, { zone: clinicZone(zone) }).startOf('day');
+    found = { start: start.toMillis(), end: start.plus({ days: 1 }).startOf('day').toMillis() };
+    if (bounds.size >= MAX_BOUNDS) bounds.clear();
+    bounds.set(key, found);
+  }
+  return found;
 }
 
 /** [start, end) of the clinic-local day an instant falls on. */

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { localDays } from './clinic-day.ts';
 import type { DateException, Weekday, WeeklyHours } from './types.ts';
 import { clinicZone } from './zone.ts';
 
@@ -24,7 +25,6 @@ export interface ClinicDay {
 
 const WALL_TIME = /^(\d{2}):(\d{2})$/;
 const MINUTE_MS = 60 * 1000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /**
  * Wall times are resolved by luxon in `timeZone`:
@@ -44,20 +44,26 @@ function clinicDay(localDate: string, timeZone: string): ClinicDay {
   return dayStartingAt(start, nextDayStart(start));
 }
 
-/** Consecutive local dates from the one containing `first` to the one containing `last`. */
+const clinicDays = new Map<string, ClinicDay>();
+/** Far more than the days a busy process asks about within a few minutes: then it starts again. */
+const MAX_CLINIC_DAYS = 20_000;
+
+/**
+ * Consecutive local dates from the one containing `first` to the one containing `last`. Every availability question
+ * asks for its days, so each day of a zone is built once (luxon) and then shared; a ClinicDay never changes.
+ */
 export function clinicDaysCovering(first: number, last: number, timeZone: string): ClinicDay[] {
-  const firstDay = DateTime.fromMillis(first, { zone: clinicZone(timeZone) }).startOf('day');
-  if (!firstDay.isValid) throw new RangeError(`Invalid time zone "${timeZone}"`);
-  const days: ClinicDay[] = [];
-  for (let start: DateTime<true> = firstDay; start.toMillis() <= last; ) {
-    // Most days last exactly 24 hours: one zone look-up confirms it, and luxon's
-    // full calendar arithmetic is only needed on DST-change days.
-    const dayLater = DateTime.fromMillis(start.toMillis() + DAY_MS, { zone: clinicZone(timeZone) });
-    const next = dayLater.isValid && dayLater.hour === 0 && dayLater.minute === 0 ? dayLater : nextDayStart(start);
-    days.push(dayStartingAt(start, next));
-    start = next;
-  }
-  return days;
+  if (!clinicZone(timeZone).isValid) throw new RangeError(`Invalid time zone "${timeZone}"`);
+  return localDays(first, last + 1, timeZone).map((date) => {
+    const key = `${timeZone} ${date}`;
+    let day = clinicDays.get(key);
+    if (!day) {
+      day = clinicDay(date, timeZone);
+      if (clinicDays.size >= MAX_CLINIC_DAYS) clinicDays.clear();
+      clinicDays.set(key, day);
+    }
+    return day;
+  });
 }
 
 // startOf('day') matters where DST begins at midnight (America/Santiago): that
@@ -101,6 +107,24 @@ function dayStartingAt(start: DateTime<true>, next: DateTime<true>): ClinicDay {
   };
 }
 
+const weeklyIndexes = new WeakMap<readonly WeeklyHours[], Map<string, WeeklyHours[]>>();
+
+/** A clinic's weekly hours by "provider weekday", built once per catalogue (which is replaced, never changed). */
+function weeklyIndex(hours: readonly WeeklyHours[]): Map<string, WeeklyHours[]> {
+  let index = weeklyIndexes.get(hours);
+  if (!index) {
+    index = new Map();
+    for (const h of hours) {
+      const key = `${h.providerId} ${h.weekday}`;
+      const list = index.get(key);
+      if (list) list.push(h);
+      else index.set(key, [h]);
+    }
+    weeklyIndexes.set(hours, index);
+  }
+  return index;
+}
+
 /**
  * A closed exception (the provider's or clinic-wide) drops the weekly hours of
  * that date; every open exception then adds its interval. So closed + open on
@@ -117,9 +141,7 @@ export function openIntervalsOn(
 
   const walls: Array<[string, string]> = [];
   if (!exceptions.some((e) => e.kind === 'closed' && appliesHere(e))) {
-    for (const h of hours) {
-      if (h.providerId === providerId && h.weekday === day.weekday) walls.push([h.start, h.end]);
-    }
+    for (const h of weeklyIndex(hours).get(`${providerId} ${day.weekday}`) ?? []) walls.push([h.start, h.end]);
   }
   for (const e of exceptions) {
     // An open exception without times is invalid data; skipping it keeps one bad

@@ -108,6 +108,12 @@ export function localTime(ms: number, zone: string): LocalTime {
   };
 }
 
+/** The clinic-local hour (0–23) at `ms`: `localTime(ms, zone).hour` without building the rest. */
+export function localHour(ms: number, zone: string): number {
+  const local = ms + clinicZone(zone).offset(ms) * 60_000;
+  return Math.floor((((local % DAY_MS) + DAY_MS) % DAY_MS) / 3_600_000);
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
 /** "2026-12-03T09:00:00-05:00": luxon's `toISO({ suppressMilliseconds: true })` for a whole-second instant in an IANA zone. */

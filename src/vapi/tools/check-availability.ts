@@ -52,7 +52,7 @@ export const checkAvailability = defineTool({
     const present = (slots: Slot[]) => slots.map((s) => presentSlot(ctx.tenant, s, ctx.now));
     // A named day is searched alone; otherwise from now, a day at a time, until there is enough to offer.
     const slots = day
-      ? keep(await ctx.booking.findSlots(ctx.tenant, { service, providerIds, from: day.from, to: day.to }))
+      ? await ctx.booking.findSlots(ctx.tenant, { service, providerIds, from: day.from, to: day.to, keep })
       : await ctx.booking.slotsFrom(ctx.tenant, { service, providerIds, from: ctx.now, enough: OFFERED, keep });
     if (slots.length > 0) {
       const offered = present(pickSpread(slots, OFFERED));

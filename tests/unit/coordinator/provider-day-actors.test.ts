@@ -166,3 +166,41 @@ describe('knowledge', () => {
     expect(a.knowsOverlap('k', 0, 10, null)).toBe(true);
   });
 });
+
+describe('the last complete read', () => {
+  const booking = { start: 0, end: 10, expiresAt: null, callId: null };
+  const other = { start: 20, end: 30, expiresAt: null, callId: null };
+
+  it('answers availability until a change is heard there; what the change did not touch still refuses', () => {
+    const { a } = actors();
+    a.learn('k', a.beginRead(['k']), [booking, other]);
+    expect(a.lastRead('k')).toEqual([booking, other]);
+    a.forget('k', 0, 10);
+    expect(a.lastRead('k')).toBeUndefined(); // something may have been added: no longer the whole day
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(false);
+    expect(a.knowsOverlap('k', 20, 30, null)).toBe(true);
+    expect(a.lastRead('other-day')).toBeUndefined();
+  });
+
+  it('is not served once older than the knowledge limit, nor after a gap, nor when an invalidation overtook it', () => {
+    const { a, clock } = actors();
+    a.learn('k', a.beginRead(['k']), [booking]);
+    clock.now += 15_000;
+    expect(a.lastRead('k')).toBeUndefined();
+    a.learn('k', a.beginRead(['k']), [booking]);
+    a.forgetAll();
+    expect(a.lastRead('k')).toBeUndefined();
+    const stale = a.beginRead(['k']);
+    a.forget('k', 100, 200);
+    a.learn('k', stale, [booking]);
+    expect(a.lastRead('k')).toBeUndefined();
+  });
+
+  it("keeps this process's own booking when a later read (from an older cache entry) lacks it", () => {
+    const { a } = actors();
+    a.remember('k', booking);
+    a.learn('k', a.beginRead(['k']), [other]);
+    expect(a.knowsOverlap('k', 0, 10, null)).toBe(true);
+    expect(a.knowsOverlap('k', 20, 30, null)).toBe(true);
+  });
+});

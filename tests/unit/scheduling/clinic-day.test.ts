@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { dayAround, dayBounds, localDate } from '../../../src/scheduling/clinic-day.ts';
+import { clinicDaysCovering } from '../../../src/scheduling/hours.ts';
 
 const ZONES = ['America/New_York', 'Europe/London', 'America/Santiago', 'Australia/Lord_Howe', 'Asia/Kolkata', 'UTC'];
 // 2024–2030, so DST changes of several rule sets fall inside.
@@ -35,6 +36,33 @@ describe('the clinic-local day', () => {
     const santiago = dayBounds('2026-09-06', 'America/Santiago');
     expect(DateTime.fromMillis(santiago.start, { zone: 'America/Santiago' }).toFormat('yyyy-MM-dd HH:mm')).toBe(
       '2026-09-06 01:00',
+    );
+  });
+});
+
+describe('the clinic days covering a range (built once per zone and date, then shared)', () => {
+  it('are the consecutive local dates luxon gives, with their weekdays, each starting where its day begins', () => {
+    fc.assert(
+      fc.property(
+        instant,
+        fc.integer({ min: 0, max: 5 * 86_400_000 }),
+        fc.constantFrom(...ZONES),
+        (first, span, zone) => {
+          const expected: string[] = [];
+          const last = DateTime.fromMillis(first + span, { zone }).toISODate();
+          for (let d = DateTime.fromMillis(first, { zone }).startOf('day'); ; d = d.plus({ days: 1 }).startOf('day')) {
+            expected.push(d.toISODate()!);
+            if (d.toISODate() === last) break;
+          }
+          const days = clinicDaysCovering(first, first + span, zone);
+          expect(days.map((d) => d.date)).toEqual(expected);
+          for (const day of days) {
+            expect(day.weekday).toBe(DateTime.fromISO(day.date, { zone }).weekday);
+            expect(day.at('24:00').ms).toBe(dayBounds(day.date, zone).end);
+          }
+        },
+      ),
+      { numRuns: 1_000 },
     );
   });
 });

@@ -1,10 +1,10 @@
-// The integer clinic-local arithmetic (zone.ts localTime/isoWithOffset, spoken.ts) must say exactly what luxon says:
+// The integer clinic-local arithmetic (zone.ts localTime/localHour/isoWithOffset, spoken.ts) must say exactly what luxon says:
 // checked against luxon for random instants in zones with DST, southern DST, half-hour and negative offsets.
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { spokenSlot, spokenTime } from '../../../src/scheduling/spoken.ts';
-import { clinicZone, isoWithOffset, localTime } from '../../../src/scheduling/zone.ts';
+import { clinicZone, isoWithOffset, localHour, localTime } from '../../../src/scheduling/zone.ts';
 
 const ZONES = [
   'America/New_York',
@@ -35,6 +35,7 @@ describe('clinic-local time without luxon objects', () => {
           dt.offset,
         ]);
         expect(isoWithOffset(ms, zone)).toBe(dt.toISO({ suppressMilliseconds: true }));
+        expect(localHour(ms, zone)).toBe(dt.hour);
       }),
       { numRuns: 3000 },
     );
