@@ -90,7 +90,8 @@ const report = await runBench({
   },
   adminDatabaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  databaseName: 'slotkeeper_bench',
+  // Another bench on the same PostgreSQL (a colleague's, or a baseline checkout) drops a database of the same name.
+  databaseName: process.env.BENCH_DATABASE ?? 'slotkeeper_bench',
   jsonPath: join(results, 'latest.json'),
   mdPath: join(results, 'latest.md'),
   profileDir: o.profile ? results : undefined,
