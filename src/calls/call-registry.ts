@@ -186,7 +186,10 @@ export class CallRegistry {
         async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
           const { row: stored, earlier } = await lockCall(tx, who.tenantId, who.vapiCallId, replay?.toolCallId ?? null);
           if (earlier !== undefined) {
-            log.debug({ ...bound, toolCallId: replay?.toolCallId }, 'repeated tool-call id: replaying the first answer');
+            log.debug(
+              { ...bound, toolCallId: replay?.toolCallId },
+              'repeated tool-call id: replaying the first answer',
+            );
             return { reply: earlier as Reply };
           }
           scope = this.o.steps.begin(key, tx);
