@@ -543,7 +543,11 @@ export const callMachine = setup({
       invoke: {
         id: 'releaseAtEnd',
         src: 'releaseHold',
-        input: ({ context }) => ({ hold: context.hold, context }),
+        // A hold that became the appointment is no longer held: releasing it would change nothing.
+        input: ({ context }) => ({
+          hold: context.hold && context.hold.bookingId !== context.appointmentId ? context.hold : null,
+          context,
+        }),
         onDone: 'ended',
         onError: 'ended',
       },

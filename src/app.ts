@@ -7,6 +7,7 @@ import { HoldSweeper } from './booking/hold-sweeper.ts';
 import { provideCallEffects } from './calls/call-effects.ts';
 import { CallRegistry } from './calls/call-registry.ts';
 import { CallService } from './calls/call-service.ts';
+import { StepScopes } from './calls/step-scope.ts';
 import type { Config } from './config.ts';
 import { SlotCoordinator } from './coordinator/coordinator.ts';
 import { ToolReplays } from './coordinator/tool-replays.ts';
@@ -114,8 +115,10 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
     (kind, outcome) => metrics.sms.inc({ kind, outcome }),
   );
   const pepper = otpPepper(config, secrets);
+  const steps = new StepScopes(sql);
   const machine = provideCallEffects({
     sql,
+    steps,
     booking,
     tenants,
     secrets,
@@ -128,11 +131,13 @@ export async function buildApp({ config, sql, secrets, now = Date.now, logStream
   const registry = new CallRegistry({
     sql,
     machine,
+    steps,
     log: app.log.child({ component: 'calls' }),
     now,
     recordsNotSaved: metrics.recordsNotSaved,
-    // A step holds its lock transaction's connection and its effect takes at most one more at a time (transitions
-    // are saved in the lock transaction), so all but two connections may hold call locks and every step progresses.
+    // A step holds its transaction's connection, and a claim or a change of appointment takes at most one more at a
+    // time (every other effect runs in the step's transaction), so all but two connections may hold call locks and
+    // every step progresses.
     maxConcurrent: Math.max(1, config.DB_POOL_SIZE - 2),
     inspect: inspector?.inspect,
   });

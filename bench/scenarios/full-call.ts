@@ -60,6 +60,8 @@ export const codeIn = (sms: string) => /\b(\d{4,8})\b/.exec(sms)?.[1];
 /** Microseconds in, milliseconds out (perf_hooks histograms hold integers). */
 export function latency(h: RecordableHistogram): Latency {
   const ms = (us: number) => round(us / 1000, 2);
+  // A step no call reached (every call failed before it) has no figures; an empty histogram's mean is NaN.
+  if (h.count === 0) return { p50: 0, p97_5: 0, p99: 0, max: 0, mean: 0 };
   return {
     p50: ms(h.percentile(50)),
     p97_5: ms(h.percentile(97.5)),

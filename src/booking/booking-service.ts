@@ -269,8 +269,13 @@ export class BookingService {
   async releaseHold(tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
     return this.reported(
       tenantId,
-      await withTenant(this.sql, tenantId, (tx) => releaseHold(tx, tenantId, bookingId, holdToken)),
+      await withTenant(this.sql, tenantId, (tx) => this.releaseHoldIn(tx, tenantId, bookingId, holdToken)),
     );
+  }
+
+  /** releaseHold in the caller's transaction; the caller hands the row to `reported` once it has committed. */
+  releaseHoldIn(tx: TenantTx, tenantId: string, bookingId: string, holdToken: string): Promise<BookingChangeRow> {
+    return releaseHold(tx, tenantId, bookingId, holdToken);
   }
 
   /**
@@ -283,15 +288,26 @@ export class BookingService {
     words: AppointmentWords,
     alsoOnConfirm?: (tx: TenantTx) => Promise<void>,
   ): Promise<BookingChangeRow> {
-    const row = await withTenant(this.sql, request.tenantId, async (tx) => {
-      const row = await confirmHold(tx, request);
-      if (row.outcome === 'confirmed') {
-        await this.remind(tx, ctx, row.bookingId, row.startsAt!.getTime(), words);
-        await alsoOnConfirm?.(tx);
-      }
-      return row;
-    });
+    const row = await withTenant(this.sql, request.tenantId, (tx) =>
+      this.confirmHoldIn(tx, ctx, request, words, alsoOnConfirm),
+    );
     return this.reported(request.tenantId, row);
+  }
+
+  /** confirmHold in the caller's transaction; the caller hands the row to `reported` once it has committed. */
+  async confirmHoldIn(
+    tx: TenantTx,
+    ctx: TenantContext,
+    request: ConfirmHoldRequest,
+    words: AppointmentWords,
+    alsoOnConfirm?: (tx: TenantTx) => Promise<void>,
+  ): Promise<BookingChangeRow> {
+    const row = await confirmHold(tx, request);
+    if (row.outcome === 'confirmed') {
+      await this.remind(tx, ctx, row.bookingId, row.startsAt!.getTime(), words);
+      await alsoOnConfirm?.(tx);
+    }
+    return row;
   }
 
   /** Cancels a patient's upcoming appointment and texts them, in one transaction. */
@@ -430,7 +446,8 @@ export class BookingService {
     return { body: reminderText(tenant, words), times };
   }
 
-  private reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
+  /** Tells the coordinator and the freed-time listeners about a committed change (only ever after its commit). */
+  reported(tenantId: string, row: BookingChangeRow): BookingChangeRow {
     if (
       row.providerId &&
       row.startsAt &&

@@ -1,6 +1,7 @@
-// The side effects the call machine names, against the database. Each one may run twice for the same step (a restored
-// actor reruns an effect that was in flight), so each is idempotent: claims by call and start, codes by request id,
-// confirmation by compare-and-set on the hold token, releases by token.
+// The side effects the call machine names, against the database. Each does its work in its step's transaction
+// (step-scope.ts), so a step commits as one; only a claim goes through the slot coordinator on a connection of its own.
+// Each may run twice for the same step (a restored actor reruns an effect that was in flight), so each is idempotent:
+// claims by call and start, codes by request id, confirmation by compare-and-set on the hold token, releases by token.
 import { DateTime } from 'luxon';
 import { fromPromise } from 'xstate';
 import type {
@@ -20,7 +21,7 @@ import { describeClaim } from '../booking/describe-claim.ts';
 import type { Sql } from '../db/client.ts';
 import { checkOtp, issueOtp } from '../db/queries/otp.ts';
 import { queueConfirmationAgain } from '../db/queries/sms-outbox.ts';
-import { withTenant } from '../db/tenant-scope.ts';
+import type { TenantTx } from '../db/tenant-scope.ts';
 import { answer, withDate } from '../domain/answer.ts';
 import { newOtpCode, otpDigest } from '../otp/otp-code.ts';
 import { clinicZone } from '../scheduling/zone.ts';
@@ -28,6 +29,7 @@ import type { SecretBox } from '../security/secret-box.ts';
 import { appointmentWords, codeText, confirmationText } from '../sms/texts.ts';
 import type { TenantContext, TenantDirectory } from '../tenants/directory.ts';
 import { type ChangeRequest, changeAppointment } from './change-appointment.ts';
+import type { StepScopes } from './step-scope.ts';
 
 /** What reserve_slot asks the machine to hold (plain JSON: it is part of the persisted snapshot). */
 export interface ReserveRequest {
@@ -48,7 +50,10 @@ export const OTP_LIMITS = { perHold: 3, perPhonePerHour: 5 } as const;
 const MAX_CONFIRMATIONS = 3;
 
 export interface CallEffectsDeps {
+  /** A change of appointment runs its own transactions (change-appointment.ts). */
   sql: Sql;
+  /** The step transactions the effects work in (and the pool, for an effect that outlasted its step). */
+  steps: StepScopes;
   booking: BookingService;
   tenants: TenantDirectory;
   secrets: SecretBox;
@@ -66,13 +71,20 @@ export function provideCallEffects(deps: CallEffectsDeps) {
   };
 
   const release = async (c: CallContext, hold: Hold | null) => {
-    if (hold) await deps.booking.releaseHold(c.tenantId, hold.bookingId, hold.holdToken);
+    if (!hold) return;
+    await deps.steps.transact(
+      c,
+      (tx) => deps.booking.releaseHoldIn(tx, c.tenantId, hold.bookingId, hold.holdToken),
+      (row) => deps.booking.reported(c.tenantId, row),
+    );
   };
 
-  const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
+  /** Confirms the hold and queues its confirmation text in `tx`; what must wait for the commit is returned. */
+  const confirmIn = async (tx: TenantTx, c: CallContext, hold: Hold) => {
     const t = await tenantOf(c);
     const words = appointmentWords(t, hold.serviceName, hold.providerId, hold.startsAt);
-    const row = await deps.booking.confirmHold(
+    const row = await deps.booking.confirmHoldIn(
+      tx,
       t,
       {
         tenantId: c.tenantId,
@@ -83,9 +95,25 @@ export function provideCallEffects(deps: CallEffectsDeps) {
       },
       words,
     );
-    if (row.outcome !== 'confirmed' && row.outcome !== 'already') return { kind: 'hold_gone' };
-    deps.smsQueued();
-    return { kind: 'booked', appointmentId: hold.bookingId };
+    const output: ConfirmOutput =
+      row.outcome === 'confirmed' || row.outcome === 'already'
+        ? { kind: 'booked', appointmentId: hold.bookingId }
+        : { kind: 'hold_gone' };
+    return { output, committed: () => afterConfirm(c, row, output) };
+  };
+
+  const afterConfirm = (c: CallContext, row: Parameters<BookingService['reported']>[1], output: ConfirmOutput) => {
+    deps.booking.reported(c.tenantId, row);
+    if (output.kind === 'booked') deps.smsQueued();
+  };
+
+  const confirm = async (c: CallContext, hold: Hold): Promise<ConfirmOutput> => {
+    const done = await deps.steps.transact(
+      c,
+      (tx) => confirmIn(tx, c, hold),
+      (d) => d.committed(),
+    );
+    return done.output;
   };
 
   return callMachine.provide({
@@ -168,20 +196,24 @@ export function provideCallEffects(deps: CallEffectsDeps) {
         const t = await tenantOf(c);
         const code = newOtpCode(t.tenant.otpLength);
         const binding = { tenantId: c.tenantId, phone, bookingId: hold.bookingId, callRowId: c.callRowId };
-        const outcome = await withTenant(deps.sql, c.tenantId, (tx) =>
-          issueOtp(tx, {
-            ...binding,
-            codeHmac: otpDigest(deps.otpPepper, binding, code),
-            requestKey: input.requestId,
-            sealedBody: deps.secrets.seal(codeText(t.tenant, code, Math.round(t.tenant.otpTtlSeconds / 60))),
-            maxPerHold: OTP_LIMITS.perHold,
-            maxPerPhoneHour: OTP_LIMITS.perPhonePerHour,
-          }),
+        const outcome = await deps.steps.transact(
+          c,
+          (tx) =>
+            issueOtp(tx, {
+              ...binding,
+              codeHmac: otpDigest(deps.otpPepper, binding, code),
+              requestKey: input.requestId,
+              sealedBody: deps.secrets.seal(codeText(t.tenant, code, Math.round(t.tenant.otpTtlSeconds / 60))),
+              maxPerHold: OTP_LIMITS.perHold,
+              maxPerPhoneHour: OTP_LIMITS.perPhonePerHour,
+            }),
+          (issued) => {
+            if (issued === 'issued' || issued === 'existing') deps.smsQueued();
+          },
         );
         switch (outcome) {
           case 'issued':
           case 'existing':
-            deps.smsQueued();
             return { kind: 'sent', to: phone };
           case 'hold_gone':
             return { kind: 'hold_gone' };
@@ -195,13 +227,19 @@ export function provideCallEffects(deps: CallEffectsDeps) {
       }),
 
       verifyCode: fromPromise<VerifyOutput, EffectInputs['verifyCode']>(async ({ input }) => {
-        const { tenantId } = input.context;
+        const c = input.context;
         const digest = Buffer.from(input.codeDigest, 'hex');
-        const checked = await withTenant(deps.sql, tenantId, (tx) =>
-          checkOtp(tx, tenantId, input.hold.bookingId, digest),
+        // The check and the confirmation in one transaction: a code consumed is a booking confirmed, or neither.
+        const done = await deps.steps.transact(
+          c,
+          async (tx) => {
+            const checked = await checkOtp(tx, c.tenantId, input.hold.bookingId, digest);
+            if (checked !== 'verified') return { output: { kind: checked } as const, committed: () => {} };
+            return confirmIn(tx, c, input.hold);
+          },
+          (d) => d.committed(),
         );
-        if (checked !== 'verified') return { kind: checked };
-        return confirm(input.context, input.hold);
+        return done.output;
       }),
 
       confirmHold: fromPromise<ConfirmOutput, EffectInputs['confirmHold']>(({ input }) =>
@@ -210,15 +248,19 @@ export function provideCallEffects(deps: CallEffectsDeps) {
 
       resendConfirmation: fromPromise<ResendOutput, EffectInputs['resendConfirmation']>(async ({ input }) => {
         const { tenantId } = input.context;
-        const outcome = await withTenant(deps.sql, tenantId, (tx) =>
-          queueConfirmationAgain(tx, {
-            tenantId,
-            bookingId: input.appointmentId,
-            requestKey: input.requestId,
-            max: MAX_CONFIRMATIONS,
-          }),
+        const outcome = await deps.steps.transact(
+          input.context,
+          (tx) =>
+            queueConfirmationAgain(tx, {
+              tenantId,
+              bookingId: input.appointmentId,
+              requestKey: input.requestId,
+              max: MAX_CONFIRMATIONS,
+            }),
+          (queued) => {
+            if (queued === 'queued') deps.smsQueued();
+          },
         );
-        if (outcome === 'queued') deps.smsQueued();
         return { kind: outcome };
       }),
 

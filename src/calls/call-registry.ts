@@ -10,11 +10,12 @@ import {
   type Reply,
 } from '../../machines/call-machine.ts';
 import type { Sql } from '../db/client.ts';
-import { type CallRow, insertCall, lockCall, saveTransition } from '../db/queries/calls.ts';
-import { findToolResult, saveToolResult } from '../db/queries/tool-calls.ts';
+import { type CallRow, type CallTransition, insertCall, lockCall, saveTransitions } from '../db/queries/calls.ts';
+import { saveToolResult } from '../db/queries/tool-calls.ts';
 import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
 import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import type { ProvidedCallMachine } from './call-effects.ts';
+import { type StepScopes, stepKey } from './step-scope.ts';
 
 type CallActor = Actor<ProvidedCallMachine>;
 
@@ -31,13 +32,20 @@ interface Live {
   lastUsed: number;
   /** Set before the actor is stopped: stopping is not a transition of the call and is not saved. */
   dropped: boolean;
-  /** The call's lock transaction while a step runs in it: its transitions are saved there, not in one of their own. */
-  tx?: TenantTx;
+  /** While a step runs: its transitions so far, saved together in the step's transaction when the step ends. */
+  pending?: Transition[];
+}
+
+interface Transition extends CallTransition {
+  snapshot: unknown;
+  flagged: boolean;
 }
 
 export interface CallRegistryOptions {
   sql: Sql;
   machine: ProvidedCallMachine;
+  /** Where the machine's effects find their step's transaction (the same StepScopes the effects were given). */
+  steps: StepScopes;
   log: FastifyBaseLogger;
   now: () => number;
   /** Counts a transition that could not be saved (its event then fails, and the actor is reloaded from Postgres). */
@@ -49,8 +57,9 @@ export interface CallRegistryOptions {
   /** Longest a step may take before the tool answers "still working" (Vapi gives up at 20 s). */
   stepTimeoutMs?: number;
   /**
-   * Calls handled at once. Each holds one pooled connection for its lock while its effects need others, so this
-   * must stay below the pool size or the pool could fill with lock holders waiting for connections.
+   * Calls handled at once. Each holds one pooled connection for its step's transaction, and a claim (reserving a time)
+   * or a change of appointment takes another meanwhile, so this must stay below the pool size or the pool could fill
+   * with lock holders waiting for connections.
    */
   maxConcurrent: number;
   /** Also hands every inspection event to this (the opt-in Stately inspector). */
@@ -79,7 +88,9 @@ export interface CallIdentity {
  * The live call actors. One event at a time per call: in memory by a promise chain per call, across instances by
  * a transaction-scoped advisory lock on the call held while the event is handled. After taking the lock the row's
  * version is compared with this copy's; an older copy is replaced by the snapshot from Postgres, so a call moves
- * between instances (or survives a restart) without losing a step. Every transition is saved as it happens.
+ * between instances (or survives a restart) without losing a step. A step is one transaction: the lock, the effect's
+ * own statements (step-scope.ts), the step's transitions saved together and its replay record commit at once, or
+ * none of them does.
  */
 export class CallRegistry {
   private readonly live = new Map<string, Live>();
@@ -103,7 +114,7 @@ export class CallRegistry {
    * answer without the event being sent again.
    */
   send(who: CallIdentity, event: EventSource, replay?: ReplayKey): Promise<Reply> {
-    const key = `${who.tenantId}/${who.vapiCallId}`;
+    const key = stepKey(who.tenantId, who.vapiCallId);
     const previous = this.queues.get(key) ?? Promise.resolve();
     const run = previous.catch(() => {}).then(() => this.limited(() => this.handle(key, who, event, replay)));
     this.queues.set(key, run);
@@ -167,40 +178,47 @@ export class CallRegistry {
   ): Promise<Reply> {
     const log = this.o.log;
     const bound = { tenantId: who.tenantId, callId: who.vapiCallId };
-    const outcome = await withTenant(
-      this.o.sql,
-      who.tenantId,
-      async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
-        const stored = await lockCall(tx, who.tenantId, who.vapiCallId);
-        if (replay) {
-          const earlier = await findToolResult(tx, who.tenantId, replay.toolCallId);
-          if (earlier) {
-            log.debug({ ...bound, toolCallId: replay.toolCallId }, 'repeated tool-call id: replaying the first answer');
+    let scope: ReturnType<StepScopes['begin']> | undefined;
+    try {
+      const outcome = await withTenant(
+        this.o.sql,
+        who.tenantId,
+        async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
+          const { row: stored, earlier } = await lockCall(tx, who.tenantId, who.vapiCallId, replay?.toolCallId ?? null);
+          if (earlier !== undefined) {
+            log.debug(
+              { ...bound, toolCallId: replay?.toolCallId },
+              'repeated tool-call id: replaying the first answer',
+            );
             return { reply: earlier as Reply };
           }
-        }
-        let reply: Reply;
-        try {
-          reply = await this.step(key, who, stored, build, bound, tx);
-        } catch (failed) {
-          // The transitions saved in this transaction so far did happen: commit them, record no answer (a repeat of
-          // the tool call should run again), and fail after the commit.
-          return { failed };
-        }
-        // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
-        if (!replay || reply.failed) return { reply };
-        const record = {
-          tenantId: who.tenantId,
-          toolCallId: replay.toolCallId,
-          callId: who.vapiCallId,
-          tool: replay.tool,
-          response: reply,
-        };
-        return { reply: (await saveToolResult(tx, record)) as Reply };
-      },
-    );
-    if ('failed' in outcome) throw outcome.failed;
-    return outcome.reply;
+          scope = this.o.steps.begin(key, tx);
+          let reply: Reply;
+          try {
+            reply = await this.step(key, who, stored, build, bound, tx, scope);
+          } catch (failed) {
+            // The transitions saved in this transaction so far did happen: commit them, record no answer (a repeat of
+            // the tool call should run again), and fail after the commit.
+            return { failed };
+          }
+          // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
+          if (!replay || reply.failed) return { reply };
+          const record = {
+            tenantId: who.tenantId,
+            toolCallId: replay.toolCallId,
+            callId: who.vapiCallId,
+            tool: replay.tool,
+            response: reply,
+          };
+          return { reply: (await saveToolResult(tx, record)) as Reply };
+        },
+      );
+      scope?.committed();
+      if ('failed' in outcome) throw outcome.failed;
+      return outcome.reply;
+    } finally {
+      if (scope) this.o.steps.end(key, scope);
+    }
   }
 
   /** The event's turn, under the call's lock: the actor brought up to date with the stored call, then the event. */
@@ -211,6 +229,7 @@ export class CallRegistry {
     build: EventSource,
     bound: Record<string, string>,
     tx: TenantTx,
+    scope: ReturnType<StepScopes['begin']>,
   ): Promise<Reply> {
     const log = this.o.log;
     let live = this.live.get(key);
@@ -223,33 +242,65 @@ export class CallRegistry {
     live.lastUsed = this.o.now();
 
     if (live.actor.getSnapshot().status !== 'active') return machineSentences.ended;
-    live.tx = tx;
+    // From here until the step ends, its transitions wait to be saved together, in this transaction.
+    const pending: Transition[] = [];
+    live.pending = pending;
+    let event: CallEvent | undefined;
     try {
       // A restored actor may be in the middle of an effect: let it finish before the next event.
       await this.settle(live);
-      const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
+      event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
       live.actor.send(event);
       await this.settle(live);
+    } finally {
+      // An effect still under way (the step timed out) finishes its unit in this transaction or none of it does.
+      await scope.close();
+      live.pending = undefined;
+      live.writes = live.writes.then(() => this.saveInStep(live, tx, pending));
       await live.writes.catch((err: unknown) => {
         // A transition was not saved: this copy ran ahead of what Postgres holds. It goes, and the next event starts
         // again from the stored call.
         this.drop(key);
         throw err;
       });
-      log.debug({ ...bound, event: event.type, state: live.state }, 'call event handled');
-    } finally {
-      live.tx = undefined;
     }
+    log.debug({ ...bound, event: event.type, state: live.state }, 'call event handled');
     const snapshot = live.actor.getSnapshot();
     if (snapshot.status !== 'active') this.drop(key);
     else if (this.live.size > this.maxActors) this.trim();
     return snapshot.context.reply ?? machineSentences.internal;
   }
 
+  /** The step's transitions, saved in one statement in its transaction (the last snapshot, every event). */
+  private async saveInStep(live: Live, tx: TenantTx, pending: Transition[]): Promise<void> {
+    const last = pending.at(-1);
+    if (!last) return;
+    const expectedVersion = live.version;
+    const saved = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
+      saveTransitions(tx, {
+        callRowId: live.row.id,
+        expectedVersion,
+        snapshot: last.snapshot,
+        state: last.after,
+        flagged: pending.some((t) => t.flagged),
+        transitions: pending,
+      }),
+    );
+    // Under the lock the version was compared when the step began: a mismatch there is a broken lock, and fails.
+    if (saved === undefined)
+      throw new Error(`call ${live.row.vapiCallId} changed under its lock (expected version ${expectedVersion})`);
+    live.version = saved;
+  }
+
   private async settle(live: Live): Promise<void> {
     await waitFor(live.actor, (s) => s.status !== 'active' || !s.hasTag(BUSY_TAG), { timeout: this.stepTimeoutMs });
   }
 
+  /**
+   * A new call's row commits in a transaction of its own before its first step runs: the call is on record even if
+   * that step fails, and an effect working on a connection of its own (a change of appointment texts the patient
+   * from the call) can refer to it.
+   */
   private async create(key: string, who: CallIdentity): Promise<Live> {
     const input: CallInput = { ...who, callRowId: randomUUID() };
     const live = this.start(key, { input }, null);
@@ -304,37 +355,32 @@ export class CallRegistry {
         (ev.snapshot as unknown as { context?: { flaggedForHuman?: boolean } }).context?.flaggedForHuman,
       );
       const event = JSON.parse(JSON.stringify(ev.event)) as { type: string };
-      // Saved in order, each as soon as it happened; the event waits for them (step awaits `writes`), so a transition
-      // that is not saved fails its event visibly, and the ones after it are not attempted.
+      const transition = { event, before, after, snapshot, flagged };
+      if (live.pending) {
+        live.pending.push(transition);
+        return;
+      }
+      // A transition after its step ended (an effect outlasting the step timeout) is saved alone, in order, as soon as
+      // it happened; the next step waits for it (step awaits `writes`).
       live.writes = live.writes.then(async () => {
-        const transition = {
-          callRowId: live.row.id,
-          expectedVersion: live.version,
-          snapshot,
-          state: after,
-          flagged,
-          event,
-          before,
-        };
-        // Inside the step's lock transaction when there is one (committed with the step's replay record); a
-        // transition after the step answered (an effect outlasting the step timeout) gets its own.
-        const tx = live.tx;
         const saved = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
-          tx
-            ? saveTransition(tx, transition)
-            : withTenant(this.o.sql, live.row.tenantId, (t) => saveTransition(t, transition)),
+          withTenant(this.o.sql, live.row.tenantId, (tx) =>
+            saveTransitions(tx, {
+              callRowId: live.row.id,
+              expectedVersion: live.version,
+              snapshot,
+              state: after,
+              flagged,
+              transitions: [transition],
+            }),
+          ),
         );
         if (saved !== undefined) {
           live.version = saved;
           return;
         }
-        // Under the lock the version was compared when the step began: a mismatch there is a broken lock, and fails.
-        if (tx)
-          throw new Error(
-            `call ${live.row.vapiCallId} changed under its lock (expected version ${transition.expectedVersion})`,
-          );
-        // Outside it, another instance moved the call on (it may have ended it): what it saved stands. This copy is
-        // out of date; no stored version matches this one, so the call's next step here reloads it.
+        // Another instance moved the call on (it may have ended it): what it saved stands. This copy is out of date;
+        // no stored version matches this one, so the call's next step here reloads it.
         this.o.log.info(
           { callId: live.row.vapiCallId, event: event.type, state: after },
           'late call transition not saved: the call moved on elsewhere',

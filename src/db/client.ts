@@ -11,9 +11,14 @@ export type Queryable = postgres.ISql;
 /** Unique per process (and per pool), within PostgreSQL's 63 characters. */
 const applicationName = `slotkeeper ${hostname().slice(0, 30)} ${process.pid}`;
 
-export function connect(url: string, options: { max?: number } = {}): Sql {
+export function connect(
+  url: string,
+  options: { max?: number; debug?: (connection: number, query: string) => void } = {},
+): Sql {
   return postgres(url, {
     max: options.max ?? 20,
+    // Tests count the statements a step sends (tests/integration/call-statements.test.ts).
+    ...(options.debug ? { debug: options.debug } : {}),
     // snake_case columns arrive as camelCase properties. Not postgres.camel: it also rewrites the keys inside
     // json values, which would change the stored Vapi answers we replay.
     transform: { column: { from: postgres.toCamel, to: postgres.fromCamel } },

@@ -3,7 +3,7 @@
 import { describe, expect } from 'vitest';
 import type { CallInput } from '../../machines/call-machine.ts';
 import { replayCall } from '../../src/calls/replay-call.ts';
-import { saveTransition } from '../../src/db/queries/calls.ts';
+import { saveTransitions } from '../../src/db/queries/calls.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { vapiClient } from '../../testkit/vapi.ts';
@@ -215,10 +215,9 @@ describe('a transition saved after its step answered', () => {
         snapshot: {},
         state: 'held',
         flagged: false,
-        event: { type: 'late' },
-        before: 'held',
+        transitions: [{ event: { type: 'late' }, before: 'held', after: 'held' }],
       };
-      expect(await withTenant(db.sql, ended.tenantId, (tx) => saveTransition(tx, late))).toBeUndefined();
+      expect(await withTenant(db.sql, ended.tenantId, (tx) => saveTransitions(tx, late))).toBeUndefined();
       expect(await read()).toEqual(ended);
     });
   });

@@ -10,16 +10,25 @@ export interface CallRow {
 }
 
 /**
- * Takes the call's lock for the rest of the transaction and reads the call. The lock is an advisory lock on the
- * call's key rather than a row lock, so it also covers a call whose row does not exist yet, and the transitions saved
- * while it is held (on other connections) commit at once instead of waiting for the event to finish.
+ * Takes the call's lock for the rest of the transaction, then reads the call and, for a tool call, the answer already
+ * recorded under its id. The lock is an advisory lock on the call's key rather than a row lock, so it also covers a
+ * call whose row does not exist yet. The read is sent with the lock, not after its answer (one round trip); being a
+ * statement of its own, it still reads what the previous holder of the lock committed.
  */
-export async function lockCall(tx: TenantTx, tenantId: string, vapiCallId: string): Promise<CallRow | undefined> {
-  await tx`select pg_advisory_xact_lock(hashtextextended(${`call/${tenantId}/${vapiCallId}`}, 0))`;
-  const [row] = await tx<CallRow[]>`
-    select id, tenant_id, vapi_call_id, state, snapshot, version from calls
-     where tenant_id = ${tenantId} and vapi_call_id = ${vapiCallId}`;
-  return row;
+export async function lockCall(
+  tx: TenantTx,
+  tenantId: string,
+  vapiCallId: string,
+  toolCallId: string | null,
+): Promise<{ row: CallRow | undefined; earlier: unknown }> {
+  const lock = tx`select pg_advisory_xact_lock(hashtextextended(${`call/${tenantId}/${vapiCallId}`}, 0))`.execute();
+  const read = tx<(Partial<CallRow> & { earlier: unknown })[]>`
+    select c.id, c.tenant_id, c.vapi_call_id, c.state, c.snapshot, c.version,
+           (select response from tool_call_results where tenant_id = ${tenantId} and tool_call_id = ${toolCallId}) as earlier
+      from (select) one left join calls c on c.tenant_id = ${tenantId} and c.vapi_call_id = ${vapiCallId}`.execute();
+  const [, [found]] = await Promise.all([lock, read]);
+  const { earlier, ...row } = found!;
+  return { row: row.id === null ? undefined : (row as CallRow), earlier: earlier ?? undefined };
 }
 
 export async function insertCall(
@@ -41,12 +50,19 @@ export async function insertCall(
   return row!;
 }
 
+/** One transition of the call's machine, for its audit trail. */
+export interface CallTransition {
+  event: { type: string };
+  before: string;
+  after: string;
+}
+
 /**
- * Saves the snapshot after one transition and appends the event to the audit trail; returns the new version. A
- * compare-and-set on the version the saving copy last saw: when the stored call has moved on since (another instance
- * handled a step), nothing is written and the answer is undefined.
+ * Saves the snapshot after one or more transitions and appends them to the audit trail, one event per version;
+ * returns the new version. A compare-and-set on the version the saving copy last saw: when the stored call has moved
+ * on since (another instance handled a step), nothing is written and the answer is undefined.
  */
-export async function saveTransition(
+export async function saveTransitions(
   tx: TenantTx,
   t: {
     callRowId: string;
@@ -54,19 +70,23 @@ export async function saveTransition(
     snapshot: unknown;
     state: string;
     flagged: boolean;
-    event: { type: string };
-    before: string;
+    transitions: CallTransition[];
   },
 ): Promise<number | undefined> {
+  const events = t.transitions.map((e) => ({ type: e.event.type, event: e.event, before: e.before, after: e.after }));
   const [row] = await tx<{ version: number }[]>`
     with u as (
-      update calls set snapshot = ${tx.json(t.snapshot as never)}, state = ${t.state}, version = version + 1,
+      update calls set snapshot = ${tx.json(t.snapshot as never)}, state = ${t.state},
+                       version = version + ${events.length},
                        flagged_for_human = flagged_for_human or ${t.flagged}, updated_at = now()
        where id = ${t.callRowId} and version = ${t.expectedVersion}
-      returning version)
-    insert into call_events (call_id, seq, event_type, event, state_before, state_after)
-    select ${t.callRowId}, u.version, ${t.event.type}, ${tx.json(t.event as never)}, ${t.before}, ${t.state} from u
-    returning seq as version`;
+      returning version),
+    trail as (
+      insert into call_events (call_id, seq, event_type, event, state_before, state_after)
+      select ${t.callRowId}, ${t.expectedVersion} + e.n::int, e.value ->> 'type', e.value -> 'event',
+             e.value ->> 'before', e.value ->> 'after'
+        from u, jsonb_array_elements(${tx.json(events as never)}) with ordinality as e(value, n))
+    select version from u`;
   return row?.version;
 }
 

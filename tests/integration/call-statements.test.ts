@@ -1,0 +1,94 @@
+// A call step is one transaction: the call's lock, its transitions, its effect and the effect's outbox rows commit
+// together (docs/performance.md counts the statements). Counted from what the server's pool sends to PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Sql } from '../../src/db/client.ts';
+import { SecretBox } from '../../src/security/secret-box.ts';
+import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
+import { type FakeTwilio, startFakeTwilio } from '../../testkit/fake-twilio.ts';
+import { vapiClient } from '../../testkit/vapi.ts';
+import { codeFrom, eventually, phoneCall, startServerWithTwilio } from '../helpers/calls.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import type { RunningServer } from '../helpers/server.ts';
+import { futureWeekday } from '../helpers/time.ts';
+
+const SECRET = 'call-statements-secret-01';
+
+let db: TestDatabase;
+let sql: Sql;
+let twilio: FakeTwilio;
+let server: RunningServer;
+const sent: string[] = [];
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  twilio = await startFakeTwilio();
+  sql = connect(db.url, { max: 10, debug: (_, query) => sent.push(query.trim().toLowerCase()) });
+  await createDemoClinic(db.sql, { secret: SECRET });
+  // No sweeps on a timer: what is counted is what the steps send (and the SMS dispatcher, which opens no transaction).
+  server = await startServerWithTwilio(sql, twilio, {
+    secretsKey: SecretBox.generateKey(),
+    env: { SMS_DISPATCH_INTERVAL_MS: '60000', HOLD_SWEEP_INTERVAL_MS: '60000' },
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+  await sql.end();
+  await twilio.close();
+  await db.drop();
+});
+
+/** The transactions a step opened and committed. */
+async function transactionsOf(run: () => Promise<unknown>): Promise<{ begins: number; commits: number }> {
+  sent.length = 0;
+  await run();
+  return { begins: sent.filter((q) => q === 'begin').length, commits: sent.filter((q) => q === 'commit').length };
+}
+
+describe('a call step', () => {
+  it('is one transaction: reserve (after its call is on record), send the code, verify and confirm', async () => {
+    const call = phoneCall(vapiClient(server.url, 'demo', SECRET), '+16172530001');
+    const offer = await call.tool('check_availability', {
+      date: futureWeekday('00:00', 3).toISODate(),
+      provider: 'Moreno',
+    });
+    const start = offer.slots[0].start;
+
+    // The call's row, then the step; the claim itself is one statement of its own (the slot coordinator's).
+    expect(
+      await transactionsOf(async () => {
+        const held = await call.tool('reserve_slot', { start, patient_name: 'Ann Lee', provider: 'Moreno' });
+        expect(held.status).toBe('held');
+      }),
+    ).toEqual({ begins: 2, commits: 2 });
+
+    // The opt-out look-up, then the step: the code's challenge and its text are queued in the step's transaction.
+    expect(await transactionsOf(async () => expect((await call.tool('send_otp')).status).toBe('sent'))).toEqual({
+      begins: 2,
+      commits: 2,
+    });
+    const [text] = await twilio.waitFor(call.number, 1);
+
+    // The code checked and consumed, the hold confirmed, its text and reminders queued: one commit.
+    expect(
+      await transactionsOf(async () => {
+        const booked = await call.tool('verify_otp', { code: codeFrom(text!.body) });
+        expect(booked.status).toBe('booked');
+        await twilio.waitFor(call.number, 2);
+      }),
+    ).toEqual({ begins: 1, commits: 1 });
+
+    // The end of a booked call has no hold left to release: the step, then why the call ended (end-call.ts).
+    expect(await transactionsOf(async () => expect(await call.hangUp()).toBe(200))).toEqual({ begins: 2, commits: 2 });
+    const [row] = await db.sql<{ state: string }[]>`select state from calls where vapi_call_id = ${call.id}`;
+    expect(row?.state).toBe('ended');
+    const trail = await eventually(
+      () => db.sql<{ n: number }[]>`select count(*)::int as n from call_events e join calls c on c.id = e.call_id
+                                     where c.vapi_call_id = ${call.id}`,
+      (rows) => rows[0]!.n > 0,
+    );
+    const [version] = await db.sql<{ version: number }[]>`select version from calls where vapi_call_id = ${call.id}`;
+    // Every transition is in the audit trail, one event per version, though a step saves them in one statement.
+    expect(trail[0]!.n).toBe(version!.version);
+  });
+});
