@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { migrate } from '../../src/db/migrate.ts';
 import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
@@ -13,7 +15,7 @@ import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
 import { CLINIC, createBenchClinic, FreeSlots, seedManyClinics, slotsAroundContention } from './bench-clinic.ts';
 import { describeMachine } from './machine.ts';
-import { type ServiceProcess, startService } from './processes.ts';
+import { PROJECT_ROOT, type ServiceProcess, startService } from './processes.ts';
 import { type BenchResults, type ScenarioResult, writeResults } from './results.ts';
 
 export interface BenchConfig extends BenchOptions {
@@ -53,13 +55,18 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     return process;
   };
 
+  // Compiled once per run (`npm run build`, into dist/), so the server under test is the JavaScript the Docker image
+  // runs, not TypeScript through tsx (whose loader alone holds ≈ 75 MB).
+  const build = lazily(() => promisify(execFile)('npm', ['run', 'build'], { cwd: PROJECT_ROOT }));
+
   /** Slotkeeper as an operator runs it, on a migrated database of its own (seeded by the caller). */
   const startSlotkeeper = async (db: ScratchDatabase, profile: boolean) => {
+    await build();
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     return adopt(db, () =>
       startService(
-        'src/main.ts',
+        'dist/src/main.js',
         {
           DATABASE_URL: db.url,
           REDIS_URL: redisUrl ?? '',

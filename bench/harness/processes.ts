@@ -15,15 +15,17 @@ const READY = /listening on https?:\/\/[^\s:]+:(\d+)/i;
 const KEEP_LINES = 40;
 
 /**
- * Starts a TypeScript entry point as its own Node process (through tsx), so the process under test never shares
- * an event loop with the load generator. Ready when it prints "listening on http://host:port".
+ * Starts an entry point as its own Node process, so the process under test never shares an event loop with the load
+ * generator: compiled JavaScript (`.js`) with plain node, as production runs it; TypeScript through tsx. Ready when
+ * it prints "listening on http://host:port".
  */
 export async function startService(
   script: string,
   env: Record<string, string>,
   options: { nodeFlags?: string[]; readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), ...loader, script], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
