@@ -13,6 +13,8 @@ export interface ServiceProcess {
 
 const READY = /listening on https?:\/\/[^\s:]+:(\d+)/i;
 const KEEP_LINES = 40;
+/** pino's error and fatal levels. */
+const ERROR_LINE = /"level":[56]0/;
 
 /**
  * Starts an entry point as its own Node process, so the process under test never shares an event loop with the load
@@ -48,10 +50,12 @@ export async function startService(
       const m = READY.exec(chunk.toString());
       if (m) {
         clearTimeout(timer);
-        // From here on stdout is the server's log (one line per request at info): drained unread, so the load
-        // generator in this process does not pay for reading it.
+        // From here on stdout is the server's log (one line per request at info): only its errors are kept (a
+        // substring test, no parsing), so the load generator in this process pays next to nothing for reading it.
         child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
+        child.stdout!.on('data', (log: Buffer) => {
+          if (ERROR_LINE.test(log.toString())) keep(log);
+        });
         resolve(Number(m[1]));
       }
     });
@@ -60,7 +64,19 @@ export async function startService(
       reject(new Error(`${script} exited with ${code} before listening:\n${output()}`));
     });
   });
-  return { url: `http://127.0.0.1:${port}`, output, stop: () => stop(child) };
+  let stopping = false;
+  // A server that dies under load says why at once, not as a column of "fetch failed" at the end.
+  child.once('exit', (code, signal) => {
+    if (!stopping) process.stderr.write(`${script} exited (${signal ?? code}) while under test:\n${output()}\n`);
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output,
+    stop: () => {
+      stopping = true;
+      return stop(child);
+    },
+  };
 }
 
 /** SIGTERM and wait: the servers close their pools (and write their CPU profile) on the way out. */

@@ -19,9 +19,10 @@ export function createRedis(url: string, role: RedisRole, log: RedisLog): Redis 
     // The subscriber only sends SUBSCRIBE, which must wait for the connection (and is re-sent after a reconnect).
     enableOfflineQueue: role === 'subscriber',
     maxRetriesPerRequest: role === 'subscriber' ? null : 0,
-    // Commands issued in one tick leave in one write: under load a tool call's Redis round trips (rate limit, replay
-    // record, lock, invalidation) share syscalls with every other request's instead of paying one each.
-    ...(role === 'commands' ? { commandTimeout: 500, enableAutoPipelining: true } : {}),
+    // No auto-pipelining: a script command defined while a tick's pipeline waits (Redlock defines its scripts at the
+    // first lock) leaves that pipeline a reply short, and ioredis then throws outside any promise — the process dies
+    // (ioredis#1931; tests/integration/redis-first-lock.test.ts).
+    ...(role === 'commands' ? { commandTimeout: 500 } : {}),
     connectTimeout: 1000,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 5), 1000),
   });
