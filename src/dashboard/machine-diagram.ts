@@ -1,5 +1,4 @@
 import { toDirectedGraph } from '@xstate/graph';
-import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk-api.js';
 import type { AnyStateMachine } from 'xstate';
 import { type Html, html } from './html.ts';
@@ -23,8 +22,13 @@ const NODE_H = 32;
 // average), so a box is never narrower than its label; the browser test checks the rendered boxes.
 const textWidth = (s: string, font: number) => Math.ceil(s.length * font * 0.62);
 
-// The bundled build runs in this thread (no worker); its typings describe the class as a module.
-const elk = new (ELK as unknown as new () => { layout(graph: ElkNode): Promise<ElkNode> })();
+type Elk = { layout(graph: ElkNode): Promise<ElkNode> };
+let elk: Promise<Elk> | undefined;
+// Loaded on the first drawing, not at start: the bundled kernel costs ≈ 10 MB of memory that a server nobody opens a
+// call's diagram on never needs. The bundled build runs in this thread (no worker); its typings describe the class as
+// a module.
+const layoutKernel = () =>
+  (elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new (m.default as unknown as new () => Elk)()));
 const LAYOUT = {
   'elk.algorithm': 'layered',
   // Top to bottom: a narrow, tall drawing fits a phone held upright.
@@ -82,7 +86,7 @@ export async function machineDiagram(machine: AnyStateMachine, path: CallPath): 
   ];
 
   const edgeList = [...edges.values()];
-  const laidOut = await elk.layout({
+  const laidOut = await (await layoutKernel()).layout({
     id: 'root',
     layoutOptions: LAYOUT,
     children: keys.map((k) => ({ id: k, width: textWidth(k, NODE_FONT) + 24, height: NODE_H })),
