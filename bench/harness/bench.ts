@@ -9,7 +9,7 @@ import { SecretBox } from '../../src/security/secret-box.ts';
 import { createDemoClinic } from '../../src/tenants/demo-clinic.ts';
 import { createDatabase, type ScratchDatabase } from '../../testkit/databases.ts';
 import { startFakeTwilio } from '../../testkit/fake-twilio.ts';
-import { redisVersion } from '../../testkit/redis-version.ts';
+import { dropRedisPrefix, redisVersion } from '../../testkit/redis.ts';
 import { loadNaiveSchema } from '../naive/database.ts';
 import { selectScenarios } from '../scenarios/index.ts';
 import type { BenchContext, BenchOptions, Endpoint, Scenario, ScenarioOutcome } from '../scenarios/scenario.ts';
@@ -45,6 +45,8 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const startedAt = new Date().toISOString();
   const redisUrl = config.redisUrl && (await redisVersion(config.redisUrl)) ? config.redisUrl : undefined;
   const cleanup: (() => Promise<unknown>)[] = [];
+  // Runs last: the servers are stopped by then.
+  if (redisUrl) cleanup.push(() => dropRedisPrefix(redisUrl, `${config.databaseName}:`));
   const twilio = await startFakeTwilio();
   cleanup.push(() => twilio.close());
 

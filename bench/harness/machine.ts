@@ -1,6 +1,6 @@
 import { cpus, release, totalmem, type } from 'node:os';
 import { connect } from '../../src/db/client.ts';
-import { redisVersion } from '../../testkit/redis-version.ts';
+import { redisVersion } from '../../testkit/redis.ts';
 import type { BenchResults } from './results.ts';
 
 export async function describeMachine(

@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { connect } from '../../src/db/client.ts';
 import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.ts';
 import { FUNCTIONS_DIR, MIGRATIONS_DIR, migrate } from '../../src/db/migrate.ts';
-import { redisVersion } from '../../testkit/redis-version.ts';
+import { redisVersion } from '../../testkit/redis.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
