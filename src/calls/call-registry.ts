@@ -297,7 +297,7 @@ export class CallRegistry {
   }
 
   /**
-   * A new call's row commits in a transaction of its own before its first step runs: the call is on record even if
+   * A new call's row commits on its own (one statement) before its first step runs: the call is on record even if
    * that step fails, and an effect working on a connection of its own (a change of appointment texts the patient
    * from the call) can refer to it.
    */
@@ -305,17 +305,15 @@ export class CallRegistry {
     const input: CallInput = { ...who, callRowId: randomUUID() };
     const live = this.start(key, { input }, null);
     const row = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
-      withTenant(this.o.sql, who.tenantId, (tx) =>
-        insertCall(tx, {
-          id: input.callRowId,
-          tenantId: who.tenantId,
-          vapiCallId: who.vapiCallId,
-          callerNumber: who.callerNumber,
-          state: live.state,
-          snapshot: live.actor.getPersistedSnapshot(),
-          input,
-        }),
-      ),
+      insertCall(this.o.sql, {
+        id: input.callRowId,
+        tenantId: who.tenantId,
+        vapiCallId: who.vapiCallId,
+        callerNumber: who.callerNumber,
+        state: live.state,
+        snapshot: live.actor.getPersistedSnapshot(),
+        input,
+      }),
     );
     live.row = row;
     live.version = row.version;

@@ -54,19 +54,23 @@ describe('a call step', () => {
     });
     const start = offer.slots[0].start;
 
-    // The call's row, then the step; the claim itself is one statement of its own (the slot coordinator's).
+    // The step; the call's row (sql/functions/insert_call.sql) and the claim (the slot coordinator's) are one
+    // statement each, committed on their own.
     expect(
       await transactionsOf(async () => {
         const held = await call.tool('reserve_slot', { start, patient_name: 'Ann Lee', provider: 'Moreno' });
         expect(held.status).toBe('held');
       }),
-    ).toEqual({ begins: 2, commits: 2 });
+    ).toEqual({ begins: 1, commits: 1 });
+    expect(sent.filter((q) => q.includes('insert_call(')).length).toBe(1);
 
-    // The opt-out look-up, then the step: the code's challenge and its text are queued in the step's transaction.
+    // The opt-out look-up is one statement (sql/functions/is_opted_out.sql); the code's challenge and its text are
+    // queued in the step's transaction.
     expect(await transactionsOf(async () => expect((await call.tool('send_otp')).status).toBe('sent'))).toEqual({
-      begins: 2,
-      commits: 2,
+      begins: 1,
+      commits: 1,
     });
+    expect(sent.filter((q) => q.includes('is_opted_out(')).length).toBe(1);
     const [text] = await twilio.waitFor(call.number, 1);
 
     // The code checked and consumed, the hold confirmed, its text and reminders queued: one commit.

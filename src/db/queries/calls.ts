@@ -1,3 +1,4 @@
+import type { Sql } from '../client.ts';
 import type { TenantTx } from '../tenant-scope.ts';
 
 export interface CallRow {
@@ -31,8 +32,12 @@ export async function lockCall(
   return { row: row.id === null ? undefined : (row as CallRow), earlier: earlier ?? undefined };
 }
 
+/**
+ * A new call's row, committed at once in one statement (sql/functions/insert_call.sql sets the tenant scope itself).
+ * Takes the pool, not a TenantTx: the row is on record even if the step that needed it fails.
+ */
 export async function insertCall(
-  tx: TenantTx,
+  sql: Sql,
   c: {
     id: string;
     tenantId: string;
@@ -43,10 +48,9 @@ export async function insertCall(
     input: unknown;
   },
 ): Promise<CallRow> {
-  const [row] = await tx<CallRow[]>`
-    insert into calls (id, tenant_id, vapi_call_id, caller_number, state, snapshot, machine_input)
-    values (${c.id}, ${c.tenantId}, ${c.vapiCallId}, ${c.callerNumber}, ${c.state}, ${tx.json(c.snapshot as never)}, ${tx.json(c.input as never)})
-    returning id, tenant_id, vapi_call_id, state, snapshot, version`;
+  const [row] = await sql<CallRow[]>`
+    select * from insert_call(${c.tenantId}, ${c.id}, ${c.vapiCallId}, ${c.callerNumber}, ${c.state},
+                              ${sql.json(c.snapshot as never)}, ${sql.json(c.input as never)})`;
   return row!;
 }
 

@@ -84,6 +84,15 @@ export async function isOptedOut(tx: TenantTx, tenantId: string, phone: string):
   return rows.length === 1;
 }
 
+/**
+ * The same question outside any transaction, in one statement (sql/functions/is_opted_out.sql sets the tenant scope
+ * itself): one round trip before a code is texted.
+ */
+export async function isOptedOutAlone(sql: Sql, tenantId: string, phone: string): Promise<boolean> {
+  const [row] = await sql<{ optedOut: boolean }[]>`select is_opted_out(${tenantId}, ${phone}) as opted_out`;
+  return row!.optedOut;
+}
+
 export interface OptOutRow {
   phoneE164: string;
   keyword: string;
