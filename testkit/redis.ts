@@ -26,12 +26,10 @@ export async function redisVersion(url: string): Promise<string | null> {
 }
 
 /** Deletes every key under `prefix` (a run's cache, locks and replay records), so runs leave the shared Redis clean. */
-export async function dropRedisPrefix(url: string, prefix: string): Promise<number> {
-  return withRedis(url, async (redis) => {
-    let dropped = 0;
+export async function dropRedisPrefix(url: string, prefix: string): Promise<void> {
+  await withRedis(url, async (redis) => {
     for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
-      if (keys.length > 0) dropped += await redis.unlink(...keys);
+      if (keys.length > 0) await redis.unlink(...keys);
     }
-    return dropped;
   });
 }

@@ -33,8 +33,13 @@ export async function startService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
-  const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString().split('\n').filter(Boolean));
+  const keep = (chunk: Buffer, only?: RegExp) => {
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((line) => line && (!only || only.test(line))),
+    );
     lines.splice(0, Math.max(0, lines.length - KEEP_LINES));
   };
   child.stderr!.on('data', keep);
@@ -50,12 +55,10 @@ export async function startService(
       const m = READY.exec(chunk.toString());
       if (m) {
         clearTimeout(timer);
-        // From here on stdout is the server's log (one line per request at info): only its errors are kept (a
-        // substring test, no parsing), so the load generator in this process pays next to nothing for reading it.
+        // From here on stdout is the server's log (one line per request at info): only its error lines are kept (a
+        // pattern test, no JSON parsing), so the load generator in this process pays little for reading it.
         child.stdout!.removeAllListeners('data');
-        child.stdout!.on('data', (log: Buffer) => {
-          if (ERROR_LINE.test(log.toString())) keep(log);
-        });
+        child.stdout!.on('data', (log: Buffer) => keep(log, ERROR_LINE));
         resolve(Number(m[1]));
       }
     });

@@ -8,9 +8,9 @@
 --   columns are null). Otherwise claim_slot's row; `recorded` set only with outcome 'created', and is the stored
 --   answer. Every other outcome records nothing: the caller phrases and records those answers itself.
 -- Locks: those of claim_slot (advisory locks on the provider-days), and the (tenant, tool_call_id) unique index.
--- Why set the role here: the tenant role and app.tenant_id are set local to this statement's transaction, so the
+-- Why it enters the tenant scope itself (enter_tenant_scope): sent on its own, it is its own transaction, so the
 --   row-level security of migrations/007_rls.sql holds every statement below to p_tenant, exactly as withTenant
---   does for a multi-statement transaction; both end with the transaction.
+--   does for a multi-statement transaction; the scope ends with the transaction.
 create or replace function claim_slot_answered(
   p_tenant        uuid,
   p_tool_call_id  text,
@@ -36,7 +36,7 @@ declare
   r        claim_result;
   v_answer jsonb;
 begin
-  perform set_config('role', 'slotkeeper_tenant', true), set_config('app.tenant_id', p_tenant::text, true);
+  perform enter_tenant_scope(p_tenant);
 
   select t.response into v_answer from tool_call_results t where t.tenant_id = p_tenant and t.tool_call_id = p_tool_call_id;
   if p_tool_call_id is not null and found then

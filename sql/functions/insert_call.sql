@@ -5,8 +5,8 @@
 -- Outcomes: the new row (id, tenant_id, vapi_call_id, state, snapshot, version). A second row for the same Vapi call
 --   id fails on the calls' unique key, as the plain insert always did.
 -- Locks: none beyond the insert's own.
--- Why set the role here: as in claim_slot_answered, the tenant role and app.tenant_id are set local to this
---   statement's transaction, so the row-level security of migrations/007_rls.sql holds the insert to p_tenant.
+-- Why it enters the tenant scope itself (enter_tenant_scope): sent on its own, it is its own transaction, so the
+--   row-level security of migrations/007_rls.sql holds the insert to p_tenant without a BEGIN around it.
 create or replace function insert_call(
   p_tenant        uuid,
   p_id            uuid,
@@ -18,7 +18,7 @@ create or replace function insert_call(
 ) returns table (id uuid, tenant_id uuid, vapi_call_id text, state text, snapshot jsonb, version integer)
 language plpgsql as $$
 begin
-  perform set_config('role', 'slotkeeper_tenant', true), set_config('app.tenant_id', p_tenant::text, true);
+  perform enter_tenant_scope(p_tenant);
   return query
     insert into calls as c (id, tenant_id, vapi_call_id, caller_number, state, snapshot, machine_input)
     values (p_id, p_tenant, p_vapi_call_id, p_caller_number, p_state, p_snapshot, p_input)

@@ -4,12 +4,12 @@
 -- Arguments: tenant; the number in E.164.
 -- Outcomes: true when the clinic holds an opt-out for the number.
 -- Locks: none.
--- Why set the role here: as in claim_slot_answered, the tenant role and app.tenant_id are set local to this
---   statement's transaction, so the row-level security of migrations/007_rls.sql holds the read to p_tenant.
+-- Why it enters the tenant scope itself (enter_tenant_scope): sent on its own, it is its own transaction, so the
+--   row-level security of migrations/007_rls.sql holds the read to p_tenant without a BEGIN around it.
 create or replace function is_opted_out(p_tenant uuid, p_phone text) returns boolean
 language plpgsql as $$
 begin
-  perform set_config('role', 'slotkeeper_tenant', true), set_config('app.tenant_id', p_tenant::text, true);
+  perform enter_tenant_scope(p_tenant);
   return exists (select 1 from sms_opt_outs o where o.tenant_id = p_tenant and o.phone_e164 = p_phone);
 end;
 $$;

@@ -19,8 +19,7 @@ export function withTenant<T>(sql: Sql, tenantId: string, fn: (tx: TenantTx) => 
   return sql.begin(async (tx) => {
     // Sent now and not awaited alone: the connection runs it before `fn`'s first statement, which saves a round
     // trip; if it failed, the transaction is aborted and that statement fails too.
-    const scoped =
-      tx`select set_config('role', 'slotkeeper_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`.execute();
+    const scoped = tx`select enter_tenant_scope(${tenantId})`.execute();
     const [, result] = await Promise.all([scoped, fn(tx as TenantTx)]);
     return result;
   }) as Promise<T>;

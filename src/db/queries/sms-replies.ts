@@ -79,16 +79,12 @@ export async function optIn(tx: TenantTx, tenantId: string, phone: string): Prom
   return rows.length === 1;
 }
 
-export async function isOptedOut(tx: TenantTx, tenantId: string, phone: string): Promise<boolean> {
-  const rows = await tx`select 1 from sms_opt_outs where tenant_id = ${tenantId} and phone_e164 = ${phone}`;
-  return rows.length === 1;
-}
-
 /**
- * The same question outside any transaction, in one statement (sql/functions/is_opted_out.sql sets the tenant scope
- * itself): one round trip before a code is texted.
+ * Whether the number opted out of the clinic's texts: one statement (sql/functions/is_opted_out.sql enters the tenant
+ * scope itself), so it takes the pool — one round trip before a code is texted — or runs inside a tenant transaction
+ * already in that scope.
  */
-export async function isOptedOutAlone(sql: Sql, tenantId: string, phone: string): Promise<boolean> {
+export async function isOptedOut(sql: Sql | TenantTx, tenantId: string, phone: string): Promise<boolean> {
   const [row] = await sql<{ optedOut: boolean }[]>`select is_opted_out(${tenantId}, ${phone}) as opted_out`;
   return row!.optedOut;
 }
