@@ -3,6 +3,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runBench } from '../../bench/harness/bench.ts';
 import { BenchResults } from '../../bench/harness/results.ts';
@@ -17,6 +18,7 @@ describe('bench smoke run', () => {
   it('runs uncontended claims with their baselines and a few phone calls, and writes well-formed results', async () => {
     const jsonPath = join(dir, 'latest.json');
     const mdPath = join(dir, 'latest.md');
+    const databaseName = `sk_t_${inject('runId')}_bench`;
     await runBench({
       only: ['uncontended_claims', 'phone_calls'],
       seconds: 1,
@@ -31,7 +33,7 @@ describe('bench smoke run', () => {
       adminDatabaseUrl: inject('databaseUrl'),
       redisUrl: inject('redisUrl'),
       // Named like the test databases, so the suite's teardown drops it even if this run is interrupted.
-      databaseName: `sk_t_${inject('runId')}_bench`,
+      databaseName,
       jsonPath,
       mdPath,
     });
@@ -64,5 +66,13 @@ describe('bench smoke run', () => {
 
     const markdown = await readFile(mdPath, 'utf8');
     expect(markdown).toContain('| book_appointment, every caller a different free slot |');
+
+    // The run's cache, locks and replay records went with it: nothing is left under its prefix in the shared Redis.
+    const redis = new Redis(inject('redisUrl')!);
+    try {
+      expect(await redis.keys(`${databaseName}:*`)).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
