@@ -74,6 +74,12 @@ export interface CancelledAppointment {
   startsAt: Date;
 }
 
+/** The appointment a hold becomes: its start (for the reminders) and how texts name it. */
+export interface ConfirmedAppointment {
+  startsAt: number;
+  words: AppointmentWords;
+}
+
 export type RescheduleAnswer = ClaimAnswer | { kind: 'not_found' };
 
 export interface ClaimInput {
@@ -285,11 +291,11 @@ export class BookingService {
   async confirmHold(
     ctx: TenantContext,
     request: ConfirmHoldRequest,
-    words: AppointmentWords,
+    appointment: ConfirmedAppointment,
     alsoOnConfirm?: (tx: TenantTx) => Promise<void>,
   ): Promise<BookingChangeRow> {
     const row = await withTenant(this.sql, request.tenantId, (tx) =>
-      this.confirmHoldIn(tx, ctx, request, words, alsoOnConfirm),
+      this.confirmHoldIn(tx, ctx, request, appointment, alsoOnConfirm),
     );
     return this.reported(request.tenantId, row);
   }
@@ -299,14 +305,16 @@ export class BookingService {
     tx: TenantTx,
     ctx: TenantContext,
     request: ConfirmHoldRequest,
-    words: AppointmentWords,
+    appointment: ConfirmedAppointment,
     alsoOnConfirm?: (tx: TenantTx) => Promise<void>,
   ): Promise<BookingChangeRow> {
-    const row = await confirmHold(tx, request);
-    if (row.outcome === 'confirmed') {
-      await this.remind(tx, ctx, row.bookingId, row.startsAt!.getTime(), words);
-      await alsoOnConfirm?.(tx);
-    }
+    // The reminders are sent with the confirmation, not after its answer: queue_reminders writes nothing for a
+    // booking that is not confirmed, and one confirmed before already has them (deduped per booking and instant).
+    const [row] = await Promise.all([
+      confirmHold(tx, request),
+      this.remind(tx, ctx, request.bookingId, appointment.startsAt, appointment.words),
+    ]);
+    if (row.outcome === 'confirmed') await alsoOnConfirm?.(tx);
     return row;
   }
 

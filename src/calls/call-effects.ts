@@ -93,7 +93,7 @@ export function provideCallEffects(deps: CallEffectsDeps) {
         callRowId: c.callRowId,
         sms: { to: hold.patientPhone, body: confirmationText(t.tenant, words) },
       },
-      words,
+      { startsAt: hold.startsAt, words },
     );
     const output: ConfirmOutput =
       row.outcome === 'confirmed' || row.outcome === 'already'

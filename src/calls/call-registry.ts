@@ -10,12 +10,19 @@ import {
   type Reply,
 } from '../../machines/call-machine.ts';
 import type { Sql } from '../db/client.ts';
-import { type CallRow, type CallTransition, insertCall, lockCall, saveTransitions } from '../db/queries/calls.ts';
-import { saveToolResult } from '../db/queries/tool-calls.ts';
-import { type TenantTx, withTenant } from '../db/tenant-scope.ts';
+import {
+  type CallRow,
+  type CallStepSaved,
+  type CallTransition,
+  insertCall,
+  lockCall,
+  saveCallStep,
+  saveTransitions,
+} from '../db/queries/calls.ts';
+import { withCommit, withTenant } from '../db/tenant-scope.ts';
 import { mustSave, type RecordsNotSaved } from '../observability/metrics.ts';
 import type { ProvidedCallMachine } from './call-effects.ts';
-import { type StepScopes, stepKey } from './step-scope.ts';
+import { type StepScope, type StepScopes, stepKey } from './step-scope.ts';
 
 type CallActor = Actor<ProvidedCallMachine>;
 
@@ -64,6 +71,15 @@ export interface CallRegistryOptions {
   maxConcurrent: number;
   /** Also hands every inspection event to this (the opt-in Stately inspector). */
   inspect?: (event: InspectionEvent) => void;
+}
+
+/** What a step came to: the machine's answer, or the error that stopped it (thrown once its transitions are saved). */
+type StepResult = { reply: Reply } | { failed: unknown };
+
+interface StepOutcome {
+  result: StepResult;
+  /** Undefined when the step saved nothing (no transition, no answer to record). */
+  saved?: CallStepSaved;
 }
 
 /** The event, or how to build it from the call's context when its turn comes. */
@@ -176,120 +192,124 @@ export class CallRegistry {
     build: EventSource,
     replay: ReplayKey | undefined,
   ): Promise<Reply> {
-    const log = this.o.log;
     const bound = { tenantId: who.tenantId, callId: who.vapiCallId };
-    let scope: ReturnType<StepScopes['begin']> | undefined;
+    let scope: StepScope | undefined;
+    // Set once the step ran: from then on a failed transaction leaves this copy ahead of what PostgreSQL holds.
+    let ran: Live | undefined;
+    let saving = false;
+    // Transitions made while the step's save is on its way (an effect outlasting the step) wait for it.
+    let stepSaved = () => {};
+    let outcome: StepOutcome;
     try {
-      const outcome = await withTenant(
-        this.o.sql,
-        who.tenantId,
-        async (tx): Promise<{ reply: Reply } | { failed: unknown }> => {
-          const { row: stored, earlier } = await lockCall(tx, who.tenantId, who.vapiCallId, replay?.toolCallId ?? null);
-          if (earlier !== undefined) {
-            log.debug(
-              { ...bound, toolCallId: replay?.toolCallId },
-              'repeated tool-call id: replaying the first answer',
-            );
-            return { reply: earlier as Reply };
-          }
-          scope = this.o.steps.begin(key, tx);
-          let reply: Reply;
-          try {
-            reply = await this.step(key, who, stored, build, bound, tx, scope);
-          } catch (failed) {
-            // The transitions saved in this transaction so far did happen: commit them, record no answer (a repeat of
-            // the tool call should run again), and fail after the commit.
-            return { failed };
-          }
-          // A step that could not run is not recorded: the same tool-call id, sent again, must really run.
-          if (!replay || reply.failed) return { reply };
-          const record = {
-            tenantId: who.tenantId,
-            toolCallId: replay.toolCallId,
-            callId: who.vapiCallId,
-            tool: replay.tool,
-            response: reply,
-          };
-          return { reply: (await saveToolResult(tx, record)) as Reply };
-        },
-      );
-      scope?.committed();
-      if ('failed' in outcome) throw outcome.failed;
-      return outcome.reply;
+      outcome = await withTenant(this.o.sql, who.tenantId, async (tx) => {
+        const { row: stored, earlier } = await lockCall(tx, who.tenantId, who.vapiCallId, replay?.toolCallId ?? null);
+        if (earlier !== undefined) {
+          this.o.log.debug(
+            { ...bound, toolCallId: replay?.toolCallId },
+            'repeated tool-call id: replaying the first answer',
+          );
+          return { result: { reply: earlier as Reply } };
+        }
+        scope = this.o.steps.begin(key, tx);
+        const live = await this.upToDate(key, who, stored, bound);
+        ran = live;
+        const { result, pending } = await this.step(live, build, scope, bound);
+        // Transitions saved on their own before this step (an earlier effect that outlasted its step) come first.
+        await live.writes;
+        live.writes = new Promise<void>((resolve) => (stepSaved = resolve));
+        // A step that could not run is not recorded: the same tool-call id, sent again, must really run. The
+        // transitions it did make are saved: they happened.
+        const record =
+          replay && 'reply' in result && !result.reply.failed
+            ? { tenantId: who.tenantId, vapiCallId: who.vapiCallId, ...replay, response: result.reply }
+            : undefined;
+        const last = pending.at(-1);
+        if (!last && !record) return { result };
+        saving = true;
+        const save = saveCallStep(tx, {
+          callRowId: live.row.id,
+          expectedVersion: live.version,
+          snapshot: last?.snapshot,
+          state: last?.after ?? live.state,
+          flagged: pending.some((t) => t.flagged),
+          transitions: pending,
+          ...(record ? { record } : {}),
+        });
+        return withCommit(save.then((saved): StepOutcome => ({ result, saved })));
+      });
+    } catch (err) {
+      if (saving) this.o.recordsNotSaved.inc({ record: 'call_transition' });
+      // The step's transitions are not in PostgreSQL: this copy goes, and the next event starts from the stored call.
+      if (ran) this.drop(key);
+      stepSaved();
+      throw err;
     } finally {
       if (scope) this.o.steps.end(key, scope);
     }
+    scope?.committed();
+    const { result, saved } = outcome;
+    if (saved?.version !== undefined) ran!.version = saved.version;
+    stepSaved();
+    if (ran) {
+      const snapshot = ran.actor.getSnapshot();
+      if (snapshot.status !== 'active') this.drop(key);
+      else if (this.live.size > this.maxActors) this.trim();
+    }
+    if ('failed' in result) throw result.failed;
+    return (saved?.recorded as Reply | undefined) ?? result.reply;
   }
 
-  /** The event's turn, under the call's lock: the actor brought up to date with the stored call, then the event. */
-  private async step(
+  /** The call's actor as PostgreSQL has it: this copy if it is current, else restored from the row, else a new call. */
+  private async upToDate(
     key: string,
     who: CallIdentity,
     stored: CallRow | undefined,
-    build: EventSource,
     bound: Record<string, string>,
-    tx: TenantTx,
-    scope: ReturnType<StepScopes['begin']>,
-  ): Promise<Reply> {
-    const log = this.o.log;
+  ): Promise<Live> {
     let live = this.live.get(key);
     if (live && (!stored || stored.version !== live.version)) {
-      log.info({ ...bound, mine: live.version, stored: stored?.version }, 'call moved on elsewhere: reloading it');
+      this.o.log.info(
+        { ...bound, mine: live.version, stored: stored?.version },
+        'call moved on elsewhere: reloading it',
+      );
       this.drop(key);
       live = undefined;
     }
     live ??= stored ? this.restore(key, stored) : await this.create(key, who);
     live.lastUsed = this.o.now();
+    return live;
+  }
 
-    if (live.actor.getSnapshot().status !== 'active') return machineSentences.ended;
-    // From here until the step ends, its transitions wait to be saved together, in this transaction.
+  /**
+   * The event's turn, under the call's lock. Its transitions are collected, not saved: the caller saves them with the
+   * step's answer, as the transaction's last statement.
+   */
+  private async step(
+    live: Live,
+    build: EventSource,
+    scope: StepScope,
+    bound: Record<string, string>,
+  ): Promise<{ result: StepResult; pending: Transition[] }> {
     const pending: Transition[] = [];
+    if (live.actor.getSnapshot().status !== 'active') return { result: { reply: machineSentences.ended }, pending };
     live.pending = pending;
-    let event: CallEvent | undefined;
     try {
       // A restored actor may be in the middle of an effect: let it finish before the next event.
       await this.settle(live);
-      event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
+      const event = typeof build === 'function' ? build(live.actor.getSnapshot().context) : build;
       live.actor.send(event);
       await this.settle(live);
+      this.o.log.debug({ ...bound, event: event.type, state: live.state }, 'call event handled');
+      return { result: { reply: live.actor.getSnapshot().context.reply ?? machineSentences.internal }, pending };
+    } catch (failed) {
+      // The transitions so far did happen: they are saved and committed, no answer is recorded (a repeat of the tool
+      // call should run again), and the step fails after the commit.
+      return { result: { failed }, pending };
     } finally {
       // An effect still under way (the step timed out) finishes its unit in this transaction or none of it does.
       await scope.close();
       live.pending = undefined;
-      live.writes = live.writes.then(() => this.saveInStep(live, tx, pending));
-      await live.writes.catch((err: unknown) => {
-        // A transition was not saved: this copy ran ahead of what Postgres holds. It goes, and the next event starts
-        // again from the stored call.
-        this.drop(key);
-        throw err;
-      });
     }
-    log.debug({ ...bound, event: event.type, state: live.state }, 'call event handled');
-    const snapshot = live.actor.getSnapshot();
-    if (snapshot.status !== 'active') this.drop(key);
-    else if (this.live.size > this.maxActors) this.trim();
-    return snapshot.context.reply ?? machineSentences.internal;
-  }
-
-  /** The step's transitions, saved in one statement in its transaction (the last snapshot, every event). */
-  private async saveInStep(live: Live, tx: TenantTx, pending: Transition[]): Promise<void> {
-    const last = pending.at(-1);
-    if (!last) return;
-    const expectedVersion = live.version;
-    const saved = await mustSave(this.o.recordsNotSaved, 'call_transition', () =>
-      saveTransitions(tx, {
-        callRowId: live.row.id,
-        expectedVersion,
-        snapshot: last.snapshot,
-        state: last.after,
-        flagged: pending.some((t) => t.flagged),
-        transitions: pending,
-      }),
-    );
-    // Under the lock the version was compared when the step began: a mismatch there is a broken lock, and fails.
-    if (saved === undefined)
-      throw new Error(`call ${live.row.vapiCallId} changed under its lock (expected version ${expectedVersion})`);
-    live.version = saved;
   }
 
   private async settle(live: Live): Promise<void> {

@@ -9,18 +9,46 @@ declare const scopedToTenant: unique symbol;
  */
 export type TenantTx = postgres.TransactionSql & { readonly [scopedToTenant]: true };
 
+const SENT_WITH_COMMIT = Symbol('sent with the commit');
+
+/** A transaction's last statement, already sent: withTenant sends the COMMIT behind it (withCommit). */
+export interface LastStatement<T> {
+  readonly [SENT_WITH_COMMIT]: Promise<T>;
+}
+
+/**
+ * Marks `statement` as the transaction's last: return it from withTenant's `fn` and the COMMIT is written right behind
+ * it instead of after its answer (one round trip fewer). withTenant then resolves to the statement's answer once the
+ * COMMIT is in. Should the statement fail, PostgreSQL turns that COMMIT into a rollback and withTenant rejects with the
+ * statement's error: the transaction commits whole or not at all, as with any other failing statement.
+ */
+export function withCommit<T>(statement: Promise<T>): LastStatement<T> {
+  // Awaited only after the COMMIT: until then a failure must not count as unhandled.
+  statement.catch(() => {});
+  return { [SENT_WITH_COMMIT]: statement };
+}
+
+const isLastStatement = (x: unknown): x is LastStatement<unknown> =>
+  typeof x === 'object' && x !== null && SENT_WITH_COMMIT in x;
+
 /**
  * Runs `fn` in a transaction as the tenant role with `app.tenant_id` set (both local to the transaction, so they end
  * with it and never leak to the next user of the pooled connection). The row-level security of
  * migrations/007_rls.sql then holds every statement in it to that tenant's rows, whatever filter a query forgets.
  * Callers report changes (cache invalidation, dashboard) after this resolves, i.e. after the commit.
  */
-export function withTenant<T>(sql: Sql, tenantId: string, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-  return sql.begin(async (tx) => {
+export async function withTenant<T>(
+  sql: Sql,
+  tenantId: string,
+  fn: (tx: TenantTx) => Promise<T | LastStatement<T>>,
+): Promise<T> {
+  const result = await sql.begin(async (tx) => {
     // Sent now and not awaited alone: the connection runs it before `fn`'s first statement, which saves a round
     // trip; if it failed, the transaction is aborted and that statement fails too.
     const scoped = tx`select enter_tenant_scope(${tenantId})`.execute();
     const [, result] = await Promise.all([scoped, fn(tx as TenantTx)]);
-    return result;
-  }) as Promise<T>;
+    // Not a thenable: postgres.js commits without waiting for the statement's answer.
+    return result as T | LastStatement<T>;
+  });
+  return isLastStatement(result) ? (result[SENT_WITH_COMMIT] as Promise<T>) : (result as T);
 }

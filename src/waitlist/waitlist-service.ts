@@ -102,7 +102,7 @@ export class WaitlistService {
           callRowId: null,
           sms: { to: offer.phoneE164, body: confirmationText(ctx.tenant, words) },
         },
-        words,
+        { startsAt: offer.startsAt.getTime(), words },
         async (tx) => {
           if (!(await decideOffer(tx, tenantId, offer.id, 'accepted'))) throw new OfferDecided();
           await markEntryBooked(tx, tenantId, offer.entryId, offer.bookingId);

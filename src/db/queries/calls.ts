@@ -61,37 +61,55 @@ export interface CallTransition {
   after: string;
 }
 
+/** What a call step saves (sql/functions/save_call_step.sql): its transitions and the answer kept for replay. */
+export interface CallStepSave {
+  callRowId: string;
+  /** The version the saving copy last saw: a compare-and-set. */
+  expectedVersion: number;
+  /** The snapshot after the transitions (ignored without transitions). */
+  snapshot: unknown;
+  state: string;
+  flagged: boolean;
+  transitions: CallTransition[];
+  /** The tool's answer, recorded under its tool-call id. */
+  record?: { tenantId: string; toolCallId: string; vapiCallId: string; tool: string; response: unknown };
+}
+
+export interface CallStepSaved {
+  /** Undefined when the stored call had moved on (nothing was written). */
+  version: number | undefined;
+  /** The answer stored under the tool-call id: this one, or the first one given. */
+  recorded: unknown;
+}
+
 /**
- * Saves the snapshot after one or more transitions and appends them to the audit trail, one event per version;
- * returns the new version. A compare-and-set on the version the saving copy last saw: when the stored call has moved
- * on since (another instance handled a step), nothing is written and the answer is undefined.
+ * The statement that saves a step under the call's lock: sent as the step's last statement, with its COMMIT
+ * (withCommit). A call no longer at the expected version makes it fail, and the COMMIT then rolls the step back.
  */
-export async function saveTransitions(
-  tx: TenantTx,
-  t: {
-    callRowId: string;
-    expectedVersion: number;
-    snapshot: unknown;
-    state: string;
-    flagged: boolean;
-    transitions: CallTransition[];
-  },
-): Promise<number | undefined> {
-  const events = t.transitions.map((e) => ({ type: e.event.type, event: e.event, before: e.before, after: e.after }));
-  const [row] = await tx<{ version: number }[]>`
-    with u as (
-      update calls set snapshot = ${tx.json(t.snapshot as never)}, state = ${t.state},
-                       version = version + ${events.length},
-                       flagged_for_human = flagged_for_human or ${t.flagged}, updated_at = now()
-       where id = ${t.callRowId} and version = ${t.expectedVersion}
-      returning version),
-    trail as (
-      insert into call_events (call_id, seq, event_type, event, state_before, state_after)
-      select ${t.callRowId}, ${t.expectedVersion} + e.n::int, e.value ->> 'type', e.value -> 'event',
-             e.value ->> 'before', e.value ->> 'after'
-        from u, jsonb_array_elements(${tx.json(events as never)}) with ordinality as e(value, n))
-    select version from u`;
-  return row?.version;
+export function saveCallStep(tx: TenantTx, s: CallStepSave): Promise<CallStepSaved> {
+  return saveCallStepQuery(tx, s, true);
+}
+
+/**
+ * Saves the snapshot after one or more transitions made outside a step (an effect that outlasted its step) and
+ * appends them to the audit trail; returns the new version, or undefined when the stored call has moved on since
+ * (another instance handled a step), in which case nothing is written.
+ */
+export async function saveTransitions(tx: TenantTx, t: Omit<CallStepSave, 'record'>): Promise<number | undefined> {
+  return (await saveCallStepQuery(tx, t, false)).version;
+}
+
+function saveCallStepQuery(tx: TenantTx, s: CallStepSave, lockHeld: boolean): Promise<CallStepSaved> {
+  const events = s.transitions.map((e) => ({ type: e.event.type, event: e.event, before: e.before, after: e.after }));
+  const r = s.record;
+  return tx<{ savedVersion: number | null; recorded: unknown }[]>`
+    select saved_version, recorded
+      from save_call_step(${r?.tenantId ?? null}, ${s.callRowId}, ${s.expectedVersion}, ${lockHeld},
+                          ${events.length ? tx.json(s.snapshot as never) : null}, ${s.state}, ${s.flagged},
+                          ${tx.json(events as never)}, ${r?.toolCallId ?? null}, ${r?.vapiCallId ?? null},
+                          ${r?.tool ?? null}, ${r ? tx.json(r.response as never) : null})`
+    .execute()
+    .then(([row]) => ({ version: row!.savedVersion ?? undefined, recorded: row!.recorded ?? undefined }));
 }
 
 export interface CallReport {
