@@ -66,40 +66,67 @@ export class OutboxDispatcher {
     });
   }
 
+  /**
+   * One pass: the opted-out numbers' messages suppressed while the first batch is claimed, each batch sent at once and
+   * marked sent in one statement; another batch only when this one was full (what is queued meanwhile kicks a new
+   * pass).
+   */
   private async drain(): Promise<void> {
     try {
-      const suppressed = await suppressOptedOut(this.sql, this.now());
-      if (suppressed > 0) this.log.info({ suppressed }, 'sms outbox: messages to opted-out numbers suppressed');
       const due = () => claimDueSms(this.sql, BATCH, this.now());
-      for (let batch = await due(); batch.length > 0; batch = await due()) {
-        await Promise.all(batch.map((m) => this.deliver(m)));
+      const [suppressed, first] = await Promise.all([suppressOptedOut(this.sql, this.now()), due()]);
+      if (suppressed > 0) this.log.info({ suppressed }, 'sms outbox: messages to opted-out numbers suppressed');
+      for (let batch = first; batch.length > 0; batch = await due()) {
+        const sent = (await Promise.all(batch.map((m) => this.deliver(m)))).filter((m) => m !== undefined);
+        await markSmsSent(this.sql, sent);
+        for (const m of sent) {
+          this.observe(m.kind, 'sent');
+          this.log.info(
+            {
+              tenantId: m.tenantId,
+              smsId: m.id,
+              kind: m.kind,
+              attempt: m.attempts,
+              providerMessageId: m.providerMessageId,
+            },
+            'sms sent',
+          );
+        }
+        if (batch.length < BATCH) break;
       }
     } catch (err) {
       this.log.error({ err }, 'sms outbox: pass failed');
     }
   }
 
-  private async deliver(m: ClaimedSms): Promise<void> {
-    const log = this.log.child({ tenantId: m.tenantId, smsId: m.id, kind: m.kind, attempt: m.attempts });
+  /** Sends one message: what the provider took is returned to be marked sent; a failure is recorded here. */
+  private async deliver(m: ClaimedSms): Promise<(ClaimedSms & { providerMessageId: string }) | undefined> {
     try {
       const body = m.bodySealed ? this.secrets.open(m.body) : m.body;
       const statusCallback = this.config.PUBLIC_URL
         ? `${this.config.PUBLIC_URL.replace(/\/$/, '')}/twilio/status?outbox=${m.id}`
         : undefined;
       const { providerMessageId } = await this.senderFor(m).send({ to: m.toE164, body, statusCallback });
-      await markSmsSent(this.sql, m.id, providerMessageId);
-      this.observe(m.kind, 'sent');
-      log.info({ providerMessageId }, 'sms sent');
+      return { ...m, providerMessageId };
     } catch (err) {
       const e = err instanceof SmsSendError ? err : new SmsSendError(String(err), 'retry');
       const retry = e.kind === 'retry' && m.attempts < this.config.SMS_MAX_ATTEMPTS;
       const retryInMs = retry ? Math.min(this.config.SMS_RETRY_BASE_MS * 2 ** (m.attempts - 1), MAX_BACKOFF_MS) : null;
       await markSmsFailed(this.sql, m.id, { error: e.message, retryInMs, unknown: e.kind === 'unknown' });
       this.observe(m.kind, e.kind === 'unknown' ? 'unknown' : retry ? 'retry' : 'failed');
-      log.warn(
-        { error: e.message, kind: e.kind, retryInMs },
+      this.log.warn(
+        {
+          tenantId: m.tenantId,
+          smsId: m.id,
+          kind: m.kind,
+          attempt: m.attempts,
+          error: e.message,
+          errorKind: e.kind,
+          retryInMs,
+        },
         retry ? 'sms send failed; will retry' : 'sms send failed',
       );
+      return undefined;
     }
   }
 

@@ -96,3 +96,31 @@ describe('a call step', () => {
     expect(trail[0]!.n).toBe(version!.version);
   });
 });
+
+describe('a pass of the SMS dispatcher', () => {
+  it('claims what is due in one statement and marks every message it sent in one more', async () => {
+    const [clinic] = await db.sql<{ id: string }[]>`select id from tenants where slug = 'demo'`;
+    const numbers = Array.from({ length: 5 }, (_, i) => `+1617253${String(1000 + i).padStart(4, '0')}`);
+    await db.sql`
+      insert into sms_outbox (tenant_id, kind, to_e164, body, dedupe_key)
+      select ${clinic!.id}, 'alert', n, 'batched pass ' || n, 'batched:' || n from unnest(${numbers}::text[]) n`;
+    sent.length = 0;
+    // A code sent on a call nudges the dispatcher: its pass takes the five queued messages and the code together.
+    const call = phoneCall(vapiClient(server.url, 'demo', SECRET), '+16172530002');
+    const held = await call.tool('reserve_slot', { start: futureWeekday('10:00', 4).toISO()!, patient_name: 'Bo Wu' });
+    expect(held.status).toBe('held');
+    expect((await call.tool('send_otp')).status).toBe('sent');
+    for (const n of [...numbers, call.number]) await twilio.waitFor(n, 1);
+    await eventually(
+      () =>
+        db.sql<
+          { n: number }[]
+        >`select count(*)::int as n from sms_outbox where status = 'sent' and to_e164 in ${db.sql([...numbers, call.number])}`,
+      (rows) => rows[0]!.n === 6,
+    );
+    const marks = sent.filter((q) => q.startsWith("update sms_outbox o set status = 'sent'"));
+    const claims = sent.filter((q) => q.includes('with due as'));
+    expect(marks.length).toBe(1);
+    expect(claims.length).toBe(1);
+  });
+});

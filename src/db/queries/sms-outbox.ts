@@ -46,11 +46,15 @@ export async function suppressOptedOut(sql: Sql, now: number): Promise<number> {
   return rows.length;
 }
 
-export async function markSmsSent(sql: Sql, id: string, providerMessageId: string): Promise<void> {
+/** Marks messages the provider took, a dispatcher pass's in one statement. */
+export async function markSmsSent(sql: Sql, sent: { id: string; providerMessageId: string }[]): Promise<void> {
+  if (sent.length === 0) return;
   await sql`
-    update sms_outbox set status = 'sent', sent_at = now(), last_error = null,
-                          provider_message_id = coalesce(provider_message_id, ${providerMessageId})
-     where id = ${id}`;
+    update sms_outbox o set status = 'sent', sent_at = now(), last_error = null,
+                            provider_message_id = coalesce(o.provider_message_id, s.provider_message_id)
+      from unnest(${sent.map((m) => m.id)}::uuid[], ${sent.map((m) => m.providerMessageId)}::text[])
+           as s(id, provider_message_id)
+     where o.id = s.id`;
 }
 
 /** Back to pending after `delayMs`, or failed for good. */
