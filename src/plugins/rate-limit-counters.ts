@@ -62,10 +62,7 @@ class BatchedCounters {
 
   incr(key: string, done: Done, windowMs: number, max: number): void {
     // The client fails commands at once while disconnected; asking first saves building them.
-    if (this.redis.status !== 'ready') {
-      this.locally(key, done, windowMs, max);
-      return;
-    }
+    if (this.redis.status !== 'ready') return this.locally(key, done, windowMs, max);
     const now = Date.now();
     const c = this.counter(key, now, windowMs);
     if (c.local + 1 <= max * LOCAL_SHARE && (c.shared + c.local + 1) * 2 <= max) {
