@@ -112,6 +112,12 @@ describe('reminders', () => {
     ]);
 
     clock = newStart.minus({ minutes: 90 }).toMillis();
+    // Both reminders of the new time are due now. A pass already under way may have claimed with the earlier clock,
+    // so what is awaited is their being sent, not merely a later message's.
+    await eventually(
+      () => remindersOf(db, res.json.id),
+      (rows) => rows.every((r) => r.status === 'sent'),
+    );
     await dispatcherPassed(db, twilio, c.id);
     // Only the change texts reached them; the cancelled times were never reminded.
     expect(twilio.messages.filter((m) => m.to === gone).map((m) => m.body)).toEqual([
