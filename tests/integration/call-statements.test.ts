@@ -115,7 +115,7 @@ describe('a pass of the SMS dispatcher', () => {
       () =>
         db.sql<
           { n: number }[]
-        >`select count(*)::int as n from sms_outbox where status = 'sent' and to_e164 in ${db.sql([...numbers, call.number])}`,
+        >`select count(*)::int as n from sms_outbox where status = 'sent' and to_e164 = any(${[...numbers, call.number]}::text[])`,
       (rows) => rows[0]!.n === 6,
     );
     const marks = sent.filter((q) => q.startsWith("update sms_outbox o set status = 'sent'"));
