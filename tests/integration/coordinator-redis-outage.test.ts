@@ -7,7 +7,7 @@ import { claimStorm } from '../helpers/claim-storm.ts';
 import { createTestDatabase, overlappingPairs, type TestDatabase } from '../helpers/db.ts';
 import { health, type Instance, type Instances, metric, startInstances } from '../helpers/instances.ts';
 import { type PrivateRedis, privateRedis } from '../helpers/private-redis.ts';
-import { futureWeekday, iso } from '../helpers/time.ts';
+import { futureWeekday, iso, weekdayAfter } from '../helpers/time.ts';
 
 const SECRET = 'coordinator-outage-secret-01';
 let db: TestDatabase;
@@ -93,7 +93,8 @@ describe('Redis stopped halfway through 2,000 concurrent claims, then started ag
         ),
       ).toMatchObject({ status: 'ok', redis: 'up' });
     const lockedBefore = await sum(cluster.list, 'slotkeeper_claims_total', { path: 'locked' });
-    const later = futureWeekday('11:00', 4);
+    // A day of its own: futureWeekday('…', 4) is the storm's Monday when today is a Wednesday or a Thursday.
+    const later = weekdayAfter(day).set({ hour: 11, minute: 0 });
     for (const [n, provider] of [
       [0, 'Moreno'],
       [1, 'Okafor'],
