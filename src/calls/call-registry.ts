@@ -248,13 +248,12 @@ export class CallRegistry {
     }
     scope?.committed();
     const { result, saved } = outcome;
-    if (saved?.version !== undefined) ran!.version = saved.version;
-    stepSaved();
     if (ran) {
-      const snapshot = ran.actor.getSnapshot();
-      if (snapshot.status !== 'active') this.drop(key);
+      if (saved?.version !== undefined) ran.version = saved.version;
+      if (ran.actor.getSnapshot().status !== 'active') this.drop(key);
       else if (this.live.size > this.maxActors) this.trim();
     }
+    stepSaved();
     if ('failed' in result) throw result.failed;
     return (saved?.recorded as Reply | undefined) ?? result.reply;
   }

@@ -81,16 +81,7 @@ export class OutboxDispatcher {
         await markSmsSent(this.sql, sent);
         for (const m of sent) {
           this.observe(m.kind, 'sent');
-          this.log.info(
-            {
-              tenantId: m.tenantId,
-              smsId: m.id,
-              kind: m.kind,
-              attempt: m.attempts,
-              providerMessageId: m.providerMessageId,
-            },
-            'sms sent',
-          );
+          this.log.info({ ...logFields(m), providerMessageId: m.providerMessageId }, 'sms sent');
         }
         if (batch.length < BATCH) break;
       }
@@ -115,15 +106,7 @@ export class OutboxDispatcher {
       await markSmsFailed(this.sql, m.id, { error: e.message, retryInMs, unknown: e.kind === 'unknown' });
       this.observe(m.kind, e.kind === 'unknown' ? 'unknown' : retry ? 'retry' : 'failed');
       this.log.warn(
-        {
-          tenantId: m.tenantId,
-          smsId: m.id,
-          kind: m.kind,
-          attempt: m.attempts,
-          error: e.message,
-          errorKind: e.kind,
-          retryInMs,
-        },
+        { ...logFields(m), error: e.message, errorKind: e.kind, retryInMs },
         retry ? 'sms send failed; will retry' : 'sms send failed',
       );
       return undefined;
@@ -142,3 +125,6 @@ export class OutboxDispatcher {
     return sender;
   }
 }
+
+/** What every log line about a message carries. */
+const logFields = (m: ClaimedSms) => ({ tenantId: m.tenantId, smsId: m.id, kind: m.kind, attempt: m.attempts });
