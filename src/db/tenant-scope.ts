@@ -42,13 +42,24 @@ export async function withTenant<T>(
   tenantId: string,
   fn: (tx: TenantTx) => Promise<T | LastStatement<T>>,
 ): Promise<T> {
-  const result = await sql.begin(async (tx) => {
-    // Sent now and not awaited alone: the connection runs it before `fn`'s first statement, which saves a round
-    // trip; if it failed, the transaction is aborted and that statement fails too.
-    const scoped = tx`select enter_tenant_scope(${tenantId})`.execute();
-    const [, result] = await Promise.all([scoped, fn(tx as TenantTx)]);
-    // Not a thenable: postgres.js commits without waiting for the statement's answer.
-    return result as T | LastStatement<T>;
-  });
+  let body: Promise<unknown> | undefined;
+  let result: T | LastStatement<T>;
+  try {
+    result = (await sql.begin(async (tx): Promise<T | LastStatement<T>> => {
+      // Sent now and not awaited alone: the connection runs it before `fn`'s first statement, which saves a round
+      // trip; if it failed, the transaction is aborted and that statement fails too.
+      const scoped = tx`select enter_tenant_scope(${tenantId})`.execute();
+      body = fn(tx as TenantTx);
+      const [, result] = await Promise.all([scoped, body]);
+      // Not a thenable: postgres.js commits without waiting for the statement's answer.
+      return result as T | LastStatement<T>;
+    })) as T | LastStatement<T>;
+  } catch (err) {
+    // postgres.js rejects as soon as the connection is lost, while `fn` may still be awaiting something else (a pool
+    // query, Redis). Returning then would let the caller's next step run beside a body that is still going; its
+    // statements on the lost transaction fail at once (patches/postgres+3.4.9.patch), so it ends soon.
+    await body?.catch(() => {});
+    throw err;
+  }
   return isLastStatement(result) ? (result[SENT_WITH_COMMIT] as Promise<T>) : (result as T);
 }

@@ -1,0 +1,111 @@
+// A transaction whose connection is lost (PostgreSQL crashed, or ended the backend) fails as a whole, and nothing of it
+// runs on. postgres.js 3.4.9 rejected such a transaction at once but left its statements still queued waiting forever,
+// and withTenant returned while the transaction's body was still going; the chaos suite found a call that never
+// answered again (tests/integration/step-connection-lost.test.ts). Fixed in patches/postgres+3.4.9.patch and
+// src/db/tenant-scope.ts.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type Sql } from '../../src/db/client.ts';
+import { withTenant } from '../../src/db/tenant-scope.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+
+let db: TestDatabase;
+let sql: Sql;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  sql = connect(db.url, { max: 2 });
+});
+afterAll(async () => {
+  await sql.end();
+  await db.drop();
+});
+
+const tenant = '00000000-0000-4000-8000-000000000001';
+
+/** What a promise came to within `ms`: its value, its error's code, or 'no answer'. */
+const within = (ms: number, p: Promise<unknown>): Promise<unknown> =>
+  Promise.race([
+    p.then(
+      () => 'resolved',
+      (err: { code?: string }) => err.code ?? 'rejected',
+    ),
+    new Promise((r) => setTimeout(() => r('no answer'), ms)),
+  ]);
+
+/** A promise and its resolve (Node 20 has no Promise.withResolvers). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const terminate = (pid: number) => db.sql`select pg_terminate_backend(${pid})`;
+
+describe('a transaction whose connection is lost', () => {
+  it('fails every statement still waiting to be sent, instead of leaving it unanswered', async () => {
+    const own = connect(db.url, { max: 1 });
+    let statements: Promise<unknown>[] = [];
+    let pid = 0;
+    const started = signal();
+    const outcome = own.begin(async (tx) => {
+      pid = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
+      // A statement new to the connection waits for its description before anything else is sent behind it: the
+      // ones after it wait in the transaction's own queue.
+      const fresh = (n: number) => tx.unsafe(`select $1::int as lost_${n}_${Date.now()}`, [n]).execute();
+      statements = [tx`select pg_sleep(30)`.execute(), fresh(1), fresh(2), fresh(3)];
+      for (const s of statements) s.catch(() => {});
+      started.resolve();
+      await Promise.all(statements);
+    });
+    outcome.catch(() => {});
+    await started.promise;
+    await terminate(pid);
+
+    expect(await within(5000, outcome)).toMatch(/^(CONNECTION_CLOSED|57P01)$/);
+    for (const s of statements) expect(await within(5000, s)).toMatch(/^(CONNECTION_CLOSED|57P01)$/);
+    // The connection is not reconnected here: it was left with its last query running, and end() waited for that.
+    expect(await within(5000, own.end())).toBe('resolved');
+  });
+
+  it('leaves nothing behind for the next transaction on the reconnected connection', async () => {
+    const own = connect(db.url, { max: 1 });
+    const pid = (await own<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
+    const lost = own.begin((tx) => tx`select pg_sleep(30)`);
+    lost.catch(() => {});
+    await new Promise((r) => setTimeout(r, 100));
+    await terminate(pid);
+    expect(await within(5000, lost)).toMatch(/^(CONNECTION_CLOSED|57P01)$/);
+    // PostgreSQL's "terminating connection" came in before the close; it failed the reconnection's first query.
+    expect(await own.begin((tx) => tx<{ n: number }[]>`select 2 as n`)).toEqual([{ n: 2 }]);
+    await own.end();
+  });
+
+  it('withTenant settles only once its body has, and the body cannot reach the lost transaction any more', async () => {
+    const gate = signal();
+    const order: string[] = [];
+    let pid = 0;
+    const inside = signal();
+    const outcome = withTenant(sql, tenant, async (tx) => {
+      pid = (await tx<{ pid: number }[]>`select pg_backend_pid() as pid`)[0]!.pid;
+      inside.resolve();
+      await gate.promise; // awaiting something else than PostgreSQL (Redis, a pooled query) when the connection goes
+      const after = await within(5000, tx`select 1`.execute());
+      order.push(`body's next statement: ${String(after)}`);
+    }).then(
+      () => order.push('withTenant committed'),
+      (err: { code?: string }) => order.push(`withTenant failed: ${err.code}`),
+    );
+    await inside.promise;
+    await terminate(pid);
+    await new Promise((r) => setTimeout(r, 300));
+    order.push('gate opened');
+    gate.resolve();
+    await outcome;
+
+    expect(order[0]).toBe('gate opened');
+    expect(order[1]).toMatch(/^body's next statement: (CONNECTION_CLOSED|57P01)$/);
+    expect(order[2]).toMatch(/^withTenant failed: (CONNECTION_CLOSED|57P01)$/);
+    // The pool serves again.
+    expect(await withTenant(sql, tenant, async (tx) => (await tx<{ n: number }[]>`select 1 as n`)[0]!.n)).toBe(1);
+  });
+});
