@@ -2,7 +2,7 @@
 // runs on. postgres.js 3.4.9 rejected such a transaction at once but left its statements still queued waiting forever,
 // and withTenant returned while the transaction's body was still going; the chaos suite found a call that never
 // answered again (tests/integration/step-connection-lost.test.ts). Fixed in patches/postgres+3.4.9.patch and
-// src/db/tenant-scope.ts.
+// src/db/tenant-scope.ts. And a transaction nobody finishes does not hold its locks for ever (src/db/client.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/client.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
@@ -107,5 +107,24 @@ describe('a transaction whose connection is lost', () => {
     expect(order[2]).toMatch(/^withTenant failed: (CONNECTION_CLOSED|57P01)$/);
     // The pool serves again.
     expect(await withTenant(sql, tenant, async (tx) => (await tx<{ n: number }[]>`select 1 as n`)[0]!.n)).toBe(1);
+  });
+});
+
+describe('a transaction left idle', () => {
+  it('is ended by PostgreSQL after the pool’s idle-in-transaction timeout, and its locks go with it', async () => {
+    const own = connect(db.url, { max: 1, idleInTransactionMs: 500 });
+    const key = `idle-${process.pid}`;
+    const lost = own.begin(async (tx) => {
+      await tx`select pg_advisory_xact_lock(hashtext(${key}))`;
+      await new Promise((r) => setTimeout(r, 1500)); // forgotten, as a bug would forget it
+      await tx`select 1`;
+    });
+    expect(await within(5000, lost)).toMatch(/^(CONNECTION_CLOSED|25P03)$/);
+    // Another session gets the lock at once.
+    const [got] = await db.sql.begin(
+      (tx) => tx<{ got: boolean }[]>`select pg_try_advisory_xact_lock(hashtext(${key})) as got`,
+    );
+    expect(got!.got).toBe(true);
+    await own.end();
   });
 });
