@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { clinicDaysCovering, type Interval, openIntervalsOn, type ZonedInterval } from './hours.ts';
+import { type ClinicDay, clinicDaysCovering, type Interval, openIntervalsOn, type ZonedInterval } from './hours.ts';
 import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
 import { clinicZone, localHour } from './zone.ts';
 
@@ -33,7 +33,7 @@ export function freeSlots(input: FreeSlotsInput): Slot[] {
  * five) reads none, and a read covers only the time these slots occupy.
  */
 export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
-  const { rules, service, hours, exceptions, now } = input;
+  const { rules, service, now } = input;
   const zone = rules.timeZone;
   if (!(rules.slotStepMinutes > 0) || !(service.durationMinutes > 0)) {
     throw new RangeError('slotStepMinutes and durationMinutes must be positive');
@@ -44,32 +44,71 @@ export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
   const latest = Math.min(input.to, horizonEnd(now, rules.horizonDays, zone));
   if (earliest >= latest) return [];
 
+  const providerIds = [...new Set(input.providerIds)];
   const days = clinicDaysCovering(earliest, latest - 1, zone);
-  const durationMs = service.durationMinutes * MINUTE;
+  const slots: Slot[] = [];
+  for (const day of days)
+    for (const slot of dayGrid(input, providerIds, day))
+      if (slot.start >= earliest && slot.start < latest) slots.push(slot);
+  if (days.length === 1) return slots;
+  // A day's opening can run past the next day's first (overnight hours): by start, then provider, as on one day.
+  const rank = new Map(providerIds.map((id, i) => [id, i]));
+  return slots.sort((a, b) => a.start - b.start || rank.get(a.providerId)! - rank.get(b.providerId)!);
+}
 
+/**
+ * A clinic day's appointment times for these providers, before notice and horizon clip them: they depend on the
+ * catalog and the question only, not on the time of asking, so they are worked out once and kept for the requests
+ * that ask about the same day (most ask about the same few). The catalog's hours and exceptions count by identity:
+ * a catalog change brings new ones, and entries about the old ones age out. Bounded, least recently used first.
+ */
+function dayGrid(input: Omit<FreeSlotsInput, 'busy'>, providerIds: string[], day: ClinicDay): readonly Slot[] {
+  const { rules, service, hours, exceptions } = input;
+  const key = `${identity(hours)}:${identity(exceptions)}|${rules.timeZone}|${rules.slotStepMinutes}|${service.durationMinutes}|${day.date}|${providerIds.join(',')}`;
+  const kept = grids.get(key);
+  if (kept) {
+    grids.delete(key);
+    grids.set(key, kept);
+    return kept;
+  }
+  const durationMs = service.durationMinutes * MINUTE;
   // By start time, each start's slots in the order of providerIds (added provider by provider): few distinct starts
   // to sort instead of every slot.
   const byStart = new Map<number, Slot[]>();
-  for (const providerId of new Set(input.providerIds)) {
-    for (const day of days) {
-      for (const interval of openIntervalsOn(providerId, day, hours, exceptions)) {
-        if (interval.end <= earliest || interval.start >= latest) continue;
-        for (const start of candidateStarts(interval, rules.slotStepMinutes, zone)) {
-          const end = start + durationMs;
-          if (end > interval.end || start >= latest) break;
-          if (start < earliest) continue;
-          const slot = { providerId, start, end };
-          const same = byStart.get(start);
-          if (same) same.push(slot);
-          else byStart.set(start, [slot]);
-        }
+  for (const providerId of providerIds) {
+    for (const interval of openIntervalsOn(providerId, day, hours, exceptions)) {
+      for (const start of candidateStarts(interval, rules.slotStepMinutes, rules.timeZone)) {
+        const end = start + durationMs;
+        if (end > interval.end) break;
+        // Frozen: every request that asks about this day shares it.
+        const slot = Object.freeze({ providerId, start, end });
+        const same = byStart.get(start);
+        if (same) same.push(slot);
+        else byStart.set(start, [slot]);
       }
     }
   }
   const slots: Slot[] = [];
   for (const start of [...byStart.keys()].sort((a, b) => a - b))
     for (const slot of byStart.get(start)!) slots.push(slot);
+  if (grids.size >= MAX_GRIDS) grids.delete(grids.keys().next().value!);
+  grids.set(key, slots);
   return slots;
+}
+
+const grids = new Map<string, readonly Slot[]>();
+/** A few hundred clinic-days of the busiest clinics: at 20 providers a day is about a thousand slots. */
+const MAX_GRIDS = 256;
+const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
+
+function identity(o: object): number {
+  let id = identities.get(o);
+  if (id === undefined) {
+    id = ++lastIdentity;
+    identities.set(o, id);
+  }
+  return id;
 }
 
 const horizons = new Map<string, number>();

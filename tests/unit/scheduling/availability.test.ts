@@ -437,3 +437,33 @@ describe('pickSpread', () => {
     expect(distinctStarts(interleaved)).toEqual(grid(3, 'ben'));
   });
 });
+
+describe('open slots kept between requests about the same day', () => {
+  const hours = everyDay('ana', '09:00', '12:00');
+  const exceptions: DateException[] = [];
+
+  it('answer as if worked out afresh, clipped to the time of asking', () => {
+    const early = freeSlots(input({ ...MONDAY, hours, exceptions }));
+    expect(early).toHaveLength(6);
+    // Asked again at 10:10 the same morning: the same day, clipped by the notice.
+    const later = freeSlots(input({ ...MONDAY, hours, exceptions, now: local('2026-11-23T10:10') }));
+    expect(starts(later)).toEqual(starts(early).slice(3));
+    expect(freeSlots(input({ ...MONDAY, hours, exceptions }))).toEqual(early);
+  });
+
+  it('see a catalog change at once: new hours or a new closure', () => {
+    expect(freeSlots(input({ ...MONDAY, hours, exceptions }))).toHaveLength(6);
+    expect(freeSlots(input({ ...MONDAY, hours: everyDay('ana', '09:00', '10:00'), exceptions }))).toHaveLength(2);
+    const closed: DateException[] = [{ providerId: null, date: '2026-11-23', kind: 'closed' }];
+    expect(freeSlots(input({ ...MONDAY, hours, exceptions: closed }))).toEqual([]);
+  });
+
+  it('hand each caller a list of its own, and slots nobody can change', () => {
+    const first = freeSlots(input({ ...MONDAY, hours, exceptions }));
+    first.splice(0, 3);
+    expect(() => {
+      (first[0] as { start: number }).start = 0;
+    }).toThrow(TypeError);
+    expect(freeSlots(input({ ...MONDAY, hours, exceptions }))).toHaveLength(6);
+  });
+});
