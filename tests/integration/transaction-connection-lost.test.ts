@@ -128,3 +128,30 @@ describe('a transaction left idle', () => {
     await own.end();
   });
 });
+
+describe('a transaction whose body goes on after it ended', () => {
+  it('fails the statements the body sends later, instead of running them in the next transaction on its connection', async () => {
+    const own = connect(db.url, { max: 1 });
+    const gate = signal();
+    const later = signal();
+    let leaked: unknown;
+    // The clinic's scope cannot be entered: the transaction rolls back at once while its body is still waiting.
+    const failed = withTenant(own, 'not-a-clinic', async (tx) => {
+      await gate.promise;
+      leaked = await within(5000, tx<{ t: string }[]>`select current_setting('app.tenant_id', true) as t`.execute());
+      later.resolve();
+    });
+    const failure = within(5000, failed);
+    // The pool's one connection goes to another clinic's transaction, which is still open when the body goes on.
+    const other = withTenant(own, tenant, async (tx) => {
+      await tx`select 1`;
+      gate.resolve();
+      await later.promise;
+      return (await tx<{ t: string }[]>`select current_setting('app.tenant_id', true) as t`)[0]!.t;
+    });
+    expect(await failure).toBe('22P02'); // not a uuid
+    expect(leaked).toBe('TRANSACTION_ENDED');
+    expect(await other).toBe(tenant);
+    await own.end();
+  });
+});
