@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Sql } from '../db/client.ts';
 import {
   type BookingChangeRow,
@@ -118,7 +119,9 @@ const ALTERNATIVES_KEPT = 10_000;
 export class BookingService {
   private readonly freedListeners: TimeFreedListener[] = [];
   /** Recent alternatives by clinic, service, providers and requested time, valid for one availability version. */
-  private readonly alternativesSeen = new Map<string, { version: string; at: number; slots: Slot[] }>();
+  private readonly alternativesSeen = new LRUCache<string, { version: string; at: number; slots: Slot[] }>({
+    max: ALTERNATIVES_KEPT,
+  });
 
   constructor(
     private readonly sql: Sql,
@@ -223,9 +226,6 @@ export class BookingService {
     const free = await this.slotsFrom(ctx, { service, providerIds, from, enough: ALTERNATIVES });
     const slots = nearestAlternatives(free, Math.max(around, from), zone, ALTERNATIVES);
     if (version !== undefined) {
-      this.alternativesSeen.delete(key);
-      if (this.alternativesSeen.size >= ALTERNATIVES_KEPT)
-        this.alternativesSeen.delete(this.alternativesSeen.keys().next().value!);
       this.alternativesSeen.set(key, { version, at: now, slots });
     }
     return slots;

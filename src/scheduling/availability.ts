@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DateTime } from 'luxon';
 import { type ClinicDay, clinicDaysCovering, type Interval, openIntervalsOn, type ZonedInterval } from './hours.ts';
 import type { BusyRange, DateException, SchedulingRules, ServiceSpec, Slot, TimeOfDay, WeeklyHours } from './types.ts';
@@ -46,14 +47,12 @@ export function openSlots(input: Omit<FreeSlotsInput, 'busy'>): Slot[] {
 
   const providerIds = [...new Set(input.providerIds)];
   const days = clinicDaysCovering(earliest, latest - 1, zone);
+  // A day's opening intervals lie within that day (hours.ts), so the days' grids follow one another in start order.
   const slots: Slot[] = [];
   for (const day of days)
     for (const slot of dayGrid(input, providerIds, day))
       if (slot.start >= earliest && slot.start < latest) slots.push(slot);
-  if (days.length === 1) return slots;
-  // A day's opening can run past the next day's first (overnight hours): by start, then provider, as on one day.
-  const rank = new Map(providerIds.map((id, i) => [id, i]));
-  return slots.sort((a, b) => a.start - b.start || rank.get(a.providerId)! - rank.get(b.providerId)!);
+  return slots;
 }
 
 /**
@@ -66,11 +65,7 @@ function dayGrid(input: Omit<FreeSlotsInput, 'busy'>, providerIds: string[], day
   const { rules, service, hours, exceptions } = input;
   const key = `${identity(hours)}:${identity(exceptions)}|${rules.timeZone}|${rules.slotStepMinutes}|${service.durationMinutes}|${day.date}|${providerIds.join(',')}`;
   const kept = grids.get(key);
-  if (kept) {
-    grids.delete(key);
-    grids.set(key, kept);
-    return kept;
-  }
+  if (kept) return kept;
   const durationMs = service.durationMinutes * MINUTE;
   // By start time, each start's slots in the order of providerIds (added provider by provider): few distinct starts
   // to sort instead of every slot.
@@ -91,14 +86,12 @@ function dayGrid(input: Omit<FreeSlotsInput, 'busy'>, providerIds: string[], day
   const slots: Slot[] = [];
   for (const start of [...byStart.keys()].sort((a, b) => a - b))
     for (const slot of byStart.get(start)!) slots.push(slot);
-  if (grids.size >= MAX_GRIDS) grids.delete(grids.keys().next().value!);
   grids.set(key, slots);
   return slots;
 }
 
-const grids = new Map<string, readonly Slot[]>();
 /** A few hundred clinic-days of the busiest clinics: at 20 providers a day is about a thousand slots. */
-const MAX_GRIDS = 256;
+const grids = new LRUCache<string, readonly Slot[]>({ max: 256 });
 const identities = new WeakMap<object, number>();
 let lastIdentity = 0;
 

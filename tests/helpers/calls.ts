@@ -95,6 +95,10 @@ export async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolea
   }
 }
 
+/** The promise's value, or 'no answer' if it has none within `ms`: a hang fails an expectation instead of the test. */
+export const within = <T>(ms: number, answer: Promise<T>): Promise<T | 'no answer'> =>
+  Promise.race([answer, new Promise<'no answer'>((resolve) => setTimeout(resolve, ms, 'no answer'))]);
+
 /** One turn of a report's transcript, as Vapi's artifact carries it. */
 export const turn = (
   role: 'bot' | 'user',

@@ -5,6 +5,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { RedlockClaimLock } from '../../src/coordinator/claim-lock.ts';
 import { createRedis } from '../../src/redis/client.ts';
+import { within } from '../helpers/calls.ts';
 
 const silent = { warn: () => {}, info: () => {} };
 const redis = createRedis(inject('redisUrl')!, 'commands', silent);
@@ -23,8 +24,7 @@ describe('the first claim lock beside other Redis traffic', () => {
       const claim = lock.run(['provider/day'], async () => 'claimed');
       const after = redis.get('sk-first-lock:b');
       // A deadline only keeps the broken case from hanging: its commands are never answered.
-      const noAnswer = new Promise((resolve) => setTimeout(resolve, 5_000, 'no answer'));
-      const answers = await Promise.race([Promise.all([before, claim, after]), noAnswer]);
+      const answers = await within(5_000, Promise.all([before, claim, after]));
       expect(thrown.map(String)).toEqual([]);
       expect(answers).toEqual([null, { value: 'claimed', path: 'locked' }, null]);
     } finally {

@@ -5,24 +5,12 @@
 // kept the call's actor in memory with a save that would never settle, and every later event of the call waited on it.
 import { describe, expect } from 'vitest';
 import { vapiClient } from '../../testkit/vapi.ts';
-import { phoneCall } from '../helpers/calls.ts';
+import { eventually, phoneCall, within } from '../helpers/calls.ts';
 import { integrationTest } from '../helpers/fixtures.ts';
 import { futureWeekday, iso } from '../helpers/time.ts';
 
 const SECRET = 'step-connection-lost-1';
 const it = integrationTest({ clinic: { secret: SECRET } });
-
-const until = async (what: string, check: () => Promise<boolean>): Promise<void> => {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting: ${what}`);
-};
-
-/** Settles with the answer, or with 'no answer' if there is none in `ms`. */
-const within = <T>(ms: number, answer: Promise<T>): Promise<T | 'no answer'> =>
-  Promise.race([answer, new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), ms))]);
 
 describe('a call step whose connection is lost', () => {
   it('fails alone: the call answers its next tool call', async ({ db, server }) => {
@@ -37,12 +25,16 @@ describe('a call step whose connection is lost', () => {
       await blocker`begin`;
       await blocker`lock table calls in share mode`;
       first = call.tool('reserve_slot', { start, patient_name: 'Ada Moss' });
-      await until('the new call waiting for its row', async () => {
-        const [w] = await db.sql`
-          select count(*)::int as n from pg_stat_activity
-           where datname = current_database() and wait_event_type = 'Lock' and query like '%insert_call%'`;
-        return w!.n === 1;
-      });
+      // The new call waiting for its row.
+      await eventually(
+        async () =>
+          (
+            await db.sql<{ n: number }[]>`
+              select count(*)::int as n from pg_stat_activity
+               where datname = current_database() and wait_event_type = 'Lock' and query like '%insert_call%'`
+          )[0]!.n,
+        (n) => n === 1,
+      );
 
       // The step's own connection goes (as in a crash), then its row goes in.
       const killed = await db.sql<{ done: boolean }[]>`

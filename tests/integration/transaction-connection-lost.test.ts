@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Sql } from '../../src/db/client.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
+import { within as answerWithin } from '../helpers/calls.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 
 let db: TestDatabase;
@@ -22,15 +23,15 @@ afterAll(async () => {
 
 const tenant = '00000000-0000-4000-8000-000000000001';
 
-/** What a promise came to within `ms`: its value, its error's code, or 'no answer'. */
+/** What a promise came to within `ms`: 'resolved', its error's code, or 'no answer'. */
 const within = (ms: number, p: Promise<unknown>): Promise<unknown> =>
-  Promise.race([
+  answerWithin(
+    ms,
     p.then(
       () => 'resolved',
       (err: { code?: string }) => err.code ?? 'rejected',
     ),
-    new Promise((r) => setTimeout(() => r('no answer'), ms)),
-  ]);
+  );
 
 /** A promise and its resolve (Node 20 has no Promise.withResolvers). */
 function signal(): { promise: Promise<void>; resolve: () => void } {

@@ -458,6 +458,17 @@ describe('open slots kept between requests about the same day', () => {
     expect(freeSlots(input({ ...MONDAY, hours, exceptions: closed }))).toEqual([]);
   });
 
+  it('over several days: by start, then in the order the providers were asked for', () => {
+    const both = [...everyDay('ana', '09:00', '12:00'), ...everyDay('ben', '08:00', '23:30')];
+    const slots = freeSlots(
+      input({ hours: both, exceptions, providerIds: ['ben', 'ana'], from: MONDAY.from, to: local('2026-11-26T00:00') }),
+    );
+    expect(slots).toHaveLength(3 * (6 + 31));
+    for (const [a, b] of slots.slice(1).map((s, i) => [slots[i]!, s] as const)) {
+      expect(a.start < b.start || (a.start === b.start && a.providerId === 'ben' && b.providerId === 'ana')).toBe(true);
+    }
+  });
+
   it('hand each caller a list of its own, and slots nobody can change', () => {
     const first = freeSlots(input({ ...MONDAY, hours, exceptions }));
     first.splice(0, 3);
