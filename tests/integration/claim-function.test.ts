@@ -138,3 +138,28 @@ describe('claim_slot', () => {
     });
   });
 });
+
+describe('queue_reminders', () => {
+  const queue = (db: TestDatabase, bookingId: string, times: Date[]) =>
+    db.sql`select queue_reminders(${tenantId}, ${bookingId}, 'See you soon', ${times.map((t) => t.toISOString())}::timestamptz[])`;
+  const reminders = (db: TestDatabase, bookingId: string) =>
+    db.sql<{ toE164: string; sendAfter: Date }[]>`
+      select to_e164, send_after from sms_outbox where booking_id = ${bookingId} and kind = 'reminder' order by send_after`;
+
+  it("queues one text per instant to the booking's patient, once, and none for a booking not confirmed", async ({
+    db,
+  }) => {
+    const start = futureWeekday('09:00', 15).toJSDate();
+    const times = [new Date(start.getTime() - 24 * 3_600_000), new Date(start.getTime() - 2 * 3_600_000)];
+    const booked = await claim(db, start, { call: 'remind-1', phone: '+16172531777' });
+    await queue(db, booked.bookingId!, times);
+    await queue(db, booked.bookingId!, times);
+    expect(await reminders(db, booked.bookingId!)).toEqual(
+      times.map((sendAfter) => ({ toE164: '+16172531777', sendAfter })),
+    );
+
+    const held = await claim(db, futureWeekday('11:00', 15).toJSDate(), { status: 'held', call: 'remind-2' });
+    await queue(db, held.bookingId!, times);
+    expect(await reminders(db, held.bookingId!)).toEqual([]);
+  });
+});
