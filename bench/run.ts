@@ -1,7 +1,7 @@
 // npm run bench -- [--only <scenario>[,<scenario>…]] [--duration <s>] [--connections <n>] [--warmup <s>]
 //                  [--contention-connections <n>] [--contended-slots <n>] [--phone-calls 250,500,1000,2000]
 //                  [--pause 3-8] [--seed <n>] [--memory-clinics 1000] [--memory-providers 20] [--memory-days 90]
-//                  [--memory-bookings-per-day 4] [--memory-duration <s>] [--profile]
+//                  [--memory-bookings-per-day 4] [--memory-duration <s>] [--memory-heap-growth 50] [--profile]
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +41,9 @@ const Options = z.object({
   'memory-days': z.coerce.number().int().min(1).max(365).default(90),
   'memory-bookings-per-day': z.coerce.number().int().min(0).max(24).default(4),
   'memory-duration': z.coerce.number().positive().max(3600).default(180),
+  // The memory scenario's server runs with HEAP_GROWTH_PERCENT at this (0: V8's own sizing), as a deployment of
+  // many clinics would be configured; docs/performance.md gives both.
+  'memory-heap-growth': z.coerce.number().int().min(0).max(400).default(50),
   profile: z.boolean().default(false),
 });
 
@@ -60,6 +63,7 @@ const { values } = parseArgs({
     'memory-days': { type: 'string' },
     'memory-bookings-per-day': { type: 'string' },
     'memory-duration': { type: 'string' },
+    'memory-heap-growth': { type: 'string' },
     profile: { type: 'boolean' },
   },
 });
@@ -87,6 +91,7 @@ const report = await runBench({
     days: o['memory-days'],
     bookingsPerDay: o['memory-bookings-per-day'],
     seconds: o['memory-duration'],
+    heapGrowthPercent: o['memory-heap-growth'],
   },
   adminDatabaseUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

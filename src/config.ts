@@ -80,6 +80,8 @@ const ConfigSchema = z.object({
     .max(50 * 1024 * 1024)
     .default(2 * 1024 * 1024),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
+  // 0 leaves V8's own heap sizing (fastest); see src/heap-growth.ts and docs/performance.md for the trade.
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(400).default(0),
   ADMIN_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   RATE_LIMIT_WEBHOOK_PER_TENANT: z.coerce.number().int().min(1).default(3000),

@@ -7,6 +7,7 @@ import { dataDirOf } from './data-dir.ts';
 import { connect, type Sql } from './db/client.ts';
 import { type EmbeddedDatabase, EmbeddedPostgresError, startEmbeddedPostgres } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
+import { applyHeapGrowth } from './heap-growth.ts';
 import { keyFingerprints, removeRuntime, runtimeFile, writeRuntime } from './runtime-file.ts';
 import type { SecretBox } from './security/secret-box.ts';
 import { openSecretBox } from './security/secrets-key.ts';
@@ -26,6 +27,7 @@ const SHUTDOWN_LIMIT_MS = 15_000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.HEAP_GROWTH_PERCENT);
   const dataDir = dataDirOf(config);
   listenForSignals();
 

@@ -138,6 +138,8 @@ export interface ManyClinics {
   /** Confirmed 30-minute appointments per provider per day (of 24 slots, 07:00–19:00). */
   bookingsPerDay: number;
   seconds: number;
+  /** The server's HEAP_GROWTH_PERCENT. */
+  heapGrowthPercent: number;
 }
 
 /**

@@ -62,7 +62,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
   const build = lazily(() => promisify(execFile)('npm', ['run', 'build'], { cwd: PROJECT_ROOT }));
 
   /** Slotkeeper as an operator runs it, on a migrated database of its own (seeded by the caller). */
-  const startSlotkeeper = async (db: ScratchDatabase, profile: boolean) => {
+  const startSlotkeeper = async (db: ScratchDatabase, profile: boolean, settings: Record<string, string> = {}) => {
     await build();
     const dataDir = await mkdtemp(join(tmpdir(), 'slotkeeper-bench-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -89,6 +89,7 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
           TWILIO_AUTH_TOKEN: twilio.authToken,
           TWILIO_FROM_NUMBER: twilio.from,
           TWILIO_API_BASE_URL: twilio.url,
+          ...settings,
         },
         { nodeFlags: profile && config.profileDir ? ['--cpu-prof', '--cpu-prof-dir', config.profileDir] : [] },
       ),
@@ -126,7 +127,9 @@ export async function runBench(config: BenchConfig): Promise<BenchResults> {
     const t0 = Date.now();
     const seeded = await seedManyClinics(db.sql, config.memory);
     log(`seeded ${seeded.clinics} clinics, ${seeded.bookings} bookings in ${Math.round((Date.now() - t0) / 1000)} s`);
-    const server = await startSlotkeeper(db, true);
+    const server = await startSlotkeeper(db, true, {
+      HEAP_GROWTH_PERCENT: String(config.memory.heapGrowthPercent),
+    });
     return { server: server.url, slugs: seeded.slugs, secret: seeded.secret, sql: db.sql, bookings: seeded.bookings };
   });
 

@@ -66,7 +66,8 @@ export const memory: Scenario = {
       throughput: { value: peak.rssMb, unit: 'MB peak RSS' },
       notes: [
         `${clinics.slugs.length} clinics × ${o.providers} providers × ${o.days} days, ${clinics.bookings} bookings; ` +
-          `RSS ${before.rssMb} MB before the lookups, ${after.rssMb} MB after, peak ${peak.rssMb} MB`,
+          `RSS ${before.rssMb} MB before the lookups, ${after.rssMb} MB after, peak ${peak.rssMb} MB ` +
+          `(server with HEAP_GROWTH_PERCENT=${o.heapGrowthPercent})`,
         `in-memory entries at the peak: ${JSON.stringify(peak.entries)}; at the end: ${JSON.stringify(after.entries)}`,
       ],
       judged: Object.entries(BOUNDS).map(([kind, bound]) =>

@@ -29,7 +29,7 @@ describe('bench smoke run', () => {
       phoneCalls: [3],
       pauseSeconds: [0, 0.02],
       seed: 1,
-      memory: { clinics: 2, providers: 2, days: 2, bookingsPerDay: 1, seconds: 1 },
+      memory: { clinics: 2, providers: 2, days: 2, bookingsPerDay: 1, seconds: 1, heapGrowthPercent: 50 },
       adminDatabaseUrl: inject('databaseUrl'),
       redisUrl: inject('redisUrl'),
       // Named like the test databases, so the suite's teardown drops it even if this run is interrupted.
