@@ -1,7 +1,7 @@
 // npm run bench -- [--only <scenario>[,<scenario>…]] [--duration <s>] [--connections <n>] [--warmup <s>]
 //                  [--contention-connections <n>] [--contended-slots <n>] [--phone-calls 250,500,1000,2000]
 //                  [--pause 3-8] [--seed <n>] [--memory-clinics 1000] [--memory-providers 20] [--memory-days 90]
-//                  [--memory-bookings-per-day 4] [--memory-duration <s>] [--memory-heap-growth 50] [--profile]
+//                  [--memory-bookings-per-day 4] [--memory-duration <s>] [--memory-heap-growth 25] [--profile]
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,7 +43,7 @@ const Options = z.object({
   'memory-duration': z.coerce.number().positive().max(3600).default(180),
   // The memory scenario's server runs with HEAP_GROWTH_PERCENT at this (0: V8's own sizing), as a deployment of
   // many clinics would be configured; docs/performance.md gives both.
-  'memory-heap-growth': z.coerce.number().int().min(0).max(400).default(50),
+  'memory-heap-growth': z.coerce.number().int().min(0).max(400).default(25),
   profile: z.boolean().default(false),
 });
 
