@@ -21,8 +21,9 @@ export async function readOpsGauges(sql: Sql): Promise<OpsGauges> {
     select
       (select coalesce(json_agg(json_build_object('status', status, 'count', n)), '[]') from
          (select status, count(*)::int as n from sms_outbox where status in ('pending', 'sending', 'unknown') group by status) s) as outbox,
-      (select coalesce(extract(epoch from now() - min(next_attempt_at)), 0)::float8 from sms_outbox
-        where status = 'pending' and next_attempt_at <= now()) as oldest_pending_seconds,
+      (select coalesce(extract(epoch from now() - min(greatest(next_attempt_at, send_after))), 0)::float8 from sms_outbox
+        where status = 'pending' and coalesce(send_after, '-infinity') <= now() and next_attempt_at <= now())
+        as oldest_pending_seconds,
       (select count(*)::int from calls where report_received_at is null and updated_at > now() - interval '2 hours'
           and state not in ('ending', 'ended')) as active_calls,
       (select count(*)::int from bookings where status = 'held' and expires_at > now()) as active_holds,

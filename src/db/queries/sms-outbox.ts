@@ -14,15 +14,16 @@ export interface ClaimedSms extends TenantSmsSettings {
 
 /**
  * Takes due messages for sending; SKIP LOCKED so several dispatchers (instances) never take the same row. `now` is the
- * dispatcher's clock for scheduled rows (send_after: reminders); retries keep the database's clock. A row to a number
+ * dispatcher's clock for scheduled rows (send_after: reminders); retries keep the database's clock. The moment is
+ * written as the sms_outbox_due index has it (migrations/018), so rows waiting for a later day are never read. A row to a number
  * that opted out of the clinic's texts is never taken (see suppressOptedOut).
  */
 export async function claimDueSms(sql: Sql, limit: number, now: number): Promise<ClaimedSms[]> {
   return sql<ClaimedSms[]>`
     with due as (
       select o.id from sms_outbox o
-       where o.status = 'pending' and o.next_attempt_at <= now()
-         and (o.send_after is null or o.send_after <= ${new Date(now)})
+       where o.status = 'pending' and coalesce(o.send_after, '-infinity') <= ${new Date(now)}
+         and o.next_attempt_at <= now()
          and not exists (select 1 from sms_opt_outs x where x.tenant_id = o.tenant_id and x.phone_e164 = o.to_e164)
        order by o.next_attempt_at limit ${limit} for update of o skip locked)
     update sms_outbox o set status = 'sending', attempts = o.attempts + 1, claimed_at = now()
@@ -41,7 +42,7 @@ export async function suppressOptedOut(sql: Sql, now: number): Promise<number> {
     update sms_outbox o set status = 'suppressed', last_error = 'the number opted out of this clinic''s texts'
       from sms_opt_outs x
      where o.status = 'pending' and x.tenant_id = o.tenant_id and x.phone_e164 = o.to_e164
-       and (o.send_after is null or o.send_after <= ${new Date(now)})
+       and coalesce(o.send_after, '-infinity') <= ${new Date(now)}
     returning o.id`;
   return rows.length;
 }
