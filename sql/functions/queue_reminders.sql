@@ -5,8 +5,9 @@
 -- Outcomes: one row per instant, deduped per booking and instant; nothing for a booking that is not confirmed.
 -- Locks: none beyond the sms_outbox (tenant_id, dedupe_key) unique index.
 -- Why PL/pgSQL: it keeps its statements' plans for the session; a LANGUAGE sql body is planned again on every call
---   (PostgreSQL 15), which cost more than the insert on every booking. The patient is read by primary keys first so
---   no plan can scan the clinic's bookings for it (a join planned while the table looked empty did).
+--   (PostgreSQL 15), which cost more than the insert on every booking. The booking and its patient are read apart, each
+--   by its key: planned while the tables looked empty, the join had read the patient through every booking of the
+--   clinic.
 create or replace function queue_reminders(p_tenant uuid, p_booking uuid, p_body text, p_times timestamptz[])
 returns void language plpgsql as $$
 declare

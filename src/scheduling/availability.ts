@@ -104,8 +104,7 @@ function identity(o: object): number {
   return id;
 }
 
-const horizons = new Map<string, number>();
-const MAX_HORIZONS = 10_000;
+const horizons = new LRUCache<string, number>({ max: 10_000 });
 
 /**
  * `now` plus `days` calendar days at the same wall time in the clinic's zone (luxon's `plus`), worked out once per
@@ -119,7 +118,6 @@ function horizonEnd(now: number, days: number, zone: string): number {
     end = DateTime.fromMillis(minute, { zone: clinicZone(zone) })
       .plus({ days })
       .toMillis();
-    if (horizons.size >= MAX_HORIZONS) horizons.clear();
     horizons.set(key, end);
   }
   return end + (now - minute);

@@ -1,10 +1,10 @@
 // Scoring a call's lead asks whether the call ever held a time (callFacts, src/db/queries/leads.ts). No index served
 // a call's bookings of every status, so the question read every booking of the clinic at the end of every call: a
-// cost that grew with the clinic's history. Counted with PostgreSQL's own statistics on one pooled connection.
+// cost that grew with the clinic's history. Counted with PostgreSQL's own statistics.
 import { describe, expect } from 'vitest';
-import { connect } from '../../src/db/client.ts';
 import { callFacts } from '../../src/db/queries/leads.ts';
 import { withTenant } from '../../src/db/tenant-scope.ts';
+import { rowsReadDuring } from '../helpers/db.ts';
 import { integrationTest } from '../helpers/fixtures.ts';
 
 const it = integrationTest({ clinic: { secret: 'lead-facts-secret-123' } });
@@ -33,32 +33,17 @@ describe("a call's lead facts", () => {
       insert into calls (tenant_id, vapi_call_id, caller_number, state, machine_input, snapshot)
       values (${clinic.tenantId}, 'call-without-booking', '+16172530002', 'ended', '{}', '{}') returning id`;
 
-    // One connection, so the statistics it flushes are those of the statement under test.
-    const sql = connect(db.url, { max: 1 });
-    try {
-      const bookingsRead = async () => {
-        await sql`select pg_stat_force_next_flush()`;
-        const [row] = await sql<{ n: string }[]>`
-          select (select coalesce(sum(idx_tup_read), 0) from pg_stat_user_indexes where relname = 'bookings')
-               + (select coalesce(seq_tup_read, 0) from pg_stat_user_tables where relname = 'bookings') as n`;
-        return Number(row!.n);
-      };
-      await sql`select pg_stat_clear_snapshot()`;
-      const before = await bookingsRead();
-      const facts = await withTenant(sql, clinic.tenantId, (tx) =>
+    const { value: facts, read } = await rowsReadDuring(db.url, 'bookings', (sql) =>
+      withTenant(sql, clinic.tenantId, (tx) =>
         callFacts(tx, {
           id: call!.id,
           tenantId: clinic.tenantId,
           vapiCallId: 'call-without-booking',
           callerNumber: '+16172530002',
         }),
-      );
-      await sql`select pg_stat_clear_snapshot()`;
-      const read = (await bookingsRead()) - before;
-      expect(facts).toMatchObject({ booked: null, held: false });
-      expect(read).toBeLessThan(50);
-    } finally {
-      await sql.end();
-    }
+      ),
+    );
+    expect(facts).toMatchObject({ booked: null, held: false });
+    expect(read).toBeLessThan(50);
   });
 });

@@ -2,9 +2,9 @@
 // dispatcher's pass and the oldest-due gauge must not read them before then: the old due index knew only the retry
 // time, which a reminder gets when queued, so every pass read every waiting reminder and the gauge counted them late.
 import { describe, expect } from 'vitest';
-import { connect } from '../../src/db/client.ts';
 import { readOpsGauges } from '../../src/db/queries/ops-gauges.ts';
 import { claimDueSms } from '../../src/db/queries/sms-outbox.ts';
+import { rowsReadDuring } from '../helpers/db.ts';
 import { integrationTest } from '../helpers/fixtures.ts';
 
 const it = integrationTest({ clinic: { secret: 'outbox-due-secret-123' } });
@@ -26,29 +26,15 @@ describe('the outbox due index', () => {
       values (${clinic.tenantId}, 'confirmation', '+16172530004', 'Booked', 'due-now', now() - interval '30 seconds')`;
     await db.sql`analyze sms_outbox`;
 
-    // One connection, so the statistics it flushes are those of the statements under test.
-    const sql = connect(db.url, { max: 1 });
-    try {
-      const outboxRead = async () => {
-        await sql`select pg_stat_force_next_flush()`;
-        await sql`select pg_stat_clear_snapshot()`;
-        const [row] = await sql<{ n: string }[]>`
-          select (select coalesce(sum(idx_tup_read), 0) from pg_stat_user_indexes where relname = 'sms_outbox')
-               + (select coalesce(seq_tup_read, 0) from pg_stat_user_tables where relname = 'sms_outbox') as n`;
-        return Number(row!.n);
-      };
-      // The oldest text due has waited 30 s; the reminders queued an hour ago are not late.
-      const gauges = await readOpsGauges(sql);
-      expect(gauges.oldestPendingSeconds).toBeGreaterThanOrEqual(29);
-      expect(gauges.oldestPendingSeconds).toBeLessThan(600);
+    // The oldest text due has waited 30 s; the reminders queued an hour ago are not late.
+    const gauges = await readOpsGauges(db.sql);
+    expect(gauges.oldestPendingSeconds).toBeGreaterThanOrEqual(29);
+    expect(gauges.oldestPendingSeconds).toBeLessThan(600);
 
-      const before = await outboxRead();
-      const claimed = await claimDueSms(sql, 50, Date.now());
-      const read = (await outboxRead()) - before;
-      expect(claimed.map((m) => m.kind)).toEqual(['confirmation']);
-      expect(read).toBeLessThan(50);
-    } finally {
-      await sql.end();
-    }
+    const { value: claimed, read } = await rowsReadDuring(db.url, 'sms_outbox', (sql) =>
+      claimDueSms(sql, 50, Date.now()),
+    );
+    expect(claimed.map((m) => m.kind)).toEqual(['confirmation']);
+    expect(read).toBeLessThan(50);
   });
 });

@@ -15,8 +15,8 @@ export interface ClaimedSms extends TenantSmsSettings {
 /**
  * Takes due messages for sending; SKIP LOCKED so several dispatchers (instances) never take the same row. `now` is the
  * dispatcher's clock for scheduled rows (send_after: reminders); retries keep the database's clock. The moment is
- * written as the sms_outbox_due index has it (migrations/018), so rows waiting for a later day are never read. A row to a number
- * that opted out of the clinic's texts is never taken (see suppressOptedOut).
+ * written as the sms_outbox_due index has it (migrations/018), so rows waiting for a later day are never read. A row
+ * to a number that opted out of the clinic's texts is never taken (see suppressOptedOut).
  */
 export async function claimDueSms(sql: Sql, limit: number, now: number): Promise<ClaimedSms[]> {
   return sql<ClaimedSms[]>`
