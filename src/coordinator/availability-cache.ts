@@ -10,6 +10,12 @@ export interface CachedDays {
   stamps: string[];
 }
 
+/** A message for the other instances, sent with an invalidation (src/coordinator/invalidation-bus.ts makes it). */
+export interface Announcement {
+  channel: string;
+  message: string;
+}
+
 /**
  * Provider-day bookings cached between PostgreSQL and the availability search. Caches busy time, not finished slot
  * lists: one entry serves every service and time-of-day filter, and the slot arithmetic is pure and cheap.
@@ -17,7 +23,8 @@ export interface CachedDays {
 export interface AvailabilityCache {
   read(keys: string[]): Promise<CachedDays>;
   fill(entries: { key: string; value: DayBookings; stamp: string }[]): Promise<void>;
-  invalidate(keys: string[]): Promise<void>;
+  /** Forgets `keys`; then, if given, sends the announcement (in the same round trip where the cache is shared). */
+  invalidate(keys: string[], announcement?: Announcement): Promise<void>;
 }
 
 interface MemoryEntry {
@@ -55,6 +62,7 @@ export class MemoryAvailabilityCache implements AvailabilityCache {
     }
   }
 
+  // A single instance without Redis has no one to announce a change to.
   async invalidate(keys: string[]): Promise<void> {
     for (const key of keys) this.store(key, { storedAt: this.limits.now(), version: ++this.counter });
   }

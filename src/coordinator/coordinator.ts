@@ -66,7 +66,7 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
     this.lock = new RedlockClaimLock(commands, prefix, {
       waited: (seconds, result) => o.metrics.lockWait.observe({ result }, seconds),
     });
-    this.bus = new InvalidationBus(commands, subscriber, `${prefix}booking-changes`, randomUUID());
+    this.bus = new InvalidationBus(subscriber, `${prefix}booking-changes`, randomUUID());
     this.bus.listen({
       changed: (change) => this.forget(change),
       gap: () => {
@@ -172,18 +172,17 @@ export class SlotCoordinator implements SlotGate, BookingChangeListener {
   }
 
   /**
-   * The cache entries and the other instances in parallel, not one after the other: an instance that hears first
-   * and reads the old entry meanwhile can only offer the time (a claim re-checks it), never refuse a free one.
+   * The cache entries, then the other instances, in one Redis script: an instance that hears of the change and reads
+   * the cache at once finds the entry gone. Should it fail, the keys are invalidated again once Redis answers; the
+   * other instances' subscriptions most likely broke too, and they forget all they learned when it comes back.
    */
   private async propagate(change: BookingChange, keys: string[]): Promise<void> {
-    const invalidated = this.cache.invalidate(keys).catch(() => {
+    try {
+      await this.cache.invalidate(keys, this.bus?.announcement(change));
+    } catch {
       for (const key of keys) this.unflushed.add(key);
       this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
-    });
-    const published = this.bus?.publish(change).catch(() => {
-      this.o.metrics.redisDegraded.inc({ operation: 'invalidation' });
-    });
-    await Promise.all([invalidated, published]);
+    }
   }
 
   private async flushUnflushed(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { BookingChange } from '../domain/ports.ts';
+import type { Announcement } from './availability-cache.ts';
 
 const Message = z.object({
   origin: z.string(),
@@ -17,10 +18,12 @@ export interface InvalidationHandlers {
   gap(): void;
 }
 
-/** Tells the other instances which provider time changed, over Redis pub/sub, and hears theirs. */
+/**
+ * Tells the other instances which provider time changed, over Redis pub/sub, and hears theirs. Its announcements go
+ * out with the cache invalidation they belong to (RedisAvailabilityCache.invalidate), one script for both.
+ */
 export class InvalidationBus {
   constructor(
-    private readonly publisher: Redis,
     private readonly subscriber: Redis,
     private readonly channel: string,
     private readonly origin: string,
@@ -50,7 +53,8 @@ export class InvalidationBus {
     void this.subscriber.subscribe(this.channel).catch(() => {});
   }
 
-  async publish(change: BookingChange): Promise<void> {
+  /** The message telling the other instances of `change`; the cache sends it with the invalidation, in one write. */
+  announcement(change: BookingChange): Announcement {
     const message = {
       origin: this.origin,
       tenantId: change.tenantId,
@@ -58,6 +62,6 @@ export class InvalidationBus {
       startsAt: change.startsAt.getTime(),
       endsAt: change.endsAt.getTime(),
     };
-    await this.publisher.publish(this.channel, JSON.stringify(message));
+    return { channel: this.channel, message: JSON.stringify(message) };
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { defineScripts } from '../redis/scripts.ts';
-import type { AvailabilityCache, CachedDays, DayBookings } from './availability-cache.ts';
+import type { Announcement, AvailabilityCache, CachedDays, DayBookings } from './availability-cache.ts';
 
 // [start, end, expiresAt | null, callId | null] per booking: compact, and checked on the way back in (an entry in an
 // older shape is a miss).
@@ -43,15 +43,16 @@ export class RedisAvailabilityCache implements AvailabilityCache {
     );
   }
 
-  async invalidate(keys: string[]): Promise<void> {
-    if (keys.length === 0) return;
-    const multi = this.redis.multi();
-    for (const key of keys) {
-      multi.incr(this.versionKey(key)).expire(this.versionKey(key), VERSION_TTL_SECONDS).del(this.valueKey(key));
-    }
-    const results = await multi.exec();
-    const failed = results?.find(([err]) => err);
-    if (!results || failed) throw failed?.[0] ?? new Error('redis invalidation was discarded');
+  async invalidate(keys: string[], announcement?: Announcement): Promise<void> {
+    if (keys.length === 0 && !announcement) return;
+    const pairs = keys.flatMap((key) => [this.versionKey(key), this.valueKey(key)]);
+    await this.redis.invalidateDays(
+      pairs.length,
+      ...pairs,
+      VERSION_TTL_SECONDS,
+      announcement?.channel ?? '',
+      announcement?.message ?? '',
+    );
   }
 }
 

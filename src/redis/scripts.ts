@@ -17,6 +17,8 @@ declare module 'ioredis' {
       value: string,
       ttlMs: number,
     ): Result<'OK' | 0, Context>;
+    /** scripts/invalidate-days.lua: the key count, the keys, then the TTL, channel and announcement. */
+    invalidateDays(keyCount: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -26,4 +28,6 @@ declare module 'ioredis' {
  */
 export function defineScripts(redis: Redis): void {
   redis.defineCommand('fillIfUnchanged', { numberOfKeys: 2, lua: redisScript('fill-if-unchanged') });
+  // The number of keys varies with the days a change touches, so the caller gives it first.
+  redis.defineCommand('invalidateDays', { lua: redisScript('invalidate-days') });
 }
